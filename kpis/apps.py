@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KpisConfig(AppConfig):
+    name = "kpis"
+    verbose_name = "KPIs and monitoring reports"

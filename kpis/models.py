@@ -1,0 +1,130 @@
+"""Key performance indicators and monitoring reports, and the values recorded for them each period."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from plans.models import ReportingPeriod
+from priorities.models import Objective
+from subgroups.models import Subgroup
+
+
+class KPI(models.Model):
+    class Kind(models.TextChoices):
+        PERCENTAGE = "percentage", "Percentage"
+        COUNT = "count", "Count"
+        YES_NO = "yes_no", "Yes/no"
+        REPORT = "report", "Monitoring report"
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="kpis")
+    number = models.PositiveSmallIntegerField(help_text="Position within the objective: 2 in 1.1.K2.")
+    name = models.TextField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    owner = models.ForeignKey(Subgroup, on_delete=models.PROTECT, related_name="kpis")
+    target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    direction = models.CharField(max_length=6, choices=Direction.choices, default=Direction.HIGHER)
+    amber_tolerance = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="How far from target a value may be and still be Amber rather than Red.",
+    )
+    definition = models.TextField(blank=True, help_text="What counts, and where the data comes from.")
+    frequency = models.CharField(max_length=60, blank=True, help_text="For example bi-monthly, 6-monthly.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective__priority__number", "objective__number", "number"]
+        verbose_name = "KPI"
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "number"], name="one_kpi_number_per_objective"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="kpi_number_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["percentage", "count", "yes_no", "report"]), name="kpi_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(direction__in=["higher", "lower"]), name="kpi_direction_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind="percentage") | Q(target__isnull=True) | Q(target__gte=0, target__lte=100),
+                name="percentage_target_within_0_and_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(amber_tolerance__isnull=True) | Q(amber_tolerance__gte=0),
+                name="amber_tolerance_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name[:80]}"
+
+    @property
+    def code(self):
+        return f"{self.objective.code}.K{self.number}"
+
+    @property
+    def has_target(self):
+        return self.target is not None
+
+    @property
+    def target_display(self):
+        if self.target is None:
+            return ""
+        number = f"{self.target.normalize():f}"
+        return f"{number}%" if self.kind == self.Kind.PERCENTAGE else number
+
+
+class KPIValue(models.Model):
+    kpi = models.ForeignKey(KPI, on_delete=models.PROTECT, related_name="values")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="kpi_values")
+    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    received = models.BooleanField(
+        null=True, blank=True, help_text="Yes/no answer, or whether the report was received."
+    )
+    note = models.TextField(blank=True, help_text="A short summary or note.")
+    is_demo = models.BooleanField(default=False)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kpi_values")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "period__number"]
+        verbose_name = "KPI value"
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "period"], name="one_value_per_kpi_per_period"),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0), name="denominator_above_zero"
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__lte=models.F("denominator")),
+                name="numerator_not_above_denominator",
+            ),
+            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="value_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi.code} – {self.period}"
+
+    @property
+    def display(self):
+        kind = self.kpi.kind
+        if kind in (KPI.Kind.YES_NO, KPI.Kind.REPORT):
+            if self.received is None:
+                return ""
+            if kind == KPI.Kind.REPORT:
+                return "Received" if self.received else "Not received"
+            return "Yes" if self.received else "No"
+        if self.value is None:
+            return ""
+        number = f"{self.value.normalize():f}"
+        return f"{number}%" if kind == KPI.Kind.PERCENTAGE else number

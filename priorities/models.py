@@ -1,0 +1,208 @@
+"""The plan's structure (priority → objective → action) and the progress recorded against each action."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from plans.models import BusinessPlan, ReportingPeriod
+from subgroups.models import Subgroup
+
+
+class Status(models.TextChoices):
+    """BRAG statuses as PRODUCT.md defines them. NO_UPDATE is derived, never stored."""
+
+    NOT_STARTED = "not_started", "Not started"
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+    COMPLETE = "complete", "Complete"
+    NO_UPDATE = "no_update", "No update"
+
+    @classmethod
+    def recorded(cls):
+        """The statuses a person can record (everything except the derived No update)."""
+        return [(value, label) for value, label in cls.choices if value != cls.NO_UPDATE]
+
+    @property
+    def css(self):
+        return self.value.replace("_", "-")
+
+    @property
+    def meaning(self):
+        return STATUS_MEANINGS[self]
+
+
+STATUS_MEANINGS = {
+    Status.NOT_STARTED: "Work has not begun.",
+    Status.GREEN: "On track.",
+    Status.AMBER: "Some slippage or risk.",
+    Status.RED: "Off track or significant concern.",
+    Status.COMPLETE: "Delivered.",
+    Status.NO_UPDATE: "Nothing was recorded for this period.",
+}
+RECORDED_STATUS_VALUES = [value for value, _ in Status.recorded()]
+
+
+class StrategicPriority(models.Model):
+    plan = models.ForeignKey(BusinessPlan, on_delete=models.CASCADE, related_name="priorities")
+    number = models.PositiveSmallIntegerField()
+    title = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name_plural = "strategic priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_priority_number_per_plan"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="priority_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"Priority {self.number}: {self.title}"
+
+
+class Objective(models.Model):
+    priority = models.ForeignKey(StrategicPriority, on_delete=models.CASCADE, related_name="objectives")
+    number = models.PositiveSmallIntegerField(help_text="The second part of the objective's number: 2 in 1.2.")
+    title = models.TextField()
+    evidence = models.TextField("how we evidence progress and impact on children and young people", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "number"], name="one_objective_number_per_priority"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="objective_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def code(self):
+        return f"{self.priority.number}.{self.number}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def in_plan(self, plan):
+        """The plan's actions in the order the plan reads, with what their pages show."""
+        return (
+            self.filter(objective__priority__plan=plan)
+            .select_related("objective__priority", "lead")
+            .prefetch_related("co_leads", "supporting")
+            .order_by("objective__priority__number", "objective__number", "number")
+        )
+
+    def with_status(self, period):
+        """Annotate `status_value`: this period's status, Complete carried forward, else No update."""
+        if period is None:
+            return self.annotate(status_value=Value(Status.NO_UPDATE.value), status_before=Value(None))
+        updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
+        this_period = updates.filter(period=period).values("status")[:1]
+        last_before = (
+            updates.filter(period__plan_id=period.plan_id, period__number__lt=period.number)
+            .order_by("-period__number")
+            .values("status")[:1]
+        )
+        return self.annotate(
+            status_this_period=Subquery(this_period),
+            status_before=Subquery(last_before),
+            status_value=Case(
+                When(status_this_period__isnull=False, then=F("status_this_period")),
+                When(status_before=Status.COMPLETE.value, then=Value(Status.COMPLETE.value)),
+                default=Value(Status.NO_UPDATE.value),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def led_by(self, subgroup):
+        """Actions the subgroup leads, alone or jointly."""
+        return self.filter(pk__in=Action.objects.filter(Q(lead=subgroup) | Q(co_leads=subgroup)).values("pk"))
+
+
+class Action(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    number = models.PositiveSmallIntegerField(help_text="Position within the objective: 3 in 1.2.3.")
+    text = models.TextField("action", help_text="The plan's own words.")
+    lead = models.ForeignKey(Subgroup, on_delete=models.PROTECT, related_name="led_actions")
+    co_leads = models.ManyToManyField(
+        Subgroup,
+        blank=True,
+        related_name="co_led_actions",
+        help_text='Joint leads, as in "Safeguarding Executive & DSCB".',
+    )
+    supporting = models.ManyToManyField(Subgroup, blank=True, related_name="supported_actions")
+    due = models.CharField(
+        max_length=60, blank=True, help_text='A date (2015-12-31) or the plan\'s words ("Q3", "ongoing").'
+    )
+    milestones = models.TextField(blank=True)
+    history = HistoricalRecords(m2m_fields=[co_leads, supporting])
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["objective__priority__number", "objective__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "number"], name="one_action_number_per_objective"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="action_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.text[:80]}"
+
+    def get_absolute_url(self):
+        return reverse("priorities:action-detail", args=[self.pk])
+
+    @property
+    def code(self):
+        return f"{self.objective.code}.{self.number}"
+
+    @property
+    def leads(self):
+        return [self.lead, *self.co_leads.all()]
+
+    @property
+    def lead_names(self):
+        return " & ".join(subgroup.name for subgroup in self.leads)
+
+
+class ProgressUpdate(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    status = models.CharField(max_length=12, choices=Status.recorded())
+    progress = models.TextField("progress", blank=True)
+    impact = models.TextField("impact on children and young people", blank=True)
+    next_steps = models.TextField(blank=True)
+    reason = models.TextField(blank=True, help_text="Required for Amber and Red.")
+    evidence_links = models.TextField(blank=True, help_text="One link per line.")
+    is_demo = models.BooleanField(default=False, help_text="Illustrative content shipped with the demo plan.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every save, to detect conflicting edits.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "period__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "period"], name="one_update_per_action_per_period"),
+            models.CheckConstraint(condition=Q(status__in=RECORDED_STATUS_VALUES), name="update_status_recorded"),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.AMBER, Status.RED]) | ~Q(reason=""),
+                name="amber_and_red_need_a_reason",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="update_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.action.code} – {self.period} – {self.get_status_display()}"
+
+    @property
+    def status_enum(self):
+        return Status(self.status)
+
+    @property
+    def evidence_link_list(self):
+        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
