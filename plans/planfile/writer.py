@@ -1,0 +1,101 @@
+"""Write a plan as a plan file, row for row what the reader expects."""
+
+import csv
+import io
+
+import openpyxl
+from openpyxl.styles import Alignment, Font
+
+from kpis.models import KPI
+from priorities.models import Action, Objective, StrategicPriority
+
+from .layout import COLUMNS, KPI_KIND_LABELS, LEAD_SEPARATOR, PLAN_SETTINGS, SUPPORTING_SEPARATOR
+
+
+def _number(value):
+    return "" if value is None else f"{value.normalize():f}"
+
+
+def plan_rows(plan):
+    """Every row of the plan file for this plan, as lists of strings in column order."""
+    rows = []
+
+    def add(**cells):
+        rows.append([cells.get(column.lower().replace(" ", "_"), "") for column in COLUMNS])
+
+    for name, field_name, _ in PLAN_SETTINGS:
+        value = getattr(plan, field_name)
+        add(type="Plan", ref=name, text=value.isoformat() if hasattr(value, "isoformat") else value)
+    objectives = Objective.objects.filter(priority__plan=plan).select_related("priority")
+    actions = Action.objects.in_plan(plan)
+    kpis = KPI.objects.filter(objective__priority__plan=plan).select_related("objective__priority", "owner")
+    actions_by_objective, kpis_by_objective = {}, {}
+    for action in actions:
+        actions_by_objective.setdefault(action.objective_id, []).append(action)
+    for kpi in kpis:
+        kpis_by_objective.setdefault(kpi.objective_id, []).append(kpi)
+    objectives_by_priority = {}
+    for objective in objectives:
+        objectives_by_priority.setdefault(objective.priority_id, []).append(objective)
+    for priority in StrategicPriority.objects.filter(plan=plan):
+        add(type="Priority", ref=str(priority.number), text=priority.title)
+        for objective in objectives_by_priority.get(priority.pk, []):
+            add(type="Objective", ref=objective.code, text=objective.title, evidence=objective.evidence)
+            for action in actions_by_objective.get(objective.pk, []):
+                add(
+                    type="Action",
+                    ref=action.code,
+                    text=action.text,
+                    lead_subgroup=f" {LEAD_SEPARATOR} ".join(s.name for s in action.leads),
+                    supporting_subgroups=f"{SUPPORTING_SEPARATOR} ".join(s.name for s in action.supporting.all()),
+                    due=action.due,
+                    milestones=action.milestones,
+                )
+            for kpi in kpis_by_objective.get(objective.pk, []):
+                add(
+                    type="KPI",
+                    ref=kpi.code,
+                    text=kpi.name,
+                    lead_subgroup=kpi.owner.name,
+                    kpi_kind=KPI_KIND_LABELS[kpi.kind],
+                    target=_number(kpi.target),
+                    direction=kpi.direction.capitalize(),
+                    amber_tolerance=_number(kpi.amber_tolerance),
+                    frequency=kpi.frequency,
+                    definition=kpi.definition,
+                )
+    return rows
+
+
+def plan_to_csv(plan):
+    """The plan file as CSV text (UTF-8 with a byte-order mark so that Excel reads it correctly)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(plan_rows(plan))
+    return "\ufeff" + buffer.getvalue()
+
+
+def plan_to_xlsx(plan):
+    """The plan file as an Excel workbook's bytes: one sheet named Plan, header frozen and filtered."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    sheet.append(COLUMNS)
+    for row in plan_rows(plan):
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            # Plain text always, so that a cell starting with "=" is never taken for a formula.
+            cell.data_type = "s"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = {"A": 10, "B": 18, "C": 70, "D": 50, "E": 30, "F": 30, "G": 12, "H": 30, "I": 18}
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
