@@ -1,0 +1,44 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from subgroups.models import Subgroup
+
+from .models import Action, Status
+
+
+class ActionFilter(django_filters.FilterSet):
+    """Filter a plan's actions by lead subgroup (alone or joint) and by this period's status."""
+
+    lead = django_filters.ModelChoiceFilter(
+        label="Lead subgroup",
+        queryset=Subgroup.objects.none(),
+        to_field_name="slug",
+        method="filter_lead",
+        empty_label="Any lead subgroup",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=Status.choices,
+        field_name="status_value",
+        empty_label="Any status",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+    class Meta:
+        model = Action
+        fields = ["lead", "status"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["lead"].queryset = (
+            Subgroup.objects.filter(
+                Q(led_actions__objective__priority__plan=plan) | Q(co_led_actions__objective__priority__plan=plan)
+            )
+            .distinct()
+            .order_by("name")
+        )
+
+    def filter_lead(self, queryset, name, value):
+        return queryset.filter(pk__in=Action.objects.filter(Q(lead=value) | Q(co_leads=value)).values("pk"))
