@@ -3,11 +3,12 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from plans.models import BusinessPlan
 
 
+@require_safe
 def home(request):
     """The active plan (the dashboard will take this address)."""
     plan = BusinessPlan.objects.active().first()
@@ -18,14 +19,14 @@ def home(request):
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def readyz(request):
     try:
         connection.ensure_connection()

@@ -98,7 +98,9 @@ class ActionQuerySet(models.QuerySet):
     def with_status(self, period):
         """Annotate `status_value`: this period's status, Complete carried forward, else No update."""
         if period is None:
-            return self.annotate(status_value=Value(Status.NO_UPDATE.value), status_before=Value(None))
+            return self.annotate(
+                status_value=Value(Status.NO_UPDATE.value), status_before=Value(None, output_field=models.CharField())
+            )
         updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
         this_period = updates.filter(period=period).values("status")[:1]
         last_before = (

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from plans.models import BusinessPlan
 
@@ -20,6 +21,7 @@ def _get_action_for_user(user, pk):
     )
 
 
+@require_safe
 def plan_detail(request, slug):
     plan = _get_plan_for_user(request.user, slug)
     periods = list(plan.periods.all())
@@ -77,6 +79,7 @@ def _plan_structure(objectives, actions, show_empty):
     return priorities
 
 
+@require_safe
 def action_detail(request, pk):
     action = _get_action_for_user(request.user, pk)
     plan = action.objective.priority.plan
