@@ -1,0 +1,156 @@
+"""One factory per model; each makes a valid, saved object with no arguments."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from kpis.models import KPI, KPIValue
+from plans.models import BusinessPlan, ReportingPeriod
+from priorities.models import Action, Objective, ProgressUpdate, Status, StrategicPriority
+from subgroups.models import Membership, Subgroup
+from subgroups.roles import BOARD_MANAGER, VIEWER
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def add_role(user, role):
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_manager(**kwargs):
+    return add_role(UserFactory(**kwargs), BOARD_MANAGER)
+
+
+def make_viewer(**kwargs):
+    return add_role(UserFactory(**kwargs), VIEWER)
+
+
+class SubgroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subgroup
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Subgroup {n} sub")
+    slug = factory.Sequence(lambda n: f"subgroup-{n}")
+
+    @factory.post_generation
+    def chair(obj, create, extracted, **kwargs):
+        if create:
+            MembershipFactory(subgroup=obj, user=extracted or UserFactory(), role=Membership.Role.CHAIR)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    subgroup = factory.SubFactory(SubgroupFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.MEMBER
+
+
+class BusinessPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessPlan
+
+    slug = factory.Sequence(lambda n: f"{2030 + n}-{(31 + n) % 100:02d}")
+    title = factory.LazyAttribute(lambda plan: f"Business Plan {plan.slug}")
+    year_label = factory.LazyAttribute(lambda plan: plan.slug.replace("-", "/"))
+    starts_on = datetime.date(2015, 4, 1)
+    ends_on = datetime.date(2016, 3, 31)
+    status = BusinessPlan.Status.CLOSED
+
+
+class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingPeriod
+
+    plan = factory.SubFactory(BusinessPlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    starts_on = datetime.date(2015, 4, 1)
+    ends_on = datetime.date(2015, 5, 31)
+    deadline = datetime.date(2015, 6, 10)
+    state = ReportingPeriod.State.OPEN
+
+
+class StrategicPriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategicPriority
+
+    plan = factory.SubFactory(BusinessPlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Faker("sentence")
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    priority = factory.SubFactory(StrategicPriorityFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Faker("sentence")
+    evidence = factory.Faker("paragraph")
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Faker("sentence")
+    lead = factory.SubFactory(SubgroupFactory)
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    period = factory.SubFactory(ReportingPeriodFactory, plan=factory.SelfAttribute("..action.objective.priority.plan"))
+    status = Status.GREEN
+    progress = factory.Faker("paragraph")
+    impact = factory.Faker("paragraph")
+    next_steps = factory.Faker("sentence")
+    author = factory.SubFactory(UserFactory)
+
+
+class KPIFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KPI
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.Faker("sentence")
+    kind = KPI.Kind.PERCENTAGE
+    owner = factory.SubFactory(SubgroupFactory)
+
+
+class KPIValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KPIValue
+
+    kpi = factory.SubFactory(KPIFactory)
+    period = factory.SubFactory(ReportingPeriodFactory, plan=factory.SelfAttribute("..kpi.objective.priority.plan"))
+    numerator = 3
+    denominator = 4
+    value = 75
+    entered_by = factory.SubFactory(UserFactory)

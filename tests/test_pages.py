@@ -1,0 +1,256 @@
+"""Every page of the foundation: who may open what, what it shows, and how many queries it costs."""
+
+import datetime
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.utils import load_backend
+from django.urls import reverse
+
+from plans.models import BusinessPlan
+from priorities.models import Status
+from tests.factories import (
+    ActionFactory,
+    KPIFactory,
+    ObjectiveFactory,
+    ProgressUpdateFactory,
+    ReportingPeriodFactory,
+    StrategicPriorityFactory,
+    SubgroupFactory,
+    make_viewer,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def open_as(client, user, url):
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
+def pages(action):
+    plan = action.objective.priority.plan
+    return {
+        "home": "/",
+        "plan-list": reverse("plans:plan-list"),
+        "plan": plan.get_absolute_url(),
+        "action": action.get_absolute_url(),
+    }
+
+
+# role × page → status code. Active plans are read by every signed-in person; anonymous people sign in first.
+ACTIVE_PLAN_TABLE = [
+    (persona, page, 302 if persona == "anon" or page == "home" else 200)
+    for persona in ["chair", "member", "other_chair", "manager", "viewer", "anon"]
+    for page in ["home", "plan-list", "plan", "action"]
+]
+
+
+@pytest.mark.parametrize(("persona_name", "page", "expected"), ACTIVE_PLAN_TABLE)
+def test_permission_table_for_an_active_plan(client, persona, action, persona_name, page, expected):
+    url = pages(action)[page]
+    response = open_as(client, persona(persona_name), url)
+    assert response.status_code == expected
+    if persona_name == "anon":
+        assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+DRAFT_PLAN_TABLE = [
+    ("chair", 404),
+    ("member", 404),
+    ("other_chair", 404),
+    ("viewer", 404),
+    ("manager", 200),
+    ("anon", 302),
+]
+
+
+@pytest.mark.parametrize(("persona_name", "expected"), DRAFT_PLAN_TABLE)
+@pytest.mark.parametrize("page", ["plan", "action"])
+def test_a_draft_plan_is_seen_only_by_the_board_manager(client, persona, action, persona_name, expected, page):
+    BusinessPlan.objects.filter(pk=action.objective.priority.plan_id).update(status=BusinessPlan.Status.DRAFT)
+    response = open_as(client, persona(persona_name), pages(action)[page])
+    assert response.status_code == expected
+    listing = open_as(client, persona(persona_name), reverse("plans:plan-list"))
+    if persona_name != "anon":
+        shown = action.objective.priority.plan.title.encode() in listing.content
+        assert shown == (persona_name == "manager")
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_pages_are_read_only(client, viewer, action, method):
+    client.force_login(viewer)
+    for url in pages(action).values():
+        assert getattr(client, method)(url).status_code == 405 or url == "/"
+
+
+def test_home_goes_to_the_active_plan(client, viewer, action):
+    client.force_login(viewer)
+    response = client.get("/")
+    assert response["Location"] == action.objective.priority.plan.get_absolute_url()
+
+
+def test_health_endpoints_need_no_sign_in(client):
+    assert client.get("/healthz").content == b"ok\n"
+    assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_is_503_when_the_database_cannot_be_reached(client):
+    """A real connection attempt to a database that is not there, swapped in for the request."""
+    original = connections[DEFAULT_DB_ALIAS]
+    broken_settings = {**original.settings_dict}
+    if original.vendor == "sqlite":
+        broken_settings["NAME"] = "/nonexistent-folder/db.sqlite3"
+    else:
+        broken_settings.update(HOST="127.0.0.1", PORT="1")
+    connections[DEFAULT_DB_ALIAS] = load_backend(broken_settings["ENGINE"]).DatabaseWrapper(broken_settings)
+    try:
+        ready = client.get("/readyz")
+        alive = client.get("/healthz")
+    finally:
+        connections[DEFAULT_DB_ALIAS].close()
+        connections[DEFAULT_DB_ALIAS] = original
+    assert ready.status_code == 503 and ready.content == b"database unavailable\n"
+    assert alive.status_code == 200
+    assert client.get("/readyz").status_code == 200
+
+
+def test_the_sign_in_form_keeps_the_username_and_says_what_is_wrong(client):
+    make_viewer(username="reader")
+    response = client.post(reverse("login"), {"username": "reader", "password": "wrong"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in text and "Enter a correct username and password" in text
+    assert 'value="reader"' in text
+    assert client.post(reverse("login"), {"username": "reader", "password": "correct-horse-battery"}).status_code == 302
+
+
+class TestPlanPage:
+    def _plan(self):
+        action = ActionFactory(objective__priority__plan__status="active", text="Produce practice standards")
+        plan = action.objective.priority.plan
+        period1 = ReportingPeriodFactory(plan=plan, number=1, state="locked")
+        period2 = ReportingPeriodFactory(plan=plan, number=2, state="open")
+        return plan, action, period1, period2
+
+    def test_reads_like_the_paper_plan(self, client, viewer):
+        plan, action, _, _ = self._plan()
+        KPIFactory(objective=action.objective, name="% of conferences attended", target=90)
+        client.force_login(viewer)
+        text = client.get(plan.get_absolute_url()).content.decode()
+        for expected in [
+            f"Strategic priority {action.objective.priority.number}",
+            action.objective.priority.title,
+            action.objective.title,
+            action.objective.evidence,
+            f"{action.code} Produce practice standards",
+            f"Lead: {action.lead.name}",
+            "% of conferences attended",
+            "90%",
+            "Status key",
+        ]:
+            assert expected in text, expected
+
+    def test_status_is_this_periods_with_complete_carried_forward(self, client, viewer):
+        plan, action, period1, _ = self._plan()
+        done = ActionFactory(objective=action.objective, text="Delivered last period")
+        ProgressUpdateFactory(action=done, period=period1, status=Status.COMPLETE)
+        ProgressUpdateFactory(action=action, period=period1, status=Status.AMBER, reason="Slipped")
+        client.force_login(viewer)
+        text = client.get(plan.get_absolute_url()).content.decode()
+        assert "app-status--complete" in text  # carried forward into period 2
+        assert "No update" in text and "Last reported: Amber" in text
+        earlier = client.get(plan.get_absolute_url() + "?period=1").content.decode()
+        assert "app-status--amber" in earlier
+
+    @pytest.mark.parametrize(
+        ("query", "shown", "hidden"),
+        [
+            ("?status=red", ["Off-track action"], ["On-track action", "Other lead action"]),
+            ("?status=no_update", ["Other lead action"], ["Off-track action"]),
+            ("?lead=lead-a", ["Off-track action", "On-track action"], ["Other lead action"]),
+            ("?lead=lead-a&status=green", ["On-track action"], ["Off-track action", "Other lead action"]),
+        ],
+    )
+    def test_filters_by_lead_and_status_without_javascript(self, client, viewer, query, shown, hidden):
+        plan, action, _, period2 = self._plan()
+        lead_a = SubgroupFactory(name="Lead A sub", slug="lead-a")
+        red = ActionFactory(objective=action.objective, text="Off-track action", lead=lead_a)
+        green = ActionFactory(objective=action.objective, text="On-track action", lead=SubgroupFactory())
+        green.co_leads.add(lead_a)
+        ActionFactory(objective=action.objective, text="Other lead action")
+        ProgressUpdateFactory(action=red, period=period2, status=Status.RED, reason="No staff")
+        ProgressUpdateFactory(action=green, period=period2, status=Status.GREEN)
+        client.force_login(viewer)
+        text = client.get(plan.get_absolute_url() + query).content.decode()
+        for words in shown:
+            assert words in text
+        for words in hidden:
+            assert words not in text
+
+    def test_query_count_does_not_grow_with_the_plan(self, client, viewer, django_assert_num_queries):
+        plan, _, period1, _ = self._plan()
+        client.force_login(viewer)
+
+        def grow(times):
+            for _ in range(times):
+                objective = ObjectiveFactory(priority=StrategicPriorityFactory(plan=plan))
+                for _ in range(3):
+                    new = ActionFactory(objective=objective)
+                    new.supporting.add(SubgroupFactory())
+                    ProgressUpdateFactory(action=new, period=period1)
+                KPIFactory(objective=objective)
+
+        grow(2)
+        # session, user, groups (manager check), plan, periods, actions with status, co-leads, supporting,
+        # objectives, KPIs, KPI owners, lead subgroups for the filter
+        with django_assert_num_queries(12):
+            small = client.get(plan.get_absolute_url())
+        grow(20)
+        with django_assert_num_queries(12):
+            large = client.get(plan.get_absolute_url())
+        assert large.content.count(b"app-plan-action__text") == 1 + 22 * 3
+        assert small.status_code == large.status_code == 200
+
+
+class TestActionPage:
+    def test_shows_every_periods_update_and_who_changed_what(self, client, viewer):
+        action = ActionFactory(objective__priority__plan__status="active")
+        plan = action.objective.priority.plan
+        period1 = ReportingPeriodFactory(plan=plan, number=1, state="locked", starts_on=datetime.date(2015, 4, 1))
+        ReportingPeriodFactory(
+            plan=plan, number=2, state="open", starts_on=datetime.date(2015, 6, 1), ends_on=datetime.date(2015, 7, 31)
+        )
+        update = ProgressUpdateFactory(action=action, period=period1, status=Status.GREEN, impact="Children heard")
+        update.status, update.reason = Status.AMBER, "Partner capacity"
+        update._history_user = update.author
+        update.save()
+        client.force_login(viewer)
+        text = client.get(action.get_absolute_url()).content.decode()
+        assert "Children heard" in text and "Partner capacity" in text
+        assert "Nothing was recorded for this period." in text  # period 2
+        assert "Status: Green → Amber" in text
+        assert update.author.get_full_name() in text
+
+    def test_query_count_does_not_grow_with_history(self, client, viewer, django_assert_num_queries):
+        action = ActionFactory(objective__priority__plan__status="active")
+        plan = action.objective.priority.plan
+        client.force_login(viewer)
+
+        def add_periods(first, count):
+            for number in range(first, first + count):
+                period = ReportingPeriodFactory(plan=plan, number=number, state="locked")
+                update = ProgressUpdateFactory(action=action, period=period)
+                update.progress = "Edited"
+                update.save()
+
+        add_periods(1, 1)
+        # session, user, groups, action (+plan), co-leads, supporting, periods, updates, action history,
+        # update history, subgroup names, KPIs
+        with django_assert_num_queries(12):
+            client.get(action.get_absolute_url())
+        add_periods(2, 5)
+        with django_assert_num_queries(12):
+            response = client.get(action.get_absolute_url())
+        assert response.content.count(b'class="app-update"') == 6
