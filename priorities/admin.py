@@ -1,6 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans.admin import BusinessPlanAdmin
+from plans.models import BusinessPlan
+
 from .models import Action, Objective, ProgressUpdate, StrategicPriority
 
 
@@ -64,3 +67,21 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     list_select_related = ["action__objective__priority", "period", "author"]
     autocomplete_fields = ["action", "author"]
     readonly_fields = ["version", "created_at", "updated_at"]
+
+
+class StrategicPriorityInline(admin.StackedInline):
+    model = StrategicPriority
+    extra = 0
+    fields = ["number", "title"]
+    ordering = ["number"]
+    show_change_link = True
+
+
+# Priorities belong to a plan, so the plan's page lists them; this app builds on plans, so it extends
+# the plan's admin rather than the other way round.
+admin.site.unregister(BusinessPlan)
+
+
+@admin.register(BusinessPlan)
+class BusinessPlanWithPrioritiesAdmin(BusinessPlanAdmin):
+    inlines = [*BusinessPlanAdmin.inlines, StrategicPriorityInline]

@@ -254,3 +254,22 @@ class TestActionPage:
         with django_assert_num_queries(12):
             response = client.get(action.get_absolute_url())
         assert response.content.count(b'class="app-update"') == 6
+
+
+def test_plan_page_queries_are_the_same_at_seed_size_and_ten_times_it(client, demo, django_assert_num_queries):
+    plan, users = demo
+    client.force_login(users["chair-quality-assurance"])
+    period = plan.periods.get(number=3)
+    with django_assert_num_queries(12):
+        seed_size = client.get(plan.get_absolute_url() + "?period=3")
+    for _ in range(9):  # nine more copies of the plan's 26 actions, with updates and KPIs
+        priority = StrategicPriorityFactory(plan=plan)
+        for _ in range(2):
+            objective = ObjectiveFactory(priority=priority)
+            KPIFactory(objective=objective)
+            for _ in range(13):
+                ProgressUpdateFactory(action=ActionFactory(objective=objective), period=period)
+    with django_assert_num_queries(12):
+        ten_times = client.get(plan.get_absolute_url() + "?period=3")
+    assert seed_size.content.count(b"app-plan-action__text") == 26
+    assert ten_times.content.count(b"app-plan-action__text") == 260
