@@ -32,6 +32,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 BOARD_NAME = os.environ.get("BOARD_NAME", "Dudley Safeguarding Children Board")
+# Days after a period's update deadline before lock_overdue_periods locks it.
+PERIOD_GRACE_DAYS = int(os.environ.get("PERIOD_GRACE_DAYS", "5"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "plans",
     "priorities",
     "kpis",
+    "work",
 ]
 
 MIDDLEWARE = [

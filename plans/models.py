@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -128,6 +129,23 @@ class ReportingPeriod(models.Model):
 
     def __str__(self):
         return f"Period {self.number}: {self.label}"
+
+    @property
+    def is_open(self):
+        return self.state == self.State.OPEN
+
+    @property
+    def is_locked(self):
+        return self.state == self.State.LOCKED
+
+    @property
+    def locks_on(self):
+        """The day lock_overdue_periods locks this period: the deadline plus the grace period."""
+        return self.deadline + datetime.timedelta(days=settings.PERIOD_GRACE_DAYS)
+
+    def days_left(self, today=None):
+        """Days until the update deadline (negative once it has passed)."""
+        return (self.deadline - (today or timezone.localdate())).days
 
     @property
     def label(self):

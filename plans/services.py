@@ -30,3 +30,54 @@ def plan_create_periods(*, plan: BusinessPlan):
             )
         )
     return periods
+
+
+class PeriodStateError(Exception):
+    """A period cannot move to the state asked for."""
+
+
+def _set_state(period, state, user):
+    period.state = state
+    period._history_user = user
+    period.save(update_fields=["state"])
+    return period
+
+
+@transaction.atomic
+def period_open(*, period: ReportingPeriod, user=None):
+    """Open an upcoming period for updates."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.state != ReportingPeriod.State.UPCOMING:
+        raise PeriodStateError(f"{period} is {period.get_state_display().lower()}, not upcoming.")
+    return _set_state(period, ReportingPeriod.State.OPEN, user)
+
+
+@transaction.atomic
+def period_lock(*, period: ReportingPeriod, user=None):
+    """Lock an open period: its updates become read-only to chairs."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.state != ReportingPeriod.State.OPEN:
+        raise PeriodStateError(f"{period} is {period.get_state_display().lower()}, not open.")
+    return _set_state(period, ReportingPeriod.State.LOCKED, user)
+
+
+@transaction.atomic
+def period_unlock(*, period: ReportingPeriod, user=None):
+    """Reopen a locked period, for late or corrected updates."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.state != ReportingPeriod.State.LOCKED:
+        raise PeriodStateError(f"{period} is {period.get_state_display().lower()}, not locked.")
+    return _set_state(period, ReportingPeriod.State.OPEN, user)
+
+
+def periods_lock_overdue(*, today, dry_run=False):
+    """Lock every open period whose deadline plus the grace period has passed; return them."""
+    overdue = [
+        period
+        for period in ReportingPeriod.objects.filter(state=ReportingPeriod.State.OPEN).select_related("plan")
+        if period.locks_on < today
+    ]
+    if not dry_run:
+        for period in overdue:
+            period_lock(period=period)
+    return overdue

@@ -5,4 +5,14 @@ from . import views
 app_name = "plans"
 urlpatterns = [
     path("plans/", views.plan_list, name="plan-list"),
+    path("plans/<slug:slug>/periods/", views.period_list, name="period-list"),
+    *[
+        path(
+            f"plans/<slug:slug>/periods/<int:number>/{transition}/",
+            views.period_transition,
+            {"transition": transition},
+            name=f"period-{transition}",
+        )
+        for transition in views.TRANSITIONS
+    ],
 ]
