@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from kpis.models import KPI, KPIValue
 from plans.models import BusinessPlan, ReportingPeriod
@@ -168,6 +169,7 @@ def _demo_updates(plan, periods, users):
                 reason=REASONS.get(status, ""),
                 is_demo=True,
                 author=author,
+                submitted_at=timezone.now(),
             )
             update._history_user = author
             update.save()

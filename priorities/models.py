@@ -101,7 +101,7 @@ class ActionQuerySet(models.QuerySet):
             return self.annotate(
                 status_value=Value(Status.NO_UPDATE.value), status_before=Value(None, output_field=models.CharField())
             )
-        updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
+        updates = ProgressUpdate.objects.reported().filter(action=OuterRef("pk"))
         this_period = updates.filter(period=period).values("status")[:1]
         last_before = (
             updates.filter(period__plan_id=period.plan_id, period__number__lt=period.number)
@@ -166,14 +166,31 @@ class Action(models.Model):
         return [self.lead, *self.co_leads.all()]
 
     @property
+    def lead_ids(self):
+        """The lead and joint leads' ids: their members write this action's updates."""
+        return [self.lead_id, *(subgroup.pk for subgroup in self.co_leads.all())]
+
+    @property
     def lead_names(self):
         return " & ".join(subgroup.name for subgroup in self.leads)
 
 
+class ProgressUpdateQuerySet(models.QuerySet):
+    def reported(self):
+        """Updates the board sees: submitted ones, and those returned for revision (drafts are the subgroup's)."""
+        return self.exclude(state=ProgressUpdate.State.DRAFT)
+
+
 class ProgressUpdate(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
-    status = models.CharField(max_length=12, choices=Status.recorded())
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUBMITTED)
+    status = models.CharField(max_length=12, choices=Status.recorded(), blank=True)
     progress = models.TextField("progress", blank=True)
     impact = models.TextField("impact on children and young people", blank=True)
     next_steps = models.TextField(blank=True)
@@ -182,18 +199,35 @@ class ProgressUpdate(models.Model):
     is_demo = models.BooleanField(default=False, help_text="Illustrative content shipped with the demo plan.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
     version = models.PositiveIntegerField(default=1, help_text="Raised on every save, to detect conflicting edits.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.TextField(blank=True, help_text="Why the board business manager returned the update.")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="returned_updates"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "period__number"]
         constraints = [
             models.UniqueConstraint(fields=["action", "period"], name="one_update_per_action_per_period"),
-            models.CheckConstraint(condition=Q(status__in=RECORDED_STATUS_VALUES), name="update_status_recorded"),
             models.CheckConstraint(
-                condition=~Q(status__in=[Status.AMBER, Status.RED]) | ~Q(reason=""),
+                condition=Q(status__in=RECORDED_STATUS_VALUES) | Q(state="draft", status=""),
+                name="update_status_recorded",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.AMBER, Status.RED]) | ~Q(reason="") | Q(state="draft"),
                 name="amber_and_red_need_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "submitted", "returned"]), name="update_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="returned") | ~Q(returned_reason=""), name="returned_update_has_a_reason"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="update_version_positive"),
         ]
@@ -201,9 +235,8 @@ class ProgressUpdate(models.Model):
     def __str__(self):
         return f"{self.action.code} – {self.period} – {self.get_status_display()}"
 
-    @property
-    def status_enum(self):
-        return Status(self.status)
+    def get_status_css(self):
+        return Status(self.status).css if self.status else ""
 
     @property
     def evidence_link_list(self):

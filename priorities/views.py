@@ -1,11 +1,19 @@
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.models import BusinessPlan
+from subgroups.access import may_write_for
+from subgroups.roles import is_board_manager
 
 from .filters import ActionFilter
+from .forms import ProgressUpdateForm, ReturnUpdateForm
 from .history import action_history
 from .models import Action, Objective, ProgressUpdate, Status
+from .services import PeriodClosed, UpdateConflict, update_return, update_rules, update_save
 
 
 def _get_plan_for_user(user, slug):
@@ -53,6 +61,7 @@ def plan_detail(request, slug):
             "action_count": len(filtered),
             "status_counts": [(status, counts[status]) for status in Status if counts[status]],
             "statuses": list(Status),
+            "is_manager": is_board_manager(request.user),
         },
     )
 
@@ -84,10 +93,11 @@ def action_detail(request, pk):
     action = _get_action_for_user(request.user, pk)
     plan = action.objective.priority.plan
     periods = list(plan.periods.all())
-    updates = {
-        update.period_id: update
-        for update in ProgressUpdate.objects.filter(action=action).select_related("author", "period")
-    }
+    may_write = may_write_for(request.user, action.lead_ids)
+    updates_seen = ProgressUpdate.objects.filter(action=action)
+    if not may_write:
+        updates_seen = updates_seen.reported()
+    updates = {update.period_id: update for update in updates_seen.select_related("author", "period")}
     current = plan.current_period_from(periods)
     rows = []
     carried_complete = False
@@ -99,6 +109,8 @@ def action_detail(request, pk):
         elif carried_complete:
             status = Status.COMPLETE
         else:
+            status = Status.NO_UPDATE
+        if update and update.state == ProgressUpdate.State.DRAFT:
             status = Status.NO_UPDATE
         rows.append({"period": period, "update": update, "status": status, "is_current": period == current})
         if current and period == current:
@@ -113,5 +125,97 @@ def action_detail(request, pk):
             "current": rows[-1] if rows else None,
             "kpis": action.objective.kpis.select_related("owner").order_by("number"),
             "history": action_history(action),
+            "may_write": may_write,
+            "is_manager": is_board_manager(request.user),
         },
+    )
+
+
+def _get_period_for_action(action, number):
+    """The action's plan's reporting period number N, else 404."""
+    return get_object_or_404(action.objective.priority.plan.periods, number=number)
+
+
+def _next_url(request, default):
+    wanted = request.POST.get("next") or request.GET.get("next")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    return default
+
+
+def draft_key(action, period):
+    return f"dscb-draft-update-{action.pk}-{period.number}"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def update_edit(request, pk, number):
+    """Record or revise the action's progress update for one reporting period."""
+    action = _get_action_for_user(request.user, pk)
+    if not may_write_for(request.user, action.lead_ids):
+        raise PermissionDenied("Only members of the lead subgroup and the board business manager update this action.")
+    period = _get_period_for_action(action, number)
+    update = ProgressUpdate.objects.filter(action=action, period=period).select_related("author", "returned_by").first()
+    rules = update_rules(action=action, period=period)
+    writable = period.is_open or is_board_manager(request.user)
+    context = {
+        "action": action,
+        "period": period,
+        "update": update,
+        "rules": rules,
+        "writable": writable,
+        "draft_key": draft_key(action, period),
+        "next": _next_url(request, ""),
+    }
+    if request.method == "POST":
+        if not writable:
+            return render(request, "priorities/update_form.html", context, status=403)
+        submitting = "save_draft" not in request.POST
+        form = ProgressUpdateForm(request.POST, rules=rules, submitting=submitting)
+        if form.is_valid():
+            try:
+                saved = update_save(
+                    action=action,
+                    period=period,
+                    user=request.user,
+                    data=form.cleaned_data,
+                    expected_version=form.cleaned_data["version"],
+                    submit=submitting,
+                )
+            except UpdateConflict as conflict:
+                data = request.POST.copy()
+                data["version"] = conflict.current.version if conflict.current else 0
+                context["form"] = ProgressUpdateForm(data, rules=rules, submitting=submitting)
+                context["conflict"] = conflict.current
+                return render(request, "priorities/update_form.html", context, status=409)
+            except PeriodClosed:
+                return render(request, "priorities/update_form.html", {**context, "writable": False}, status=403)
+            verb = "submitted" if saved.state == ProgressUpdate.State.SUBMITTED else "saved as a draft"
+            messages.success(request, f"Update for action {action.code} {verb}.", extra_tags=context["draft_key"])
+            return redirect(_next_url(request, reverse("work:my-work") + f"?period={period.number}"))
+        context["form"] = form
+        return render(request, "priorities/update_form.html", context)
+    initial = {"version": update.version if update else 0}
+    if update:
+        initial.update({field: getattr(update, field) for field in ProgressUpdateForm.Meta.fields})
+    elif rules.previous and rules.previous.status == Status.COMPLETE:
+        initial["status"] = Status.COMPLETE
+    context["form"] = ProgressUpdateForm(initial=initial, rules=rules)
+    return render(request, "priorities/update_form.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def update_return_view(request, pk, number):
+    """The board business manager returns a submitted update to its subgroup with a reason."""
+    action = _get_action_for_user(request.user, pk)
+    if not is_board_manager(request.user):
+        raise PermissionDenied("Only the board business manager returns updates.")
+    period = _get_period_for_action(action, number)
+    update = get_object_or_404(ProgressUpdate, action=action, period=period, state=ProgressUpdate.State.SUBMITTED)
+    form = ReturnUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        update_return(update=update, user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Update for action {action.code} returned to {action.lead_names}.")
+        return redirect(action)
+    return render(
+        request, "priorities/update_return.html", {"action": action, "period": period, "update": update, "form": form}
     )

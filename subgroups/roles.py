@@ -5,5 +5,11 @@ VIEWER = "Viewer"
 
 
 def is_board_manager(user):
-    """True for the board business manager and superusers."""
-    return user.is_authenticated and (user.is_superuser or user.groups.filter(name=BOARD_MANAGER).exists())
+    """True for the board business manager and superusers (asked once per request)."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_board_manager", None)
+    if cached is None:
+        cached = user.is_superuser or user.groups.filter(name=BOARD_MANAGER).exists()
+        user._is_board_manager = cached
+    return cached

@@ -1,0 +1,111 @@
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from .models import ProgressUpdate, Status
+
+STATUS_HINTS = {
+    Status.NOT_STARTED: "Work has not begun. Use this only while the action's start is still to come.",
+    Status.GREEN: "On track.",
+    Status.AMBER: "Some slippage or risk. Say why below.",
+    Status.RED: "Off track or a significant concern. Say why below.",
+    Status.COMPLETE: "Delivered. It stays Complete in later periods unless someone reopens it.",
+}
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    """A progress update for one action in one period. Chairs cannot reach the plan's own fields here."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[Choice(value, label, hint=STATUS_HINTS[Status(value)]) for value, label in Status.recorded()],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["status", "progress", "impact", "next_steps", "reason", "evidence_links"]
+        labels = {
+            "progress": "Progress this period",
+            "impact": "Impact on children and young people",
+            "next_steps": "Next steps",
+            "reason": "Reason",
+            "evidence_links": "Evidence links (optional)",
+        }
+        help_texts = {
+            "progress": "What the subgroup did this period.",
+            "impact": "What changed for children and young people, and how you know: not the activity itself.",
+            "next_steps": "What happens before the next update.",
+            "reason": "Needed for Amber and Red, and when reopening an action that was Complete.",
+            "evidence_links": "One web address per line, for example a report or audit on the board's site.",
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ["progress", "impact", "next_steps", "reason"]}
+
+    def __init__(self, *args, rules, submitting=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rules = rules
+        self.submitting = submitting
+        self.fields["evidence_links"].widget = forms.Textarea(attrs={"rows": 2})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.radios("status", legend_size=Size.MEDIUM),
+            Field.textarea("reason"),
+            Field.textarea("progress"),
+            Field.textarea("impact"),
+            Field.textarea("next_steps"),
+            Field.textarea("evidence_links"),
+            "version",
+        )
+        self.helper.add_input(Button("submit", "Submit update"))
+        self.helper.add_input(Button.secondary("save_draft", "Save as draft"))
+
+    def clean_evidence_links(self):
+        lines = [line.strip() for line in self.cleaned_data.get("evidence_links", "").splitlines() if line.strip()]
+        validate = URLValidator(schemes=["http", "https"])
+        for number, line in enumerate(lines, start=1):
+            try:
+                validate(line)
+            except ValidationError:
+                raise ValidationError(
+                    f"Line {number} of the evidence links is not a web address: enter it as https://…"
+                ) from None
+        return "\n".join(lines)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.submitting:
+            return cleaned
+        status, reason = cleaned.get("status"), cleaned.get("reason", "").strip()
+        if not status:
+            self.add_error("status", "Select the action's status for this period")
+        elif status in (Status.AMBER, Status.RED) and not reason:
+            self.add_error("reason", f"Say why the action is {Status(status).label}")
+        elif self.rules.reopening and status != Status.COMPLETE and not reason:
+            self.add_error("reason", "Say why the action is reopened: it was Complete last period")
+        if status and status != Status.NOT_STARTED and not cleaned.get("progress", "").strip():
+            self.add_error("progress", "Say what progress was made this period")
+        return cleaned
+
+
+class ReturnUpdateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you returning this update?",
+        help_text="The subgroup sees this on My work and on the update form.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why you are returning the update"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(Field.textarea("reason"))
+        self.helper.add_input(Button.warning("return", "Return update"))

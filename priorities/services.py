@@ -1,0 +1,111 @@
+"""Writes to progress updates: recording, submitting and returning them, with conflict detection."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from plans.models import ReportingPeriod
+from subgroups.roles import is_board_manager
+
+from .models import Action, ProgressUpdate, Status
+
+UPDATE_FIELDS = ["status", "progress", "impact", "next_steps", "reason", "evidence_links"]
+
+
+class UpdateConflict(Exception):
+    """Someone else saved this update after the form was opened."""
+
+    def __init__(self, current):
+        super().__init__("The update was saved by someone else since you opened it.")
+        self.current = current
+
+
+class PeriodClosed(Exception):
+    """The period is not open, and the user is not the board manager."""
+
+
+@dataclass
+class UpdateRules:
+    """What the form must check for this action in this period, from the periods before it."""
+
+    previous: ProgressUpdate | None
+
+    @property
+    def reopening(self):
+        """True when the action was Complete last period, so a new status needs a reason."""
+        return self.previous is not None and self.previous.status == Status.COMPLETE
+
+
+def update_rules(*, action: Action, period: ReportingPeriod):
+    """The previous reported update, which the form shows beside itself and checks against."""
+    previous = (
+        ProgressUpdate.objects.reported()
+        .filter(action=action, period__plan_id=period.plan_id, period__number__lt=period.number)
+        .select_related("period", "author")
+        .order_by("-period__number")
+        .first()
+    )
+    return UpdateRules(previous=previous)
+
+
+def _check_period(period, user):
+    if not period.is_open and not is_board_manager(user):
+        raise PeriodClosed(f"{period} is {period.get_state_display().lower()}: updates cannot be changed.")
+
+
+@transaction.atomic
+def update_save(*, action: Action, period: ReportingPeriod, user, data: dict, expected_version: int, submit: bool):
+    """Record (submit=True) or keep as a draft the action's update for the period.
+
+    `expected_version` is the version the form was opened at (0 for a new update); if someone has saved
+    since, nothing is written and UpdateConflict carries what they saved.
+    """
+    _check_period(ReportingPeriod.objects.get(pk=period.pk), user)
+    update = ProgressUpdate.objects.select_for_update().filter(action=action, period=period).first()
+    if update is None:
+        if expected_version != 0:
+            raise UpdateConflict(None)
+        update = ProgressUpdate(action=action, period=period, author=user, version=1)
+    else:
+        # Compare-and-set: of two saves from the same version, only one moves the version on.
+        moved = ProgressUpdate.objects.filter(pk=update.pk, version=expected_version).update(
+            version=expected_version + 1
+        )
+        if not moved:
+            update.refresh_from_db()
+            raise UpdateConflict(update)
+        update.version = expected_version + 1
+        update.author = user
+    for field in UPDATE_FIELDS:
+        setattr(update, field, data.get(field, "") or "")
+    if submit:
+        update.state = ProgressUpdate.State.SUBMITTED
+        update.submitted_at = timezone.now()
+        update.returned_reason = ""
+    elif update.state != ProgressUpdate.State.RETURNED:
+        update.state = ProgressUpdate.State.DRAFT
+    update._history_user = user
+    try:
+        with transaction.atomic():
+            update.save()
+    except IntegrityError:
+        # Two first saves at once: the other one created the row.
+        raise UpdateConflict(ProgressUpdate.objects.filter(action=action, period=period).first()) from None
+    return update
+
+
+@transaction.atomic
+def update_return(*, update: ProgressUpdate, user, reason: str):
+    """The board business manager returns a submitted update to its subgroup, with the reason."""
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.state != ProgressUpdate.State.SUBMITTED:
+        raise ValueError("Only a submitted update can be returned.")
+    update.state = ProgressUpdate.State.RETURNED
+    update.returned_reason = reason
+    update.returned_by = user
+    update.returned_at = timezone.now()
+    update.version += 1
+    update._history_user = user
+    update.save()
+    return update
