@@ -18,4 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("plans.urls")),
     path("", include("priorities.urls")),
+    path("", include("kpis.urls")),
+    path("", include("work.urls")),
 ]

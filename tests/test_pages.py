@@ -246,12 +246,12 @@ class TestActionPage:
                 update.save()
 
         add_periods(1, 1)
-        # session, user, groups, action (+plan), co-leads, supporting, periods, updates, action history,
-        # update history, subgroup names, KPIs
-        with django_assert_num_queries(12):
+        # session, user, groups, action (+plan), co-leads, supporting, the user's subgroups, periods, updates,
+        # action history, update history, subgroup names, KPIs
+        with django_assert_num_queries(13):
             client.get(action.get_absolute_url())
         add_periods(2, 5)
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             response = client.get(action.get_absolute_url())
         assert response.content.count(b'class="app-update"') == 6
 

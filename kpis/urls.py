@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "kpis"
+urlpatterns = [
+    path("kpis/<int:pk>/periods/<int:number>/value/", views.value_edit, name="value-edit"),
+]
