@@ -103,14 +103,12 @@ def action_detail(request, pk):
     carried_complete = False
     for period in periods:
         update = updates.get(period.pk)
-        if update:
+        if update and update.state != ProgressUpdate.State.DRAFT:
             status = Status(update.status)
             carried_complete = status == Status.COMPLETE
         elif carried_complete:
             status = Status.COMPLETE
         else:
-            status = Status.NO_UPDATE
-        if update and update.state == ProgressUpdate.State.DRAFT:
             status = Status.NO_UPDATE
         rows.append({"period": period, "update": update, "status": status, "is_current": period == current})
         if current and period == current:

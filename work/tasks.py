@@ -113,7 +113,9 @@ def plan_work(plan, period, subgroups):
     )
     by_kpi = {(value.kpi_id, value.period_id == period.pk): value for value in values}
     for kpi in kpis:
-        work[kpi.owner_id].kpis.append(
-            KPITask(kpi=kpi, value=by_kpi.get((kpi.pk, True)), previous=by_kpi.get((kpi.pk, False)))
-        )
+        current, previous = by_kpi.get((kpi.pk, True)), by_kpi.get((kpi.pk, False))
+        for value in (current, previous):
+            if value is not None:
+                value.kpi = kpi  # already fetched: spares a query per value
+        work[kpi.owner_id].kpis.append(KPITask(kpi=kpi, value=current, previous=previous))
     return sorted(work.values(), key=lambda item: item.subgroup.name)
