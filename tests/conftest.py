@@ -3,14 +3,22 @@
 import pytest
 
 from plans.demo import demo_load
-from tests.factories import ActionFactory, MembershipFactory, SubgroupFactory, UserFactory, make_manager, make_viewer
+from tests.factories import (
+    ActionFactory,
+    KPIFactory,
+    MembershipFactory,
+    ReportingPeriodFactory,
+    SubgroupFactory,
+    UserFactory,
+    make_manager,
+    make_viewer,
+)
 
 
 @pytest.fixture
 def action(db):
     """An action in the active plan, led by a subgroup with a chair and a member."""
-    created = ActionFactory(objective__priority__plan__status="active")
-    return created
+    return ActionFactory(objective__priority__plan__status="active")
 
 
 @pytest.fixture
@@ -21,6 +29,26 @@ def chair(action):
 @pytest.fixture
 def member(action):
     return MembershipFactory(subgroup=action.lead, user=UserFactory(username="member")).user
+
+
+@pytest.fixture
+def supporter(action):
+    """A member of a subgroup that supports the action (and leads nothing)."""
+    subgroup = SubgroupFactory()
+    action.supporting.add(subgroup)
+    return MembershipFactory(subgroup=subgroup, user=UserFactory(username="supporter")).user
+
+
+@pytest.fixture
+def period(action):
+    """Period 1 of the action's plan, open for updates."""
+    return ReportingPeriodFactory(plan=action.objective.priority.plan, number=1, state="open")
+
+
+@pytest.fixture
+def kpi(action):
+    """A percentage KPI on the action's objective, owned by the action's lead subgroup, target 80%."""
+    return KPIFactory(objective=action.objective, owner=action.lead, target=80, amber_tolerance=5)
 
 
 @pytest.fixture
@@ -43,7 +71,7 @@ def anon():
     return None
 
 
-PERSONAS = ["chair", "member", "other_chair", "manager", "viewer", "anon"]
+PERSONAS = ["chair", "member", "supporter", "other_chair", "manager", "viewer", "anon"]
 
 
 @pytest.fixture

@@ -1,0 +1,233 @@
+"""Recording a progress update over HTTP: who may, what is checked, and that nothing typed is lost."""
+
+import pytest
+from django.urls import reverse
+
+from plans.models import BusinessPlan
+from priorities.models import Action, ProgressUpdate, Status
+from tests.factories import ProgressUpdateFactory, ReportingPeriodFactory, SubgroupFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "status": "amber",
+    "reason": "Two partner agencies have not yet responded",
+    "progress": "Draft standards written",
+    "impact": "Not yet: audit in period 3",
+    "next_steps": "Consult practitioners",
+    "evidence_links": "https://example.org/standards",
+    "version": "0",
+}
+
+
+def url(action, number=1):
+    return reverse("priorities:update-edit", args=[action.pk, number])
+
+
+def snapshot():
+    return (
+        list(ProgressUpdate.objects.values_list("pk", "status", "progress", "version", "state")),
+        list(ProgressUpdate.history.values_list("history_id", flat=True)),
+        list(Action.objects.values_list("pk", "text", "lead_id")),
+    )
+
+
+# role × method → status. Lead members and the manager write; those who may see the plan but not change
+# this action get 403; anonymous people are sent to sign in.
+UPDATE_TABLE = [
+    ("chair", "get", 200),
+    ("chair", "post", 302),
+    ("member", "get", 200),
+    ("member", "post", 302),
+    ("manager", "get", 200),
+    ("manager", "post", 302),
+    ("supporter", "get", 403),
+    ("supporter", "post", 403),
+    ("other_chair", "get", 403),
+    ("other_chair", "post", 403),
+    ("viewer", "get", 403),
+    ("viewer", "post", 403),
+    ("anon", "get", 302),
+    ("anon", "post", 302),
+]
+
+
+@pytest.mark.parametrize(("persona_name", "method", "expected"), UPDATE_TABLE)
+def test_permission_table(client, persona, action, period, persona_name, method, expected):
+    user = persona(persona_name)
+    if user:
+        client.force_login(user)
+    before = snapshot()
+    response = getattr(client, method)(url(action), GOOD if method == "post" else None)
+    assert response.status_code == expected
+    if persona_name == "anon":
+        assert response["Location"].startswith(reverse("login"))
+    if (method == "post" and expected != 302) or persona_name == "anon":
+        assert snapshot() == before
+    if method == "post" and expected == 302 and user:
+        saved = ProgressUpdate.objects.get()
+        assert (saved.status, saved.author, saved.state) == ("amber", user, "submitted")
+        assert saved.history.get().history_user == user
+
+
+@pytest.mark.parametrize("persona_name", ["chair", "viewer", "supporter", "other_chair"])
+def test_a_draft_plans_forms_are_not_found(client, persona, action, period, persona_name):
+    BusinessPlan.objects.filter(pk=period.plan_id).update(status="draft")
+    client.force_login(persona(persona_name))
+    assert client.get(url(action)).status_code == 404
+    assert client.post(url(action), GOOD).status_code == 404
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_joint_lead_writes_too(client, action, period):
+    joint = SubgroupFactory()
+    action.co_leads.add(joint)
+    client.force_login(joint.memberships.get().user)
+    assert client.post(url(action), GOOD).status_code == 302
+    assert ProgressUpdate.objects.get().author.memberships.get().subgroup == joint
+
+
+def test_chairs_cannot_change_the_plan_through_the_form(client, chair, action, period, other_chair):
+    client.force_login(chair)
+    other = other_chair.memberships.get().subgroup
+    posted = {**GOOD, "text": "Rewritten", "lead": other.pk, "author": other_chair.pk, "target": "1", "is_demo": "on"}
+    assert client.post(url(action), posted).status_code == 302
+    action.refresh_from_db()
+    update = ProgressUpdate.objects.get()
+    assert action.text != "Rewritten" and action.lead_id != other.pk
+    assert update.author == chair and not update.is_demo
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"status": ""}, "status", "Select the action&#x27;s status for this period"),
+        ({"status": "amber", "reason": ""}, "reason", "Say why the action is Amber"),
+        ({"status": "red", "reason": "  "}, "reason", "Say why the action is Red"),
+        ({"status": "green", "progress": ""}, "progress", "Say what progress was made this period"),
+        ({"evidence_links": "https://ok.example\nnot a link"}, "evidence_links", "Line 2 of the evidence links"),
+    ],
+)
+def test_validation_keeps_everything_typed(client, chair, action, period, changes, field, message):
+    client.force_login(chair)
+    posted = {**GOOD, "next_steps": "Typed text that must survive", **changes}
+    response = client.post(url(action), posted)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in text and message in text
+    assert "Typed text that must survive" in text
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_draft_needs_nothing_and_is_not_reported(client, chair, viewer, action, period):
+    client.force_login(chair)
+    response = client.post(url(action), {"progress": "Half a thought", "version": "0", "save_draft": ""})
+    assert response.status_code == 302
+    draft = ProgressUpdate.objects.get()
+    assert (draft.state, draft.status, draft.progress) == ("draft", "", "Half a thought")
+    assert Action.objects.with_status(period).get().status_value == Status.NO_UPDATE
+    client.force_login(viewer)
+    assert "Half a thought" not in client.get(action.get_absolute_url()).content.decode()
+    client.force_login(chair)
+    assert "Half a thought" in client.get(action.get_absolute_url()).content.decode()
+
+
+def test_saving_again_edits_the_same_update_and_keeps_every_version(client, chair, action, period):
+    client.force_login(chair)
+    client.post(url(action), GOOD)
+    client.post(url(action), {**GOOD, "status": "green", "reason": "", "version": "1"})
+    update = ProgressUpdate.objects.get()
+    assert (update.status, update.version) == ("green", 2)
+    assert list(update.history.order_by("history_date").values_list("status", flat=True)) == ["amber", "green"]
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Status: Amber → Green" in page
+
+
+def test_a_second_save_from_a_stale_form_is_a_conflict_that_loses_nothing(client, chair, member, action, period):
+    client.force_login(chair)
+    assert client.post(url(action), {**GOOD, "progress": "First person's progress"}).status_code == 302
+    client.force_login(member)
+    response = client.post(url(action), {**GOOD, "progress": "Second person's progress"})  # opened at version 0
+    text = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else saved this update while you were writing" in text
+    assert "First person&#x27;s progress" in text and "Second person&#x27;s progress" in text
+    assert ProgressUpdate.objects.get().progress == "First person's progress"
+    # The form now carries the current version: submitting again deliberately replaces it.
+    assert 'name="version" value="1"' in text
+    assert client.post(url(action), {**GOOD, "progress": "Second person's progress", "version": "1"}).status_code == 302
+    assert ProgressUpdate.objects.get().progress == "Second person's progress"
+
+
+def test_complete_carries_forward_and_reopening_needs_a_reason(client, chair, action, period):
+    ProgressUpdateFactory(action=action, period=period, status=Status.COMPLETE)
+    period.state = "locked"
+    period.save()
+    later = ReportingPeriodFactory(plan=period.plan, number=2, state="open")
+    assert Action.objects.with_status(later).get().status_value == Status.COMPLETE
+    client.force_login(chair)
+    form = client.get(url(action, 2)).content.decode()
+    assert "Choosing another status reopens it" in form
+    response = client.post(url(action, 2), {**GOOD, "status": "green", "reason": ""})
+    assert "Say why the action is reopened" in response.content.decode()
+    assert client.post(url(action, 2), {**GOOD, "status": "green", "reason": "New risk found"}).status_code == 302
+    assert Action.objects.with_status(later).get().status_value == Status.GREEN
+
+
+def test_a_locked_period_is_read_only_to_chairs_with_a_message(client, chair, manager, action, period):
+    ProgressUpdateFactory(action=action, period=period, status=Status.GREEN, progress="As it was")
+    period.state = "locked"
+    period.save()
+    client.force_login(chair)
+    page = client.get(url(action)).content.decode()
+    assert "is locked: its updates can no longer be changed" in page and "As it was" in page
+    response = client.post(url(action), {**GOOD, "version": "1"})
+    assert response.status_code == 403 and "is locked" in response.content.decode()
+    assert ProgressUpdate.objects.get().progress == "As it was"
+    client.force_login(manager)
+    assert client.post(url(action), {**GOOD, "version": "1"}).status_code == 302
+
+
+def test_a_late_update_lands_in_the_period_it_is_for(client, chair, action, period):
+    current = ReportingPeriodFactory(plan=period.plan, number=2, state="open")
+    client.force_login(chair)
+    client.post(url(action, 1), GOOD)
+    assert ProgressUpdate.objects.get().period == period != current
+
+
+class TestReturn:
+    def _submitted(self, action, period, chair):
+        return ProgressUpdateFactory(action=action, period=period, author=chair, state="submitted")
+
+    @pytest.mark.parametrize(
+        ("persona_name", "expected"),
+        [("manager", 302), ("chair", 403), ("member", 403), ("viewer", 403), ("other_chair", 403), ("anon", 302)],
+    )
+    def test_only_the_manager_returns(self, client, persona, action, period, chair, persona_name, expected):
+        update = self._submitted(action, period, chair)
+        user = persona(persona_name)
+        if user:
+            client.force_login(user)
+        response = client.post(reverse("priorities:update-return", args=[action.pk, 1]), {"reason": "Too thin"})
+        assert response.status_code == expected
+        update.refresh_from_db()
+        assert update.state == ("returned" if persona_name == "manager" else "submitted")
+
+    def test_the_chair_sees_the_reason_and_the_revision_is_kept(self, client, manager, chair, action, period):
+        update = self._submitted(action, period, chair)
+        client.force_login(manager)
+        assert client.post(reverse("priorities:update-return", args=[action.pk, 1]), {"reason": ""}).status_code == 200
+        client.post(
+            reverse("priorities:update-return", args=[action.pk, 1]), {"reason": "Say what changed for children"}
+        )
+        client.force_login(chair)
+        assert "Say what changed for children" in client.get(reverse("work:my-work")).content.decode()
+        form = client.get(url(action)).content.decode()
+        assert "Returned for revision" in form and "Say what changed for children" in form
+        update.refresh_from_db()
+        client.post(url(action), {**GOOD, "version": str(update.version)})
+        update.refresh_from_db()
+        assert update.state == "submitted" and update.returned_reason == ""
+        reasons = list(update.history.order_by("history_date").values_list("state", "returned_reason"))
+        assert ("returned", "Say what changed for children") in reasons
+        assert reasons[-1] == ("submitted", "")
