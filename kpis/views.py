@@ -66,9 +66,19 @@ def value_edit(request, pk, number):
                 return render(request, "kpis/value_form.html", context, status=409)
             except PeriodClosed:
                 return render(request, "kpis/value_form.html", {**context, "writable": False}, status=403)
+            if request.htmx:
+                saved = KPIValue.objects.select_related("kpi").get(kpi=kpi, period=period)
+                return render(
+                    request, "kpis/_value_saved.html", {**context, "current": saved, "rating": rate(kpi, saved.value)}
+                )
             messages.success(request, f"Value for KPI {kpi.code} saved.")
             return redirect(reverse("work:my-work") + f"?period={period.number}")
         context["form"] = form
-        return render(request, "kpis/value_form.html", context)
+        return render(request, _template(request), context)
     context["form"] = KPIValueForm(initial=KPIValueForm.initial_for(current), kpi=kpi)
-    return render(request, "kpis/value_form.html", context)
+    return render(request, _template(request), context)
+
+
+def _template(request):
+    """The whole page, or for htmx on My work just the form, entered in place."""
+    return "kpis/_value_form.html" if request.htmx else "kpis/value_form.html"

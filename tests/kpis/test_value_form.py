@@ -148,3 +148,21 @@ class TestRatingAndTrend:
         text = client.get(reverse("work:my-work") + "?period=2").content.decode()
         assert "75% against a target of 80%: Amber" in text
         assert "↓ Down from 90 last period (worse)" in text
+
+
+def test_htmx_enters_a_value_in_place_on_my_work(client, chair, kpi, period):
+    client.force_login(chair)
+    assert 'hx-get="' + url(kpi) + '"' in client.get(reverse("work:my-work")).content.decode()
+    fragment = client.get(url(kpi), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and 'hx-post="' + url(kpi) + '"' in fragment
+    refused = client.post(
+        url(kpi), {"numerator": "5", "denominator": "4", "version": "0"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in refused.content.decode()
+    assert "The numerator cannot be more than the denominator" in refused.content.decode()
+    saved = client.post(
+        url(kpi), {"numerator": "3", "denominator": "4", "version": "0"}, headers={"HX-Request": "true"}
+    )
+    assert saved.status_code == 200
+    assert "Saved:</strong> 75% (Amber)" in saved.content.decode()
+    assert KPIValue.objects.get().value == Decimal("75.00")
