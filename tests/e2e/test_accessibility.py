@@ -1,0 +1,60 @@
+"""Each page as people reach it passes axe-core (WCAG 2.2 AA and best practice) and the Nu HTML Checker."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .checks import assert_no_axe_violations, assert_valid_html, sign_in, vnu_command
+
+
+def sign_in_page(page, site):
+    page.goto(f"{site.url}/accounts/login/")
+
+
+def sign_in_page_with_errors(page, site):
+    page.goto(f"{site.url}/accounts/login/")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter your username")
+
+
+def plan_list(page, site):
+    sign_in(page, site.url, "chair-quality-assurance")
+    page.goto(f"{site.url}/plans/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Business plans")
+
+
+def plan(page, site):
+    sign_in(page, site.url, "chair-quality-assurance")
+    page.goto(site.plan_url)
+
+
+def plan_filtered(page, site):
+    plan(page, site)
+    page.get_by_label("Reporting period").select_option(label="Period 3: Aug–Sep 2015")
+    page.get_by_label("Lead subgroup").select_option(label="Quality Assurance sub")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("link", name="Clear filters")).to_be_visible()
+
+
+def action(page, site):
+    sign_in(page, site.url, "chair-quality-assurance")
+    page.goto(site.action_url("1.1.2"))
+
+
+PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action]
+
+
+@pytest.mark.parametrize("visit", PAGES, ids=[visit.__name__ for visit in PAGES])
+def test_page_has_no_axe_violations(page, demo_site, visit):
+    visit(page, demo_site)
+    assert_no_axe_violations(page)
+
+
+def test_pages_are_valid_html(page, demo_site):
+    vnu_command()  # before visiting the pages: skip (or fail on CI) at once without java
+    documents = {}
+    for visit in PAGES:
+        page.context.clear_cookies()
+        page.goto("about:blank")
+        visit(page, demo_site)
+        documents[f"{visit.__name__} ({page.url})"] = page.content()
+    assert_valid_html(documents)
