@@ -59,6 +59,7 @@ class KPIValueForm(forms.Form):
                 del self.fields[name]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
         layout = []
         for name in fields:
@@ -66,8 +67,7 @@ class KPIValueForm(forms.Form):
                 layout.append(Field.radios("answer", legend_size=Size.SMALL, inline=True))
             else:
                 layout.append(Field.text(name, field_width=5))
-        self.helper.layout = Layout(*layout, Field.textarea("note"), "version")
-        self.helper.add_input(Button("save", "Save value"))
+        self.helper.layout = Layout(*layout, Field.textarea("note"), "version", Button("save", "Save value"))
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,6 @@
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Div, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -53,6 +53,7 @@ class ProgressUpdateForm(forms.ModelForm):
         self.fields["evidence_links"].widget = forms.Textarea(attrs={"rows": 2})
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
         self.helper.layout = Layout(
             Field.radios("status", legend_size=Size.MEDIUM),
@@ -62,9 +63,12 @@ class ProgressUpdateForm(forms.ModelForm):
             Field.textarea("next_steps"),
             Field.textarea("evidence_links"),
             "version",
+            Div(
+                Button("submit", "Submit update"),
+                Button.secondary("save_draft", "Save as draft"),
+                css_class="govuk-button-group",
+            ),
         )
-        self.helper.add_input(Button("submit", "Submit update"))
-        self.helper.add_input(Button.secondary("save_draft", "Save as draft"))
 
     def clean_evidence_links(self):
         lines = [line.strip() for line in self.cleaned_data.get("evidence_links", "").splitlines() if line.strip()]
@@ -106,6 +110,6 @@ class ReturnUpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(Field.textarea("reason"))
-        self.helper.add_input(Button.warning("return", "Return update"))
+        self.helper.layout = Layout(Field.textarea("reason"), Button.warning("return", "Return update"))
