@@ -152,9 +152,9 @@ class TestRatingAndTrend:
 
 def test_htmx_enters_a_value_in_place_on_my_work(client, chair, kpi, period):
     client.force_login(chair)
-    assert 'hx-get="' + url(kpi) + '"' in client.get(reverse("work:my-work")).content.decode()
+    assert 'data-hx-get="' + url(kpi) + '"' in client.get(reverse("work:my-work")).content.decode()
     fragment = client.get(url(kpi), headers={"HX-Request": "true"}).content.decode()
-    assert "<html" not in fragment and 'hx-post="' + url(kpi) + '"' in fragment
+    assert "<html" not in fragment and 'data-hx-post="' + url(kpi) + '"' in fragment
     refused = client.post(
         url(kpi), {"numerator": "5", "denominator": "4", "version": "0"}, headers={"HX-Request": "true"}
     )
