@@ -241,3 +241,22 @@ class ProgressUpdate(models.Model):
     @property
     def evidence_link_list(self):
         return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+
+def status_path(periods, updates_by_period):
+    """The action's status in each period, in order: its reported update's, Complete carried forward, else No update.
+
+    `updates_by_period` maps period ids to the action's updates; drafts in it count as no update.
+    """
+    path, carried_complete = [], False
+    for period in periods:
+        update = updates_by_period.get(period.pk)
+        if update is not None and update.state != ProgressUpdate.State.DRAFT:
+            status = Status(update.status)
+            carried_complete = status == Status.COMPLETE
+        elif carried_complete:
+            status = Status.COMPLETE
+        else:
+            status = Status.NO_UPDATE
+        path.append(status)
+    return path

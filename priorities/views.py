@@ -12,7 +12,7 @@ from subgroups.roles import is_board_manager
 from .filters import ActionFilter
 from .forms import ProgressUpdateForm, ReturnUpdateForm
 from .history import action_history
-from .models import Action, Objective, ProgressUpdate, Status
+from .models import Action, Objective, ProgressUpdate, Status, status_path
 from .services import PeriodClosed, UpdateConflict, update_return, update_rules, update_save
 
 
@@ -99,20 +99,11 @@ def action_detail(request, pk):
         updates_seen = updates_seen.reported()
     updates = {update.period_id: update for update in updates_seen.select_related("author", "period")}
     current = plan.current_period_from(periods)
-    rows = []
-    carried_complete = False
-    for period in periods:
-        update = updates.get(period.pk)
-        if update and update.state != ProgressUpdate.State.DRAFT:
-            status = Status(update.status)
-            carried_complete = status == Status.COMPLETE
-        elif carried_complete:
-            status = Status.COMPLETE
-        else:
-            status = Status.NO_UPDATE
-        rows.append({"period": period, "update": update, "status": status, "is_current": period == current})
-        if current and period == current:
-            break
+    shown = periods[: periods.index(current) + 1] if current else []
+    rows = [
+        {"period": period, "update": updates.get(period.pk), "status": status, "is_current": period == current}
+        for period, status in zip(shown, status_path(shown, updates), strict=True)
+    ]
     return render(
         request,
         "priorities/action_detail.html",
