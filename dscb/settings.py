@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "priorities",
     "kpis",
     "work",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -161,4 +162,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every step of every PDF at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

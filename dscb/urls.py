@@ -6,7 +6,6 @@ from . import views
 from .forms import SignInForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path(
@@ -20,4 +19,5 @@ urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("kpis.urls")),
     path("", include("work.urls")),
+    path("", include("reports.urls")),
 ]

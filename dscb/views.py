@@ -1,20 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-
-from plans.models import BusinessPlan
-
-
-@require_safe
-def home(request):
-    """The active plan (the dashboard will take this address)."""
-    plan = BusinessPlan.objects.active().first()
-    if plan is None:
-        return redirect("plans:plan-list")
-    return redirect(plan)
 
 
 @login_not_required

@@ -16,6 +16,8 @@ def test_chair_filters_the_plan_by_their_subgroup_and_opens_an_action(page, demo
     page.goto(demo_site.url + "/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     sign_in(page, demo_site.url, "chair-quality-assurance")
+    expect(page).to_have_url(demo_site.url + "/")
+    page.get_by_role("link", name="The plan: priorities, objectives and actions").click()
     expect(page).to_have_url(demo_site.plan_url)
 
     page.get_by_label("Lead subgroup").select_option(label="Quality Assurance sub")

@@ -31,7 +31,7 @@ def test_skip_link_comes_first_and_sign_in_works_from_the_keyboard(page, demo_si
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
 
-    expect(page).to_have_url(demo_site.plan_url)
+    expect(page).to_have_url(demo_site.url + "/")
     expect(page.get_by_role("heading", level=1)).to_have_text(demo_site.plan.title)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 

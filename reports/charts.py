@@ -1,0 +1,157 @@
+"""Charts drawn on the server as SVG: no JavaScript, no inline styles (the CSP forbids them), printable.
+
+Each chart names itself for assistive technology, and the page beside it gives the same figures as text.
+"""
+
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from priorities.models import Status
+
+from .data import STATUS_ORDER
+
+# The status tags' colours in static/scss/app.scss: (background, text). The background fills a segment; the
+# darker text colour outlines it, so that neighbouring pale segments stay apart against each other and the page.
+STATUS_COLOURS = {
+    Status.NOT_STARTED: ("#e5e6e7", "#282d30"),
+    Status.GREEN: ("#cce2d8", "#005a30"),
+    Status.AMBER: ("#fcd6c3", "#6e3619"),
+    Status.RED: ("#f4cdc6", "#2a0b06"),
+    Status.COMPLETE: ("#bbd4ea", "#0c2d4a"),
+    Status.NO_UPDATE: ("#ffffff", "#505a5f"),
+}
+TEXT_COLOUR = "#0b0c0c"
+LINE_COLOUR = "#1d70b8"
+FONT = 'font-family="arial, sans-serif"'
+
+# Bar chart geometry, in viewBox units.
+CHART_WIDTH = 640
+LABEL_WIDTH = 110
+TOTAL_WIDTH = 50
+BAR_HEIGHT = 24
+ROW_HEIGHT = 36
+PADDING = 6
+FONT_SIZE = 14
+MIN_WIDTH_FOR_COUNT = 16  # a segment narrower than this shows no count inside it
+
+
+def _number(value):
+    """A coordinate with at most two decimals and no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def status_bars_svg(groups, *, title, description, id_prefix="status-chart"):
+    """One horizontal bar per (label, Counts) group, a segment per status in report order, on a common scale.
+
+    `id_prefix` keeps the ids of the title, description and pattern unique when a page has several charts.
+    """
+    prefix = escape(id_prefix)
+    title_id, desc_id, hatch_id = f"{prefix}-title", f"{prefix}-desc", f"{prefix}-no-update"
+    bar_left = LABEL_WIDTH
+    bar_width = CHART_WIDTH - LABEL_WIDTH - TOTAL_WIDTH - PADDING
+    largest = max((counts.total for _, counts in groups), default=0)
+    scale = bar_width / largest if largest else 0
+    height = PADDING * 2 + ROW_HEIGHT * len(groups)
+    no_update_fill, no_update_line = STATUS_COLOURS[Status.NO_UPDATE]
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" width="100%" '
+        f'viewBox="0 0 {CHART_WIDTH} {height}" aria-labelledby="{title_id} {desc_id}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+        # "No update" is hatched as well as outlined in dashes, as its tag is: colour is never the only signal.
+        "<defs>"
+        f'<pattern id="{hatch_id}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="{no_update_fill}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{no_update_line}" stroke-width="2"/>'
+        "</pattern>"
+        "</defs>",
+    ]
+    for index, (label, counts) in enumerate(groups):
+        top = PADDING + index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
+        baseline = _number(top + BAR_HEIGHT / 2 + FONT_SIZE * 0.35)
+        parts.append('<g class="app-chart__bar">')
+        parts.append(
+            f'<text x="0" y="{baseline}" font-size="{FONT_SIZE}" {FONT} fill="{TEXT_COLOUR}">{escape(label)}</text>'
+        )
+        x = bar_left
+        for status in STATUS_ORDER:
+            count = counts.counts[status]
+            if not count:
+                continue
+            width = count * scale
+            fill, line = STATUS_COLOURS[status]
+            attributes = (
+                f'fill="url(#{hatch_id})" stroke="{line}" stroke-dasharray="4 2"'
+                if status == Status.NO_UPDATE
+                else f'fill="{fill}" stroke="{line}"'
+            )
+            parts.append(
+                f'<rect class="app-chart__segment app-chart__segment--{status.css}" '
+                f'x="{_number(x)}" y="{_number(top)}" width="{_number(width)}" height="{BAR_HEIGHT}" '
+                f'{attributes} stroke-width="1">'
+                f"<title>{escape(status.label)}: {count}</title></rect>"
+            )
+            if width >= MIN_WIDTH_FOR_COUNT and status != Status.NO_UPDATE:
+                parts.append(
+                    f'<text x="{_number(x + width / 2)}" y="{baseline}" font-size="{FONT_SIZE - 2}" {FONT} '
+                    f'text-anchor="middle" fill="{line}">{count}</text>'
+                )
+            x += width
+        parts.append(
+            f'<text x="{CHART_WIDTH}" y="{baseline}" font-size="{FONT_SIZE}" {FONT} font-weight="bold" '
+            f'text-anchor="end" fill="{TEXT_COLOUR}">{counts.total}</text>'
+        )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value from outside is escaped above
+
+
+def sparkline_svg(values, *, label, width=120, height=28):
+    """A small line through the values (None breaks it), a dot on the last value; named by `label`."""
+    pad = 4
+    present = [(index, value) for index, value in enumerate(values) if value is not None]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-sparkline" role="img" aria-label="{escape(label)}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+    ]
+    if present:
+        low = min(value for _, value in present)
+        high = max(value for _, value in present)
+        spread = high - low
+        step = (width - 2 * pad) / (len(values) - 1) if len(values) > 1 else 0
+
+        def point(index, value):
+            x = pad + index * step if len(values) > 1 else width / 2
+            # A flat series sits in the middle rather than on an edge.
+            share = (Decimal(value) - low) / spread if spread else Decimal("0.5")
+            y = height - pad - float(share) * (height - 2 * pad)
+            return _number(x), _number(y)
+
+        runs, run = [], []
+        for index, value in enumerate(values):
+            if value is None:
+                if run:
+                    runs.append(run)
+                run = []
+            else:
+                run.append(point(index, value))
+        if run:
+            runs.append(run)
+        for run in runs:
+            if len(run) > 1:
+                points = " ".join(f"{x},{y}" for x, y in run)
+                parts.append(
+                    f'<polyline points="{points}" fill="none" stroke="{LINE_COLOUR}" stroke-width="2" '
+                    'stroke-linejoin="round" stroke-linecap="round"/>'
+                )
+            else:
+                x, y = run[0]
+                parts.append(f'<circle cx="{x}" cy="{y}" r="1.5" fill="{LINE_COLOUR}"/>')
+        x, y = point(*present[-1])
+        parts.append(f'<circle class="app-sparkline__last" cx="{x}" cy="{y}" r="3" fill="{TEXT_COLOUR}"/>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - the label is escaped; the rest are numbers

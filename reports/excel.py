@@ -1,0 +1,175 @@
+"""The reports as Excel workbooks: a sheet per section, statuses as words with fills, headers frozen and filtered.
+
+Every cell is written as a value, never as a formula: text that starts with = + - or @ stays text.
+"""
+
+import io
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .data import STATUS_ORDER
+
+FILLS = {
+    "not_started": "E5E6E7",
+    "green": "CCE2D8",
+    "amber": "FCD6C3",
+    "red": "F4CDC6",
+    "complete": "BBD4EA",
+    "no_update": "FFFFFF",
+}
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _put(sheet, row, column, value):
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"  # plain text, even where openpyxl would read a formula
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _status_cell(sheet, row, column, status):
+    cell = _put(sheet, row, column, status.label)
+    cell.fill = PatternFill("solid", fgColor=FILLS[status.value])
+    return cell
+
+
+def _sheet(workbook, title, headers, widths):
+    sheet = workbook.create_sheet(title)
+    for column, header in enumerate(headers, start=1):
+        _put(sheet, 1, column, header).font = Font(bold=True)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _finish(sheet):
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _summary(workbook, title, progress, marking):
+    sheet = _sheet(workbook, "Summary", ["Priority", *(s.label for s in STATUS_ORDER), "Total"], [60] + [12] * 7)
+    row = 2
+    for item in progress.priorities:
+        priority, counts = item["priority"], item["counts"]
+        _put(sheet, row, 1, f"{priority.number}. {priority.title}")
+        for column, (_, count, _) in enumerate(counts.rows(), start=2):
+            _put(sheet, row, column, count)
+        _put(sheet, row, len(STATUS_ORDER) + 2, counts.total)
+        row += 1
+    _put(sheet, row, 1, "Overall").font = Font(bold=True)
+    for column, (_, count, _) in enumerate(progress.counts.rows(), start=2):
+        _put(sheet, row, column, count)
+    _put(sheet, row, len(STATUS_ORDER) + 2, progress.counts.total)
+    _finish(sheet)
+    for offset, text in enumerate([title, progress.plan.title, f"{marking.label}: {marking.detail}"]):
+        _put(sheet, row + 2 + offset, 1, text)
+    return sheet
+
+
+def _kpis(workbook, progress):
+    headers = ["KPI", "Name", "Owner", "Target", *(p.label for p in progress.periods), "RAG", "Trend"]
+    sheet = _sheet(workbook, "KPIs", headers, [10, 60, 28, 10] + [12] * len(progress.periods) + [10, 30])
+    for row, kpi_row in enumerate(progress.kpis, start=2):
+        _put(sheet, row, 1, kpi_row.kpi.code)
+        _put(sheet, row, 2, kpi_row.kpi.name)
+        _put(sheet, row, 3, kpi_row.kpi.owner.name)
+        _put(sheet, row, 4, kpi_row.kpi.target_display)
+        for column, (_, value) in enumerate(kpi_row.series, start=5):
+            _put(sheet, row, column, value.display if value else "")
+        after = 5 + len(kpi_row.series)
+        rating = kpi_row.rating
+        cell = _put(sheet, row, after, rating.label if rating else "Not rated")
+        if rating:
+            cell.fill = PatternFill("solid", fgColor=FILLS[rating.code])
+        _put(sheet, row, after + 1, kpi_row.trend.words if kpi_row.trend else "")
+    _finish(sheet)
+
+
+def _save(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def executive_xlsx(title, progress, marking):
+    """The Safeguarding Executive report: summary, exceptions, actions, KPIs, outstanding updates."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    _summary(workbook, title, progress, marking)
+    sheet = _sheet(workbook, "Exceptions", ["Action", "Text", "Lead", "Status", "Reason"], [10, 60, 30, 12, 50])
+    for row, action_row in enumerate(progress.exceptions, start=2):
+        _put(sheet, row, 1, action_row.action.code)
+        _put(sheet, row, 2, action_row.action.text)
+        _put(sheet, row, 3, action_row.action.lead_names)
+        _status_cell(sheet, row, 4, action_row.status)
+        _put(sheet, row, 5, action_row.update.reason if action_row.update else "No update")
+    _finish(sheet)
+    headers = ["Action", "Text", "Lead", "Status", *(f"P{p.number}" for p in progress.periods)]
+    headers += ["Reason", "Progress", "Impact on children and young people", "Next steps"]
+    widths = [10, 50, 28, 12] + [10] * len(progress.periods) + [30, 40, 40, 30]
+    sheet = _sheet(workbook, "Actions", headers, widths)
+    for row, action_row in enumerate(progress.actions, start=2):
+        _put(sheet, row, 1, action_row.action.code)
+        _put(sheet, row, 2, action_row.action.text)
+        _put(sheet, row, 3, action_row.action.lead_names)
+        _status_cell(sheet, row, 4, action_row.status)
+        for column, status in enumerate(action_row.path, start=5):
+            _status_cell(sheet, row, column, status)
+        update = action_row.update
+        for column, field in enumerate(["reason", "progress", "impact", "next_steps"], start=5 + len(action_row.path)):
+            _put(sheet, row, column, getattr(update, field) if update else "")
+    _finish(sheet)
+    _kpis(workbook, progress)
+    sheet = _sheet(workbook, "Outstanding", ["Subgroup", "Updates outstanding", "Actions led"], [40, 20, 14])
+    for row, (subgroup, missing, led) in enumerate(progress.outstanding, start=2):
+        _put(sheet, row, 1, subgroup.name)
+        _put(sheet, row, 2, missing)
+        _put(sheet, row, 3, led)
+    _finish(sheet)
+    return _save(workbook)
+
+
+def board_xlsx(title, progress, marking):
+    """The Board progress report: summary, each action's path, completed actions, impact evidence, KPIs."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    _summary(workbook, title, progress, marking)
+    headers = ["Action", "Text", "Lead", *(p.label for p in progress.periods)]
+    sheet = _sheet(workbook, "Status by period", headers, [10, 60, 30] + [14] * len(progress.periods))
+    for row, action_row in enumerate(progress.actions, start=2):
+        _put(sheet, row, 1, action_row.action.code)
+        _put(sheet, row, 2, action_row.action.text)
+        _put(sheet, row, 3, action_row.action.lead_names)
+        for column, status in enumerate(action_row.path, start=4):
+            _status_cell(sheet, row, column, status)
+    _finish(sheet)
+    sheet = _sheet(workbook, "Completed", ["Action", "Text", "Lead"], [10, 70, 30])
+    for row, action_row in enumerate(progress.completed, start=2):
+        _put(sheet, row, 1, action_row.action.code)
+        _put(sheet, row, 2, action_row.action.text)
+        _put(sheet, row, 3, action_row.action.lead_names)
+    _finish(sheet)
+    sheet = _sheet(
+        workbook, "Impact evidence", ["Action", "Period", "Impact on children and young people"], [10, 18, 90]
+    )
+    row = 2
+    for action_row in progress.actions:
+        for period in progress.periods:
+            update = action_row.updates.get(period.number)
+            if update and update.impact:
+                _put(sheet, row, 1, action_row.action.code)
+                _put(sheet, row, 2, period.label)
+                _put(sheet, row, 3, update.impact)
+                row += 1
+    _finish(sheet)
+    _kpis(workbook, progress)
+    return _save(workbook)

@@ -1,0 +1,113 @@
+"""One report, three forms: the HTML body (screen and print), the PDF (WeasyPrint) and the figures as data."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .data import STATUS_ORDER
+
+
+@dataclass(frozen=True)
+class Marking:
+    """Draft or Issued, printed on the cover and on every page."""
+
+    label: str  # "Draft" or "Issued"
+    detail: str
+
+    @property
+    def is_issued(self):
+        return self.label == "Issued"
+
+
+def draft_marking(progress):
+    return Marking("Draft", f"Draft generated {timezone.localtime(progress.generated_at):%d %B %Y at %H:%M}")
+
+
+def issued_marking(*, version, meeting, user, when):
+    who = user.get_full_name() or user.username
+    return Marking("Issued", f"Issued (version {version}) to {meeting} by {who} on {timezone.localtime(when):%d %B %Y}")
+
+
+KINDS = {
+    "executive": {"template": "reports/_executive_body.html", "name": "Safeguarding Executive report"},
+    "board": {"template": "reports/_board_body.html", "name": "Board progress report"},
+}
+
+
+def report_title(kind, progress, as_at=None):
+    if kind == "executive":
+        return f"{KINDS[kind]['name']}: {progress.period}"
+    return f"{KINDS[kind]['name']} as at {as_at:%d %B %Y}"
+
+
+def report_context(kind, progress, marking, as_at=None):
+    return {
+        "kind": kind,
+        "progress": progress,
+        "marking": marking,
+        "as_at": as_at,
+        "title": report_title(kind, progress, as_at),
+        "board_name": settings.BOARD_NAME,
+        "status_order": STATUS_ORDER,
+    }
+
+
+def render_body(kind, progress, marking, as_at=None):
+    """The report's HTML, without the site around it: shown on screen, printed, and frozen when issued."""
+    return render_to_string(KINDS[kind]["template"], report_context(kind, progress, marking, as_at))
+
+
+def render_pdf(kind, progress, marking, as_at=None, body=None):
+    """The report as an A4 PDF with a running header, page X of Y, and Draft or Issued on every page."""
+    from weasyprint import CSS, HTML  # imported here: WeasyPrint loads Pango, which only the PDFs need
+
+    context = report_context(kind, progress, marking, as_at)
+    context["body"] = body if body is not None else render_body(kind, progress, marking, as_at)
+    document = render_to_string("reports/report_document.html", context)
+    header, mark = _css_string(context["title"]), _css_string(marking.label.upper())
+    page_css = CSS(string=f"@page {{ @top-left {{ content: {header}; }} @top-right {{ content: {mark}; }} }}")
+    stylesheet = CSS(filename=finders.find("css/report-pdf.css"))
+    return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet, page_css])
+
+
+def _css_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def progress_data(kind, progress, as_at=None):
+    """The figures behind the report, as plain data for the issued record."""
+    return {
+        "kind": kind,
+        "plan": progress.plan.slug,
+        "period": progress.period.number,
+        "as_at": as_at.isoformat() if as_at else None,
+        "generated_at": progress.generated_at.isoformat(),
+        "counts": {status.value: progress.counts.counts[status] for status in STATUS_ORDER},
+        "actions": [
+            {
+                "code": row.action.code,
+                "text": row.action.text,
+                "lead": row.action.lead_names,
+                "path": [status.value for status in row.path],
+                "progress": row.update.progress if row.update else "",
+                "impact": row.update.impact if row.update else "",
+                "next_steps": row.update.next_steps if row.update else "",
+                "reason": row.update.reason if row.update else "",
+            }
+            for row in progress.actions
+        ],
+        "kpis": [
+            {
+                "code": row.kpi.code,
+                "name": row.kpi.name,
+                "target": row.kpi.target_display,
+                "values": [value.display if value else None for _, value in row.series],
+                "rating": row.rating.label if row.rating else None,
+            }
+            for row in progress.kpis
+        ],
+        "outstanding": [[subgroup.name, missing, led] for subgroup, missing, led in progress.outstanding],
+    }

@@ -1,0 +1,41 @@
+"""Issuing a report: render it once, as issued, and keep every form of it unchanged."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .data import plan_progress
+from .excel import board_xlsx, executive_xlsx
+from .models import IssuedReport
+from .render import issued_marking, progress_data, render_body, render_pdf, report_title
+
+XLSX = {"executive": executive_xlsx, "board": board_xlsx}
+
+
+@transaction.atomic
+def report_issue(*, plan, kind, period, user, meeting, as_at=None):
+    """Freeze the report as it is now (HTML, PDF, Excel and its figures) as the next numbered version."""
+    scope = {"period_number": period.number} if kind == "executive" else {"as_at": as_at}
+    # Lock the plan row so that two issues at once cannot take the same version number.
+    type(plan).objects.select_for_update().get(pk=plan.pk)
+    latest = IssuedReport.objects.filter(plan=plan, kind=kind, **scope).aggregate(Max("version"))["version__max"]
+    version = (latest or 0) + 1
+    now = timezone.now()
+    progress = plan_progress(plan, period, now=now)
+    marking = issued_marking(version=version, meeting=meeting, user=user, when=now)
+    title = report_title(kind, progress, as_at)
+    body = render_body(kind, progress, marking, as_at)
+    return IssuedReport.objects.create(
+        plan=plan,
+        kind=kind,
+        version=version,
+        title=title,
+        meeting=meeting,
+        issued_by=user,
+        issued_at=now,
+        body_html=body,
+        pdf=render_pdf(kind, progress, marking, as_at, body=body),
+        xlsx=XLSX[kind](title, progress, marking),
+        data=progress_data(kind, progress, as_at),
+        **scope,
+    )

@@ -1,0 +1,305 @@
+"""The Safeguarding Executive and Board reports: figures against the database, the PDF and Excel files opened
+and read back, and issued reports that never change."""
+
+import datetime
+import io
+import re
+import subprocess
+from collections import Counter
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from kpis.models import KPI
+from priorities.models import Action, ProgressUpdate, Status
+from reports.data import plan_progress
+from reports.models import IssuedReport
+from tests.factories import (
+    ActionFactory,
+    KPIFactory,
+    KPIValueFactory,
+    ObjectiveFactory,
+    ProgressUpdateFactory,
+    StrategicPriorityFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def executive_url(plan, number, suffix=""):
+    name = {
+        "": "reports:executive-report",
+        "pdf": "reports:executive-report-pdf",
+        "xlsx": "reports:executive-report-xlsx",
+    }
+    return reverse(name[suffix], args=[plan.slug, number])
+
+
+def expected_statuses(plan, number):
+    """Each action's status for the period, worked out from the rows, independently of the report code."""
+    statuses = {}
+    for action in Action.objects.filter(objective__priority__plan=plan):
+        status = Status.NO_UPDATE
+        for update in (
+            ProgressUpdate.objects.filter(action=action, period__number__lte=number)
+            .exclude(state="draft")
+            .order_by("period__number")
+        ):
+            if update.period.number == number:
+                status = Status(update.status)
+            elif update.status == Status.COMPLETE:
+                status = Status.COMPLETE
+            else:
+                status = Status.NO_UPDATE
+        statuses[action.code] = status
+    return statuses
+
+
+def pdf_pages(content, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    texts = [
+        subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, pages + 1)
+    ]
+    return texts
+
+
+def squash(text):
+    return " ".join(text.split())
+
+
+class TestExecutiveReport:
+    def test_figures_match_the_database_on_the_demo_plan(self, client, demo):
+        plan, users = demo
+        client.force_login(users["viewer"])
+        progress = plan_progress(plan, plan.periods.get(number=3))
+        expected = expected_statuses(plan, 3)
+        assert {row.action.code: row.status for row in progress.actions} == expected
+        assert progress.counts.counts == Counter(expected.values())
+        exceptions = {
+            code for code, status in expected.items() if status in (Status.RED, Status.AMBER, Status.NO_UPDATE)
+        }
+        assert {row.action.code for row in progress.exceptions} == exceptions
+        text = client.get(executive_url(plan, 3)).content.decode()
+        for action in Action.objects.filter(objective__priority__plan=plan):
+            assert escape(action.text) in text
+        for kpi in KPI.objects.filter(objective__priority__plan=plan):
+            assert escape(kpi.name) in text
+        assert "Draft" in text and "Exceptions: Red, Amber and No update" in text
+
+    def test_figures_match_the_database_on_generated_data(self, client, manager, action, period):
+        plan = period.plan
+        statuses = [Status.GREEN, Status.AMBER, Status.RED, Status.COMPLETE, Status.NOT_STARTED]
+        for index in range(15):
+            new = ActionFactory(objective=action.objective)
+            if index % 6:
+                status = statuses[index % 5]
+                ProgressUpdateFactory(action=new, period=period, status=status, reason="Because" if index else "")
+        progress = plan_progress(plan, period)
+        assert {row.action.code: row.status for row in progress.actions} == expected_statuses(plan, 1)
+        assert progress.counts.total == 16
+
+    def test_change_since_the_previous_period(self, demo):
+        plan, _ = demo
+        progress = plan_progress(plan, plan.periods.get(number=3))
+        before = Counter(row.path[-2] for row in progress.actions)
+        for status, count, change in progress.counts.rows():
+            assert change == count - before[status]
+
+    def test_the_pdf_has_every_action_and_draft_on_every_page(self, client, demo, tmp_path):
+        plan, users = demo
+        client.force_login(users["viewer"])
+        response = client.get(executive_url(plan, 3, "pdf"))
+        assert response["Content-Type"] == "application/pdf"
+        pages = pdf_pages(response.content, tmp_path)
+        assert len(pages) >= 4  # cover and summary, a page per priority, KPIs
+        for number, page in enumerate(pages, start=1):
+            assert "DRAFT" in page, f"page {number}"
+            assert f"Page {number} of {len(pages)}" in page
+            assert "Safeguarding Executive report: Period 3" in page
+        whole = squash(" ".join(pages))
+        for action in Action.objects.filter(objective__priority__plan=plan):
+            assert squash(action.text)[:60] in whole, action.code
+
+    def test_the_excel_file_reads_back_as_the_database(self, client, demo):
+        plan, users = demo
+        client.force_login(users["viewer"])
+        response = client.get(executive_url(plan, 3, "xlsx"))
+        workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        assert workbook.sheetnames == ["Summary", "Exceptions", "Actions", "KPIs", "Outstanding"]
+        actions = workbook["Actions"]
+        assert actions.freeze_panes == "A2" and actions.auto_filter.ref
+        rows = {row[0].value: row for row in actions.iter_rows(min_row=2)}
+        expected = expected_statuses(plan, 3)
+        assert {code: row[3].value for code, row in rows.items()} == {c: s.label for c, s in expected.items()}
+        fills = {"Green": "CCE2D8", "Amber": "FCD6C3", "Red": "F4CDC6", "Complete": "BBD4EA", "No update": "FFFFFF"}
+        for row in rows.values():
+            assert row[3].fill.fgColor.rgb.endswith(fills[row[3].value])
+        kpi_codes = [row[0].value for row in workbook["KPIs"].iter_rows(min_row=2)]
+        assert kpi_codes == [kpi.code for kpi in KPI.objects.filter(objective__priority__plan=plan)]
+
+    def test_excel_never_writes_a_formula(self, client, demo):
+        plan, users = demo
+        update = ProgressUpdate.objects.filter(period__number=3, action__objective__priority__plan=plan).first()
+        update.progress = '=HYPERLINK("http://example.org","click")'
+        update.next_steps = "+1 more"
+        update.save()
+        client.force_login(users["viewer"])
+        workbook = openpyxl.load_workbook(io.BytesIO(client.get(executive_url(plan, 3, "xlsx")).content))
+        cells = [cell for row in workbook["Actions"].iter_rows() for cell in row if isinstance(cell.value, str)]
+        dangerous = [cell for cell in cells if cell.value.startswith(("=", "+", "-", "@"))]
+        assert {cell.value for cell in dangerous} >= {'=HYPERLINK("http://example.org","click")', "+1 more"}
+        assert all(cell.data_type == "s" for cell in dangerous)
+
+    def test_query_count_is_the_same_at_seed_size_and_ten_times(self, client, demo, django_assert_num_queries):
+        plan, users = demo
+        client.force_login(users["viewer"])
+        # session, user, groups, plan, period, periods, objectives, actions, joint leads, supporting,
+        # updates, KPIs, KPI values, issued versions
+        with django_assert_num_queries(14):
+            client.get(executive_url(plan, 3))
+        grow_tenfold(plan, plan.periods.get(number=3))
+        with django_assert_num_queries(14):
+            response = client.get(executive_url(plan, 3))
+        assert response.content.count(b'class="app-report-action"') == 26 + 9 * 27
+
+
+def grow_tenfold(plan, period):
+    """Nine more priorities of 27 actions (with updates) and three KPIs (with values) each."""
+    for number in range(4, 13):
+        priority = StrategicPriorityFactory(plan=plan, number=number)
+        for _ in range(3):
+            objective = ObjectiveFactory(priority=priority)
+            KPIValueFactory(kpi=KPIFactory(objective=objective), period=period)
+            for _ in range(9):
+                ProgressUpdateFactory(action=ActionFactory(objective=objective), period=period)
+
+
+class TestBoardReport:
+    def test_as_at_a_date_shows_each_actions_path_and_impact(self, client, demo):
+        plan, users = demo
+        client.force_login(users["viewer"])
+        response = client.get(reverse("reports:board-report", args=[plan.slug]), {"as_at": "2015-10-14"})
+        text = response.content.decode()
+        assert "Board progress report as at 14 October 2015" in text
+        assert "periods 1 to 3" in text
+        assert text.count("app-status--") > 26 * 3
+        assert "Evidence of impact on children and young people so far" in text
+        completed = [row.action.code for row in plan_progress(plan, plan.periods.get(number=3)).completed]
+        assert completed and all(code in text for code in completed)
+
+    def test_query_count_is_the_same_at_seed_size_and_ten_times(self, client, demo, django_assert_num_queries):
+        plan, users = demo
+        client.force_login(users["viewer"])
+        url = reverse("reports:board-report", args=[plan.slug])
+        # session, user, groups, plan, periods (for the date), periods, objectives, actions, joint leads,
+        # supporting, updates, KPIs, KPI values, issued versions
+        with django_assert_num_queries(14):
+            client.get(url, {"as_at": "2015-10-14"})
+        grow_tenfold(plan, plan.periods.get(number=3))
+        with django_assert_num_queries(14):
+            response = client.get(url, {"as_at": "2015-10-14"})
+        assert response.content.count(b"<tr") > 26 + 9 * 27
+
+    def test_a_bad_date_is_refused_in_words(self, client, demo):
+        plan, users = demo
+        client.force_login(users["viewer"])
+        response = client.get(reverse("reports:board-report", args=[plan.slug]), {"as_at": "30/09/2015"}, follow=True)
+        assert "Enter the date as a date, for example 2015-12-01." in response.content.decode()
+
+    def test_pdf_and_excel(self, client, demo, tmp_path):
+        plan, users = demo
+        client.force_login(users["viewer"])
+        url = reverse("reports:board-report-pdf", args=[plan.slug])
+        pages = pdf_pages(client.get(url, {"as_at": "2015-12-01"}).content, tmp_path)
+        assert all("DRAFT" in page and "Board progress report as at 01 December 2015" in page for page in pages)
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(
+                client.get(reverse("reports:board-report-xlsx", args=[plan.slug]), {"as_at": "2015-12-01"}).content
+            )
+        )
+        assert workbook.sheetnames == ["Summary", "Status by period", "Completed", "Impact evidence", "KPIs"]
+        header = [cell.value for cell in workbook["Status by period"][1]]
+        assert header[3:] == ["Apr–May 2015", "Jun–Jul 2015", "Aug–Sep 2015", "Oct–Nov 2015"]
+
+
+class TestIssuing:
+    def issue(self, client, plan, **data):
+        return client.post(
+            reverse("reports:report-issue", args=[plan.slug]),
+            {"kind": "executive", "period": "3", "meeting": "Safeguarding Executive, 17 December 2015", **data},
+        )
+
+    @pytest.mark.parametrize("username", ["viewer", "chair-quality-assurance"])
+    def test_only_the_manager_issues(self, client, demo, username):
+        plan, users = demo
+        client.force_login(users[username])
+        assert self.issue(client, plan).status_code == 403
+        assert not IssuedReport.objects.exists()
+
+    def test_an_issued_report_never_changes_and_reissuing_makes_a_new_version(self, client, demo, tmp_path):
+        plan, users = demo
+        client.force_login(users["manager"])
+        response = self.issue(client, plan)
+        issued = IssuedReport.objects.get()
+        assert response["Location"] == issued.get_absolute_url()
+        pdf = client.get(reverse("reports:issued-pdf", args=[issued.pk])).content
+        xlsx = client.get(reverse("reports:issued-xlsx", args=[issued.pk])).content
+        page = client.get(issued.get_absolute_url()).content.decode()
+        pages = pdf_pages(pdf, tmp_path)
+        assert all("ISSUED" in text for text in pages)
+        assert "Issued (version 1) to Safeguarding Executive, 17 December 2015" in squash(pages[0])
+
+        action = Action.objects.filter(objective__priority__plan=plan).first()
+        action.text = "Rewritten after the meeting"
+        action.save()
+        ProgressUpdate.objects.filter(action=action).update(progress="Changed after the meeting")
+
+        client.force_login(users["viewer"])
+        assert client.get(reverse("reports:issued-pdf", args=[issued.pk])).content == pdf
+        assert client.get(reverse("reports:issued-xlsx", args=[issued.pk])).content == xlsx
+        frozen = client.get(issued.get_absolute_url()).content.decode()
+        assert "Rewritten after the meeting" not in frozen and "Changed after the meeting" not in frozen
+        assert issued.body_html in frozen and issued.body_html in page
+
+        client.force_login(users["manager"])
+        self.issue(client, plan)
+        second = IssuedReport.objects.get(version=2)
+        assert "Rewritten after the meeting" in second.body_html
+        listing = client.get(reverse("reports:report-list", args=[plan.slug])).content.decode()
+        assert listing.count("Safeguarding Executive report: Period 3") == 2
+
+    def test_a_board_report_is_issued_for_its_date(self, client, demo):
+        plan, users = demo
+        client.force_login(users["manager"])
+        self.issue(client, plan, kind="board", as_at="2015-10-15", meeting="Board, 15 October 2015")
+        issued = IssuedReport.objects.get()
+        assert (issued.kind, issued.as_at, issued.version) == ("board", datetime.date(2015, 10, 15), 1)
+        assert issued.data["counts"] and len(issued.data["actions"]) == 26
+
+
+@pytest.mark.parametrize(
+    ("persona_name", "expected"),
+    [("chair", 200), ("member", 200), ("viewer", 200), ("manager", 200), ("other_chair", 200), ("anon", 302)],
+)
+def test_every_board_member_reads_the_reports(client, persona, action, period, persona_name, expected):
+    user = persona(persona_name)
+    if user:
+        client.force_login(user)
+    plan = period.plan
+    for url in [
+        reverse("reports:report-list", args=[plan.slug]),
+        executive_url(plan, 1),
+        reverse("reports:board-report", args=[plan.slug]) + "?as_at=2015-05-01",
+    ]:
+        assert client.get(url).status_code == expected, url
