@@ -1,22 +1,36 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans.admin import PlanPartAdminMixin, PlanPartInlineMixin
 from priorities.admin import ObjectiveAdmin
 from priorities.models import Objective
 
 from .models import KPI, KPIValue
 
 
-class KPIInline(admin.StackedInline):
+class KPIInline(PlanPartInlineMixin, admin.StackedInline):
+    parent_plan_path = "priority__plan"
     model = KPI
     extra = 0
-    fields = ["number", "name", "kind", "owner", "target", "direction", "amber_tolerance", "frequency", "definition"]
+    fields = [
+        "number",
+        "name",
+        "kind",
+        "owner",
+        "target",
+        "direction",
+        "amber_tolerance",
+        "frequency",
+        "definition",
+        "archived",
+    ]
     autocomplete_fields = ["owner"]
     ordering = ["number"]
 
 
 @admin.register(KPI)
-class KPIAdmin(SimpleHistoryAdmin):
+class KPIAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+    plan_path = "objective__priority__plan"
     list_display = ["code", "name", "kind", "owner", "target"]
     list_filter = ["objective__priority__plan", "kind", "owner"]
     search_fields = ["name", "definition"]
@@ -26,7 +40,8 @@ class KPIAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(KPIValue)
-class KPIValueAdmin(SimpleHistoryAdmin):
+class KPIValueAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+    plan_path = "period__plan"
     list_display = ["kpi", "period", "value", "received", "entered_by"]
     list_filter = ["period__plan", "kpi__kind"]
     list_select_related = ["kpi__objective__priority", "period", "entered_by"]

@@ -37,6 +37,9 @@ class KPI(models.Model):
     )
     definition = models.TextField(blank=True, help_text="What counts, and where the data comes from.")
     frequency = models.CharField(max_length=60, blank=True, help_text="For example bi-monthly, 6-monthly.")
+    archived = models.BooleanField(
+        default=False, help_text="No longer measured: hidden from pages and reports, its values kept."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -61,6 +64,9 @@ class KPI(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name[:80]}"
+
+    def get_absolute_url(self):
+        return self.objective.get_absolute_url()
 
     @property
     def code(self):

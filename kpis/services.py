@@ -14,8 +14,8 @@ VALUE_FIELDS = ["value", "numerator", "denominator", "received", "note"]
 @transaction.atomic
 def kpi_value_save(*, kpi: KPI, period: ReportingPeriod, user, values: dict, expected_version: int):
     """Record the KPI's value for the period, unless someone else saved it since the form was opened."""
-    period = ReportingPeriod.objects.get(pk=period.pk)
-    if not period.is_open and not is_board_manager(user):
+    period = ReportingPeriod.objects.select_related("plan").get(pk=period.pk)
+    if period.plan.is_closed or (not period.is_open and not is_board_manager(user)):
         raise PeriodClosed(f"{period} is {period.get_state_display().lower()}: values cannot be changed.")
     record = KPIValue.objects.select_for_update().filter(kpi=kpi, period=period).first()
     if record is None:

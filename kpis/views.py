@@ -35,7 +35,7 @@ def value_edit(request, pk, number):
         for value in KPIValue.objects.filter(kpi=kpi, period__number__lte=number).select_related("period", "entered_by")
     }
     current, previous = values.get(number), values.get(number - 1)
-    writable = period.is_open or is_board_manager(request.user)
+    writable = (period.is_open or is_board_manager(request.user)) and not period.plan.is_closed
     context = {
         "kpi": kpi,
         "period": period,

@@ -44,6 +44,14 @@ class BusinessPlan(models.Model):
     ofsted_requirements = models.TextField(
         "Ofsted requirements for LSCBs", blank=True, help_text="One requirement per paragraph."
     )
+    rolled_over_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rolled_over_into",
+        help_text="Last year's plan, when this one was started from it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -64,6 +72,10 @@ class BusinessPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("priorities:plan-detail", args=[self.slug])
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED
 
     @property
     def ofsted_requirement_list(self):

@@ -64,7 +64,9 @@ def period_lock(*, period: ReportingPeriod, user=None):
 @transaction.atomic
 def period_unlock(*, period: ReportingPeriod, user=None):
     """Reopen a locked period, for late or corrected updates."""
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    if period.plan.is_closed:
+        raise PeriodStateError(f"{period.plan} is closed: its periods stay locked.")
     if period.state != ReportingPeriod.State.LOCKED:
         raise PeriodStateError(f"{period} is {period.get_state_display().lower()}, not locked.")
     return _set_state(period, ReportingPeriod.State.OPEN, user)

@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from subgroups.roles import is_board_manager
 
 from .models import BusinessPlan
+from .rollover import RollOverError, plan_roll_over, plan_roll_over_preview
 from .services import PeriodStateError, period_lock, period_open, period_unlock
 
 TRANSITIONS = {"open": period_open, "lock": period_lock, "unlock": period_unlock}
@@ -16,14 +17,14 @@ def _get_plan_for_manager(user, slug):
     """A plan the user may read (else 404) and manage (else 403)."""
     plan = get_object_or_404(BusinessPlan.objects.visible_to(user), slug=slug)
     if not is_board_manager(user):
-        raise PermissionDenied("Only the board business manager opens and locks reporting periods.")
+        raise PermissionDenied("Only the board business manager manages plans and their reporting periods.")
     return plan
 
 
 @require_safe
 def plan_list(request):
     plans = BusinessPlan.objects.visible_to(request.user).order_by("-starts_on")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    return render(request, "plans/plan_list.html", {"plans": plans, "is_manager": is_board_manager(request.user)})
 
 
 @require_safe
@@ -45,3 +46,18 @@ def period_transition(request, slug, number, transition):
         past = {"open": "opened", "lock": "locked", "unlock": "unlocked"}[transition]
         messages.success(request, f"{period} {past}.")
     return redirect("plans:period-list", slug=plan.slug)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_roll_over_view(request, slug):
+    """Start next year's plan from this one: a preview first, then the new plan on confirming."""
+    plan = _get_plan_for_manager(request.user, slug)
+    try:
+        preview = plan_roll_over_preview(plan=plan)
+    except RollOverError as error:
+        return render(request, "plans/roll_over.html", {"plan": plan, "refused": str(error)})
+    if request.method == "POST":
+        new = plan_roll_over(plan=plan, user=request.user)
+        messages.success(request, f"{new.title} started; {plan.title} is now closed and read-only.")
+        return redirect(new)
+    return render(request, "plans/roll_over.html", {"plan": plan, "preview": preview})

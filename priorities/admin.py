@@ -1,13 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.admin import BusinessPlanAdmin
+from plans.admin import BusinessPlanAdmin, PlanPartAdminMixin, PlanPartInlineMixin
 from plans.models import BusinessPlan
 
 from .models import Action, Objective, ProgressUpdate, StrategicPriority
+from .services import plan_renumber
 
 
-class ObjectiveInline(admin.StackedInline):
+class ObjectiveInline(PlanPartInlineMixin, admin.StackedInline):
+    parent_plan_path = "plan"
     model = Objective
     extra = 0
     fields = ["number", "title", "evidence"]
@@ -15,17 +17,18 @@ class ObjectiveInline(admin.StackedInline):
     show_change_link = True
 
 
-class ActionInline(admin.StackedInline):
+class ActionInline(PlanPartInlineMixin, admin.StackedInline):
+    parent_plan_path = "priority__plan"
     model = Action
     extra = 0
-    fields = ["number", "text", "lead", "co_leads", "supporting", "due", "milestones"]
+    fields = ["number", "text", "lead", "co_leads", "supporting", "due", "milestones", "archived"]
     autocomplete_fields = ["lead", "co_leads", "supporting"]
     ordering = ["number"]
     show_change_link = True
 
 
 @admin.register(StrategicPriority)
-class StrategicPriorityAdmin(SimpleHistoryAdmin):
+class StrategicPriorityAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "plan"]
     list_display_links = ["number", "title"]
     list_filter = ["plan"]
@@ -35,7 +38,8 @@ class StrategicPriorityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+    plan_path = "priority__plan"
     list_display = ["code", "title", "plan"]
     list_filter = ["priority__plan"]
     search_fields = ["title", "evidence"]
@@ -50,9 +54,10 @@ class ObjectiveAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "text", "lead", "due"]
-    list_filter = ["objective__priority__plan", "lead"]
+class ActionAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+    plan_path = "objective__priority__plan"
+    list_display = ["code", "text", "lead", "due", "archived"]
+    list_filter = ["objective__priority__plan", "lead", "archived"]
     search_fields = ["text", "lead__name"]
     ordering = ["objective__priority__plan", "objective__priority__number", "objective__number", "number"]
     list_select_related = ["objective__priority", "lead"]
@@ -60,7 +65,8 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+    plan_path = "period__plan"
     list_display = ["action", "period", "status", "author", "updated_at"]
     list_filter = ["period__plan", "status"]
     search_fields = ["progress", "impact", "action__text"]
@@ -69,7 +75,8 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     readonly_fields = ["version", "created_at", "updated_at"]
 
 
-class StrategicPriorityInline(admin.StackedInline):
+class StrategicPriorityInline(PlanPartInlineMixin, admin.StackedInline):
+    parent_plan_path = ""
     model = StrategicPriority
     extra = 0
     fields = ["number", "title"]
@@ -85,3 +92,10 @@ admin.site.unregister(BusinessPlan)
 @admin.register(BusinessPlan)
 class BusinessPlanWithPrioritiesAdmin(BusinessPlanAdmin):
     inlines = [*BusinessPlanAdmin.inlines, StrategicPriorityInline]
+    actions = ["renumber"]
+
+    @admin.action(description="Renumber priorities, objectives and actions 1, 2, 3 ... in their present order")
+    def renumber(self, request, queryset):
+        for plan in queryset.exclude(status=BusinessPlan.Status.CLOSED):
+            changed = plan_renumber(plan=plan, user=request.user)
+            self.message_user(request, f"{plan}: {changed} number{'s' if changed != 1 else ''} changed.")

@@ -62,6 +62,9 @@ class StrategicPriority(models.Model):
     def __str__(self):
         return f"Priority {self.number}: {self.title}"
 
+    def get_absolute_url(self):
+        return self.plan.get_absolute_url() + f"#priority-{self.number}"
+
 
 class Objective(models.Model):
     priority = models.ForeignKey(StrategicPriority, on_delete=models.CASCADE, related_name="objectives")
@@ -80,6 +83,14 @@ class Objective(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    def get_absolute_url(self):
+        return self.priority.plan.get_absolute_url() + f"#objective-{self.code}"
+
+    @property
+    def live_kpis(self):
+        """The objective's KPIs that are still measured (from the prefetched set, when there is one)."""
+        return [kpi for kpi in self.kpis.all() if not kpi.archived]
+
     @property
     def code(self):
         return f"{self.priority.number}.{self.number}"
@@ -89,7 +100,7 @@ class ActionQuerySet(models.QuerySet):
     def in_plan(self, plan):
         """The plan's actions in the order the plan reads, with what their pages show."""
         return (
-            self.filter(objective__priority__plan=plan)
+            self.filter(objective__priority__plan=plan, archived=False)
             .select_related("objective__priority", "lead")
             .prefetch_related("co_leads", "supporting")
             .order_by("objective__priority__number", "objective__number", "number")
@@ -140,6 +151,17 @@ class Action(models.Model):
         max_length=60, blank=True, help_text='A date (2015-12-31) or the plan\'s words ("Q3", "ongoing").'
     )
     milestones = models.TextField(blank=True)
+    carried_over_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        help_text="The same action in last year's plan, when it was carried over unfinished.",
+    )
+    archived = models.BooleanField(
+        default=False, help_text="Withdrawn from the plan: hidden from pages and reports, its history kept."
+    )
     history = HistoricalRecords(m2m_fields=[co_leads, supporting])
 
     objects = ActionQuerySet.as_manager()

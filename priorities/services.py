@@ -50,6 +50,8 @@ def update_rules(*, action: Action, period: ReportingPeriod):
 
 
 def _check_period(period, user):
+    if period.plan.is_closed:
+        raise PeriodClosed(f"{period.plan} is closed: its updates can no longer be changed.")
     if not period.is_open and not is_board_manager(user):
         raise PeriodClosed(f"{period} is {period.get_state_display().lower()}: updates cannot be changed.")
 
@@ -61,7 +63,7 @@ def update_save(*, action: Action, period: ReportingPeriod, user, data: dict, ex
     `expected_version` is the version the form was opened at (0 for a new update); if someone has saved
     since, nothing is written and UpdateConflict carries what they saved.
     """
-    _check_period(ReportingPeriod.objects.get(pk=period.pk), user)
+    _check_period(ReportingPeriod.objects.select_related("plan").get(pk=period.pk), user)
     update = ProgressUpdate.objects.select_for_update().filter(action=action, period=period).first()
     if update is None:
         if expected_version != 0:
@@ -109,3 +111,30 @@ def update_return(*, update: ProgressUpdate, user, reason: str):
     update._history_user = user
     update.save()
     return update
+
+
+@transaction.atomic
+def plan_renumber(*, plan, user=None):
+    """Number priorities, objectives and actions 1, 2, 3 ... in their present order, keeping numbers unique.
+
+    Every row first moves out of the way (numbers from 10000), so that swapping two numbers never collides.
+    """
+    from .models import Objective, StrategicPriority
+
+    changed = 0
+    groups = [list(StrategicPriority.objects.filter(plan=plan).order_by("number", "pk"))]
+    for priority in groups[0]:
+        objectives = list(Objective.objects.filter(priority=priority).order_by("number", "pk"))
+        groups.append(objectives)
+        for objective in objectives:
+            groups.append(list(Action.objects.filter(objective=objective).order_by("number", "pk")))
+    for group in groups:
+        wrong = [(row, position) for position, row in enumerate(group, start=1) if row.number != position]
+        for row, _ in wrong:
+            type(row).objects.filter(pk=row.pk).update(number=row.number + 10000)
+        for row, position in wrong:
+            row.number = position
+            row._history_user = user
+            row.save(update_fields=["number"])
+        changed += len(wrong)
+    return changed

@@ -145,7 +145,7 @@ def update_edit(request, pk, number):
     period = _get_period_for_action(action, number)
     update = ProgressUpdate.objects.filter(action=action, period=period).select_related("author", "returned_by").first()
     rules = update_rules(action=action, period=period)
-    writable = period.is_open or is_board_manager(request.user)
+    writable = (period.is_open or is_board_manager(request.user)) and not period.plan.is_closed
     context = {
         "action": action,
         "period": period,

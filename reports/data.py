@@ -126,7 +126,9 @@ def plan_progress(plan, period, *, now=None):
         .select_related("author")
     ):
         updates.setdefault(update.action_id, {})[update.period_id] = update
-    kpis = list(KPI.objects.filter(objective__priority__plan=plan).select_related("owner", "objective__priority"))
+    kpis = list(
+        KPI.objects.filter(objective__priority__plan=plan, archived=False).select_related("owner", "objective__priority")
+    )
     values = {}
     for value in KPIValue.objects.filter(kpi__objective__priority__plan=plan, period__number__lte=period.number):
         values[(value.kpi_id, value.period_id)] = value

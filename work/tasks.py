@@ -105,7 +105,7 @@ def plan_work(plan, period, subgroups):
         for subgroup in action.supporting.all():
             if subgroup.pk in work:
                 work[subgroup.pk].supported.append(task)
-    kpis = KPI.objects.filter(objective__priority__plan=plan, owner_id__in=work.keys()).select_related(
+    kpis = KPI.objects.filter(objective__priority__plan=plan, owner_id__in=work.keys(), archived=False).select_related(
         "objective__priority", "owner"
     )
     values = KPIValue.objects.filter(

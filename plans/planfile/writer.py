@@ -6,8 +6,8 @@ import io
 import openpyxl
 from openpyxl.styles import Alignment, Font
 
-from kpis.models import KPI
-from priorities.models import Action, Objective, StrategicPriority
+from kpis.models import KPI, KPIValue
+from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
 
 from .layout import COLUMNS, KPI_KIND_LABELS, LEAD_SEPARATOR, PLAN_SETTINGS, SUPPORTING_SEPARATOR
 
@@ -28,7 +28,9 @@ def plan_rows(plan):
         add(type="Plan", ref=name, text=value.isoformat() if hasattr(value, "isoformat") else value)
     objectives = Objective.objects.filter(priority__plan=plan).select_related("priority")
     actions = Action.objects.in_plan(plan)
-    kpis = KPI.objects.filter(objective__priority__plan=plan).select_related("objective__priority", "owner")
+    kpis = KPI.objects.filter(objective__priority__plan=plan, archived=False).select_related(
+        "objective__priority", "owner"
+    )
     actions_by_objective, kpis_by_objective = {}, {}
     for action in actions:
         actions_by_objective.setdefault(action.objective_id, []).append(action)
@@ -96,6 +98,81 @@ def plan_to_xlsx(plan):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def plan_with_progress_to_xlsx(plan):
+    """The plan file, plus a sheet of every reported progress update and one of every KPI value."""
+    workbook = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(plan)))
+    sheets = {
+        "Progress": (
+            [
+                "Action",
+                "Period",
+                "Status",
+                "Reason",
+                "Progress",
+                "Impact on children and young people",
+                "Next steps",
+                "Recorded by",
+                "Saved",
+            ],
+            [
+                [
+                    update.action.code,
+                    update.period.label,
+                    update.get_status_display(),
+                    update.reason,
+                    update.progress,
+                    update.impact,
+                    update.next_steps,
+                    update.author.get_full_name() or update.author.username,
+                    update.updated_at.strftime("%Y-%m-%d %H:%M"),
+                ]
+                for update in ProgressUpdate.objects.reported()
+                .filter(action__objective__priority__plan=plan)
+                .select_related("action__objective__priority", "period", "author")
+                .order_by(
+                    "action__objective__priority__number",
+                    "action__objective__number",
+                    "action__number",
+                    "period__number",
+                )
+            ],
+        ),
+        "KPI values": (
+            ["KPI", "Period", "Value", "Numerator", "Denominator", "Note", "Entered by"],
+            [
+                [
+                    value.kpi.code,
+                    value.period.label,
+                    value.display,
+                    "" if value.numerator is None else str(value.numerator),
+                    "" if value.denominator is None else str(value.denominator),
+                    value.note,
+                    value.entered_by.get_full_name() or value.entered_by.username,
+                ]
+                for value in KPIValue.objects.filter(kpi__objective__priority__plan=plan)
+                .select_related("kpi__objective__priority", "period", "entered_by")
+                .order_by("kpi__objective__priority__number", "kpi__objective__number", "kpi__number", "period__number")
+            ],
+        ),
+    }
+    for title, (header, rows) in sheets.items():
+        sheet = workbook.create_sheet(title)
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.data_type = "s"
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
