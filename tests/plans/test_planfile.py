@@ -192,11 +192,13 @@ class TestBadRows:
         other = plan_import(content=b"x", filename="plan.pdf")
         assert messages(other) == ["plan.pdf is not a plan file: upload an .xlsx or .csv file."]
 
-    def test_an_existing_plan_is_not_imported_again(self):
-        assert import_csv([*PLAN_ROWS, action_row()]).plan is not None
+    def test_importing_the_same_file_again_changes_nothing(self):
+        first = import_csv([*PLAN_ROWS, action_row()])
+        history = Action.history.count()
         again = import_csv([*PLAN_ROWS, action_row()])
-        assert "A plan with the slug '2030-31' already exists" in messages(again)[0]
-        assert BusinessPlan.objects.count() == 1
+        assert again.problems == [] and again.is_update
+        assert {change.kind for change in again.changes} == {"unchanged"}
+        assert BusinessPlan.objects.get() == first.plan and Action.history.count() == history
 
     def test_the_command_exits_with_every_problem(self):
         path = DEMO_PLAN_FILE.parent / "does-not-exist.csv"
