@@ -49,11 +49,41 @@ def update_rules(*, action: Action, period: ReportingPeriod):
     return UpdateRules(previous=previous)
 
 
-def _check_period(period, user):
+def versioned_row(model, lookup, expected_version):
+    """The row to write at its next version; UpdateConflict if anyone saved it since `expected_version`.
+
+    A compare-and-set on the version: of two saves from the same version, only one moves it on.
+    """
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        if expected_version != 0:
+            raise UpdateConflict(None)
+        return model(**lookup, version=1)
+    moved = model.objects.filter(pk=row.pk, version=expected_version).update(version=expected_version + 1)
+    if not moved:
+        row.refresh_from_db()
+        raise UpdateConflict(row)
+    row.version = expected_version + 1
+    return row
+
+
+def save_versioned(row, lookup, user):
+    """Save a row from versioned_row, attributed to `user`; two first saves at once make one row and a conflict."""
+    row._history_user = user
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise UpdateConflict(type(row).objects.filter(**lookup).first()) from None
+    return row
+
+
+def check_period_writable(period, user):
+    """Refuse writes to a closed plan, and (but for the board manager) to a period that is not open."""
     if period.plan.is_closed:
-        raise PeriodClosed(f"{period.plan} is closed: its updates can no longer be changed.")
+        raise PeriodClosed(f"{period.plan} is closed: nothing in it can be changed.")
     if not period.is_open and not is_board_manager(user):
-        raise PeriodClosed(f"{period} is {period.get_state_display().lower()}: updates cannot be changed.")
+        raise PeriodClosed(f"{period} is {period.get_state_display().lower()}: nothing in it can be changed.")
 
 
 @transaction.atomic
@@ -63,22 +93,10 @@ def update_save(*, action: Action, period: ReportingPeriod, user, data: dict, ex
     `expected_version` is the version the form was opened at (0 for a new update); if someone has saved
     since, nothing is written and UpdateConflict carries what they saved.
     """
-    _check_period(ReportingPeriod.objects.select_related("plan").get(pk=period.pk), user)
-    update = ProgressUpdate.objects.select_for_update().filter(action=action, period=period).first()
-    if update is None:
-        if expected_version != 0:
-            raise UpdateConflict(None)
-        update = ProgressUpdate(action=action, period=period, author=user, version=1)
-    else:
-        # Compare-and-set: of two saves from the same version, only one moves the version on.
-        moved = ProgressUpdate.objects.filter(pk=update.pk, version=expected_version).update(
-            version=expected_version + 1
-        )
-        if not moved:
-            update.refresh_from_db()
-            raise UpdateConflict(update)
-        update.version = expected_version + 1
-        update.author = user
+    check_period_writable(ReportingPeriod.objects.select_related("plan").get(pk=period.pk), user)
+    lookup = {"action": action, "period": period}
+    update = versioned_row(ProgressUpdate, lookup, expected_version)
+    update.author = user
     for field in UPDATE_FIELDS:
         setattr(update, field, data.get(field, "") or "")
     if submit:
@@ -87,13 +105,7 @@ def update_save(*, action: Action, period: ReportingPeriod, user, data: dict, ex
         update.returned_reason = ""
     elif update.state != ProgressUpdate.State.RETURNED:
         update.state = ProgressUpdate.State.DRAFT
-    update._history_user = user
-    try:
-        with transaction.atomic():
-            update.save()
-    except IntegrityError:
-        # Two first saves at once: the other one created the row.
-        raise UpdateConflict(ProgressUpdate.objects.filter(action=action, period=period).first()) from None
+    save_versioned(update, lookup, user)
     return update
 
 
