@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from plans.models import BusinessPlan, ReportingPeriod
@@ -183,16 +184,17 @@ class Action(models.Model):
     def code(self):
         return f"{self.objective.code}.{self.number}"
 
-    @property
+    @cached_property
     def leads(self):
+        """The lead and the joint leads (worked out once per object: pages and reports ask many times)."""
         return [self.lead, *self.co_leads.all()]
 
     @property
     def lead_ids(self):
         """The lead and joint leads' ids: their members write this action's updates."""
-        return [self.lead_id, *(subgroup.pk for subgroup in self.co_leads.all())]
+        return [subgroup.pk for subgroup in self.leads]
 
-    @property
+    @cached_property
     def lead_names(self):
         return " & ".join(subgroup.name for subgroup in self.leads)
 
@@ -257,8 +259,10 @@ class ProgressUpdate(models.Model):
     def __str__(self):
         return f"{self.action.code} – {self.period} – {self.get_status_display()}"
 
-    def get_status_css(self):
-        return Status(self.status).css if self.status else ""
+    @property
+    def status_enum(self):
+        """The recorded status as a Status (None for a draft with none chosen yet)."""
+        return Status(self.status) if self.status else None
 
     @property
     def evidence_link_list(self):

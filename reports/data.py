@@ -17,6 +17,15 @@ STATUS_ORDER = [Status.RED, Status.AMBER, Status.NO_UPDATE, Status.NOT_STARTED, 
 EXCEPTIONS = (Status.RED, Status.AMBER, Status.NO_UPDATE)
 
 
+@dataclass(frozen=True)
+class PastUpdate:
+    """What the reports use of an update from an earlier period."""
+
+    status: str
+    state: str
+    impact: str
+
+
 @dataclass
 class ActionRow:
     action: Action
@@ -114,20 +123,27 @@ def plan_progress(plan, period, *, now=None):
     """The plan's progress in every period up to and including `period`.
 
     Queries: periods, objectives (with priorities), actions (with leads), joint leads, supporting subgroups,
-    reported updates, KPIs (with owners), KPI values: eight, however large the plan.
+    this period's updates, earlier updates, KPIs (with owners), KPI values: nine, however large the plan.
     """
     periods = [p for p in plan.periods.all() if p.number <= period.number]
     objectives = list(Objective.objects.filter(priority__plan=plan).select_related("priority"))
     actions = list(Action.objects.in_plan(plan))
     updates = {}
-    for update in (
-        ProgressUpdate.objects.reported()
-        .filter(action__objective__priority__plan=plan, period__number__lte=period.number)
-        .select_related("author")
-    ):
+    current = ProgressUpdate.objects.reported().filter(action__objective__priority__plan=plan, period=period)
+    for update in current:
         updates.setdefault(update.action_id, {})[update.period_id] = update
+    # Earlier periods: only what the status path and the Board report's evidence need, without model objects.
+    earlier = (
+        ProgressUpdate.objects.reported()
+        .filter(action__objective__priority__plan=plan, period__number__lt=period.number)
+        .values_list("action_id", "period_id", "status", "state", "impact")
+    )
+    for action_id, period_id, status, state, impact in earlier:
+        updates.setdefault(action_id, {})[period_id] = PastUpdate(status=status, state=state, impact=impact)
     kpis = list(
-        KPI.objects.filter(objective__priority__plan=plan, archived=False).select_related("owner", "objective__priority")
+        KPI.objects.filter(objective__priority__plan=plan, archived=False).select_related(
+            "owner", "objective__priority"
+        )
     )
     values = {}
     for value in KPIValue.objects.filter(kpi__objective__priority__plan=plan, period__number__lte=period.number):
