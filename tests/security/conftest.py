@@ -1,0 +1,78 @@
+"""The demo plan with one account per role, and what the security tests need to reach every page."""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.utils import timezone
+
+from kpis.models import KPI
+from plans.demo import demo_load
+from priorities.models import Action, ProgressUpdate
+from reports.models import IssuedReport
+from subgroups.models import Membership, Subgroup
+from tests.factories import UserFactory
+
+PASSWORD = "demo-password-for-tests"
+ROLES = ["anon", "chair", "member", "viewer", "manager", "admin"]
+SIGNED_IN = ROLES[1:]
+
+
+@dataclass
+class Site:
+    """The demo plan and the rows every URL's arguments come from."""
+
+    plan: object
+    users: dict
+    action: Action  # led by the Quality Assurance sub, whose chair and member are personas
+    open_period: object
+    submitted: ProgressUpdate  # a submitted update of that subgroup, for the return page
+    kpi: KPI  # owned by the Quality Assurance sub
+    issued: IssuedReport
+    extra: dict = field(default_factory=dict)
+
+    def user(self, role):
+        return None if role == "anon" else self.users[role]
+
+
+@pytest.fixture
+def site(db):
+    plan, accounts = demo_load(password=PASSWORD)
+    qa = Subgroup.objects.get(slug="quality-assurance")
+    member = UserFactory(username="qa-member")
+    member.set_password(PASSWORD)
+    member.save()
+    Membership.objects.create(subgroup=qa, user=member, role=Membership.Role.MEMBER)
+    users = {
+        "chair": accounts["chair-quality-assurance"],
+        "member": member,
+        "viewer": accounts["viewer"],
+        "manager": accounts["manager"],
+        "admin": accounts["admin"],
+    }
+    open_period = plan.periods.get(number=4)
+    action = Action.objects.in_plan(plan).filter(lead=qa).order_by("pk").first()
+    submitted = (
+        ProgressUpdate.objects.filter(action__lead=qa, action__objective__priority__plan=plan)
+        .filter(state=ProgressUpdate.State.SUBMITTED)
+        .select_related("action", "period")
+        .order_by("pk")
+        .first()
+    )
+    kpi = KPI.objects.filter(owner=qa, objective__priority__plan=plan).order_by("pk").first()
+    # The sweep needs an issued report's address, not its rendering: the stored bytes stand in for the files.
+    issued = IssuedReport.objects.create(
+        plan=plan,
+        kind=IssuedReport.Kind.EXECUTIVE,
+        period_number=3,
+        version=1,
+        title="Safeguarding Executive report",
+        meeting="Safeguarding Executive",
+        issued_by=users["manager"],
+        issued_at=timezone.now() - datetime.timedelta(days=1),
+        body_html="<p>Issued.</p>",
+        pdf=b"%PDF-1.4 issued",
+        xlsx=b"PK issued",
+        data={},
+    )
+    return Site(plan, users, action, open_period, submitted, kpi, issued)

@@ -1,0 +1,151 @@
+"""Text people type is shown as text everywhere: every page escapes it, the PDF prints it, Excel holds it."""
+
+import io
+import re
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from kpis.models import KPIValue
+from priorities.models import ProgressUpdate
+from reports.services import report_issue
+
+from .test_every_url import arguments, site_routes, url_for
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = '"><img src=x onerror=alert(1)>'
+FORMULA = '=HYPERLINK("https://example.com","click")'
+DANGEROUS = ["<script>alert(1)", "<img src=x onerror"]
+
+
+def planted(label):
+    return f"{label} {SCRIPT} {IMAGE}"
+
+
+@pytest.fixture
+def hostile(site):
+    """The demo plan with markup typed into every kind of text people enter, then a report issued from it."""
+    action, period, chair = site.action, site.open_period, site.users["chair"]
+    plan = site.plan
+    plan.title = planted("Plan")
+    plan.save()
+    action.text = planted("Action")
+    action.save()
+    objective = action.objective
+    objective.title, objective.evidence = planted("Objective"), planted("Evidence")
+    objective.save()
+    priority = objective.priority
+    priority.title = planted("Priority")
+    priority.save()
+    lead = action.lead
+    lead.name = planted("Subgroup")
+    lead.save()
+    kpi = site.kpi
+    kpi.name, kpi.definition = planted("KPI"), planted("Definition")
+    kpi.save()
+    chair.first_name, chair.last_name = planted("First"), "Last"
+    chair.save()
+    ProgressUpdate.objects.update_or_create(
+        action=action,
+        period=period,
+        defaults={
+            "status": "amber",
+            "progress": f"{planted('Progress')}\n{FORMULA}",
+            "impact": planted("Impact"),
+            "next_steps": planted("Next"),
+            "reason": planted("Reason"),
+            "author": chair,
+            "state": ProgressUpdate.State.SUBMITTED,
+        },
+    )
+    KPIValue.objects.update_or_create(
+        kpi=kpi,
+        period=period,
+        defaults={"value": 50, "numerator": 1, "denominator": 2, "note": planted("Note"), "entered_by": chair},
+    )
+
+
+@pytest.fixture
+def issued(site, hostile):
+    """The Safeguarding Executive report issued from the planted text, to a meeting with a planted name."""
+    return report_issue(
+        plan=site.plan,
+        kind="executive",
+        period=site.open_period,
+        user=site.users["manager"],
+        meeting=planted("Meeting"),
+    )
+
+
+def dangerous_in(text):
+    return [fragment for fragment in DANGEROUS if fragment in text]
+
+
+@pytest.mark.parametrize("role", ["chair", "manager"])
+def test_every_page_shows_typed_markup_as_text(client, site, issued, role, monkeypatch):
+    monkeypatch.setattr("reports.views.render_pdf", lambda *args, **kwargs: b"%PDF-1.4 stand-in")
+    client.force_login(site.users[role])
+    urls = [url_for(route, arguments(site, route)) for route in site_routes()]
+    urls += [issued.get_absolute_url(), reverse("admin:priorities_action_change", args=[site.action.pk])]
+    problems, shown = [], 0
+    for url in urls:
+        response = client.get(url)
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        page = response.content.decode()
+        problems += [f"{url}: {fragment!r} unescaped" for fragment in dangerous_in(page)]
+        shown += "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert problems == []
+    assert shown >= 8, "the planted text is on the pages, escaped"
+
+
+def _pdf_text(content):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not found: apt-get install poppler-utils")
+    completed = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True, timeout=60
+    )
+    return " ".join(completed.stdout.decode().split())
+
+
+@pytest.mark.parametrize("source", ["live", "issued"])
+def test_the_pdf_prints_typed_markup_as_text(client, site, hostile, source, request):
+    client.force_login(site.users["manager"])
+    if source == "live":
+        url = reverse("reports:executive-report-pdf", args=[site.plan.slug, site.open_period.number])
+    else:
+        url = reverse("reports:issued-pdf", args=[request.getfixturevalue("issued").pk])
+    text = _pdf_text(client.get(url).content)
+    for label in ["Action", "Progress", "Impact", "Subgroup"]:
+        # Had it been read as markup, the script would vanish and the image would be drawn, not printed.
+        assert re.search(rf"{label} <script>alert\(1\)</script> \"> ?<img src=x onerror=alert\(1\)>", text), label
+
+
+def _cells(content):
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    return [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row if cell.value]
+
+
+@pytest.mark.parametrize(
+    "url_name", ["reports:executive-report-xlsx", "reports:board-report-xlsx", "issued", "plans:export-with-progress"]
+)
+def test_excel_holds_typed_markup_and_formulas_as_plain_text(client, site, hostile, url_name, request):
+    client.force_login(site.users["manager"])
+    if url_name == "issued":
+        url = reverse("reports:issued-xlsx", args=[request.getfixturevalue("issued").pk])
+    elif url_name == "reports:executive-report-xlsx":
+        url = reverse(url_name, args=[site.plan.slug, site.open_period.number])
+    else:
+        url = reverse(url_name, args=[site.plan.slug])
+    cells = _cells(client.get(url).content)
+    texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+    assert planted("Action") in texts, "the cell holds the text exactly as typed"
+    formulas = [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert formulas == [], "typed text never becomes a formula"
+    if url_name != "reports:board-report-xlsx":
+        assert any(text.endswith(FORMULA) for text in texts)
