@@ -7,6 +7,11 @@ from django import forms
 
 from .models import KPI
 
+# The largest numbers the database columns hold: numerator and denominator are integers, a count is stored as a
+# decimal with 12 digits, 2 of them after the point.
+MAX_WHOLE = 2_147_483_647
+MAX_COUNT = 9_999_999_999
+
 
 class KPIValueForm(forms.Form):
     """A KPI's value for one period, with the fields its kind needs and checks in the user's words."""
@@ -15,12 +20,21 @@ class KPIValueForm(forms.Form):
         label="Number that met the measure (numerator)",
         required=False,
         min_value=0,
-        error_messages={"min_value": "The numerator cannot be negative", "invalid": "Enter the numerator as a number"},
+        max_value=MAX_WHOLE,
+        error_messages={
+            "min_value": "The numerator cannot be negative",
+            "max_value": "The numerator is too large: check it",
+            "invalid": "Enter the numerator as a number",
+        },
     )
     denominator = forms.IntegerField(
         label="Out of (denominator)",
         required=False,
-        error_messages={"invalid": "Enter the denominator as a whole number"},
+        max_value=MAX_WHOLE,
+        error_messages={
+            "max_value": "The denominator is too large: check it",
+            "invalid": "Enter the denominator as a whole number",
+        },
     )
     percentage = forms.DecimalField(
         label="Or the percentage, where the source gives only that",
@@ -32,7 +46,11 @@ class KPIValueForm(forms.Form):
     count = forms.IntegerField(
         label="Count",
         required=False,
-        error_messages={"invalid": "Enter the count as a whole number"},
+        max_value=MAX_COUNT,
+        error_messages={
+            "max_value": "The count is too large: check it",
+            "invalid": "Enter the count as a whole number",
+        },
     )
     answer = forms.ChoiceField(label="Answer", required=False, widget=forms.RadioSelect)
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))

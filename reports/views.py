@@ -3,9 +3,10 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from plans.models import BusinessPlan
@@ -128,7 +129,10 @@ def report_issue_view(request, slug):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(request.POST.get("back") or plan.get_absolute_url())
+        back = request.POST.get("back", "")
+        if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = plan.get_absolute_url()
+        return HttpResponseRedirect(back)
     kind, as_at = form.cleaned_data["kind"], form.cleaned_data["as_at"]
     if kind == "executive":
         period = get_object_or_404(plan.periods, number=form.cleaned_data["period"] or 0)

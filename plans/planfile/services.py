@@ -33,14 +33,11 @@ class ImportResult:
     parsed: ParsedPlan
     plan: BusinessPlan | None = None  # the plan the file updates (or, once imported, the plan)
     changes: list = field(default_factory=list)
+    is_update: bool = False  # the file is for a plan that exists already
 
     @property
     def problems(self):
         return self.parsed.problems
-
-    @property
-    def is_update(self):
-        return self.plan is not None and self.plan.pk is not None
 
     def count(self, kind):
         return sum(change.kind == kind for change in self.changes)
@@ -81,7 +78,7 @@ def plan_file_preview(*, content, filename):
     slug = parsed.settings.get("slug")
     existing = BusinessPlan.objects.filter(slug=slug).first() if slug else None
     if existing is not None:
-        result.plan = existing
+        result.plan, result.is_update = existing, True
         _check_existing(parsed, existing)
     if not parsed.problems:
         result.changes = _changes(parsed, existing)

@@ -74,7 +74,7 @@ def test_a_bad_file_lists_every_problem_and_changes_nothing(client, manager):
     upload(client, bad.encode(), "plan.csv")
     page = preview(client)
     problems = [str(problem) for problem in page.context["result"].problems]
-    assert any(problem.startswith("Row 13, Type: 'Actn'") for problem in problems)
+    assert any(problem.startswith("Row 14, Type: 'Actn'") for problem in problems)
     assert any("KPI kind: 'Ratio' is not a KPI kind" in problem for problem in problems)
     assert "Import the plan" not in page.content.decode()
     response = client.post(reverse("plans:import-preview"), {"sha": page.context["sha"]})
