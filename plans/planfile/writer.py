@@ -78,26 +78,30 @@ def plan_to_csv(plan):
     return "\ufeff" + buffer.getvalue()
 
 
+def _fill_sheet(sheet, header, rows):
+    """Header in bold, frozen and filtered; every cell plain text, so "=..." is never taken for a formula."""
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = "s"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
 def plan_to_xlsx(plan):
     """The plan file as an Excel workbook's bytes: one sheet named Plan, header frozen and filtered."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Plan"
-    sheet.append(COLUMNS)
-    for row in plan_rows(plan):
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            # Plain text always, so that a cell starting with "=" is never taken for a formula.
-            cell.data_type = "s"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    _fill_sheet(sheet, COLUMNS, plan_rows(plan))
     widths = {"A": 10, "B": 18, "C": 70, "D": 50, "E": 30, "F": 30, "G": 12, "H": 30, "I": 18}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -161,18 +165,7 @@ def plan_with_progress_to_xlsx(plan):
         ),
     }
     for title, (header, rows) in sheets.items():
-        sheet = workbook.create_sheet(title)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                cell.data_type = "s"
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+        _fill_sheet(workbook.create_sheet(title), header, rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
