@@ -43,8 +43,9 @@ def report_title(kind, progress, as_at=None):
     return f"{KINDS[kind]['name']} as at {as_at:%d %B %Y}"
 
 
-def report_context(kind, progress, marking, as_at=None):
+def report_context(kind, progress, marking, as_at=None, for_pdf=False):
     return {
+        "for_pdf": for_pdf,
         "kind": kind,
         "progress": progress,
         "marking": marking,
@@ -60,12 +61,12 @@ def render_body(kind, progress, marking, as_at=None):
     return render_to_string(KINDS[kind]["template"], report_context(kind, progress, marking, as_at))
 
 
-def render_pdf(kind, progress, marking, as_at=None, body=None):
+def render_pdf(kind, progress, marking, as_at=None):
     """The report as an A4 PDF with a running header, page X of Y, and Draft or Issued on every page."""
     from weasyprint import CSS, HTML  # imported here: WeasyPrint loads Pango, which only the PDFs need
 
-    context = report_context(kind, progress, marking, as_at)
-    context["body"] = body if body is not None else render_body(kind, progress, marking, as_at)
+    context = report_context(kind, progress, marking, as_at, for_pdf=True)
+    context["body"] = render_to_string(KINDS[kind]["template"], context)
     document = render_to_string("reports/report_document.html", context)
     header, mark = _css_string(context["title"]), _css_string(marking.label.upper())
     page_css = CSS(string=f"@page {{ @top-left {{ content: {header}; }} @top-right {{ content: {mark}; }} }}")

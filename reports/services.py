@@ -34,7 +34,7 @@ def report_issue(*, plan, kind, period, user, meeting, as_at=None):
         issued_by=user,
         issued_at=now,
         body_html=body,
-        pdf=render_pdf(kind, progress, marking, as_at, body=body),
+        pdf=render_pdf(kind, progress, marking, as_at),
         xlsx=XLSX[kind](title, progress, marking),
         data=progress_data(kind, progress, as_at),
         **scope,

@@ -26,7 +26,7 @@ def _tag(status):
 
 
 @register.simple_tag
-def action_block(row):
+def action_block(row, plain=False):
     """One action of the Safeguarding Executive report: its status, its status in each period, its update.
 
     Built here with the standard library's escaping rather than in a template: a report prints it for every
@@ -34,6 +34,8 @@ def action_block(row):
     Every piece of stored text goes through escape(); status words and classes are the code's own.
     """
     update = row.update
+    if plain:
+        return _plain_action_block(row)
     if update is not None:
         rows = [("Reason", update.reason)] if update.reason else []
         rows += [
@@ -62,5 +64,28 @@ def action_block(row):
         f'<div class="app-report-action"><h4 class="govuk-heading-s">{action.code} {escape(action.text)}</h4>'
         f'<p class="govuk-body-s">Lead: {escape(action.lead_names)} · This period: {_tag(row.status)}</p>'
         f'<p class="govuk-body-s app-strip"><span class="app-strip__label">Each period:</span> {strip}</p>'
+        f"{detail}</div>"
+    )
+
+
+def _plain_action_block(row):
+    """The same block with the fewest boxes, for the PDF: WeasyPrint's time grows with every box it lays out."""
+    action, update = row.action, row.update
+    path = ", ".join(f"P{n} {status.label}" for n, status in enumerate(row.path, 1))
+    if update is not None:
+        fields = [("Reason", update.reason)] if update.reason else []
+        fields += [
+            ("Progress", update.progress or "None recorded"),
+            ("Impact on children and young people", update.impact or "None recorded"),
+            ("Next steps", update.next_steps or "None recorded"),
+        ]
+        detail = "".join(f'<p class="app-prose"><b>{label}:</b> {escape(text)}</p>' for label, text in fields)
+    elif row.status.value == "complete":
+        detail = "<p>Complete in an earlier period.</p>"
+    else:
+        detail = "<p>No update was recorded for this period.</p>"
+    return mark_safe(  # noqa: S308 - stored text is escaped; the rest is fixed markup
+        f'<div class="app-report-action"><h4>{action.code} {escape(action.text)}</h4>'
+        f"<p>Lead: {escape(action.lead_names)} · This period: {_tag(row.status)} · Each period: {path}</p>"
         f"{detail}</div>"
     )

@@ -1,0 +1,111 @@
+"""K people submit the same progress update at the same moment, over HTTP, to gunicorn and PostgreSQL.
+
+Each opens the form (reading its version and CSRF token), then all submit at once. Whatever the interleaving:
+the saves accepted (302) are exactly the versions the update moved on and the history rows written, and as
+everyone started from the same version only one of them is; every other person gets the conflict page (409)
+with nothing of theirs saved, and no one gets a server error.
+"""
+
+import threading
+
+import pytest
+
+from priorities.models import ProgressUpdate
+from priorities.services import update_save
+from tests.factories import ActionFactory, MembershipFactory, ReportingPeriodFactory, UserFactory
+
+from .server import Browser, form_fields
+
+PASSWORD = "correct-horse-battery"  # UserFactory's
+CONFLICT_PAGE = "Someone else saved this update while you were writing"
+
+
+def _editors(action, k):
+    """K members of the action's lead subgroup: each may update the action."""
+    return [
+        MembershipFactory(subgroup=action.lead, user=UserFactory(username=f"editor-{n:02d}")).user for n in range(k)
+    ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize(
+    ("k", "first_save"),
+    [(10, False), (50, False), (10, True)],
+    ids=["10-editors", "50-editors", "10-editors-first-save"],
+)
+def test_simultaneous_submits_of_one_update(gunicorn, k, first_save):
+    # The gunicorn fixture skips on SQLite.
+    action = ActionFactory(objective__priority__plan__status="active")
+    period = ReportingPeriodFactory(plan=action.objective.priority.plan, number=1, state="open")
+    editors = _editors(action, k)
+    if not first_save:
+        update_save(
+            action=action,
+            period=period,
+            user=editors[0],
+            data={"status": "green", "progress": "The first update."},
+            expected_version=0,
+            submit=True,
+        )
+    existing = ProgressUpdate.objects.filter(action=action, period=period).first()
+    initial_version = existing.version if existing else 0
+    initial_history = ProgressUpdate.history.filter(action_id=action.pk, period_id=period.pk).count()
+
+    path = f"/actions/{action.pk}/periods/{period.number}/update/"
+    browsers, forms = [], []
+    for editor in editors:
+        browser = Browser(gunicorn.port).sign_in(editor.username, PASSWORD)
+        status, _, page = browser.request("GET", path)
+        assert status == 200, page
+        token, version = form_fields(page)
+        assert version == initial_version
+        browsers.append(browser)
+        forms.append(
+            {
+                "csrfmiddlewaretoken": token,
+                "version": str(version),
+                "status": "green",
+                "progress": f"Progress written by {editor.username}.",
+                "impact": f"Impact seen by {editor.username}.",
+                "next_steps": "Carry on.",
+                "reason": "",
+                "evidence_links": "",
+            }
+        )
+
+    barrier = threading.Barrier(k)
+    replies = [None] * k
+
+    def submit(n):
+        browsers[n].connect()
+        barrier.wait(timeout=30)
+        try:
+            replies[n] = browsers[n].request("POST", path, forms[n])
+        except OSError as error:
+            replies[n] = (0, "", repr(error))
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(k)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert all(not thread.is_alive() for thread in threads), "a submit did not finish within a minute"
+
+    statuses = [status for status, _, _ in replies]
+    assert not [status for status in statuses if status >= 500 or status == 0], f"server errors: {statuses}"
+    assert set(statuses) <= {302, 409}, f"replies other than a save or a conflict: {statuses}"
+    accepted = [n for n, status in enumerate(statuses) if status == 302]
+    conflicts = [n for n, status in enumerate(statuses) if status == 409]
+    # Everyone opened the form at the same version: exactly one save can build on it; a second acceptance
+    # would mean someone's text was overwritten unseen.
+    assert len(accepted) == 1, f"{len(accepted)} saves accepted from the same version"
+    assert len(accepted) + len(conflicts) == k
+    for n in conflicts:
+        assert CONFLICT_PAGE in replies[n][2]
+
+    update = ProgressUpdate.objects.get(action=action, period=period)
+    history = ProgressUpdate.history.filter(action_id=action.pk, period_id=period.pk).count()
+    assert len(accepted) == update.version - initial_version == history - initial_history
+    # What is stored is one accepted person's whole text, never a mixture and never a refused person's.
+    assert update.progress in {forms[n]["progress"] for n in accepted}
+    assert update.impact == update.progress.replace("Progress written by", "Impact seen by")
