@@ -3,9 +3,22 @@ from django.utils import timezone
 
 from .sessions import TWO_FACTOR_STEP, seconds_left
 
+# Which item of the service navigation a page belongs to, by its URL namespace (or name, for the unnamespaced).
+NAV_SECTIONS = {
+    "reports:dashboard": "dashboard",
+    "work": "work",
+    "plans": "plans",
+    "priorities": "plans",
+    "login": "login",
+}
+
 
 def board(request):
-    return {"board_name": settings.BOARD_NAME}
+    match = getattr(request, "resolver_match", None)
+    section = ""
+    if match is not None:
+        section = NAV_SECTIONS.get(match.view_name) or NAV_SECTIONS.get(match.namespace, "")
+    return {"board_name": settings.BOARD_NAME, "nav_section": section}
 
 
 def session(request):
