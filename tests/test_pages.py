@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.utils import load_backend
 from django.urls import reverse
 
 from plans.models import BusinessPlan
 from priorities.models import Status
+from tests.database import database_unreachable
 from tests.factories import (
     ActionFactory,
     KPIFactory,
@@ -93,19 +92,9 @@ def test_health_endpoints_need_no_sign_in(client):
 
 def test_readyz_is_503_when_the_database_cannot_be_reached(client):
     """A real connection attempt to a database that is not there, swapped in for the request."""
-    original = connections[DEFAULT_DB_ALIAS]
-    broken_settings = {**original.settings_dict}
-    if original.vendor == "sqlite":
-        broken_settings["NAME"] = "/nonexistent-folder/db.sqlite3"
-    else:
-        broken_settings.update(HOST="127.0.0.1", PORT="1")
-    connections[DEFAULT_DB_ALIAS] = load_backend(broken_settings["ENGINE"]).DatabaseWrapper(broken_settings)
-    try:
+    with database_unreachable():
         ready = client.get("/readyz")
         alive = client.get("/healthz")
-    finally:
-        connections[DEFAULT_DB_ALIAS].close()
-        connections[DEFAULT_DB_ALIAS] = original
     assert ready.status_code == 503 and ready.content == b"database unavailable\n"
     assert alive.status_code == 200
     assert client.get("/readyz").status_code == 200

@@ -14,36 +14,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
-from django.db.utils import load_backend
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
 from kpis.models import KPIValue
 from priorities.models import ProgressUpdate
 from priorities.services import update_save
+from tests.database import database_unreachable
 
 from .checks import header_problems
 from .test_every_url import arguments, site_routes, url_for
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@contextmanager
-def database_unreachable():
-    """Swap in a connection to a database that is not there: a real failed connection attempt on each use."""
-    original = connections[DEFAULT_DB_ALIAS]
-    broken = {**original.settings_dict}
-    if original.vendor == "sqlite":
-        broken["NAME"] = "/nonexistent-folder/db.sqlite3"
-    else:
-        broken.update(HOST="127.0.0.1", PORT="1")
-    connections[DEFAULT_DB_ALIAS] = load_backend(broken["ENGINE"]).DatabaseWrapper(broken)
-    try:
-        yield
-    finally:
-        connections[DEFAULT_DB_ALIAS].close()
-        connections[DEFAULT_DB_ALIAS] = original
 
 
 @pytest.mark.django_db
