@@ -12,6 +12,7 @@ from django.utils import timezone
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
 from priorities.models import Action, Objective, ProgressUpdate, Status, status_path
+from subgroups.models import Subgroup
 
 STATUS_ORDER = [Status.RED, Status.AMBER, Status.NO_UPDATE, Status.NOT_STARTED, Status.GREEN, Status.COMPLETE]
 EXCEPTIONS = (Status.RED, Status.AMBER, Status.NO_UPDATE)
@@ -119,35 +120,62 @@ class PlanProgress:
         return [row for row in self.actions if row.status == Status.COMPLETE]
 
 
-def plan_progress(plan, period, *, now=None):
+def plan_progress(plan, period, *, now=None, evidence=False):
     """The plan's progress in every period up to and including `period`.
 
-    Queries: periods, objectives (with priorities), actions (with leads), joint leads, this period's updates,
-    earlier updates, KPIs (with owners), KPI values: eight, however large the plan.
+    `evidence`: also read the impact written in earlier periods (the Board report prints it; the Executive report
+    and the dashboard do not, and at 600 actions that text is most of what the queries fetch).
+
+    Queries: periods, objectives (with priorities), subgroups, actions, joint leads, this period's updates,
+    earlier updates, KPIs, KPI values: nine, however large the plan.
     """
     periods = [p for p in plan.periods.all() if p.number <= period.number]
-    objectives = list(Objective.objects.filter(priority__plan=plan).select_related("priority"))
-    # The reports name joint leads but never supporting subgroups: fetch only the first.
-    actions = list(Action.objects.in_plan(plan).prefetch_related(None).prefetch_related("co_leads"))
+    objectives = {
+        objective.pk: objective
+        for objective in Objective.objects.filter(priority__plan=plan).select_related("priority")
+    }
+    # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
+    subgroups = Subgroup.objects.in_bulk()
+    actions = list(
+        Action.objects.filter(objective__priority__plan=plan, archived=False)
+        .order_by("objective__priority__number", "objective__number", "number")
+        .only("pk", "objective_id", "number", "text", "lead_id", "due")
+    )
+    # The reports name joint leads but never supporting subgroups; the join table is read without model objects.
+    co_leads = {}
+    for action_id, subgroup_id in Action.co_leads.through.objects.filter(
+        action__objective__priority__plan=plan
+    ).values_list("action_id", "subgroup_id"):
+        co_leads.setdefault(action_id, []).append(subgroups[subgroup_id])
+    for joint in co_leads.values():
+        joint.sort(key=lambda subgroup: subgroup.name)  # as Subgroup's own ordering, and every other page
+    for action in actions:
+        action.objective = objectives[action.objective_id]
+        action.lead = subgroups[action.lead_id]
+        action.__dict__["leads"] = [action.lead, *co_leads.get(action.pk, [])]
     updates = {}
-    current = ProgressUpdate.objects.reported().filter(action__objective__priority__plan=plan, period=period)
+    # Updates and values are picked by period alone: a period belongs to one plan, and only the plan's own actions
+    # and KPIs are looked up in what comes back. That spares the database four joins per row.
+    # Unordered (order_by()): the rows go into dictionaries, and the models' default order costs joins and a sort.
+    current = ProgressUpdate.objects.reported().filter(period=period).order_by()
     for update in current:
         updates.setdefault(update.action_id, {})[update.period_id] = update
     # Earlier periods: only what the status path and the Board report's evidence need, without model objects.
     earlier = (
         ProgressUpdate.objects.reported()
-        .filter(action__objective__priority__plan=plan, period__number__lt=period.number)
-        .values_list("action_id", "period_id", "status", "state", "impact")
+        .filter(period__in=[p.pk for p in periods if p.number < period.number])
+        .order_by()
+        .values_list("action_id", "period_id", "status", "state", *(["impact"] if evidence else []))
     )
-    for action_id, period_id, status, state, impact in earlier:
-        updates.setdefault(action_id, {})[period_id] = PastUpdate(status=status, state=state, impact=impact)
-    kpis = list(
-        KPI.objects.filter(objective__priority__plan=plan, archived=False).select_related(
-            "owner", "objective__priority"
-        )
-    )
+    for action_id, period_id, status, state, *impact in earlier:
+        past = PastUpdate(status=status, state=state, impact=impact[0] if impact else "")
+        updates.setdefault(action_id, {})[period_id] = past
+    kpis = list(KPI.objects.filter(objective__priority__plan=plan, archived=False))
+    for kpi in kpis:
+        kpi.objective = objectives[kpi.objective_id]
+        kpi.owner = subgroups[kpi.owner_id]
     values = {}
-    for value in KPIValue.objects.filter(kpi__objective__priority__plan=plan, period__number__lte=period.number):
+    for value in KPIValue.objects.filter(period__in=[p.pk for p in periods]).order_by():
         values[(value.kpi_id, value.period_id)] = value
 
     by_number = {p.pk: p.number for p in periods}
@@ -174,7 +202,7 @@ def plan_progress(plan, period, *, now=None):
 
     counts = Counts()
     priorities = []
-    for objective in objectives:
+    for objective in objectives.values():
         if not priorities or priorities[-1]["priority"].pk != objective.priority_id:
             priorities.append({"priority": objective.priority, "counts": Counts(), "objectives": []})
         rows = action_rows.get(objective.pk, [])

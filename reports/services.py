@@ -21,7 +21,7 @@ def report_issue(*, plan, kind, period, user, meeting, as_at=None):
     latest = IssuedReport.objects.filter(plan=plan, kind=kind, **scope).aggregate(Max("version"))["version__max"]
     version = (latest or 0) + 1
     now = timezone.now()
-    progress = plan_progress(plan, period, now=now)
+    progress = plan_progress(plan, period, now=now, evidence=kind == "board")
     marking = issued_marking(version=version, meeting=meeting, user=user, when=now)
     title = report_title(kind, progress, as_at)
     body = render_body(kind, progress, marking, as_at)

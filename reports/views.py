@@ -44,7 +44,7 @@ def _download(content, content_type, filename):
 
 
 def _report(request, plan, kind, period, fmt, as_at=None, filename=""):
-    progress = plan_progress(plan, period)
+    progress = plan_progress(plan, period, evidence=kind == "board")
     marking = draft_marking(progress)
     title = report_title(kind, progress, as_at)
     if fmt == "pdf":

@@ -68,6 +68,40 @@ def action_block(row, plain=False):
     )
 
 
+@register.simple_tag
+def exception_row(row):
+    """One row of the Executive report's exceptions table, built like action_block: a report can have hundreds."""
+    action, update = row.action, row.update
+    reason = escape(update.reason) if update else f"No update from {escape(action.lead_names)}"
+    return mark_safe(  # noqa: S308 - stored text is escaped; the rest is fixed markup
+        f'<tr class="govuk-table__row"><td class="govuk-table__cell">{action.code} {escape(action.text)}</td>'
+        f'<td class="govuk-table__cell">{escape(action.lead_names)}</td>'
+        f'<td class="govuk-table__cell">{_tag(row.status)}</td><td class="govuk-table__cell">{reason}</td></tr>'
+    )
+
+
+@register.simple_tag
+def kpi_row(row):
+    """One row of the reports' KPI table, built like action_block: a large plan has over a hundred KPIs."""
+    kpi, value = row.kpi, row.value
+    rating = _tag(row.rating) if row.rating else "Not rated"
+    trend = row.trend
+    trend = f'<span aria-hidden="true">{trend.arrow}</span> {trend.words}' if trend else "–"
+    cells = [
+        f"{kpi.code} {escape(kpi.name)}",
+        escape(kpi.owner.name),
+        escape(value.display) if value and value.display else "No value",
+        escape(kpi.target_display) if kpi.target_display else "No target",
+        rating,
+        trend,
+    ]
+    return mark_safe(  # noqa: S308 - stored text is escaped; the rest is fixed markup or the chart's own SVG
+        '<tr class="govuk-table__row">'
+        + "".join(f'<td class="govuk-table__cell">{cell}</td>' for cell in cells)
+        + f'<td class="govuk-table__cell app-sparkline">{sparkline(row)}</td></tr>'
+    )
+
+
 def _plain_action_block(row):
     """The same block with the fewest boxes, for the PDF: WeasyPrint's time grows with every box it lays out."""
     action, update = row.action, row.update
