@@ -56,3 +56,42 @@ class IssuedReport(models.Model):
         if self.kind == self.Kind.EXECUTIVE:
             return f"executive-report-{self.plan.slug}-period-{self.period_number}-v{self.version}"
         return f"board-report-{self.plan.slug}-{self.as_at:%Y-%m-%d}-v{self.version}"
+
+
+class DraftPDF(models.Model):
+    """A draft report's PDF, kept while what it shows is unchanged, so that asking again does not draw it again.
+
+    A 600-action Executive report is about 200 A4 pages, which WeasyPrint takes many seconds to lay out; the words
+    on them change only when someone saves an update, a value or the plan. `fingerprint` is a hash of the report's
+    content (see reports.render.pdf_fingerprint): a request whose report hashes the same is given the kept file;
+    any change gives another hash and the PDF is drawn again and kept in place of the old one. One row per report
+    (per period, or per date for the Board report). Derived data, not a record: it has no history, and deleting
+    rows only means the next request draws the PDF again.
+    """
+
+    plan = models.ForeignKey(BusinessPlan, on_delete=models.CASCADE, related_name="draft_pdfs")
+    kind = models.CharField(max_length=10, choices=IssuedReport.Kind.choices)
+    period_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Executive reports.")
+    as_at = models.DateField(null=True, blank=True, help_text="Board reports.")
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of what the report shows.")
+    pdf = models.BinaryField()
+    built_at = models.DateTimeField()
+    build_ms = models.PositiveIntegerField(help_text="How long drawing the PDF took, in milliseconds.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "kind", "period_number"], condition=Q(kind="executive"), name="one_executive_draft_pdf"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "kind", "as_at"], condition=Q(kind="board"), name="one_board_draft_pdf"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="executive", period_number__isnull=False) | Q(kind="board", as_at__isnull=False)),
+                name="draft_pdf_says_what_it_covers",
+            ),
+        ]
+
+    def __str__(self):
+        covers = f"period {self.period_number}" if self.kind == IssuedReport.Kind.EXECUTIVE else f"{self.as_at}"
+        return f"Draft PDF of the {self.get_kind_display()} for {self.plan.slug}, {covers}"

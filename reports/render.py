@@ -1,6 +1,10 @@
 """One report, three forms: the HTML body (screen and print), the PDF (WeasyPrint) and the figures as data."""
 
+import dataclasses
+import datetime
+import hashlib
 from dataclasses import dataclass
+from importlib.metadata import version
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -70,8 +74,34 @@ def render_pdf(kind, progress, marking, as_at=None):
     document = render_to_string("reports/report_document.html", context)
     header, mark = _css_string(context["title"]), _css_string(marking.label.upper())
     page_css = CSS(string=f"@page {{ @top-left {{ content: {header}; }} @top-right {{ content: {mark}; }} }}")
-    stylesheet = CSS(filename=finders.find("css/report-pdf.css"))
+    stylesheet = CSS(filename=_pdf_stylesheet_path())
     return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet, page_css])
+
+
+# Stands in for the time of drawing when hashing a draft: the same content at another minute is the same report.
+_STEADY_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def pdf_fingerprint(kind, progress, as_at=None):
+    """A hash of everything a draft PDF shows, apart from the time it was drawn.
+
+    Made from the PDF's own HTML (drawn with a fixed time and an empty marking), its stylesheet and the
+    WeasyPrint version, so that any change to the plan, an update, a value, a template or the styles gives
+    another hash. Rendering the HTML costs a small part of drawing the PDF.
+    """
+    steady = dataclasses.replace(progress, generated_at=_STEADY_TIME)
+    context = report_context(kind, steady, Marking("Draft", ""), as_at, for_pdf=True)
+    digest = hashlib.sha256()
+    for part in (version("weasyprint"), context["title"], render_to_string(KINDS[kind]["template"], context)):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    with open(_pdf_stylesheet_path(), "rb") as stylesheet:
+        digest.update(stylesheet.read())
+    return digest.hexdigest()
+
+
+def _pdf_stylesheet_path():
+    return finders.find("css/report-pdf.css")
 
 
 def _css_string(text):

@@ -15,7 +15,8 @@ from subgroups.roles import is_board_manager
 from .data import period_as_at, plan_progress
 from .excel import board_xlsx, executive_xlsx
 from .models import IssuedReport
-from .render import draft_marking, render_body, render_pdf, report_title
+from .pdfstore import draft_pdf
+from .render import draft_marking, render_body, report_title
 from .services import report_issue
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,7 +49,7 @@ def _report(request, plan, kind, period, fmt, as_at=None, filename=""):
     marking = draft_marking(progress)
     title = report_title(kind, progress, as_at)
     if fmt == "pdf":
-        return _download(render_pdf(kind, progress, marking, as_at), "application/pdf", f"{filename}.pdf")
+        return _download(draft_pdf(kind, progress, as_at), "application/pdf", f"{filename}.pdf")
     if fmt == "xlsx":
         workbook = (executive_xlsx if kind == "executive" else board_xlsx)(title, progress, marking)
         return _download(workbook, XLSX_TYPE, f"{filename}.xlsx")

@@ -126,7 +126,7 @@ def test_every_address_has_an_expectation():
 @pytest.fixture
 def fast_pdf(monkeypatch):
     """Status and headers are the point here, not the PDF: a stand-in keeps the sweep quick."""
-    monkeypatch.setattr("reports.views.render_pdf", lambda *args, **kwargs: b"%PDF-1.4 stand-in")
+    monkeypatch.setattr("reports.pdfstore.render_pdf", lambda *args, **kwargs: b"%PDF-1.4 stand-in")
 
 
 def sign_in_as(client, site, role):

@@ -88,7 +88,7 @@ def dangerous_in(text):
 
 @pytest.mark.parametrize("role", ["chair", "manager"])
 def test_every_page_shows_typed_markup_as_text(client, site, issued, role, monkeypatch):
-    monkeypatch.setattr("reports.views.render_pdf", lambda *args, **kwargs: b"%PDF-1.4 stand-in")
+    monkeypatch.setattr("reports.pdfstore.render_pdf", lambda *args, **kwargs: b"%PDF-1.4 stand-in")
     client.force_login(site.users[role])
     urls = [url_for(route, arguments(site, route)) for route in site_routes()]
     urls += [issued.get_absolute_url(), reverse("admin:priorities_action_change", args=[site.action.pk])]

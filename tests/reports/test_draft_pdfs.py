@@ -1,0 +1,123 @@
+"""Draft report PDFs are drawn once for what they show and given out again until that changes."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from priorities.models import Action, ProgressUpdate
+from reports.models import DraftPDF
+from tests.reports.test_reports import executive_url, pdf_pages, squash
+
+pytestmark = pytest.mark.django_db
+
+
+def board_url(plan):
+    return reverse("reports:board-report-pdf", args=[plan.slug])
+
+
+def test_a_draft_pdf_is_drawn_once_and_given_out_again_while_nothing_changes(client, demo):
+    plan, users = demo
+    client.force_login(users["viewer"])
+    first = client.get(executive_url(plan, 3, "pdf"))
+    kept = DraftPDF.objects.get()
+    assert (kept.plan, kept.kind, kept.period_number, kept.as_at) == (plan, "executive", 3, None)
+    assert bytes(kept.pdf) == first.content and first.content.startswith(b"%PDF")
+    assert len(kept.fingerprint) == 64 and kept.build_ms > 0
+
+    second = client.get(executive_url(plan, 3, "pdf"))
+    assert second.content == first.content
+    assert DraftPDF.objects.get().built_at == kept.built_at
+
+
+def change_an_update(plan, marker):
+    update = ProgressUpdate.objects.filter(period__plan=plan, period__number=3).exclude(state="draft").first()
+    update.progress = marker
+    update.save()
+
+
+def change_an_action(plan, marker):
+    action = Action.objects.filter(objective__priority__plan=plan).first()
+    action.text = marker
+    action.save()
+
+
+@pytest.mark.parametrize("change", [change_an_update, change_an_action], ids=["update saved", "plan edited"])
+def test_any_change_to_what_the_report_shows_draws_it_again(client, demo, tmp_path, change):
+    plan, users = demo
+    client.force_login(users["viewer"])
+    before = client.get(executive_url(plan, 3, "pdf")).content
+    fingerprint = DraftPDF.objects.get().fingerprint
+    marker = "Marker sentence that was not in the report before"
+    assert marker not in squash(" ".join(pdf_pages(before, tmp_path)))
+
+    change(plan, marker)
+    after = client.get(executive_url(plan, 3, "pdf")).content
+    assert marker in squash(" ".join(pdf_pages(after, tmp_path)))
+    kept = DraftPDF.objects.get()
+    assert kept.fingerprint != fingerprint and bytes(kept.pdf) == after
+
+
+def test_each_period_and_each_date_has_its_own_pdf(client, demo):
+    plan, users = demo
+    client.force_login(users["viewer"])
+    client.get(executive_url(plan, 2, "pdf"))
+    client.get(executive_url(plan, 3, "pdf"))
+    client.get(board_url(plan), {"as_at": "2015-10-14"})
+    client.get(board_url(plan), {"as_at": "2015-12-01"})
+    assert sorted(DraftPDF.objects.values_list("kind", "period_number", "as_at")) == [
+        ("board", None, datetime.date(2015, 10, 14)),
+        ("board", None, datetime.date(2015, 12, 1)),
+        ("executive", 2, None),
+        ("executive", 3, None),
+    ]
+
+
+def build():
+    out = io.StringIO()
+    call_command("build_report_pdfs", stdout=out)
+    return out.getvalue()
+
+
+def test_build_report_pdfs_draws_what_changed_and_nothing_else(client, demo, tmp_path):
+    plan, users = demo
+    old = DraftPDF.objects.create(
+        plan=plan,
+        kind="board",
+        as_at=datetime.date(2015, 12, 1),
+        fingerprint="0" * 64,
+        pdf=b"%PDF old",
+        build_ms=1,
+        built_at=timezone.now() - datetime.timedelta(days=31),
+    )
+
+    current = plan.current_period_from(list(plan.periods.all()))
+    assert current.number == 4  # the demo plan's open period
+
+    output = build()
+    # The Executive report of each period up to the open one, and the Board report as at today.
+    assert "Draft PDFs: 5 drawn, 0 up to date." in output
+    assert f"{plan.slug} Executive report, period 4: drawn" in output
+    assert "period 5" not in output
+    assert f"Board report as at {timezone.localdate():%d %B %Y}: drawn" in output
+    assert not DraftPDF.objects.filter(pk=old.pk).exists()
+    assert DraftPDF.objects.filter(kind="executive").count() == 4
+
+    assert "Draft PDFs: 0 drawn, 5 up to date." in build()
+
+    change_an_update(plan, "Marker sentence saved after the last build")
+    output = build()
+    # Only period 3's report prints an update's progress text: the later period and the Board report do not.
+    assert "Draft PDFs: 1 drawn, 4 up to date." in output
+    assert f"{plan.slug} Executive report, period 3: drawn" in output
+
+    # The request is given what was built, without drawing it again.
+    client.force_login(users["viewer"])
+    kept = DraftPDF.objects.get(kind="executive", period_number=3)
+    response = client.get(executive_url(plan, 3, "pdf"))
+    assert response.content == bytes(kept.pdf)
+    assert "Marker sentence saved after the last build" in squash(" ".join(pdf_pages(response.content, tmp_path)))
+    assert DraftPDF.objects.get(pk=kept.pk).built_at == kept.built_at
