@@ -12,6 +12,11 @@ The dashboard and My work show the *active* plan, so the large plan is made the 
 closed) for the large-size measurements, and put back afterwards: the same code paths and queries a board with a
 600-action plan would run, rather than a parameter the pages do not have.
 
+Draft PDFs are kept while what they show is unchanged (reports.pdfstore), so the PDF is measured twice:
+`executive_report_pdf` is the download as people get it once the PDF has been drawn (by the warm-up here, by
+`build_report_pdfs` or an earlier request in use); `executive_report_pdf_drawn` empties the store before each run,
+so it is the PDF drawn in the request, as for the first download after a change that no build has caught up with.
+
 The floor is the Executive report's rows fetched with one SQL query and joined into an HTML string by plain
 Python (no request, no template): what the report could cost at the least; the report's ratio to it is printed.
 
@@ -186,6 +191,14 @@ def busiest_action(plan, subgroup):
     )
 
 
+def pdf_drawn(client, plan, url):
+    """The Executive report PDF with nothing kept: drawn in the request, as the first request after a change is."""
+    from reports.models import DraftPDF
+
+    DraftPDF.objects.filter(plan=plan).delete()
+    return client.get(url)
+
+
 def page_calls(client, plan, period, action, plan_file):
     """(name, call) for every measured page and step of one plan."""
     base = f"/plans/{plan.slug}"
@@ -198,6 +211,7 @@ def page_calls(client, plan, period, action, plan_file):
         ("action", lambda: client.get(f"/actions/{action.pk}/")),
         ("executive_report_html", lambda: client.get(f"{report}/")),
         ("executive_report_pdf", lambda: client.get(f"{report}.pdf")),
+        ("executive_report_pdf_drawn", lambda: pdf_drawn(client, plan, f"{report}.pdf")),
         ("executive_report_xlsx", lambda: client.get(f"{report}.xlsx")),
         ("board_report", lambda: client.get(f"{base}/board-report/?as_at={as_at}")),
         ("import_plan", lambda: import_scratch(plan_file, "bench-import.csv")),
@@ -217,7 +231,7 @@ def measure_plan(size, client, plan, action, plan_file):
     return entries
 
 
-WIDTHS = [24, 9, 8, 6, 9, 9, 7, 5]
+WIDTHS = [26, 9, 8, 6, 9, 9, 7, 5]
 
 
 def _line(cells):
