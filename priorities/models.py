@@ -199,6 +199,29 @@ class Action(models.Model):
         return " & ".join(subgroup.name for subgroup in self.leads)
 
 
+def plan_subgroups_attach(actions, plan, *, supporting=False):
+    """Give a plan's actions their joint leads (`action.leads`), and with `supporting=True` the ids of their
+    supporting subgroups (`action.supporting_ids`), from the join tables: one query each.
+
+    For pages that list many actions, in place of prefetch_related("co_leads", "supporting"), whose two related
+    managers per action cost more than the rows. Each action needs its `lead` loaded. Joint leads come in name
+    order, as Subgroup's own ordering gives them everywhere else.
+    """
+    joint, supported = {}, {}
+    rows = Action.co_leads.through.objects.filter(action__objective__priority__plan=plan).select_related("subgroup")
+    for row in rows.order_by("subgroup__name"):
+        joint.setdefault(row.action_id, []).append(row.subgroup)
+    if supporting:
+        through = Action.supporting.through.objects.filter(action__objective__priority__plan=plan)
+        for action_id, subgroup_id in through.values_list("action_id", "subgroup_id"):
+            supported.setdefault(action_id, set()).add(subgroup_id)
+    for action in actions:
+        action.__dict__["leads"] = [action.lead, *joint.get(action.pk, [])]
+        if supporting:
+            action.supporting_ids = supported.get(action.pk, set())
+    return actions
+
+
 class ProgressUpdateQuerySet(models.QuerySet):
     def reported(self):
         """Updates the board sees: submitted ones, and those returned for revision (drafts are the subgroup's)."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
-from priorities.models import Action, Objective, ProgressUpdate, Status, status_path
+from priorities.models import Action, Objective, ProgressUpdate, Status, plan_subgroups_attach, status_path
 from subgroups.models import Subgroup
 
 STATUS_ORDER = [Status.RED, Status.AMBER, Status.NO_UPDATE, Status.NOT_STARTED, Status.GREEN, Status.COMPLETE]
@@ -144,18 +144,11 @@ def plan_progress(plan, period, *, now=None, evidence=False):
         .order_by("objective__priority__number", "objective__number", "number")
         .only("pk", "objective_id", "number", "text", "lead_id", "due")
     )
-    # The reports name joint leads but never supporting subgroups; the join table is read without model objects.
-    co_leads = {}
-    for action_id, subgroup_id in Action.co_leads.through.objects.filter(
-        action__objective__priority__plan=plan
-    ).values_list("action_id", "subgroup_id"):
-        co_leads.setdefault(action_id, []).append(subgroups[subgroup_id])
-    for joint in co_leads.values():
-        joint.sort(key=lambda subgroup: subgroup.name)  # as Subgroup's own ordering, and every other page
     for action in actions:
         action.objective = objectives[action.objective_id]
         action.lead = subgroups[action.lead_id]
-        action.__dict__["leads"] = [action.lead, *co_leads.get(action.pk, [])]
+    # The reports name joint leads but never supporting subgroups.
+    plan_subgroups_attach(actions, plan)
     # Updates and values are picked by period alone: a period belongs to one plan, and only the plan's own actions
     # and KPIs are looked up in what comes back. That spares the database four joins per row. Unordered
     # (order_by()): the rows go into dictionaries, and the models' default order costs joins and a sort.

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
-from priorities.models import Action, ProgressUpdate, Status
+from priorities.models import Action, ProgressUpdate, Status, plan_subgroups_attach
 from subgroups.models import Subgroup
 
 
@@ -93,24 +93,25 @@ def plan_work(plan, period, subgroups):
     updates for this period, KPIs, and KPI values for this period and the one before.
     """
     work = {subgroup.pk: SubgroupWork(subgroup=subgroup) for subgroup in subgroups}
-    actions = list(Action.objects.in_plan(plan).with_status(period))
-    updates = ProgressUpdate.objects.filter(action__objective__priority__plan=plan, period=period)
-    this_period = {update.action_id: update for update in updates}
+    actions = list(Action.objects.in_plan(plan).prefetch_related(None).with_status(period))
+    plan_subgroups_attach(actions, plan, supporting=True)
+    # By period alone (a period belongs to one plan) and unordered: the rows go into a dictionary.
+    this_period = {update.action_id: update for update in ProgressUpdate.objects.filter(period=period).order_by()}
     for action in actions:
         carried = action.status_before == Status.COMPLETE
         task = ActionTask(action=action, update=this_period.get(action.pk), carried_complete=carried)
         for subgroup_id in action.lead_ids:
             if subgroup_id in work:
                 work[subgroup_id].led.append(task)
-        for subgroup in action.supporting.all():
-            if subgroup.pk in work:
-                work[subgroup.pk].supported.append(task)
+        for subgroup_id in action.supporting_ids:
+            if subgroup_id in work:
+                work[subgroup_id].supported.append(task)
     kpis = KPI.objects.filter(objective__priority__plan=plan, owner_id__in=work.keys(), archived=False).select_related(
         "objective__priority", "owner"
     )
     values = KPIValue.objects.filter(
         kpi__in=kpis, period__plan=plan, period__number__in=[period.number, period.number - 1]
-    )
+    ).order_by()
     by_kpi = {(value.kpi_id, value.period_id == period.pk): value for value in values}
     for kpi in kpis:
         current, previous = by_kpi.get((kpi.pk, True)), by_kpi.get((kpi.pk, False))
