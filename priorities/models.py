@@ -200,25 +200,23 @@ class Action(models.Model):
 
 
 def plan_subgroups_attach(actions, plan, *, supporting=False):
-    """Give a plan's actions their joint leads (`action.leads`), and with `supporting=True` the ids of their
-    supporting subgroups (`action.supporting_ids`), from the join tables: one query each.
+    """Give a plan's actions their joint leads (`action.leads`), and with `supporting=True` their supporting
+    subgroups (`action.supporting_subgroups`), from the join tables: one query each.
 
     For pages that list many actions, in place of prefetch_related("co_leads", "supporting"), whose two related
-    managers per action cost more than the rows. Each action needs its `lead` loaded. Joint leads come in name
+    managers per action cost more than the rows. Each action needs its `lead` loaded. Subgroups come in name
     order, as Subgroup's own ordering gives them everywhere else.
     """
-    joint, supported = {}, {}
-    rows = Action.co_leads.through.objects.filter(action__objective__priority__plan=plan).select_related("subgroup")
-    for row in rows.order_by("subgroup__name"):
-        joint.setdefault(row.action_id, []).append(row.subgroup)
-    if supporting:
-        through = Action.supporting.through.objects.filter(action__objective__priority__plan=plan)
-        for action_id, subgroup_id in through.values_list("action_id", "subgroup_id"):
-            supported.setdefault(action_id, set()).add(subgroup_id)
+    tables = [("leads", Action.co_leads.through)] + ([("supporting", Action.supporting.through)] if supporting else [])
+    found = {}
+    for name, through in tables:
+        rows = through.objects.filter(action__objective__priority__plan=plan).select_related("subgroup")
+        for row in rows.order_by("subgroup__name"):
+            found.setdefault((name, row.action_id), []).append(row.subgroup)
     for action in actions:
-        action.__dict__["leads"] = [action.lead, *joint.get(action.pk, [])]
+        action.__dict__["leads"] = [action.lead, *found.get(("leads", action.pk), [])]
         if supporting:
-            action.supporting_ids = supported.get(action.pk, set())
+            action.supporting_subgroups = found.get(("supporting", action.pk), [])
     return actions
 
 

@@ -12,7 +12,7 @@ from subgroups.roles import is_board_manager
 from .filters import ActionFilter
 from .forms import ProgressUpdateForm, ReturnUpdateForm
 from .history import action_history
-from .models import Action, Objective, ProgressUpdate, Status, status_path
+from .models import Action, Objective, ProgressUpdate, Status, plan_subgroups_attach, status_path
 from .services import PeriodClosed, UpdateConflict, update_return, update_rules, update_save
 
 
@@ -34,10 +34,11 @@ def plan_detail(request, slug):
     plan = _get_plan_for_user(request.user, slug)
     periods = list(plan.periods.all())
     period = _chosen_period(request, periods) or plan.current_period_from(periods)
-    actions = Action.objects.in_plan(plan).with_status(period)
+    actions = Action.objects.in_plan(plan).prefetch_related(None).with_status(period)
     action_filter = ActionFilter(request.GET, queryset=actions, plan=plan)
     filtering = any(request.GET.get(name) for name in action_filter.filters)
     filtered = list(action_filter.qs if filtering and action_filter.is_valid() else actions)
+    plan_subgroups_attach(filtered, plan, supporting=True)
     for action in filtered:
         action.status = Status(action.status_value)
         action.last_reported = Status(action.status_before) if action.status_before else None

@@ -103,9 +103,9 @@ def plan_work(plan, period, subgroups):
         for subgroup_id in action.lead_ids:
             if subgroup_id in work:
                 work[subgroup_id].led.append(task)
-        for subgroup_id in action.supporting_ids:
-            if subgroup_id in work:
-                work[subgroup_id].supported.append(task)
+        for subgroup in action.supporting_subgroups:
+            if subgroup.pk in work:
+                work[subgroup.pk].supported.append(task)
     kpis = KPI.objects.filter(objective__priority__plan=plan, owner_id__in=work.keys(), archived=False).select_related(
         "objective__priority", "owner"
     )
