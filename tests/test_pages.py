@@ -136,6 +136,19 @@ class TestPlanPage:
         ]:
             assert expected in text, expected
 
+    def test_names_joint_leads_and_supporting_subgroups_in_name_order(self, client, viewer):
+        plan, action, _, _ = self._plan()
+        action.co_leads.add(SubgroupFactory(name="Zeta joint sub"), SubgroupFactory(name="Alpha joint sub"))
+        action.supporting.add(SubgroupFactory(name="Omega helping sub"), SubgroupFactory(name="Beta helping sub"))
+        ActionFactory(objective=action.objective, text="Action with no one supporting it")
+        client.force_login(viewer)
+        text = " ".join(client.get(plan.get_absolute_url()).content.decode().split())
+        assert (
+            f"Lead: {action.lead.name} &amp; Alpha joint sub &amp; Zeta joint sub"
+            " · Supported by Beta helping sub, Omega helping sub"
+        ) in text
+        assert text.count("Supported by") == 1
+
     def test_status_is_this_periods_with_complete_carried_forward(self, client, viewer):
         plan, action, period1, _ = self._plan()
         done = ActionFactory(objective=action.objective, text="Delivered last period")
