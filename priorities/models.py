@@ -199,24 +199,31 @@ class Action(models.Model):
         return " & ".join(subgroup.name for subgroup in self.leads)
 
 
-def plan_subgroups_attach(actions, plan, *, supporting=False):
-    """Give a plan's actions their joint leads (`action.leads`), and with `supporting=True` their supporting
-    subgroups (`action.supporting_subgroups`), from the join tables: one query each.
+def plan_subgroups(plan, *, supporting=False):
+    """The joint leads, and with `supporting=True` the supporting subgroups, of a plan's actions, from the join
+    tables: one query each. Two dictionaries, action id to a list of subgroups in name order (as Subgroup's own
+    ordering gives them everywhere else); the second is empty without `supporting`.
 
     For pages that list many actions, in place of prefetch_related("co_leads", "supporting"), whose two related
-    managers per action cost more than the rows. Each action needs its `lead` loaded. Subgroups come in name
-    order, as Subgroup's own ordering gives them everywhere else.
+    managers per action cost more than the rows.
     """
-    tables = [("leads", Action.co_leads.through)] + ([("supporting", Action.supporting.through)] if supporting else [])
-    found = {}
-    for name, through in tables:
+    found = ({}, {})
+    tables = [Action.co_leads.through] + ([Action.supporting.through] if supporting else [])
+    for into, through in zip(found, tables, strict=False):
         rows = through.objects.filter(action__objective__priority__plan=plan).select_related("subgroup")
         for row in rows.order_by("subgroup__name"):
-            found.setdefault((name, row.action_id), []).append(row.subgroup)
+            into.setdefault(row.action_id, []).append(row.subgroup)
+    return found
+
+
+def plan_subgroups_attach(actions, plan, *, supporting=False):
+    """Give a plan's actions (with `lead` loaded) their `leads`, and with `supporting=True` their
+    `supporting_subgroups`, from plan_subgroups."""
+    joint, supported = plan_subgroups(plan, supporting=supporting)
     for action in actions:
-        action.__dict__["leads"] = [action.lead, *found.get(("leads", action.pk), [])]
+        action.__dict__["leads"] = [action.lead, *joint.get(action.pk, [])]
         if supporting:
-            action.supporting_subgroups = found.get(("supporting", action.pk), [])
+            action.supporting_subgroups = supported.get(action.pk, [])
     return actions
 
 

@@ -7,11 +7,12 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils import timezone
 
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
-from priorities.models import Action, Objective, ProgressUpdate, Status, plan_subgroups_attach, status_path
+from priorities.models import Action, Objective, ProgressUpdate, Status, plan_subgroups, status_path
 from subgroups.models import Subgroup
 
 STATUS_ORDER = [Status.RED, Status.AMBER, Status.NO_UPDATE, Status.NOT_STARTED, Status.GREEN, Status.COMPLETE]
@@ -30,9 +31,26 @@ class ReportedUpdate:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ReportAction:
+    """What the reports use of an action: read as a plain row, as a plan can have hundreds."""
+
+    pk: int
+    code: str
+    text: str
+    leads: list  # the lead, then the joint leads
+
+    @property
+    def lead_names(self):
+        return " & ".join(subgroup.name for subgroup in self.leads)
+
+    def get_absolute_url(self):
+        return reverse("priorities:action-detail", args=[self.pk])
+
+
 @dataclass
 class ActionRow:
-    action: Action
+    action: ReportAction
     path: list  # Status in each period shown, oldest first
     update: "ReportedUpdate | None"  # this period's reported update
     updates: dict  # period number -> reported update, for the Board report's evidence
@@ -129,8 +147,9 @@ def plan_progress(plan, period, *, now=None, evidence=False):
     `evidence`: also read the impact written in earlier periods (the Board report prints it; the Executive report
     and the dashboard do not, and at 600 actions that text is most of what the queries fetch).
 
-    Queries: periods, objectives (with priorities), subgroups, actions, joint leads, this period's updates,
-    earlier updates, KPIs, KPI values: nine, however large the plan.
+    Queries: periods, objectives (with priorities), subgroups, joint leads, actions, this period's updates,
+    earlier updates, KPIs, KPI values: nine, however large the plan. Actions and updates are read as plain rows
+    (ReportAction, ReportedUpdate): the reports print a few fields of each, and a 600-action plan has thousands.
     """
     periods = [p for p in plan.periods.all() if p.number <= period.number]
     objectives = {
@@ -139,16 +158,16 @@ def plan_progress(plan, period, *, now=None, evidence=False):
     }
     # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
     subgroups = Subgroup.objects.in_bulk()
-    actions = list(
+    joint, _ = plan_subgroups(plan)
+    actions = {}  # objective id -> [ReportAction], in plan order
+    for pk, objective_id, number, text, lead_id in (
         Action.objects.filter(objective__priority__plan=plan, archived=False)
         .order_by("objective__priority__number", "objective__number", "number")
-        .only("pk", "objective_id", "number", "text", "lead_id", "due")
-    )
-    for action in actions:
-        action.objective = objectives[action.objective_id]
-        action.lead = subgroups[action.lead_id]
-    # The reports name joint leads but never supporting subgroups.
-    plan_subgroups_attach(actions, plan)
+        .values_list("pk", "objective_id", "number", "text", "lead_id")
+    ):
+        code = f"{objectives[objective_id].code}.{number}"
+        action = ReportAction(pk, code, text, [subgroups[lead_id], *joint.get(pk, [])])
+        actions.setdefault(objective_id, []).append(action)
     # Updates and values are picked by period alone: a period belongs to one plan, and only the plan's own actions
     # and KPIs are looked up in what comes back. That spares the database four joins per row. Unordered
     # (order_by()): the rows go into dictionaries, and the models' default order costs joins and a sort.
@@ -180,16 +199,17 @@ def plan_progress(plan, period, *, now=None, evidence=False):
 
     by_number = {p.pk: p.number for p in periods}
     action_rows = {}
-    for action in actions:
-        own = updates.get(action.pk, {})
-        action_rows.setdefault(action.objective_id, []).append(
-            ActionRow(
-                action=action,
-                path=status_path(periods, own),
-                update=own.get(period.pk),
-                updates={by_number[pid]: update for pid, update in own.items() if pid in by_number},
+    for objective_id, objective_actions in actions.items():
+        for action in objective_actions:
+            own = updates.get(action.pk, {})
+            action_rows.setdefault(objective_id, []).append(
+                ActionRow(
+                    action=action,
+                    path=status_path(periods, own),
+                    update=own.get(period.pk),
+                    updates={by_number[pid]: update for pid, update in own.items() if pid in by_number},
+                )
             )
-        )
     kpi_rows = {}
     for kpi in kpis:
         series = []
