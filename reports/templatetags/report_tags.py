@@ -3,6 +3,7 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
+from priorities.templatetags.status_tags import status_tag_html
 from reports.charts import sparkline_svg
 
 register = template.Library()
@@ -21,8 +22,14 @@ def in_period(row, number):
     return row.updates.get(number)
 
 
-def _tag(status):
-    return f'<strong class="govuk-tag app-status app-status--{status.css}">{status.label}</strong>'
+def _update_fields(update):
+    """(label, words) of an update as an action block prints them: the reason only where there is one."""
+    return [
+        *([("Reason", update.reason)] if update.reason else []),
+        ("Progress", update.progress or "None recorded"),
+        ("Impact on children and young people", update.impact or "None recorded"),
+        ("Next steps", update.next_steps or "None recorded"),
+    ]
 
 
 @register.simple_tag
@@ -42,18 +49,12 @@ def action_block(row, plain=False):
     if plain:
         return _plain_action_block(row)
     if update is not None:
-        rows = [("Reason", update.reason)] if update.reason else []
-        rows += [
-            ("Progress", update.progress or "None recorded"),
-            ("Impact on children and young people", update.impact or "None recorded"),
-            ("Next steps", update.next_steps or "None recorded"),
-        ]
         detail = (
             '<dl class="govuk-summary-list govuk-summary-list--no-border app-report-update">'
             + "".join(
                 f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{label}</dt>'
                 f'<dd class="govuk-summary-list__value app-prose">{escape(text)}</dd></div>'
-                for label, text in rows
+                for label, text in _update_fields(update)
             )
             + "</dl>"
         )
@@ -62,12 +63,12 @@ def action_block(row, plain=False):
     else:
         detail = '<p class="govuk-body-s">No update was recorded for this period.</p>'
     strip = " ".join(
-        f'<span class="app-strip__item">P{n} {_tag(status)}</span>' for n, status in enumerate(row.path, 1)
+        f'<span class="app-strip__item">P{n} {status_tag_html(status)}</span>' for n, status in enumerate(row.path, 1)
     )
     action = row.action
     return mark_safe(  # noqa: S308 - stored text is escaped above and below; the rest is fixed markup
         f'<div class="app-report-action"><h4 class="govuk-heading-s">{action.code} {escape(action.text)}</h4>'
-        f'<p class="govuk-body-s">Lead: {escape(action.lead_names)} · This period: {_tag(row.status)}</p>'
+        f'<p class="govuk-body-s">Lead: {escape(action.lead_names)} · This period: {status_tag_html(row.status)}</p>'
         f'<p class="govuk-body-s app-strip"><span class="app-strip__label">Each period:</span> {strip}</p>'
         f"{detail}</div>"
     )
@@ -81,7 +82,8 @@ def exception_row(row):
     return mark_safe(  # noqa: S308 - stored text is escaped; the rest is fixed markup
         f'<tr class="govuk-table__row"><td class="govuk-table__cell">{action.code} {escape(action.text)}</td>'
         f'<td class="govuk-table__cell">{escape(action.lead_names)}</td>'
-        f'<td class="govuk-table__cell">{_tag(row.status)}</td><td class="govuk-table__cell">{reason}</td></tr>'
+        f'<td class="govuk-table__cell">{status_tag_html(row.status)}</td>'
+        f'<td class="govuk-table__cell">{reason}</td></tr>'
     )
 
 
@@ -89,7 +91,7 @@ def exception_row(row):
 def kpi_row(row):
     """One row of the reports' KPI table, built like action_blocks: a large plan has over a hundred KPIs."""
     kpi, value = row.kpi, row.value
-    rating = _tag(row.rating) if row.rating else "Not rated"
+    rating = status_tag_html(row.rating) if row.rating else "Not rated"
     trend = row.trend
     trend = f'<span aria-hidden="true">{trend.arrow}</span> {trend.words}' if trend else "–"
     cells = [
@@ -112,19 +114,15 @@ def _plain_action_block(row):
     action, update = row.action, row.update
     path = ", ".join(f"P{n} {status.label}" for n, status in enumerate(row.path, 1))
     if update is not None:
-        fields = [("Reason", update.reason)] if update.reason else []
-        fields += [
-            ("Progress", update.progress or "None recorded"),
-            ("Impact on children and young people", update.impact or "None recorded"),
-            ("Next steps", update.next_steps or "None recorded"),
-        ]
-        detail = "".join(f'<p class="app-prose"><b>{label}:</b> {escape(text)}</p>' for label, text in fields)
+        detail = "".join(
+            f'<p class="app-prose"><b>{label}:</b> {escape(text)}</p>' for label, text in _update_fields(update)
+        )
     elif row.status.value == "complete":
         detail = "<p>Complete in an earlier period.</p>"
     else:
         detail = "<p>No update was recorded for this period.</p>"
     return mark_safe(  # noqa: S308 - stored text is escaped; the rest is fixed markup
         f'<div class="app-report-action"><h4>{action.code} {escape(action.text)}</h4>'
-        f"<p>Lead: {escape(action.lead_names)} · This period: {_tag(row.status)} · Each period: {path}</p>"
+        f"<p>Lead: {escape(action.lead_names)} · This period: {status_tag_html(row.status)} · Each period: {path}</p>"
         f"{detail}</div>"
     )
