@@ -207,12 +207,15 @@ def plan_subgroups(plan, *, supporting=False):
     For pages that list many actions, in place of prefetch_related("co_leads", "supporting"), whose two related
     managers per action cost more than the rows.
     """
-    found = ({}, {})
-    tables = [Action.co_leads.through] + ([Action.supporting.through] if supporting else [])
-    for into, through in zip(found, tables, strict=False):
-        rows = through.objects.filter(action__objective__priority__plan=plan).select_related("subgroup")
-        for row in rows.order_by("subgroup__name"):
-            into.setdefault(row.action_id, []).append(row.subgroup)
+    joint = _subgroups_by_action(Action.co_leads.through, plan)
+    return joint, (_subgroups_by_action(Action.supporting.through, plan) if supporting else {})
+
+
+def _subgroups_by_action(through, plan):
+    found = {}
+    rows = through.objects.filter(action__objective__priority__plan=plan).select_related("subgroup")
+    for row in rows.order_by("subgroup__name"):
+        found.setdefault(row.action_id, []).append(row.subgroup)
     return found
 
 

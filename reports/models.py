@@ -8,6 +8,11 @@ from django.urls import reverse
 from plans.models import BusinessPlan
 
 
+def report_scope(kind, period, as_at):
+    """Which report of a plan this is, as stored: the Executive report by its period, the Board report by date."""
+    return {"period_number": period.number} if kind == "executive" else {"as_at": as_at}
+
+
 class IssuedReport(models.Model):
     class Kind(models.TextChoices):
         EXECUTIVE = "executive", "Safeguarding Executive report"

@@ -15,14 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .data import period_as_at, plan_progress
-from .models import DraftPDF
+from .models import DraftPDF, report_scope
 from .render import draft_marking, pdf_fingerprint, render_pdf
-
-
-def _scope(kind, progress, as_at):
-    if kind == "executive":
-        return {"plan": progress.plan, "kind": kind, "period_number": progress.period.number}
-    return {"plan": progress.plan, "kind": kind, "as_at": as_at}
 
 
 def draft_pdf(kind, progress, as_at=None):
@@ -33,7 +27,7 @@ def draft_pdf(kind, progress, as_at=None):
 
 def _draft_pdf(kind, progress, as_at):
     """(PDF bytes, whether it was drawn now)."""
-    scope = _scope(kind, progress, as_at)
+    scope = {"plan": progress.plan, "kind": kind, **report_scope(kind, progress.period, as_at)}
     fingerprint = pdf_fingerprint(kind, progress, as_at)
     kept = DraftPDF.objects.filter(**scope, fingerprint=fingerprint).values_list("pdf", flat=True).first()
     if kept is not None:

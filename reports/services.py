@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from .data import plan_progress
 from .excel import board_xlsx, executive_xlsx
-from .models import IssuedReport
+from .models import IssuedReport, report_scope
 from .render import issued_marking, progress_data, render_body, render_pdf, report_title
 
 XLSX = {"executive": executive_xlsx, "board": board_xlsx}
@@ -15,7 +15,7 @@ XLSX = {"executive": executive_xlsx, "board": board_xlsx}
 @transaction.atomic
 def report_issue(*, plan, kind, period, user, meeting, as_at=None):
     """Freeze the report as it is now (HTML, PDF, Excel and its figures) as the next numbered version."""
-    scope = {"period_number": period.number} if kind == "executive" else {"as_at": as_at}
+    scope = report_scope(kind, period, as_at)
     # Lock the plan row so that two issues at once cannot take the same version number.
     type(plan).objects.select_for_update().get(pk=plan.pk)
     latest = IssuedReport.objects.filter(plan=plan, kind=kind, **scope).aggregate(Max("version"))["version__max"]

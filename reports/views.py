@@ -14,7 +14,7 @@ from subgroups.roles import is_board_manager
 
 from .data import period_as_at, plan_progress
 from .excel import board_xlsx, executive_xlsx
-from .models import IssuedReport
+from .models import IssuedReport, report_scope
 from .pdfstore import draft_pdf
 from .render import draft_marking, render_body, report_title
 from .services import report_issue
@@ -61,9 +61,7 @@ def _report(request, plan, kind, period, fmt, as_at=None, filename=""):
         "period": period,
         "as_at": as_at,
         "is_manager": is_board_manager(request.user),
-        "issued": IssuedReport.objects.filter(plan=plan, kind=kind).filter(
-            **({"period_number": period.number} if kind == "executive" else {"as_at": as_at})
-        ),
+        "issued": IssuedReport.objects.filter(plan=plan, kind=kind, **report_scope(kind, period, as_at)),
         "query": request.GET.urlencode(),
     }
     return render(request, "reports/report_page.html", context)
