@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from plans.models import BusinessPlan
-from priorities.services import PeriodClosed, UpdateConflict
+from priorities.services import PeriodClosed, UpdateConflict, period_writable
 from subgroups.access import may_write_for
-from subgroups.roles import is_board_manager
 
 from .forms import KPIValueForm
 from .models import KPI, KPIValue
@@ -35,7 +34,7 @@ def value_edit(request, pk, number):
         for value in KPIValue.objects.filter(kpi=kpi, period__number__lte=number).select_related("period", "entered_by")
     }
     current, previous = values.get(number), values.get(number - 1)
-    writable = (period.is_open or is_board_manager(request.user)) and not period.plan.is_closed
+    writable = period_writable(period, request.user)
     context = {
         "kpi": kpi,
         "period": period,

@@ -86,6 +86,15 @@ def check_period_writable(period, user):
         raise PeriodClosed(f"{period} is {period.get_state_display().lower()}: nothing in it can be changed.")
 
 
+def period_writable(period, user):
+    """Whether check_period_writable would let the user write in the period: for showing forms or read-only pages."""
+    try:
+        check_period_writable(period, user)
+    except PeriodClosed:
+        return False
+    return True
+
+
 @transaction.atomic
 def update_save(*, action: Action, period: ReportingPeriod, user, data: dict, expected_version: int, submit: bool):
     """Record (submit=True) or keep as a draft the action's update for the period.

@@ -13,7 +13,7 @@ from .filters import ActionFilter
 from .forms import ProgressUpdateForm, ReturnUpdateForm
 from .history import action_history
 from .models import Action, Objective, ProgressUpdate, Status, plan_subgroups_attach, status_path
-from .services import PeriodClosed, UpdateConflict, update_return, update_rules, update_save
+from .services import PeriodClosed, UpdateConflict, period_writable, update_return, update_rules, update_save
 
 
 def _get_plan_for_user(user, slug):
@@ -146,7 +146,7 @@ def update_edit(request, pk, number):
     period = _get_period_for_action(action, number)
     update = ProgressUpdate.objects.filter(action=action, period=period).select_related("author", "returned_by").first()
     rules = update_rules(action=action, period=period)
-    writable = (period.is_open or is_board_manager(request.user)) and not period.plan.is_closed
+    writable = period_writable(period, request.user)
     context = {
         "action": action,
         "period": period,
