@@ -33,7 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
-	$(BIN)/bandit -c pyproject.toml -q -r dscb plans priorities subgroups kpis work reports -x tests
+	$(BIN)/bandit -c pyproject.toml -q -r dscb accounts subgroups plans priorities kpis progress planfile yearend reports -x tests
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=lint-check-a-long-random-secret-key-value-0123456789abcdefghij \
 		ALLOWED_HOSTS=plans.example.org DATABASE_URL=sqlite:///:memory: \

@@ -20,10 +20,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from kpis.models import KPI, KPIValue
-from plans.demo import chair_username
+from planfile.demo import chair_username
+from planfile.layout import COLUMNS
+from planfile.services import plan_import
 from plans.models import BusinessPlan, ReportingPeriod
-from plans.planfile.layout import COLUMNS
-from plans.planfile.services import plan_import
 from priorities.models import Action, ProgressUpdate, Status
 from subgroups.models import Subgroup
 

@@ -154,7 +154,7 @@ def import_scratch(content, filename):
     """Import a plan file inside a transaction that is then rolled back: the database is left as it was."""
     from django.db import transaction
 
-    from plans.planfile.services import plan_import
+    from planfile.services import plan_import
 
     with transaction.atomic():
         result = plan_import(content=content, filename=filename)
@@ -296,7 +296,7 @@ def main():
     from django.test import Client
 
     from bench.largeplan import busiest_subgroup, large_plan_build, large_plan_file
-    from plans.demo import DEMO_PLAN_FILE, DEMO_PLAN_SLUG, chair_username
+    from planfile.demo import DEMO_PLAN_FILE, DEMO_PLAN_SLUG, chair_username
     from plans.models import BusinessPlan
     from subgroups.models import Subgroup
 

@@ -2,10 +2,8 @@ from django.apps import AppConfig
 
 
 class DscbConfig(AppConfig):
-    """The project itself: sign-in safety, security logging and the pages every app shares."""
+    """The project itself: settings, URLs, and the pieces every request passes (health checks, error pages,
+    site-wide middleware). It imports from no app of the project; only its settings and URLs name them."""
 
     name = "dscb"
     verbose_name = "Site"
-
-    def ready(self):
-        from . import audit  # noqa: F401 - connects the sign-in log to Django's signals

@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,11 +55,16 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    # The project's apps, lowest first: each imports only from the apps listed before it
+    # (tests/test_architecture.py holds the order).
     "subgroups",
+    "accounts",
     "plans",
     "priorities",
     "kpis",
-    "work",
+    "progress",
+    "planfile",
+    "yearend",
     "reports",
     "dscb.apps.DscbConfig",
 ]
@@ -69,15 +75,16 @@ MIDDLEWARE = [
     # Outside everything that can answer early, so that every answer gets the headers and refusals are logged.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "dscb.middleware.ResponseSecurityMiddleware",
+    "dscb.middleware.NeverCacheMiddleware",
+    "accounts.middleware.RefusalLogMiddleware",
     "dscb.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "dscb.middleware.SessionLimitsMiddleware",
-    "dscb.middleware.TwoFactorMiddleware",
+    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -87,6 +94,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "dscb.urls"
+# A plan is read on the plan page, which the app above it draws: the model does not name its page.
+ABSOLUTE_URL_OVERRIDES = {"plans.businessplan": lambda plan: reverse("priorities:plan-detail", args=[plan.slug])}
 
 TEMPLATES = [
     {
@@ -99,7 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dscb.context_processors.board",
-                "dscb.context_processors.session",
+                "accounts.context_processors.session",
             ],
         },
     },
@@ -131,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # The first backend counts failed sign-ins (django-axes) and refuses a locked-out one; the second signs in.
 AUTHENTICATION_BACKENDS = [
-    "dscb.auth.SignInAttemptsBackend",
+    "accounts.auth.SignInAttemptsBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -200,7 +209,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "dscb.views.csrf_failure"
 
 # Sessions end after SESSION_IDLE_SECONDS without a request and SESSION_MAX_SECONDS after signing in, whatever
-# happens in between (dscb.middleware.SessionLimitsMiddleware). The page warns SESSION_WARNING_SECONDS before.
+# happens in between (accounts.middleware.SessionLimitsMiddleware). The page warns SESSION_WARNING_SECONDS before.
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_SECONDS", str(12 * 60 * 60)))
 SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
@@ -233,8 +242,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Each failed sign-in is also kept in the admin (Axes › Access failures), beside the log line.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_LOCKOUT_CALLABLE = "dscb.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "dscb.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
 AXES_VERBOSE = False
 # Proxies in front of the app that append to X-Forwarded-For; the client's address is the entry they added.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if SECURE_PROXY_SSL_HEADER else "0"))

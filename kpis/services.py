@@ -3,7 +3,8 @@
 from django.db import transaction
 
 from plans.models import ReportingPeriod
-from priorities.services import check_period_writable, save_versioned, versioned_row
+from plans.services import check_period_writable
+from plans.versioning import save_versioned, versioned_row
 
 from .models import KPI, KPIValue
 

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from dscb.redirects import next_url
 from plans.models import BusinessPlan
-from priorities.services import PeriodClosed, UpdateConflict, period_writable
+from plans.services import PeriodClosed, period_writable
+from plans.versioning import UpdateConflict
 from subgroups.access import may_write_for
 
 from .forms import KPIValueForm
@@ -36,6 +37,7 @@ def value_edit(request, pk, number):
     current, previous = values.get(number), values.get(number - 1)
     writable = period_writable(period, request.user)
     context = {
+        "next": next_url(request, ""),
         "kpi": kpi,
         "period": period,
         "current": current,
@@ -71,7 +73,7 @@ def value_edit(request, pk, number):
                     request, "kpis/_value_saved.html", {**context, "current": saved, "rating": rate(kpi, saved.value)}
                 )
             messages.success(request, f"Value for KPI {kpi.code} saved.")
-            return redirect(reverse("work:my-work") + f"?period={period.number}")
+            return redirect(next_url(request, kpi.get_absolute_url()))
         context["form"] = form
         return render(request, _template(request), context)
     context["form"] = KPIValueForm(initial=KPIValueForm.initial_for(current), kpi=kpi)

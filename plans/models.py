@@ -3,12 +3,20 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from subgroups.roles import is_board_manager
+
+from .converters import RESERVED_PLAN_SLUGS
+
+
+def validate_plan_slug(value):
+    """Refuse a slug that another page at /plans/<word>/ already uses."""
+    if value in RESERVED_PLAN_SLUGS:
+        raise ValidationError(f"'{value}' is used by another page: choose another address for the plan")
 
 
 class BusinessPlanQuerySet(models.QuerySet):
@@ -31,7 +39,12 @@ class BusinessPlan(models.Model):
         ACTIVE = "active", "Active"
         CLOSED = "closed", "Closed"
 
-    slug = models.SlugField(max_length=40, unique=True, help_text="Used in addresses, e.g. 2015-16.")
+    slug = models.SlugField(
+        max_length=40,
+        unique=True,
+        validators=[validate_plan_slug],
+        help_text="Used in addresses, e.g. 2015-16.",
+    )
     title = models.CharField(max_length=200)
     year_label = models.CharField("plan year", max_length=20, help_text="For example 2015/16.")
     strategy_period = models.CharField(max_length=20, blank=True, help_text="For example 2015-2018.")
@@ -69,9 +82,6 @@ class BusinessPlan(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("priorities:plan-detail", args=[self.slug])
 
     @property
     def is_closed(self):

@@ -4,6 +4,8 @@ import datetime
 
 from django.db import transaction
 
+from subgroups.roles import is_board_manager
+
 from .models import BusinessPlan, ReportingPeriod, bimonthly_periods
 
 # Updates are due ten days after a period ends; the Safeguarding Executive meets a week later.
@@ -83,3 +85,24 @@ def periods_lock_overdue(*, today, dry_run=False):
         for period in overdue:
             period_lock(period=period)
     return overdue
+
+
+class PeriodClosed(Exception):
+    """The period is not open, and the user is not the board manager."""
+
+
+def check_period_writable(period, user):
+    """Refuse writes to a closed plan, and (but for the board manager) to a period that is not open."""
+    if period.plan.is_closed:
+        raise PeriodClosed(f"{period.plan} is closed: nothing in it can be changed.")
+    if not period.is_open and not is_board_manager(user):
+        raise PeriodClosed(f"{period} is {period.get_state_display().lower()}: nothing in it can be changed.")
+
+
+def period_writable(period, user):
+    """Whether check_period_writable would let the user write in the period: for showing forms or read-only pages."""
+    try:
+        check_period_writable(period, user)
+    except PeriodClosed:
+        return False
+    return True

@@ -2,12 +2,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from subgroups.roles import is_board_manager
 
 from .models import BusinessPlan
-from .rollover import RollOverError, plan_roll_over, plan_roll_over_preview
 from .services import PeriodStateError, period_lock, period_open, period_unlock
 
 TRANSITIONS = {"open": period_open, "lock": period_lock, "unlock": period_unlock}
@@ -46,18 +45,3 @@ def period_transition(request, slug, number, transition):
         past = {"open": "opened", "lock": "locked", "unlock": "unlocked"}[transition]
         messages.success(request, f"{period} {past}.")
     return redirect("plans:period-list", slug=plan.slug)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def plan_roll_over_view(request, slug):
-    """Start next year's plan from this one: a preview first, then the new plan on confirming."""
-    plan = _get_plan_for_manager(request.user, slug)
-    try:
-        preview = plan_roll_over_preview(plan=plan)
-    except RollOverError as error:
-        return render(request, "plans/roll_over.html", {"plan": plan, "refused": str(error)})
-    if request.method == "POST":
-        new = plan_roll_over(plan=plan, user=request.user)
-        messages.success(request, f"{new.title} started; {plan.title} is now closed and read-only.")
-        return redirect(new)
-    return render(request, "plans/roll_over.html", {"plan": plan, "preview": preview})

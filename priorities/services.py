@@ -2,27 +2,16 @@
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from plans.models import ReportingPeriod
-from subgroups.roles import is_board_manager
+from plans.services import check_period_writable
+from plans.versioning import save_versioned, versioned_row
 
 from .models import Action, ProgressUpdate, Status
 
 UPDATE_FIELDS = ["status", "progress", "impact", "next_steps", "reason", "evidence_links"]
-
-
-class UpdateConflict(Exception):
-    """Someone else saved this update after the form was opened."""
-
-    def __init__(self, current):
-        super().__init__("The update was saved by someone else since you opened it.")
-        self.current = current
-
-
-class PeriodClosed(Exception):
-    """The period is not open, and the user is not the board manager."""
 
 
 @dataclass
@@ -47,52 +36,6 @@ def update_rules(*, action: Action, period: ReportingPeriod):
         .first()
     )
     return UpdateRules(previous=previous)
-
-
-def versioned_row(model, lookup, expected_version):
-    """The row to write at its next version; UpdateConflict if anyone saved it since `expected_version`.
-
-    A compare-and-set on the version: of two saves from the same version, only one moves it on.
-    """
-    row = model.objects.select_for_update().filter(**lookup).first()
-    if row is None:
-        if expected_version != 0:
-            raise UpdateConflict(None)
-        return model(**lookup, version=1)
-    moved = model.objects.filter(pk=row.pk, version=expected_version).update(version=expected_version + 1)
-    if not moved:
-        row.refresh_from_db()
-        raise UpdateConflict(row)
-    row.version = expected_version + 1
-    return row
-
-
-def save_versioned(row, lookup, user):
-    """Save a row from versioned_row, attributed to `user`; two first saves at once make one row and a conflict."""
-    row._history_user = user
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:
-        raise UpdateConflict(type(row).objects.filter(**lookup).first()) from None
-    return row
-
-
-def check_period_writable(period, user):
-    """Refuse writes to a closed plan, and (but for the board manager) to a period that is not open."""
-    if period.plan.is_closed:
-        raise PeriodClosed(f"{period.plan} is closed: nothing in it can be changed.")
-    if not period.is_open and not is_board_manager(user):
-        raise PeriodClosed(f"{period} is {period.get_state_display().lower()}: nothing in it can be changed.")
-
-
-def period_writable(period, user):
-    """Whether check_period_writable would let the user write in the period: for showing forms or read-only pages."""
-    try:
-        check_period_writable(period, user)
-    except PeriodClosed:
-        return False
-    return True
 
 
 @transaction.atomic

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
+from dscb.redirects import next_url
 from plans.models import BusinessPlan
+from plans.services import PeriodClosed, period_writable
+from plans.versioning import UpdateConflict
 from subgroups.access import may_write_for
 from subgroups.roles import is_board_manager
 
@@ -13,7 +14,7 @@ from .filters import ActionFilter
 from .forms import ProgressUpdateForm, ReturnUpdateForm
 from .history import action_history
 from .models import Action, Objective, ProgressUpdate, Status, plan_subgroups_attach, status_path
-from .services import PeriodClosed, UpdateConflict, period_writable, update_return, update_rules, update_save
+from .services import update_return, update_rules, update_save
 
 
 def _get_plan_for_user(user, slug):
@@ -126,13 +127,6 @@ def _get_period_for_action(action, number):
     return get_object_or_404(action.objective.priority.plan.periods, number=number)
 
 
-def _next_url(request, default):
-    wanted = request.POST.get("next") or request.GET.get("next")
-    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
-        return wanted
-    return default
-
-
 def draft_key(action, period):
     return f"dscb-draft-update-{action.pk}-{period.number}"
 
@@ -154,7 +148,7 @@ def update_edit(request, pk, number):
         "rules": rules,
         "writable": writable,
         "draft_key": draft_key(action, period),
-        "next": _next_url(request, ""),
+        "next": next_url(request, ""),
     }
     if request.method == "POST":
         if not writable:
@@ -181,7 +175,7 @@ def update_edit(request, pk, number):
                 return render(request, "priorities/update_form.html", {**context, "writable": False}, status=403)
             verb = "submitted" if saved.state == ProgressUpdate.State.SUBMITTED else "saved as a draft"
             messages.success(request, f"Update for action {action.code} {verb}.", extra_tags=context["draft_key"])
-            return redirect(_next_url(request, reverse("work:my-work") + f"?period={period.number}"))
+            return redirect(next_url(request, action.get_absolute_url()))
         context["form"] = form
         return render(request, "priorities/update_form.html", context)
     initial = {"version": update.version if update else 0}

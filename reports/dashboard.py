@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from kpis.models import KPI
 from plans.models import BusinessPlan
-from work.tasks import plan_work
+from progress.tasks import plan_work
 
 from .charts import sparkline_svg, status_bars_svg
 from .data import EXCEPTIONS, STATUS_ORDER, plan_progress

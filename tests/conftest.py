@@ -2,7 +2,7 @@
 
 import pytest
 
-from plans.demo import demo_load
+from planfile.demo import demo_load
 from tests.factories import (
     ActionFactory,
     KPIFactory,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from plans.demo import demo_load
+from planfile.demo import demo_load
 from priorities.models import Action
 
 from .checks import CHROMIUM_MISSING, PASSWORD, find_chromium, in_ci, missing_tool, sign_in

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from plans.demo import DEMO_PLAN_FILE
+from planfile.demo import DEMO_PLAN_FILE
 
 from .checks import assert_no_axe_violations, assert_valid_html, sign_in, vnu_command
 

@@ -145,14 +145,14 @@ class TestRatingAndTrend:
         KPIValueFactory(kpi=kpi, period=period, numerator=9, denominator=10, value=90)
         KPIValueFactory(kpi=kpi, period=later, numerator=3, denominator=4, value=75)
         client.force_login(chair)
-        text = client.get(reverse("work:my-work") + "?period=2").content.decode()
+        text = client.get(reverse("progress:my-work") + "?period=2").content.decode()
         assert "75% against a target of 80%: Amber" in text
         assert "↓ Down from 90 last period (worse)" in text
 
 
 def test_htmx_enters_a_value_in_place_on_my_work(client, chair, kpi, period):
     client.force_login(chair)
-    assert 'data-hx-get="' + url(kpi) + '"' in client.get(reverse("work:my-work")).content.decode()
+    assert 'data-hx-get="' + url(kpi) + '"' in client.get(reverse("progress:my-work")).content.decode()
     fragment = client.get(url(kpi), headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in fragment and 'data-hx-post="' + url(kpi) + '"' in fragment
     refused = client.post(
@@ -166,3 +166,16 @@ def test_htmx_enters_a_value_in_place_on_my_work(client, chair, kpi, period):
     assert saved.status_code == 200
     assert "Saved:</strong> 75% (Amber)" in saved.content.decode()
     assert KPIValue.objects.get().value == Decimal("75.00")
+
+
+@pytest.mark.parametrize(
+    ("next_given", "lands_on"),
+    [("/my/?period=1", "/my/?period=1"), ("", "plan"), ("my-work", "plan")],
+)
+def test_saving_a_value_goes_back_where_the_chair_came_from(client, chair, kpi, period, next_given, lands_on):
+    client.force_login(chair)
+    page = client.get(url(kpi) + (f"?next={next_given}" if next_given else "")).content.decode()
+    assert ('type="hidden" name="next" value="/my/' in page) is (lands_on != "plan")
+    response = client.post(url(kpi), {"numerator": "3", "denominator": "4", "version": "0", "next": next_given})
+    assert response.status_code == 302
+    assert response["Location"] == (kpi.get_absolute_url() if lands_on == "plan" else lands_on)

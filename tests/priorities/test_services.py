@@ -2,8 +2,10 @@
 
 import pytest
 
+from plans.services import PeriodClosed
+from plans.versioning import UpdateConflict
 from priorities.models import ProgressUpdate
-from priorities.services import PeriodClosed, UpdateConflict, update_return, update_save
+from priorities.services import update_return, update_save
 
 pytestmark = pytest.mark.django_db
 

@@ -221,7 +221,7 @@ class TestReturn:
             reverse("priorities:update-return", args=[action.pk, 1]), {"reason": "Say what changed for children"}
         )
         client.force_login(chair)
-        assert "Say what changed for children" in client.get(reverse("work:my-work")).content.decode()
+        assert "Say what changed for children" in client.get(reverse("progress:my-work")).content.decode()
         form = client.get(url(action)).content.decode()
         assert "Returned for revision" in form and "Say what changed for children" in form
         update.refresh_from_db()
@@ -231,3 +231,21 @@ class TestReturn:
         reasons = list(update.history.order_by("history_date").values_list("state", "returned_reason"))
         assert ("returned", "Say what changed for children") in reasons
         assert reasons[-1] == ("submitted", "")
+
+
+@pytest.mark.parametrize(
+    ("next_given", "lands_on"),
+    [
+        ("/my/?period=1", "/my/?period=1"),  # from My work, back to My work
+        ("", "action"),  # from nowhere in particular: the action's own page
+        ("oops", "action"),  # not a path: never followed
+        ("https://evil.example/", "action"),
+    ],
+)
+def test_saving_goes_back_where_the_chair_came_from(client, chair, action, period, next_given, lands_on):
+    client.force_login(chair)
+    page = client.get(url(action) + (f"?next={next_given}" if next_given else "")).content.decode()
+    assert ('type="hidden" name="next" value="/my/' in page) is (lands_on != "action")
+    response = client.post(url(action), {**GOOD, "next": next_given})
+    assert response.status_code == 302
+    assert response["Location"] == (action.get_absolute_url() if lands_on == "action" else lands_on)

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from plans.demo import demo_load
+from planfile.demo import demo_load
 
 from .conftest import require_postgresql, require_tool
 from .server import database_url

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from kpis.models import KPI
-from plans.demo import demo_load
+from planfile.demo import demo_load
 from priorities.models import Action, ProgressUpdate
 from reports.models import IssuedReport
 from subgroups.models import Membership, Subgroup

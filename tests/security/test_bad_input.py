@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpis.models import KPI, KPIValue
+from planfile.services import plan_import
 from plans.models import BusinessPlan, ReportingPeriod
-from plans.planfile.services import plan_import
 from priorities.models import ProgressUpdate, Status
 from reports.models import IssuedReport
 
@@ -286,7 +286,7 @@ def as_csv(header, generated):
 
 
 def _header():
-    from plans.demo import DEMO_PLAN_FILE
+    from planfile.demo import DEMO_PLAN_FILE
 
     return next(csv.reader(io.StringIO(DEMO_PLAN_FILE.read_text(encoding="utf-8"))))
 
@@ -314,7 +314,7 @@ def test_the_import_upload_page(client, site, content, filename):
     before = database_snapshot()
     upload = io.BytesIO(content)
     upload.name = filename or "unnamed"
-    response = client.post(reverse("plans:import"), {"file": upload})
+    response = client.post(reverse("planfile:import"), {"file": upload})
     not_a_server_error(response)
     if response.status_code == 302:
         not_a_server_error(client.get(response["Location"]))

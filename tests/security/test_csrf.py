@@ -32,7 +32,7 @@ def form_data(site):
         "priorities:update-return": {"reason": "Posted from another site"},
         "kpis:value-edit": {"numerator": "1", "denominator": "2", "note": "Posted from another site", "version": "0"},
         "reports:report-issue": {"kind": "executive", "period": "3", "meeting": "Posted from another site"},
-        "plans:roll-over": {"confirm": "1"},
+        "yearend:roll-over": {"confirm": "1"},
     }
 
 

@@ -58,11 +58,11 @@ EXPECTED = {
     "password_reset_confirm": everyone(200),  # a made-up link: the page says it is not valid
     "password_reset_complete": everyone(200),
     "plans:plan-list": signed_in(200),
-    "plans:import": only(MANAGERS),
-    "plans:import-preview": only(MANAGERS, status=302),  # nothing uploaded yet: back to the upload page
-    "plans:export": signed_in(200),
-    "plans:export-with-progress": signed_in(200),
-    "plans:roll-over": only(MANAGERS),
+    "planfile:import": only(MANAGERS),
+    "planfile:import-preview": only(MANAGERS, status=302),  # nothing uploaded yet: back to the upload page
+    "planfile:export": signed_in(200),
+    "planfile:export-with-progress": signed_in(200),
+    "yearend:roll-over": only(MANAGERS),
     "plans:period-list": only(MANAGERS),
     "plans:period-open": signed_in(405),
     "plans:period-lock": signed_in(405),
@@ -72,7 +72,7 @@ EXPECTED = {
     "priorities:update-edit": only(WRITERS),
     "priorities:update-return": only(MANAGERS),
     "kpis:value-edit": only(WRITERS),
-    "work:my-work": signed_in(200),
+    "progress:my-work": signed_in(200),
     "reports:dashboard": signed_in(200),
     "reports:report-list": signed_in(200),
     "reports:executive-report": signed_in(200),

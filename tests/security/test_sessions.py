@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dscb.sessions import SEEN_AT, SIGNED_IN_AT
+from accounts.sessions import SEEN_AT, SIGNED_IN_AT
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from dscb.audit import client_ip
+from accounts.audit import client_ip
 
 from .conftest import PASSWORD
 

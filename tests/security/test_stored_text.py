@@ -132,7 +132,8 @@ def _cells(content):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["reports:executive-report-xlsx", "reports:board-report-xlsx", "issued", "plans:export-with-progress"]
+    "url_name",
+    ["reports:executive-report-xlsx", "reports:board-report-xlsx", "issued", "planfile:export-with-progress"],
 )
 def test_excel_holds_typed_markup_and_formulas_as_plain_text(client, site, hostile, url_name, request):
     client.force_login(site.users["manager"])

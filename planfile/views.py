@@ -1,0 +1,125 @@
+"""Importing a plan file in the browser (upload, preview, confirm) and exporting a plan as a workbook."""
+
+import base64
+import hashlib
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from plans.models import BusinessPlan
+from subgroups.roles import is_board_manager
+
+from .services import plan_file_preview, plan_import
+from .writer import plan_to_xlsx, plan_with_progress_to_xlsx
+
+MAX_UPLOAD = 5 * 1024 * 1024
+SESSION_KEY = "plan_import"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_manager(user):
+    if not is_board_manager(user):
+        raise PermissionDenied("Only the board business manager and admins import plans.")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Plan file",
+        help_text="An Excel workbook (.xlsx) or a CSV file in the plan file layout. Nothing changes until you confirm.",
+        error_messages={"required": "Choose the plan file to upload"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.label_size = Size.MEDIUM
+        self.helper.layout = Layout(Field("file"), Button("upload", "Upload and preview"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError("The plan file must be an Excel workbook (.xlsx) or a CSV file (.csv)")
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError("The plan file must be smaller than 5 MB")
+        return upload
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_import_upload(request):
+    """Upload a plan file; it is kept in the session until the preview is confirmed or replaced."""
+    _require_manager(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        request.session[SESSION_KEY] = {
+            "name": upload.name,
+            "content": base64.b64encode(content).decode("ascii"),
+            "sha": hashlib.sha256(content).hexdigest(),
+        }
+        return redirect("planfile:import-preview")
+    return render(request, "planfile/import_upload.html", {"form": form})
+
+
+def _stored(request):
+    stored = request.session.get(SESSION_KEY)
+    if not stored:
+        return None, None, None
+    return stored["name"], base64.b64decode(stored["content"]), stored["sha"]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_import_preview(request):
+    """What the uploaded file would create and change; confirming imports all of it in one transaction."""
+    _require_manager(request.user)
+    name, content, sha = _stored(request)
+    if content is None:
+        messages.error(request, "Upload a plan file first.")
+        return redirect("planfile:import")
+    if request.method == "POST":
+        if request.POST.get("sha") != sha:
+            messages.error(request, "The file changed since the preview; check the preview again before confirming.")
+            return redirect("planfile:import-preview")
+        result = plan_import(content=content, filename=name, user=request.user)
+        if not result.problems:
+            del request.session[SESSION_KEY]
+            verb = "updated" if result.is_update else "imported as a draft"
+            messages.success(request, f"{result.plan.title} {verb}.")
+            return redirect(result.plan)
+    else:
+        result = plan_file_preview(content=content, filename=name)
+    return render(
+        request,
+        "planfile/import_preview.html",
+        {
+            "result": result,
+            "name": name,
+            "sha": sha,
+            "changed": [change for change in result.changes if change.kind != "unchanged"],
+            "counts": {
+                "create": result.count("create"),
+                "change": result.count("change"),
+                "unchanged": result.count("unchanged"),
+                "missing": result.count("not in file"),
+            },
+        },
+    )
+
+
+@require_safe
+def plan_export(request, slug, with_progress=False):
+    """The plan as a plan file (.xlsx), optionally with its progress updates and KPI values."""
+    plan = get_object_or_404(BusinessPlan.objects.visible_to(request.user), slug=slug)
+    content = plan_with_progress_to_xlsx(plan) if with_progress else plan_to_xlsx(plan)
+    name = f"plan-{plan.slug}{'-with-progress' if with_progress else ''}.xlsx"
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

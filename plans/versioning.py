@@ -1,0 +1,44 @@
+"""Optimistic locking for rows written per reporting period (progress updates, KPI values).
+
+Two people may open the same form; a compare-and-set on the row's `version` makes sure the second save
+never silently overwrites the first.
+"""
+
+from django.db import IntegrityError, transaction
+
+
+class UpdateConflict(Exception):
+    """Someone else saved this update after the form was opened."""
+
+    def __init__(self, current):
+        super().__init__("The update was saved by someone else since you opened it.")
+        self.current = current
+
+
+def versioned_row(model, lookup, expected_version):
+    """The row to write at its next version; UpdateConflict if anyone saved it since `expected_version`.
+
+    A compare-and-set on the version: of two saves from the same version, only one moves it on.
+    """
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        if expected_version != 0:
+            raise UpdateConflict(None)
+        return model(**lookup, version=1)
+    moved = model.objects.filter(pk=row.pk, version=expected_version).update(version=expected_version + 1)
+    if not moved:
+        row.refresh_from_db()
+        raise UpdateConflict(row)
+    row.version = expected_version + 1
+    return row
+
+
+def save_versioned(row, lookup, user):
+    """Save a row from versioned_row, attributed to `user`; two first saves at once make one row and a conflict."""
+    row._history_user = user
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        raise UpdateConflict(type(row).objects.filter(**lookup).first()) from None
+    return row

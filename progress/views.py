@@ -1,0 +1,51 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from plans.models import BusinessPlan, ReportingPeriod
+from subgroups.models import Membership, Subgroup
+from subgroups.roles import is_board_manager
+
+from .tasks import plan_work
+
+
+def _get_period_for_user(request, periods):
+    """The period asked for with ?period=N (open ones, or any for the manager), else the current one."""
+    wanted = request.GET.get("period", "")
+    manager = is_board_manager(request.user)
+    for period in periods:
+        if str(period.number) == wanted and (manager or period.state != ReportingPeriod.State.UPCOMING):
+            return period
+    return None
+
+
+@require_safe
+def my_work(request):
+    """What the user's subgroups owe for the period; for the manager, every subgroup's progress too."""
+    plan = BusinessPlan.objects.active().first()
+    if plan is None:
+        return render(request, "progress/my_work.html", {"plan": None})
+    periods = list(plan.periods.all())
+    period = _get_period_for_user(request, periods) or plan.current_period_from(periods)
+    manager = is_board_manager(request.user)
+    roles = dict(Membership.objects.filter(user=request.user).values_list("subgroup_id", "role"))
+    subgroups = Subgroup.objects.all() if manager else Subgroup.objects.filter(pk__in=roles)
+    everyone = plan_work(plan, period, subgroups) if period else []
+    mine = [item for item in everyone if item.subgroup.pk in roles]
+    for item in mine:
+        item.role = Membership.Role(roles[item.subgroup.pk]).label
+    overview = [item for item in everyone if item.total] if manager else []
+    other_open = [p for p in periods if p.is_open and p != period]
+    return render(
+        request,
+        "progress/my_work.html",
+        {
+            "plan": plan,
+            "period": period,
+            "periods": periods,
+            "other_open": other_open,
+            "mine": mine,
+            "overview": overview,
+            "is_manager": manager,
+            "days_left": period.days_left() if period else None,
+        },
+    )

@@ -1,0 +1,155 @@
+"""Importing a plan in the browser: upload, preview with differences, confirm; export back to Excel."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kpis.models import KPI, KPIValue
+from planfile.demo import DEMO_PLAN_FILE
+from planfile.writer import plan_to_xlsx
+from plans.models import BusinessPlan
+from priorities.models import Action, ProgressUpdate
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, content, name="plan.xlsx"):
+    return client.post(reverse("planfile:import"), {"file": SimpleUploadedFile(name, content)})
+
+
+def preview(client):
+    return client.get(reverse("planfile:import-preview"))
+
+
+def confirm(client):
+    sha = preview(client).context["sha"]
+    return client.post(reverse("planfile:import-preview"), {"sha": sha})
+
+
+@pytest.mark.parametrize(
+    ("persona_name", "expected"),
+    [("manager", 200), ("chair", 403), ("member", 403), ("viewer", 403), ("other_chair", 403), ("anon", 302)],
+)
+def test_only_the_manager_imports(client, persona, action, persona_name, expected):
+    user = persona(persona_name)
+    if user:
+        client.force_login(user)
+    assert client.get(reverse("planfile:import")).status_code == expected
+    response = upload(client, DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name)
+    assert response.status_code == (302 if expected == 200 else expected)
+    assert not BusinessPlan.objects.filter(slug="2015-16").exists()
+
+
+def test_a_new_plan_is_previewed_then_imported_in_one_go(client, manager):
+    client.force_login(manager)
+    response = upload(client, DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name)
+    assert response["Location"] == reverse("planfile:import-preview")
+    page = preview(client)
+    text = page.content.decode()
+    assert "creates a new draft plan" in text and "Dudley Safeguarding Children Board Business Plan 2015/16" in text
+    assert page.context["counts"]["create"] == 3 + 8 + 26 + 22
+    assert not BusinessPlan.objects.exists()
+    response = confirm(client)
+    plan = BusinessPlan.objects.get(slug="2015-16")
+    assert response["Location"] == plan.get_absolute_url()
+    assert plan.status == "draft" and Action.objects.filter(objective__priority__plan=plan).count() == 26
+    assert plan.history.latest().history_user == manager
+
+
+def test_a_bad_file_lists_every_problem_and_changes_nothing(client, manager):
+    client.force_login(manager)
+    bad = (
+        DEMO_PLAN_FILE.read_text(encoding="utf-8")
+        .replace("Action,1.1.1,", "Actn,1.1.1,")
+        .replace(
+            "KPI,3.3.K4,100% Agency attendance at DSCB, Safeguarding Executive and Sub-group,,DSCB,,,,Percentage,100",
+            "KPI,3.3.K4,100% Agency attendance,,DSCB,,,,Percentage,lots",
+        )
+    )
+    kpi_row = "KPI,1.1.K1,% of conferences where child attends or advocate attends on behalf,,Quality Assurance sub"
+    bad = bad.replace(f"{kpi_row},,,,Percentage", f"{kpi_row},,,,Ratio")
+    upload(client, bad.encode(), "plan.csv")
+    page = preview(client)
+    problems = [str(problem) for problem in page.context["result"].problems]
+    assert any(problem.startswith("Row 14, Type: 'Actn'") for problem in problems)
+    assert any("KPI kind: 'Ratio' is not a KPI kind" in problem for problem in problems)
+    assert "Import the plan" not in page.content.decode()
+    response = client.post(reverse("planfile:import-preview"), {"sha": page.context["sha"]})
+    assert response.status_code == 200 and not BusinessPlan.objects.exists()
+
+
+def test_reimporting_an_unchanged_export_reports_no_changes(client, manager, demo):
+    plan, _ = demo
+    client.force_login(manager)
+    upload(client, plan_to_xlsx(plan))
+    page = preview(client)
+    assert page.context["counts"] == {"create": 0, "change": 0, "unchanged": 1 + 3 + 8 + 26 + 22, "missing": 0}
+    assert "No changes: the file matches the plan as it is." in page.content.decode()
+
+
+def test_reimporting_after_edits_changes_exactly_those_and_keeps_progress(client, manager, demo):
+    plan, _ = demo
+    updates_before = list(ProgressUpdate.objects.order_by("pk").values_list("pk", "action_id", "progress", "status"))
+    values_before = KPIValue.objects.count()
+    workbook = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(plan)))
+    sheet = workbook["Plan"]
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    rows["1.1.2"][2].value = "Review and strengthen feedback processes, revised"
+    rows["3.3.K4"][9].value = "95"
+    sheet.append(["Action", "3.3.6", "Publish the board's annual report", "", "DSCB"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    client.force_login(manager)
+    upload(client, buffer.getvalue())
+    page = preview(client)
+    assert page.context["counts"] == {"create": 1, "change": 2, "unchanged": 1 + 3 + 8 + 25 + 21, "missing": 0}
+    text = page.content.decode()
+    assert "Action 1.1.2" in text and "KPI 3.3.K4" in text and "Action 3.3.6" in text
+    assert "<ins>95</ins>" in text
+    confirm(client)
+    action = Action.objects.get(
+        objective__priority__plan=plan, objective__number=1, objective__priority__number=1, number=2
+    )
+    assert action.text == "Review and strengthen feedback processes, revised"
+    assert action.history.latest().history_user == manager
+    assert KPI.objects.get(objective__priority__plan=plan, name__startswith="100% Agency").target == 95
+    assert Action.objects.filter(objective__priority__plan=plan).count() == 27
+    assert (
+        list(ProgressUpdate.objects.order_by("pk").values_list("pk", "action_id", "progress", "status"))
+        == updates_before
+    )
+    assert KPIValue.objects.count() == values_before
+
+
+def test_a_closed_plan_cannot_be_updated_by_import(client, manager, demo):
+    plan, _ = demo
+    content = plan_to_xlsx(plan)
+    BusinessPlan.objects.filter(pk=plan.pk).update(status="closed")
+    client.force_login(manager)
+    upload(client, content)
+    assert "is closed and cannot be changed" in preview(client).content.decode()
+
+
+def test_uploads_must_be_spreadsheets(client, manager):
+    client.force_login(manager)
+    response = upload(client, b"%PDF-1.4", "plan.pdf")
+    assert "must be an Excel workbook (.xlsx) or a CSV file" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "sheets"),
+    [("planfile:export", ["Plan"]), ("planfile:export-with-progress", ["Plan", "Progress", "KPI values"])],
+)
+def test_export_from_the_plan_page(client, demo, name, sheets):
+    plan, users = demo
+    client.force_login(users["viewer"])
+    assert reverse(name, args=[plan.slug]) in client.get(plan.get_absolute_url()).content.decode()
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse(name, args=[plan.slug])).content))
+    assert workbook.sheetnames == sheets
+    if "Progress" in sheets:
+        assert workbook["Progress"].max_row - 1 == ProgressUpdate.objects.count()
+        assert workbook["KPI values"].max_row - 1 == KPIValue.objects.count()

@@ -1,0 +1,119 @@
+"""My work: what is due from a person's subgroups this period, and the manager's view of who has updated."""
+
+import pytest
+from django.urls import reverse
+
+from priorities.models import Status
+from tests.factories import (
+    ActionFactory,
+    KPIFactory,
+    KPIValueFactory,
+    MembershipFactory,
+    ProgressUpdateFactory,
+    SubgroupFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MY_WORK = "/my/"
+
+
+def test_address_is_the_one_people_bookmark():
+    assert reverse("progress:my-work") == MY_WORK
+
+
+@pytest.mark.parametrize(
+    ("persona_name", "expected"),
+    [("chair", 200), ("member", 200), ("supporter", 200), ("manager", 200), ("viewer", 200), ("anon", 302)],
+)
+def test_everyone_signed_in_has_a_my_work_page(client, persona, action, period, persona_name, expected):
+    user = persona(persona_name)
+    if user:
+        client.force_login(user)
+    assert client.get(MY_WORK).status_code == expected
+
+
+def test_a_chair_sees_each_task_and_its_state(client, chair, action, period, kpi):
+    led = action.lead
+    submitted = ActionFactory(objective=action.objective, lead=led, text="Submitted one")
+    drafted = ActionFactory(objective=action.objective, lead=led, text="Drafted one")
+    returned = ActionFactory(objective=action.objective, lead=led, text="Returned one")
+    ProgressUpdateFactory(action=submitted, period=period, status=Status.GREEN)
+    ProgressUpdateFactory(action=drafted, period=period, state="draft", status="")
+    ProgressUpdateFactory(action=returned, period=period, state="returned", returned_reason="Add the impact")
+    ActionFactory(objective=action.objective, text="Someone else's action")
+    client.force_login(chair)
+    text = client.get(MY_WORK).content.decode()
+    assert led.name in text and "Chair" in text
+    assert "Submitted (Green)" in text and "In progress" in text and "Returned: Add the impact" in text
+    assert "Not started" in text  # the fixture's action has no update
+    assert kpi.name in text and "Not entered" in text
+    assert "Someone else&#x27;s action" not in text
+    assert "1 of 5 done." in text
+    assert f"updates are due by <strong>{period.deadline:%-d %B %Y}</strong>" in text
+
+
+def test_supported_actions_are_listed_apart_and_read_only(client, supporter, action, period):
+    client.force_login(supporter)
+    text = client.get(MY_WORK).content.decode()
+    assert "Actions you support" in text and action.text in text
+    assert reverse("priorities:update-edit", args=[action.pk, period.number]) not in text
+
+
+def test_someone_in_two_subgroups_sees_both_grouped(client, chair, action, period):
+    second = SubgroupFactory(name="Second sub")
+    MembershipFactory(subgroup=second, user=chair)
+    ActionFactory(objective=action.objective, lead=second, text="Second subgroup's action")
+    client.force_login(chair)
+    text = client.get(MY_WORK).content.decode()
+    assert text.index(action.lead.name) >= 0 and "Second sub" in text
+    assert text.index("Second sub") != text.index(action.lead.name)
+    assert "Second subgroup&#x27;s action" in text
+
+
+def test_complete_last_period_needs_no_update(client, chair, action, period):
+    from tests.factories import ReportingPeriodFactory
+
+    ProgressUpdateFactory(action=action, period=period, status=Status.COMPLETE)
+    period.state = "locked"
+    period.save()
+    ReportingPeriodFactory(plan=period.plan, number=2, state="open")
+    client.force_login(chair)
+    text = client.get(MY_WORK).content.decode()
+    assert "Complete in an earlier period: no update needed" in text and "1 of 1 done." in text
+
+
+def test_the_manager_sees_updates_in_per_subgroup(client, manager, action, period, kpi):
+    ProgressUpdateFactory(action=action, period=period)
+    ActionFactory(objective=action.objective, lead=action.lead)
+    other = ActionFactory(objective=action.objective)
+    ProgressUpdateFactory(action=other, period=period, state="returned", returned_reason="Thin")
+    KPIValueFactory(kpi=kpi, period=period)
+    client.force_login(manager)
+    text = client.get(MY_WORK).content.decode()
+    assert "Updates in, by subgroup" in text
+    row = text[text.index(f">{action.lead.name}</th>") :]
+    assert "1 of 2" in row[:400] and "1 of 1" in row[:400]
+    other_row = text[text.index(f">{other.lead.name}</th>") :]
+    assert "0 of 1" in other_row[:400]
+
+
+def test_query_count_does_not_grow_with_the_plan(client, chair, action, period, django_assert_num_queries):
+    client.force_login(chair)
+
+    def grow(times):
+        for _ in range(times):
+            new = ActionFactory(objective=action.objective, lead=action.lead)
+            new.supporting.add(SubgroupFactory())
+            ProgressUpdateFactory(action=new, period=period)
+            KPIValueFactory(kpi=KPIFactory(objective=action.objective, owner=action.lead), period=period)
+
+    grow(2)
+    # session, user, groups (manager?), plan, periods, the user's memberships, their subgroups, actions with
+    # status, co-leads, supporting, this period's updates, KPIs, KPI values
+    with django_assert_num_queries(13):
+        client.get(MY_WORK)
+    grow(20)
+    with django_assert_num_queries(13):
+        response = client.get(MY_WORK)
+    assert "44 of 45 done." in response.content.decode()  # 23 actions, one without an update; 22 KPIs

@@ -1,8 +1,0 @@
-from django.urls import path
-
-from . import views
-
-app_name = "work"
-urlpatterns = [
-    path("my/", views.my_work, name="my-work"),
-]
