@@ -2,10 +2,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from plans.models import BusinessPlan, ReportingPeriod
-from subgroups.models import Membership, Subgroup
+from subgroups.models import Membership
 from subgroups.roles import is_board_manager
 
-from .tasks import plan_work
+from .selectors import plan_rows, subgroup_work
 
 
 def _get_period_for_user(request, periods):
@@ -18,18 +18,25 @@ def _get_period_for_user(request, periods):
     return None
 
 
+def _work_for(plan, period, roles, manager):
+    """The work of the user's subgroups (every subgroup's for the manager) in the period, from the plan's rows."""
+    rows = plan_rows(plan, period, drafts=True, supporting=True)
+    wanted = rows.subgroups.keys() if manager else roles.keys() & rows.subgroups.keys()
+    return subgroup_work(rows.action_rows, rows.kpi_rows, [rows.subgroups[pk] for pk in wanted])
+
+
 @require_safe
 def my_work(request):
     """What the user's subgroups owe for the period; for the manager, every subgroup's progress too."""
-    plan = BusinessPlan.objects.active().first()
+    # The periods come with the plan, so plan_rows reads them from the prefetch rather than asking again.
+    plan = BusinessPlan.objects.active().prefetch_related("periods").first()
     if plan is None:
         return render(request, "progress/my_work.html", {"plan": None})
     periods = list(plan.periods.all())
     period = _get_period_for_user(request, periods) or plan.current_period_from(periods)
     manager = is_board_manager(request.user)
     roles = dict(Membership.objects.filter(user=request.user).values_list("subgroup_id", "role"))
-    subgroups = Subgroup.objects.all() if manager else Subgroup.objects.filter(pk__in=roles)
-    everyone = plan_work(plan, period, subgroups) if period else []
+    everyone = _work_for(plan, period, roles, manager) if period else []
     mine = [item for item in everyone if item.subgroup.pk in roles]
     for item in mine:
         item.role = Membership.Role(roles[item.subgroup.pk]).label

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from kpis.models import KPI
 from plans.models import BusinessPlan
-from progress.tasks import plan_work
+from progress.selectors import subgroup_work
 
 from .charts import sparkline_svg, status_bars_svg
 from .data import EXCEPTIONS, STATUS_ORDER, plan_progress
@@ -78,7 +78,8 @@ def dashboard(request):
     if period is None:
         return render(request, "reports/dashboard.html", {"plan": plan, "period": None})
 
-    progress = plan_progress(plan, period)
+    # With this period's drafts: an action completed earlier but reopened in a draft is not "in".
+    progress = plan_progress(plan, period, drafts=True)
     groups = _status_groups(progress)
     chart = status_bars_svg(
         [(label, counts) for label, _, counts in groups],
@@ -106,7 +107,9 @@ def dashboard(request):
                 (status, [row for row in progress.exceptions if row.status == status]) for status in EXCEPTIONS
             ],
             "kpis": _kpi_items(progress),
-            "work": [item for item in plan_work(plan, period, _subgroups_in(progress)) if item.total],
+            "work": [
+                item for item in subgroup_work(progress.actions, progress.kpis, _subgroups_in(progress)) if item.total
+            ],
             "deadline_period": deadline_period,
             "days_left": deadline_period.days_left(today) if deadline_period else None,
         },

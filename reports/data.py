@@ -1,96 +1,21 @@
 """What the reports say, gathered in a fixed number of queries whatever the plan's size.
 
-The same figures feed the screen, the PDF and the Excel workbook, and are what an issued report freezes.
+The same figures feed the screen, the PDF and the Excel workbook, and are what an issued report freezes. The rows
+(an ActionRow per action, a KPIRow per KPI) are read by progress.selectors, the one read model for progress; this
+module groups and counts them as the reports print them.
 """
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.urls import reverse
 from django.utils import timezone
 
-from kpis.models import KPI, KPIValue
-from kpis.rag import rate, trend
-from priorities.models import Action, Objective, ProgressUpdate, Status, plan_subgroups, status_path
-from subgroups.models import Subgroup
+from priorities.models import Status
+from progress.selectors import plan_rows
 
 STATUS_ORDER = [Status.RED, Status.AMBER, Status.NO_UPDATE, Status.NOT_STARTED, Status.GREEN, Status.COMPLETE]
 EXCEPTIONS = (Status.RED, Status.AMBER, Status.NO_UPDATE)
-
-
-@dataclass(frozen=True, slots=True)
-class ReportedUpdate:
-    """What the reports use of a reported update: read as plain rows, as a 600-action plan has thousands."""
-
-    status: str
-    state: str
-    impact: str = ""
-    progress: str = ""
-    next_steps: str = ""
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ReportAction:
-    """What the reports use of an action: read as a plain row, as a plan can have hundreds."""
-
-    pk: int
-    code: str
-    text: str
-    leads: list  # the lead, then the joint leads
-
-    @property
-    def lead_names(self):
-        return " & ".join(subgroup.name for subgroup in self.leads)
-
-    def get_absolute_url(self):
-        return reverse("priorities:action-detail", args=[self.pk])
-
-
-@dataclass
-class ActionRow:
-    action: ReportAction
-    path: list  # Status in each period shown, oldest first
-    update: "ReportedUpdate | None"  # this period's reported update
-    updates: dict  # period number -> reported update, for the Board report's evidence
-
-    @property
-    def status(self):
-        return self.path[-1] if self.path else Status.NO_UPDATE
-
-    @property
-    def previous_status(self):
-        return self.path[-2] if len(self.path) > 1 else None
-
-
-@dataclass
-class KPIRow:
-    kpi: KPI
-    series: list  # (period, KPIValue or None), oldest first
-
-    @property
-    def value(self):
-        return self.series[-1][1] if self.series else None
-
-    @property
-    def previous(self):
-        return self.series[-2][1] if len(self.series) > 1 else None
-
-    @property
-    def rating(self):
-        return rate(self.kpi, self.value.value) if self.value else None
-
-    @property
-    def trend(self):
-        if self.value is None or self.previous is None:
-            return None
-        return trend(self.kpi, self.value.value, self.previous.value)
-
-    @property
-    def numbers(self):
-        """The numeric values so far (None where missing), for sparklines."""
-        return [value.value if value is not None else None for _, value in self.series]
 
 
 @dataclass
@@ -141,88 +66,17 @@ class PlanProgress:
         return [row for row in self.actions if row.status == Status.COMPLETE]
 
 
-def plan_progress(plan, period, *, now=None, evidence=False):
-    """The plan's progress in every period up to and including `period`.
+def plan_progress(plan, period, *, now=None, evidence=False, drafts=False):
+    """The plan's progress in every period up to and including `period`, grouped as the reports print it.
 
-    `evidence`: also read the impact written in earlier periods (the Board report prints it; the Executive report
-    and the dashboard do not, and at 600 actions that text is most of what the queries fetch).
-
-    Queries: periods, objectives (with priorities), subgroups, joint leads, actions, this period's updates,
-    earlier updates, KPIs, KPI values: nine, however large the plan. Actions and updates are read as plain rows
-    (ReportAction, ReportedUpdate): the reports print a few fields of each, and a 600-action plan has thousands.
+    The rows come from progress.selectors.plan_rows (which see for `evidence` and `drafts`, and for the queries: seven,
+    however large the plan); the grouping and counting here cost none.
     """
-    periods = [p for p in plan.periods.all() if p.number <= period.number]
-    objectives = {
-        objective.pk: objective
-        for objective in Objective.objects.filter(priority__plan=plan).select_related("priority")
-    }
-    # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
-    subgroups = Subgroup.objects.in_bulk()
-    joint, _ = plan_subgroups(plan)
-    actions = {}  # objective id -> [ReportAction], in plan order
-    for pk, objective_id, number, text, lead_id in (
-        Action.objects.filter(objective__priority__plan=plan, archived=False)
-        .order_by("objective__priority__number", "objective__number", "number")
-        .values_list("pk", "objective_id", "number", "text", "lead_id")
-    ):
-        code = f"{objectives[objective_id].code}.{number}"
-        action = ReportAction(pk, code, text, [subgroups[lead_id], *joint.get(pk, [])])
-        actions.setdefault(objective_id, []).append(action)
-    # Updates and values are picked by period alone: a period belongs to one plan, and only the plan's own actions
-    # and KPIs are looked up in what comes back. That spares the database four joins per row. Unordered
-    # (order_by()): the rows go into dictionaries, and the models' default order costs joins and a sort.
-    updates = {}
-    current = (
-        ProgressUpdate.objects.reported()
-        .filter(period=period)
-        .order_by()
-        .values_list("action_id", "status", "state", "impact", "progress", "next_steps", "reason")
-    )
-    for action_id, *fields in current:
-        updates.setdefault(action_id, {})[period.pk] = ReportedUpdate(*fields)
-    # Earlier periods: only what the status path and the Board report's evidence need.
-    earlier = (
-        ProgressUpdate.objects.reported()
-        .filter(period__in=[p.pk for p in periods if p.number < period.number])
-        .order_by()
-        .values_list("action_id", "period_id", "status", "state", *(["impact"] if evidence else []))
-    )
-    for action_id, period_id, *fields in earlier:
-        updates.setdefault(action_id, {})[period_id] = ReportedUpdate(*fields)
-    kpis = list(KPI.objects.filter(objective__priority__plan=plan, archived=False))
-    for kpi in kpis:
-        kpi.objective = objectives[kpi.objective_id]
-        kpi.owner = subgroups[kpi.owner_id]
-    values = {}
-    for value in KPIValue.objects.filter(period__in=[p.pk for p in periods]).order_by():
-        values[(value.kpi_id, value.period_id)] = value
-
-    by_number = {p.pk: p.number for p in periods}
-    action_rows = {}
-    for objective_id, objective_actions in actions.items():
-        for action in objective_actions:
-            own = updates.get(action.pk, {})
-            action_rows.setdefault(objective_id, []).append(
-                ActionRow(
-                    action=action,
-                    path=status_path(periods, own),
-                    update=own.get(period.pk),
-                    updates={by_number[pid]: update for pid, update in own.items() if pid in by_number},
-                )
-            )
-    kpi_rows = {}
-    for kpi in kpis:
-        series = []
-        for p in periods:
-            value = values.get((kpi.pk, p.pk))
-            if value is not None:
-                value.kpi = kpi
-            series.append((p, value))
-        kpi_rows.setdefault(kpi.objective_id, []).append(KPIRow(kpi=kpi, series=series))
-
+    read = plan_rows(plan, period, evidence=evidence, drafts=drafts)
+    action_rows, kpi_rows = read.actions, read.kpis
     counts = Counts()
     priorities = []
-    for objective in objectives.values():
+    for objective in read.objectives.values():
         if not priorities or priorities[-1]["priority"].pk != objective.priority_id:
             priorities.append({"priority": objective.priority, "counts": Counts(), "objectives": []})
         rows = action_rows.get(objective.pk, [])
@@ -247,7 +101,7 @@ def plan_progress(plan, period, *, now=None, evidence=False):
     )
     return PlanProgress(
         plan=plan,
-        periods=periods,
+        periods=read.periods,
         period=period,
         generated_at=now or timezone.now(),
         priorities=priorities,

@@ -109,8 +109,9 @@ def test_query_count_does_not_grow_with_the_plan(client, chair, action, period, 
             KPIValueFactory(kpi=KPIFactory(objective=action.objective, owner=action.lead), period=period)
 
     grow(2)
-    # session, user, groups (manager?), plan, periods, the user's memberships, their subgroups, actions with
-    # status, co-leads, supporting, this period's updates, KPIs, KPI values
+    # session, user, groups (manager?), plan, its periods (prefetched), the user's memberships; the rows
+    # (progress.selectors.plan_rows): objectives with priorities, subgroups, joint leads and supporting subgroups
+    # (one query), actions, updates up to the period (this period's drafts and text too), KPIs, KPI values
     with django_assert_num_queries(13):
         client.get(MY_WORK)
     grow(20)

@@ -71,7 +71,7 @@ def test_a_database_failure_inside_a_page_is_the_503_page(client, site, monkeypa
         raise OperationalError("server closed the connection unexpectedly")
 
     client.force_login(site.users["chair"])
-    monkeypatch.setattr("progress.views.plan_work", lost)
+    monkeypatch.setattr("progress.views.plan_rows", lost)
     response = client.get(reverse("progress:my-work"))
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "server closed" not in response.content.decode()

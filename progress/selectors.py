@@ -1,0 +1,329 @@
+"""The one read model for progress: how far each action and KPI of a plan has got, period by period.
+
+The dashboard, My work, the plan page and both reports read an action's status for a period, and a KPI's value
+and RAG, through the selectors here and the rows they return, and through nothing else:
+
+- plan_rows: every action of a plan as an ActionRow (its status in each period so far, this period's update) and
+  every KPI as a KPIRow (its value in each period so far, its RAG and trend), in a fixed number of queries however
+  large the plan. The reports group them (reports.data), the dashboard counts them, My work lists them.
+- subgroup_work: those rows shared out among subgroups, for "updates in" and My work.
+
+The plan page filters its list by status in the database, so it reads the status as a QuerySet annotation,
+Action.objects.with_status(period): a read of one model, kept with the model in priorities (which sits below this
+module and may not import it).
+
+The status rule ("Complete carries forward until reopened; nothing recorded is No update") is written once in
+Python (priorities.models.status_path, for a path over periods) and once in SQL (ActionQuerySet.with_status, for a
+list filtered by status in the database), side by side; tests/progress/test_status_rule.py feeds both the same
+histories and checks that they agree in every period.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+
+from kpis.models import KPI, KPIValue
+from kpis.rag import rate, trend
+from priorities.models import Action, Objective, ProgressUpdate, Status, status_path
+from subgroups.models import Subgroup
+
+# Where a lead subgroup is with this period's update, by the update's state; without an update it is
+# not_started, or complete when the action was completed in an earlier period (nothing is owed).
+STAGES = {
+    ProgressUpdate.State.DRAFT: "in_progress",
+    ProgressUpdate.State.SUBMITTED: "submitted",
+    ProgressUpdate.State.RETURNED: "returned",
+}
+STAGE_LABELS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "submitted": "Submitted",
+    "returned": "Returned",
+    "complete": "Complete",
+}
+# Text an update carries that pages print; read for this period only (and the impact for every period with
+# `evidence`): at 600 actions that text is most of what the queries fetch.
+UPDATE_TEXT = ("impact", "progress", "next_steps", "reason", "returned_reason")
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateSummary:
+    """What pages use of a progress update: read as plain rows, as a 600-action plan has thousands."""
+
+    status: str
+    state: str
+    impact: str = ""
+    progress: str = ""
+    next_steps: str = ""
+    reason: str = ""
+    returned_reason: str = ""
+
+    @property
+    def status_label(self):
+        return Status(self.status).label if self.status else ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSummary:
+    """What pages use of an action: read as a plain row, as a plan can have hundreds."""
+
+    pk: int
+    code: str
+    text: str
+    leads: list  # the lead, then the joint leads
+    supporting: list = field(default_factory=list)  # read only when asked for
+
+    @property
+    def lead_names(self):
+        return " & ".join(subgroup.name for subgroup in self.leads)
+
+    def get_absolute_url(self):
+        return reverse("priorities:action-detail", args=[self.pk])
+
+
+@dataclass(slots=True)
+class ActionRow:
+    """An action and how far it has got: its status in each period so far, and this period's update."""
+
+    action: ActionSummary
+    path: list  # Status in each period shown, oldest first
+    update: UpdateSummary | None  # this period's reported update (never a draft)
+    updates: dict  # period number -> reported update, for the Board report's evidence
+    draft: UpdateSummary | None = None  # this period's draft, when read with drafts=True: the lead's work so far
+
+    @property
+    def status(self):
+        return self.path[-1] if self.path else Status.NO_UPDATE
+
+    @property
+    def previous_status(self):
+        return self.path[-2] if len(self.path) > 1 else None
+
+    @property
+    def stage(self):
+        """not_started, in_progress, submitted, returned, or complete (in an earlier period: nothing is owed)."""
+        update = self.update or self.draft
+        if update is not None:
+            return STAGES[update.state]
+        return "complete" if self.previous_status == Status.COMPLETE else "not_started"
+
+    @property
+    def stage_label(self):
+        return STAGE_LABELS[self.stage]
+
+    @property
+    def is_in(self):
+        """Whether this period's update is in: submitted, or none owed as the action was complete already."""
+        return self.stage in ("submitted", "complete")
+
+
+@dataclass(slots=True)
+class KPIRow:
+    """A KPI and its value in each period so far, with this period's RAG and trend."""
+
+    kpi: KPI
+    series: list  # (period, KPIValue or None), oldest first
+
+    @property
+    def value(self):
+        return self.series[-1][1] if self.series else None
+
+    @property
+    def previous(self):
+        return self.series[-2][1] if len(self.series) > 1 else None
+
+    @property
+    def is_in(self):
+        return self.value is not None
+
+    @property
+    def rating(self):
+        return rate(self.kpi, self.value.value) if self.value else None
+
+    @property
+    def trend(self):
+        if self.value is None or self.previous is None:
+            return None
+        return trend(self.kpi, self.value.value, self.previous.value)
+
+    @property
+    def numbers(self):
+        """The numeric values so far (None where missing), for sparklines."""
+        return [value.value if value is not None else None for _, value in self.series]
+
+
+@dataclass
+class PlanRows:
+    periods: list  # the periods covered, oldest first
+    objectives: dict  # id -> Objective (with its priority), in plan order
+    actions: dict  # objective id -> [ActionRow], in plan order
+    kpis: dict  # objective id -> [KPIRow], in plan order
+    subgroups: dict  # id -> Subgroup, every subgroup
+
+    @property
+    def action_rows(self):
+        return [row for rows in self.actions.values() for row in rows]
+
+    @property
+    def kpi_rows(self):
+        return [row for rows in self.kpis.values() for row in rows]
+
+
+def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
+    """Every live action and KPI of the plan with its progress in each period up to and including `period`.
+
+    `evidence`: also read the impact written in earlier periods (the Board report prints it). `drafts`: also read
+    this period's drafts (ActionRow.draft), for what a lead subgroup owes; they never count towards a status.
+    `supporting`: also read the subgroups that support each action (ActionSummary.supporting).
+
+    Queries: objectives (with priorities), subgroups, joint leads (and supporting subgroups), actions, updates,
+    KPIs, KPI values: seven, however large the plan. The periods come from plan.periods.all(), so a prefetch
+    spares one more.
+    """
+    periods = [p for p in plan.periods.all() if p.number <= period.number]
+    objectives = {
+        objective.pk: objective
+        for objective in Objective.objects.filter(priority__plan=plan).select_related("priority")
+    }
+    # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
+    subgroups = Subgroup.objects.in_bulk()
+    joint, supported = _joint_and_supporting(plan, subgroups, supporting=supporting)
+    actions = {}  # objective id -> [ActionSummary], in plan order
+    for pk, objective_id, number, text, lead_id in (
+        Action.objects.filter(objective__priority__plan=plan, archived=False)
+        .order_by("objective__priority__number", "objective__number", "number")
+        .values_list("pk", "objective_id", "number", "text", "lead_id")
+    ):
+        code = f"{objectives[objective_id].code}.{number}"
+        leads = [subgroups[lead_id], *joint.get(pk, [])]
+        actions.setdefault(objective_id, []).append(ActionSummary(pk, code, text, leads, supported.get(pk, [])))
+
+    updates, own_drafts = _updates(periods, period, evidence=evidence, drafts=drafts)
+    kpis = list(KPI.objects.filter(objective__priority__plan=plan, archived=False))
+    for kpi in kpis:
+        kpi.objective = objectives[kpi.objective_id]
+        kpi.owner = subgroups[kpi.owner_id]
+    # By period alone (a period belongs to one plan) and unordered: the rows go into a dictionary.
+    values = {
+        (value.kpi_id, value.period_id): value
+        for value in KPIValue.objects.filter(period__in=[p.pk for p in periods]).order_by()
+    }
+
+    by_number = {p.pk: p.number for p in periods}
+    action_rows = {}
+    for objective_id, objective_actions in actions.items():
+        for action in objective_actions:
+            own = updates.get(action.pk, {})
+            action_rows.setdefault(objective_id, []).append(
+                ActionRow(
+                    action=action,
+                    path=status_path(periods, own),
+                    update=own.get(period.pk),
+                    updates={by_number[pid]: update for pid, update in own.items()},
+                    draft=own_drafts.get(action.pk),
+                )
+            )
+    kpi_rows = {}
+    for kpi in kpis:
+        series = []
+        for p in periods:
+            value = values.get((kpi.pk, p.pk))
+            if value is not None:
+                value.kpi = kpi  # already fetched: spares a query per value
+            series.append((p, value))
+        kpi_rows.setdefault(kpi.objective_id, []).append(KPIRow(kpi=kpi, series=series))
+    return PlanRows(periods=periods, objectives=objectives, actions=action_rows, kpis=kpi_rows, subgroups=subgroups)
+
+
+def _joint_and_supporting(plan, subgroups, *, supporting):
+    """The joint leads and, with `supporting`, the supporting subgroups of the plan's actions, in one query: two
+    dictionaries, action id to a list of subgroups in name order (looked up in `subgroups`, already read)."""
+    in_plan = Q(action__objective__priority__plan=plan)
+    pairs = Action.co_leads.through.objects.filter(in_plan).values_list(
+        "action_id", "subgroup_id", "subgroup__name", Value(False)
+    )
+    if supporting:
+        also = Action.supporting.through.objects.filter(in_plan)
+        pairs = pairs.union(also.values_list("action_id", "subgroup_id", "subgroup__name", Value(True)), all=True)
+    joint, supported = {}, {}
+    for action_id, subgroup_id, _, is_supporting in pairs.order_by("subgroup__name"):
+        (supported if is_supporting else joint).setdefault(action_id, []).append(subgroups[subgroup_id])
+    return joint, supported
+
+
+def _updates(periods, period, *, evidence, drafts):
+    """({action id: {period id: reported UpdateSummary}}, {action id: this period's draft}) in one query.
+
+    The text is read for `period` alone (and the impact for every period with `evidence`): earlier periods give
+    only what the status path needs. Picked by period alone, as a period belongs to one plan, which spares four
+    joins per row; unordered, as the rows go into dictionaries.
+    """
+    this_period = Q(period=period.pk)
+    text = {
+        name: F(name)
+        if name == "impact" and evidence
+        else Case(When(this_period, then=F(name)), default=Value(""), output_field=models.TextField())
+        for name in UPDATE_TEXT
+    }
+    reported = ~Q(state=ProgressUpdate.State.DRAFT)
+    found = ProgressUpdate.objects.filter(reported | this_period if drafts else reported)
+    found = found.filter(period__in=[p.pk for p in periods]).order_by()
+    updates, own_drafts = {}, {}
+    for action_id, period_id, status, state, *words in found.values_list(
+        "action_id", "period_id", "status", "state", *(text[name] for name in UPDATE_TEXT)
+    ):
+        update = UpdateSummary(status, state, *words)
+        if state == ProgressUpdate.State.DRAFT:
+            own_drafts[action_id] = update
+        else:
+            updates.setdefault(action_id, {})[period_id] = update
+    return updates, own_drafts
+
+
+@dataclass
+class SubgroupWork:
+    """What a subgroup owes for the period: the actions it leads, those it supports, the KPIs it owns."""
+
+    subgroup: Subgroup
+    role: str = ""
+    led: list = field(default_factory=list)  # ActionRow
+    supported: list = field(default_factory=list)  # ActionRow
+    kpis: list = field(default_factory=list)  # KPIRow
+
+    @property
+    def done_count(self):
+        return self.updates_in + self.values_in
+
+    @property
+    def total(self):
+        return len(self.led) + len(self.kpis)
+
+    @property
+    def updates_in(self):
+        return sum(row.is_in for row in self.led)
+
+    @property
+    def values_in(self):
+        return sum(row.is_in for row in self.kpis)
+
+    @property
+    def returned(self):
+        return sum(row.stage == "returned" for row in self.led)
+
+
+def subgroup_work(action_rows, kpi_rows, subgroups):
+    """The rows shared out among these subgroups, one SubgroupWork each, in name order. No queries."""
+    work = {subgroup.pk: SubgroupWork(subgroup=subgroup) for subgroup in subgroups}
+    for row in action_rows:
+        for subgroup in row.action.leads:
+            if subgroup.pk in work:
+                work[subgroup.pk].led.append(row)
+        for subgroup in row.action.supporting:
+            if subgroup.pk in work:
+                work[subgroup.pk].supported.append(row)
+    for row in kpi_rows:
+        if row.kpi.owner_id in work:
+            work[row.kpi.owner_id].kpis.append(row)
+    return sorted(work.values(), key=lambda item: item.subgroup.name)
