@@ -1,10 +1,26 @@
 """Authentication backends."""
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+
+def username_failures(username):
+    """Failed sign-ins for the username from every address within the cool-off time."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts = AccessAttempt.objects.filter(username=username, attempt_time__gte=since)
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
 
 class SignInAttemptsBackend(AxesStandaloneBackend):
     """django-axes' attempt counting for every sign-in made over the web.
+
+    Axes locks a username at one address after AXES_FAILURE_LIMIT failures. An address can be forged or
+    changed, so a second, higher limit counts the username's failures from every address: past it, the
+    username is locked wherever the attempts come from.
 
     A web sign-in always passes its request. Code that checks a password without one (a management command,
     the shell, the test client's login) has no address to count against, so it goes straight to the next
@@ -14,4 +30,8 @@ class SignInAttemptsBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
+        if username and username_failures(username) >= settings.AXES_USERNAME_FAILURE_LIMIT:
+            request.axes_locked_out = True
+            request.username_locked_out = True
+            raise AxesBackendPermissionDenied("Too many failed sign-ins for this username from any address")
         return super().authenticate(request, username=username, password=password, **kwargs)

@@ -34,7 +34,9 @@ def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a sign-in it refuses: the lockout page, in the user's words (429)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     wait = "an hour" if minutes == 60 else f"{minutes} minutes"
-    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "wait": wait}
+    everywhere = getattr(request, "username_locked_out", False)
+    limit = settings.AXES_USERNAME_FAILURE_LIMIT if everywhere else settings.AXES_FAILURE_LIMIT
+    context = {"failure_limit": limit, "wait": wait, "everywhere": everywhere}
     return render(request, "registration/locked_out.html", context, status=429)
 
 

@@ -237,6 +237,8 @@ CONTENT_SECURITY_POLICY = {
 # an hour; a success clears the count. Per pair, so that one person's typing cannot lock out a whole office
 # behind one address, nor a stranger lock out the board business manager from everywhere.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+# A second limit on one username's failures from every address together (addresses can be forged or changed).
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", str(2 * AXES_FAILURE_LIMIT)))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "60")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -147,3 +147,28 @@ def test_the_address_logged_is_the_one_the_trusted_proxy_saw(settings, proxies, 
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_a_username_is_locked_from_every_address_after_twice_the_limit(client, site, settings):
+    """A forged X-Forwarded-For (or a botnet) gives every guess a new address: the username-wide limit holds."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    answers = [
+        client.post(
+            reverse("login"),
+            {"username": "viewer", "password": WRONG},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
+        ).status_code
+        for attempt in range(settings.AXES_USERNAME_FAILURE_LIMIT + 1)
+    ]
+    assert answers[: settings.AXES_USERNAME_FAILURE_LIMIT] == [200] * settings.AXES_USERNAME_FAILURE_LIMIT
+    assert answers[-1] == 429
+    refused = sign_in(client, "viewer", PASSWORD, address="203.0.113.99")
+    assert refused.status_code == 429, "the right password from yet another address is refused too"
+    assert "from anywhere" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Other usernames are not affected, and the lock ends with the cool-off time.
+    assert sign_in(client, "manager", PASSWORD)["Location"] == "/"
+    client.post(reverse("logout"))
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=61))
+    assert sign_in(client, "viewer", PASSWORD)["Location"] == "/"
