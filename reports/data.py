@@ -32,6 +32,18 @@ class ReportedUpdate:
 
 
 @dataclass(frozen=True, slots=True)
+class CarriedFrom:
+    """The action in last year's plan that a report's action was carried over from, unfinished."""
+
+    pk: int
+    code: str
+    year_label: str
+
+    def get_absolute_url(self):
+        return reverse("priorities:action-detail", args=[self.pk])
+
+
+@dataclass(frozen=True, slots=True)
 class ReportAction:
     """What the reports use of an action: read as a plain row, as a plan can have hundreds."""
 
@@ -39,6 +51,7 @@ class ReportAction:
     code: str
     text: str
     leads: list  # the lead, then the joint leads
+    carried_from: CarriedFrom | None = None
 
     @property
     def lead_names(self):
@@ -160,13 +173,13 @@ def plan_progress(plan, period, *, now=None, evidence=False):
     subgroups = Subgroup.objects.in_bulk()
     joint, _ = plan_subgroups(plan)
     actions = {}  # objective id -> [ReportAction], in plan order
-    for pk, objective_id, number, text, lead_id in (
+    for pk, objective_id, number, text, lead_id, *carried in (
         Action.objects.filter(objective__priority__plan=plan, archived=False)
         .order_by("objective__priority__number", "objective__number", "number")
-        .values_list("pk", "objective_id", "number", "text", "lead_id")
+        .values_list("pk", "objective_id", "number", "text", "lead_id", *CARRIED_FROM_FIELDS)
     ):
         code = f"{objectives[objective_id].code}.{number}"
-        action = ReportAction(pk, code, text, [subgroups[lead_id], *joint.get(pk, [])])
+        action = ReportAction(pk, code, text, [subgroups[lead_id], *joint.get(pk, [])], _carried_from(*carried))
         actions.setdefault(objective_id, []).append(action)
     # Updates and values are picked by period alone: a period belongs to one plan, and only the plan's own actions
     # and KPIs are looked up in what comes back. That spares the database four joins per row. Unordered
@@ -254,6 +267,20 @@ def plan_progress(plan, period, *, now=None, evidence=False):
         counts=counts,
         outstanding=outstanding,
     )
+
+
+# The action an action was carried over from, joined onto the actions' own query rather than read apart.
+CARRIED_FROM_FIELDS = [
+    "carried_over_from_id",
+    "carried_over_from__objective__priority__number",
+    "carried_over_from__objective__number",
+    "carried_over_from__number",
+    "carried_over_from__objective__priority__plan__year_label",
+]
+
+
+def _carried_from(pk, priority, objective, number, year_label):
+    return None if pk is None else CarriedFrom(pk, f"{priority}.{objective}.{number}", year_label)
 
 
 def period_as_at(plan, as_at):
