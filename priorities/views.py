@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
+from plans.access import plan_for_reader
 from plans.models import BusinessPlan
 from subgroups.access import may_write_for
 from subgroups.roles import is_board_manager
@@ -14,11 +15,6 @@ from .forms import ProgressUpdateForm, ReturnUpdateForm
 from .history import action_history
 from .models import Action, Objective, ProgressUpdate, Status, plan_subgroups_attach, status_path
 from .services import PeriodClosed, UpdateConflict, period_writable, update_return, update_rules, update_save
-
-
-def _get_plan_for_user(user, slug):
-    """A plan the user may read, else 404."""
-    return get_object_or_404(BusinessPlan.objects.visible_to(user), slug=slug)
 
 
 def _get_action_for_user(user, pk):
@@ -34,7 +30,7 @@ def _get_action_for_user(user, pk):
 
 @require_safe
 def plan_detail(request, slug):
-    plan = _get_plan_for_user(request.user, slug)
+    plan = plan_for_reader(request.user, slug)
     periods = list(plan.periods.all())
     period = _chosen_period(request, periods) or plan.current_period_from(periods)
     actions = Action.objects.in_plan(plan).prefetch_related(None).with_carried_over_from().with_status(period)

@@ -9,10 +9,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans.models import BusinessPlan
+from plans.access import plan_for_reader
 from subgroups.roles import is_board_manager
 
 from .services import plan_file_preview, plan_import
@@ -117,7 +117,7 @@ def plan_import_preview(request):
 @require_safe
 def plan_export(request, slug, with_progress=False):
     """The plan as a plan file (.xlsx), optionally with its progress updates and KPI values."""
-    plan = get_object_or_404(BusinessPlan.objects.visible_to(request.user), slug=slug)
+    plan = plan_for_reader(request.user, slug)
     content = plan_with_progress_to_xlsx(plan) if with_progress else plan_to_xlsx(plan)
     name = f"plan-{plan.slug}{'-with-progress' if with_progress else ''}.xlsx"
     response = HttpResponse(content, content_type=XLSX_TYPE)
