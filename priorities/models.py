@@ -12,7 +12,7 @@ from subgroups.models import Subgroup
 
 
 class Status(models.TextChoices):
-    """BRAG statuses as PRODUCT.md defines them. NO_UPDATE is derived, never stored."""
+    """BRAG statuses, with the meanings in STATUS_MEANINGS below. NO_UPDATE is derived, never stored."""
 
     NOT_STARTED = "not_started", "Not started"
     GREEN = "green", "Green"
