@@ -29,10 +29,9 @@ test: $(STAMP)
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.package-lock.json; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# pre-commit runs the hooks of .pre-commit-config.yaml: django-upgrade, ruff check, ruff format and djhtml.
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/djhtml --check templates
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 	$(BIN)/bandit -c pyproject.toml -q -r dscb accounts subgroups plans priorities kpis progress planfile yearend reports -x tests
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=lint-check-a-long-random-secret-key-value-0123456789abcdefghij \
@@ -40,6 +39,7 @@ lint: $(STAMP)
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 format: $(STAMP)
+	-git ls-files '*.py' | xargs $(BIN)/django-upgrade --target-version 5.2
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 	$(BIN)/djhtml templates

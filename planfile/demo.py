@@ -1,4 +1,4 @@
-"""The demo data of PRODUCT.md section 5: the DSCB 2015/16 plan, its people and illustrative progress.
+"""The demo data: the DSCB 2015/16 plan, its people and illustrative progress (the README's quick start loads it).
 
 Like planfile, this sits above the other apps: it fills priorities' and kpis' tables for the demo plan.
 """
@@ -20,7 +20,7 @@ from subgroups.roles import BOARD_MANAGER, VIEWER
 
 DEMO_PLAN_FILE = Path(__file__).resolve().parent / "data" / "dscb-2015-16.csv"
 DEMO_PLAN_SLUG = "2015-16"
-DEMO_PASSWORD = "dscb-demo-2015"  # noqa: S105 - the published demo password of PRODUCT.md
+DEMO_PASSWORD = "dscb-demo-2015"  # noqa: S105 - the demo password the README publishes
 LOCKED_PERIODS = (1, 2, 3)
 OPEN_PERIOD = 4
 

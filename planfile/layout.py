@@ -15,6 +15,8 @@ COLUMNS = [
     "Amber tolerance",
     "Frequency",
     "Definition",
+    # Written by the export, ignored on import: only a roll-over links an action to last year's.
+    "Carried over from",
 ]
 REQUIRED_COLUMNS = ["Type", "Ref", "Text"]
 

@@ -85,7 +85,7 @@ def read_rows(uploaded, filename):
             except UnicodeDecodeError:
                 continue
         else:
-            raise PlanFileError(f"{filename} is not a text file in UTF-8 or Windows-1252: save it again as CSV UTF-8.")
+            raise PlanFileError(f"{filename} could not be read as text: save it as CSV UTF-8.")
         rows = [[value.strip() for value in row] for row in csv.reader(io.StringIO(text))]
     else:
         raise PlanFileError(f"{filename} is not a plan file: upload an .xlsx or .csv file.")

@@ -1,5 +1,6 @@
 """Import and export of whole plans through the plan file: a new plan, or an existing one updated in place."""
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from priorities.models import Action, Objective, StrategicPriority
 from subgroups.models import Subgroup, subgroup_slug
 
 from .layout import KPI_KIND_LABELS, LEAD_SEPARATOR, PLAN_SETTINGS, SUPPORTING_SEPARATOR
+from .models import PendingImport
 from .reader import ParsedPlan, PlanFileError, Problem, parse, read_rows
 
 # Settings that may change on an existing plan; its dates made its reporting periods, so they may not.
@@ -317,3 +319,20 @@ def _guess_kind(name):
     if lowered in {"dscb", "board", "the board"} or lowered.endswith(" board"):
         return Subgroup.Kind.BOARD
     return Subgroup.Kind.SUBGROUP
+
+
+class UploadTooLarge(Exception):
+    """The uploaded file is over PendingImport.MAX_BYTES."""
+
+
+@transaction.atomic
+def pending_import_save(*, user, filename, content, replacing=None):
+    """Keep an uploaded plan file until its preview is confirmed; clear out uploads left a day or more."""
+    if len(content) > PendingImport.MAX_BYTES:
+        raise UploadTooLarge(f"{filename} is over {PendingImport.MAX_BYTES // (1024 * 1024)} MB.")
+    PendingImport.objects.expired().delete()
+    if replacing is not None:
+        PendingImport.objects.filter(pk=replacing, uploaded_by=user).delete()
+    return PendingImport.objects.create(
+        uploaded_by=user, filename=filename, content=content, sha256=hashlib.sha256(content).hexdigest()
+    )

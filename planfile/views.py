@@ -1,25 +1,23 @@
 """Importing a plan file in the browser (upload, preview, confirm) and exporting a plan as a workbook."""
 
-import base64
-import hashlib
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans.models import BusinessPlan
+from plans.access import plan_for_reader
 from subgroups.roles import is_board_manager
 
-from .services import plan_file_preview, plan_import
+from .models import PendingImport
+from .services import pending_import_save, plan_file_preview, plan_import
 from .writer import plan_to_xlsx, plan_with_progress_to_xlsx
 
-MAX_UPLOAD = 5 * 1024 * 1024
-SESSION_KEY = "plan_import"
+MAX_UPLOAD = PendingImport.MAX_BYTES
+SESSION_KEY = "plan_import"  # the id of the user's PendingImport, never the file
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -54,35 +52,50 @@ class UploadForm(forms.Form):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_import_upload(request):
-    """Upload a plan file; it is kept in the session until the preview is confirmed or replaced."""
+    """Upload a plan file; it is kept as a PendingImport until the preview is confirmed, cancelled or replaced."""
     _require_manager(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
-        request.session[SESSION_KEY] = {
-            "name": upload.name,
-            "content": base64.b64encode(content).decode("ascii"),
-            "sha": hashlib.sha256(content).hexdigest(),
-        }
+        pending = pending_import_save(
+            user=request.user, filename=upload.name, content=upload.read(), replacing=request.session.get(SESSION_KEY)
+        )
+        request.session[SESSION_KEY] = pending.pk
         return redirect("planfile:import-preview")
     return render(request, "planfile/import_upload.html", {"form": form})
 
 
-def _stored(request):
-    stored = request.session.get(SESSION_KEY)
-    if not stored:
-        return None, None, None
-    return stored["name"], base64.b64decode(stored["content"]), stored["sha"]
+def _pending_for_uploader(request):
+    """The pending upload this session names: None if there is none (or it expired), 404 if it is not the user's."""
+    pk = request.session.get(SESSION_KEY)
+    pending = None
+    if isinstance(pk, int):
+        pending = PendingImport.objects.fresh().filter(pk=pk).first()
+    if pending is None:
+        request.session.pop(SESSION_KEY, None)
+        return None
+    if pending.uploaded_by_id != request.user.pk:
+        raise Http404("No such upload.")
+    return pending
+
+
+def _forget(request, pending):
+    pending.delete()
+    request.session.pop(SESSION_KEY, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_import_preview(request):
     """What the uploaded file would create and change; confirming imports all of it in one transaction."""
     _require_manager(request.user)
-    name, content, sha = _stored(request)
-    if content is None:
+    pending = _pending_for_uploader(request)
+    if pending is None:
         messages.error(request, "Upload a plan file first.")
+        return redirect("planfile:import")
+    name, content, sha = pending.filename, bytes(pending.content), pending.sha256
+    if request.method == "POST" and "cancel" in request.POST:
+        _forget(request, pending)
+        messages.success(request, f"Import of {name} cancelled: nothing was changed.")
         return redirect("planfile:import")
     if request.method == "POST":
         if request.POST.get("sha") != sha:
@@ -90,7 +103,7 @@ def plan_import_preview(request):
             return redirect("planfile:import-preview")
         result = plan_import(content=content, filename=name, user=request.user)
         if not result.problems:
-            del request.session[SESSION_KEY]
+            _forget(request, pending)
             verb = "updated" if result.is_update else "imported as a draft"
             messages.success(request, f"{result.plan.title} {verb}.")
             return redirect(result.plan)
@@ -117,7 +130,7 @@ def plan_import_preview(request):
 @require_safe
 def plan_export(request, slug, with_progress=False):
     """The plan as a plan file (.xlsx), optionally with its progress updates and KPI values."""
-    plan = get_object_or_404(BusinessPlan.objects.visible_to(request.user), slug=slug)
+    plan = plan_for_reader(request.user, slug)
     content = plan_with_progress_to_xlsx(plan) if with_progress else plan_to_xlsx(plan)
     name = f"plan-{plan.slug}{'-with-progress' if with_progress else ''}.xlsx"
     response = HttpResponse(content, content_type=XLSX_TYPE)

@@ -16,6 +16,13 @@ def _number(value):
     return "" if value is None else f"{value.normalize():f}"
 
 
+def _carried_over_from(action):
+    """The plan year and action an action was carried over from, unfinished: "2015/16 1.2.3"."""
+    if action.carried_over_from is None:
+        return ""
+    return f"{action.carried_over_plan.year_label} {action.carried_over_from.code}"
+
+
 def plan_rows(plan):
     """Every row of the plan file for this plan, as lists of strings in column order."""
     rows = []
@@ -27,7 +34,7 @@ def plan_rows(plan):
         value = getattr(plan, field_name)
         add(type="Plan", ref=name, text=value.isoformat() if hasattr(value, "isoformat") else value)
     objectives = Objective.objects.filter(priority__plan=plan).select_related("priority")
-    actions = Action.objects.in_plan(plan)
+    actions = Action.objects.in_plan(plan).with_carried_over_from()
     kpis = KPI.objects.filter(objective__priority__plan=plan, archived=False).select_related(
         "objective__priority", "owner"
     )
@@ -52,6 +59,7 @@ def plan_rows(plan):
                     supporting_subgroups=f"{SUPPORTING_SEPARATOR} ".join(s.name for s in action.supporting.all()),
                     due=action.due,
                     milestones=action.milestones,
+                    carried_over_from=_carried_over_from(action),
                 )
             for kpi in kpis_by_objective.get(objective.pk, []):
                 add(
@@ -99,7 +107,7 @@ def plan_to_xlsx(plan):
     sheet = workbook.active
     sheet.title = "Plan"
     _fill_sheet(sheet, COLUMNS, plan_rows(plan))
-    widths = {"A": 10, "B": 18, "C": 70, "D": 50, "E": 30, "F": 30, "G": 12, "H": 30, "I": 18}
+    widths = {"A": 10, "B": 18, "C": 70, "D": 50, "E": 30, "F": 30, "G": 12, "H": 30, "I": 18, "O": 18}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()

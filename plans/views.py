@@ -1,23 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from subgroups.roles import is_board_manager
 
+from .access import plan_for_manager
 from .models import BusinessPlan
 from .services import PeriodStateError, period_lock, period_open, period_unlock
 
 TRANSITIONS = {"open": period_open, "lock": period_lock, "unlock": period_unlock}
-
-
-def _get_plan_for_manager(user, slug):
-    """A plan the user may read (else 404) and manage (else 403)."""
-    plan = get_object_or_404(BusinessPlan.objects.visible_to(user), slug=slug)
-    if not is_board_manager(user):
-        raise PermissionDenied("Only the board business manager manages plans and their reporting periods.")
-    return plan
 
 
 @require_safe
@@ -28,14 +20,14 @@ def plan_list(request):
 
 @require_safe
 def period_list(request, slug):
-    plan = _get_plan_for_manager(request.user, slug)
+    plan = plan_for_manager(request.user, slug)
     context = {"plan": plan, "periods": plan.periods.all(), "grace_days": settings.PERIOD_GRACE_DAYS}
     return render(request, "plans/period_list.html", context)
 
 
 @require_POST
 def period_transition(request, slug, number, transition):
-    plan = _get_plan_for_manager(request.user, slug)
+    plan = plan_for_manager(request.user, slug)
     period = get_object_or_404(plan.periods, number=number)
     try:
         TRANSITIONS[transition](period=period, user=request.user)

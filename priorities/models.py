@@ -12,7 +12,7 @@ from subgroups.models import Subgroup
 
 
 class Status(models.TextChoices):
-    """BRAG statuses as PRODUCT.md defines them. NO_UPDATE is derived, never stored."""
+    """BRAG statuses, with the meanings in STATUS_MEANINGS below. NO_UPDATE is derived, never stored."""
 
     NOT_STARTED = "not_started", "Not started"
     GREEN = "green", "Green"
@@ -107,6 +107,10 @@ class ActionQuerySet(models.QuerySet):
             .order_by("objective__priority__number", "objective__number", "number")
         )
 
+    def with_carried_over_from(self):
+        """With the action each was carried over from, and its objective, priority and plan, joined in."""
+        return self.select_related("carried_over_from__objective__priority__plan")
+
     def with_status(self, period):
         """Annotate `status_value`: this period's status, Complete carried forward, else No update."""
         if period is None:
@@ -183,6 +187,11 @@ class Action(models.Model):
     @property
     def code(self):
         return f"{self.objective.code}.{self.number}"
+
+    @property
+    def carried_over_plan(self):
+        """The plan this action was carried over from (None when it was not)."""
+        return self.carried_over_from.objective.priority.plan if self.carried_over_from_id else None
 
     @cached_property
     def leads(self):

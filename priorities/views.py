@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from dscb.redirects import next_url
+from plans.access import plan_for_reader
 from plans.models import BusinessPlan
 from plans.services import PeriodClosed, period_writable
 from plans.versioning import UpdateConflict
@@ -17,25 +18,23 @@ from .models import Action, Objective, ProgressUpdate, Status, plan_subgroups_at
 from .services import update_return, update_rules, update_save
 
 
-def _get_plan_for_user(user, slug):
-    """A plan the user may read, else 404."""
-    return get_object_or_404(BusinessPlan.objects.visible_to(user), slug=slug)
-
-
 def _get_action_for_user(user, pk):
     """An action in a plan the user may read, else 404."""
     actions = Action.objects.filter(objective__priority__plan__in=BusinessPlan.objects.visible_to(user))
     return get_object_or_404(
-        actions.select_related("objective__priority__plan", "lead").prefetch_related("co_leads", "supporting"), pk=pk
+        actions.select_related("objective__priority__plan", "lead")
+        .with_carried_over_from()
+        .prefetch_related("co_leads", "supporting"),
+        pk=pk,
     )
 
 
 @require_safe
 def plan_detail(request, slug):
-    plan = _get_plan_for_user(request.user, slug)
+    plan = plan_for_reader(request.user, slug)
     periods = list(plan.periods.all())
     period = _chosen_period(request, periods) or plan.current_period_from(periods)
-    actions = Action.objects.in_plan(plan).prefetch_related(None).with_status(period)
+    actions = Action.objects.in_plan(plan).prefetch_related(None).with_carried_over_from().with_status(period)
     action_filter = ActionFilter(request.GET, queryset=actions, plan=plan)
     filtering = any(request.GET.get(name) for name in action_filter.filters)
     filtered = list(action_filter.qs if filtering and action_filter.is_valid() else actions)
@@ -116,10 +115,19 @@ def action_detail(request, pk):
             "current": rows[-1] if rows else None,
             "kpis": action.objective.kpis.select_related("owner").order_by("number"),
             "history": action_history(action),
+            "carried_into": _carried_into(request.user, action),
             "may_write": may_write,
             "is_manager": is_board_manager(request.user),
         },
     )
+
+
+def _carried_into(user, action):
+    """The action in next year's plan that this one was carried over into, if the user may see it."""
+    into = Action.objects.filter(
+        carried_over_from=action, objective__priority__plan__in=BusinessPlan.objects.visible_to(user)
+    )
+    return into.select_related("objective__priority__plan").first()
 
 
 def _get_period_for_action(action, number):

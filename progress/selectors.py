@@ -66,6 +66,18 @@ class UpdateSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class CarriedFrom:
+    """The action in last year's plan that an action was carried over from, unfinished."""
+
+    pk: int
+    code: str
+    year_label: str
+
+    def get_absolute_url(self):
+        return reverse("priorities:action-detail", args=[self.pk])
+
+
+@dataclass(frozen=True, slots=True)
 class ActionSummary:
     """What pages use of an action: read as a plain row, as a plan can have hundreds."""
 
@@ -74,6 +86,7 @@ class ActionSummary:
     text: str
     leads: list  # the lead, then the joint leads
     supporting: list = field(default_factory=list)  # read only when asked for
+    carried_from: CarriedFrom | None = None
 
     @property
     def lead_names(self):
@@ -191,14 +204,15 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     subgroups = Subgroup.objects.in_bulk()
     joint, supported = _joint_and_supporting(plan, subgroups, supporting=supporting)
     actions = {}  # objective id -> [ActionSummary], in plan order
-    for pk, objective_id, number, text, lead_id in (
+    for pk, objective_id, number, text, lead_id, *carried in (
         Action.objects.filter(objective__priority__plan=plan, archived=False)
         .order_by("objective__priority__number", "objective__number", "number")
-        .values_list("pk", "objective_id", "number", "text", "lead_id")
+        .values_list("pk", "objective_id", "number", "text", "lead_id", *CARRIED_FROM_FIELDS)
     ):
         code = f"{objectives[objective_id].code}.{number}"
         leads = [subgroups[lead_id], *joint.get(pk, [])]
-        actions.setdefault(objective_id, []).append(ActionSummary(pk, code, text, leads, supported.get(pk, [])))
+        summary = ActionSummary(pk, code, text, leads, supported.get(pk, []), _carried_from(*carried))
+        actions.setdefault(objective_id, []).append(summary)
 
     updates, own_drafts = _updates(periods, period, evidence=evidence, drafts=drafts)
     kpis = list(KPI.objects.filter(objective__priority__plan=plan, archived=False))
@@ -327,3 +341,17 @@ def subgroup_work(action_rows, kpi_rows, subgroups):
         if row.kpi.owner_id in work:
             work[row.kpi.owner_id].kpis.append(row)
     return sorted(work.values(), key=lambda item: item.subgroup.name)
+
+
+# The action an action was carried over from, joined onto the actions' own query rather than read apart.
+CARRIED_FROM_FIELDS = [
+    "carried_over_from_id",
+    "carried_over_from__objective__priority__number",
+    "carried_over_from__objective__number",
+    "carried_over_from__number",
+    "carried_over_from__objective__priority__plan__year_label",
+]
+
+
+def _carried_from(pk, priority, objective, number, year_label):
+    return None if pk is None else CarriedFrom(pk, f"{priority}.{objective}.{number}", year_label)

@@ -143,14 +143,16 @@ def board_xlsx(title, progress, marking):
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     _summary(workbook, title, progress, marking)
-    headers = ["Action", "Text", "Lead", *(p.label for p in progress.periods)]
-    sheet = _sheet(workbook, "Status by period", headers, [10, 60, 30] + [14] * len(progress.periods))
+    headers = ["Action", "Text", "Lead", *(p.label for p in progress.periods), "Carried over from"]
+    sheet = _sheet(workbook, "Status by period", headers, [10, 60, 30] + [14] * len(progress.periods) + [24])
     for row, action_row in enumerate(progress.actions, start=2):
         _put(sheet, row, 1, action_row.action.code)
         _put(sheet, row, 2, action_row.action.text)
         _put(sheet, row, 3, action_row.action.lead_names)
         for column, status in enumerate(action_row.path, start=4):
             _status_cell(sheet, row, column, status)
+        carried = action_row.action.carried_from
+        _put(sheet, row, 4 + len(progress.periods), f"{carried.year_label} {carried.code}" if carried else "")
     _finish(sheet)
     sheet = _sheet(workbook, "Completed", ["Action", "Text", "Lead"], [10, 70, 30])
     for row, action_row in enumerate(progress.completed, start=2):

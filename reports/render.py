@@ -123,6 +123,11 @@ def progress_data(kind, progress, as_at=None):
                 "text": row.action.text,
                 "lead": row.action.lead_names,
                 "path": [status.value for status in row.path],
+                "carried_over_from": (
+                    f"{row.action.carried_from.year_label} {row.action.carried_from.code}"
+                    if row.action.carried_from
+                    else None
+                ),
                 "progress": row.update.progress if row.update else "",
                 "impact": row.update.impact if row.update else "",
                 "next_steps": row.update.next_steps if row.update else "",

@@ -2,13 +2,13 @@ import datetime
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from plans.access import plan_for_manager, plan_for_reader
 from plans.models import BusinessPlan
 from subgroups.roles import is_board_manager
 
@@ -20,11 +20,6 @@ from .render import draft_marking, render_body, report_title
 from .services import report_issue
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _get_plan_for_user(user, slug):
-    """A plan the user may read, else 404."""
-    return get_object_or_404(BusinessPlan.objects.visible_to(user), slug=slug)
 
 
 def _as_at(request):
@@ -70,7 +65,7 @@ def _report(request, plan, kind, period, fmt, as_at=None, filename=""):
 @require_safe
 def executive_report(request, slug, number, fmt):
     """The bi-monthly Safeguarding Executive report for period `number`, on screen, as PDF or as Excel."""
-    plan = _get_plan_for_user(request.user, slug)
+    plan = plan_for_reader(request.user, slug)
     period = get_object_or_404(plan.periods, number=number)
     return _report(request, plan, "executive", period, fmt, filename=f"executive-report-{plan.slug}-period-{number}")
 
@@ -78,7 +73,7 @@ def executive_report(request, slug, number, fmt):
 @require_safe
 def board_report(request, slug, fmt):
     """The Board progress report: the plan's progress up to a date."""
-    plan = _get_plan_for_user(request.user, slug)
+    plan = plan_for_reader(request.user, slug)
     as_at = _as_at(request)
     if as_at is None:
         messages.error(request, "Enter the date as a date, for example 2015-12-01.")
@@ -92,7 +87,7 @@ def board_report(request, slug, fmt):
 
 @require_safe
 def report_list(request, slug):
-    plan = _get_plan_for_user(request.user, slug)
+    plan = plan_for_reader(request.user, slug)
     periods = list(plan.periods.all())
     issued = (
         IssuedReport.objects.filter(plan=plan).select_related("issued_by").defer("pdf", "xlsx", "body_html", "data")
@@ -120,9 +115,7 @@ class IssueForm(forms.Form):
 @require_POST
 def report_issue_view(request, slug):
     """The board business manager issues a report to a meeting: it is frozen as it is now."""
-    plan = _get_plan_for_user(request.user, slug)
-    if not is_board_manager(request.user):
-        raise PermissionDenied("Only the board business manager issues reports.")
+    plan = plan_for_manager(request.user, slug, refusal="Only the board business manager issues reports.")
     form = IssueForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

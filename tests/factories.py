@@ -1,14 +1,19 @@
 """One factory per model; each makes a valid, saved object with no arguments."""
 
 import datetime
+import hashlib
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from kpis.models import KPI, KPIValue
+from planfile.models import PendingImport
 from plans.models import BusinessPlan, ReportingPeriod
+from plans.services import plan_create_periods
 from priorities.models import Action, Objective, ProgressUpdate, Status, StrategicPriority
+from reports.models import DraftPDF, IssuedReport
 from subgroups.models import Membership, Subgroup
 from subgroups.roles import BOARD_MANAGER, VIEWER
 
@@ -68,22 +73,38 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 class BusinessPlanFactory(factory.django.DjangoModelFactory):
+    """With no arguments, the plan most tests want: active, with its six bi-monthly periods, the first open.
+
+    `bare=True` (what the other factories' plans are): closed, with no periods, so that a test adds the periods
+    it needs and as many plans as it likes. `periods=False` leaves out the periods alone.
+    """
+
     class Meta:
         model = BusinessPlan
+        skip_postgeneration_save = True
+
+    class Params:
+        bare = factory.Trait(status=BusinessPlan.Status.CLOSED, periods=False)
 
     slug = factory.Sequence(lambda n: f"{2030 + n}-{(31 + n) % 100:02d}")
     title = factory.LazyAttribute(lambda plan: f"Business Plan {plan.slug}")
     year_label = factory.LazyAttribute(lambda plan: plan.slug.replace("-", "/"))
     starts_on = datetime.date(2015, 4, 1)
     ends_on = datetime.date(2016, 3, 31)
-    status = BusinessPlan.Status.CLOSED
+    status = BusinessPlan.Status.ACTIVE
+
+    @factory.post_generation
+    def periods(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            plan_create_periods(plan=obj)
+            obj.periods.filter(number=1).update(state=ReportingPeriod.State.OPEN)
 
 
 class ReportingPeriodFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReportingPeriod
 
-    plan = factory.SubFactory(BusinessPlanFactory)
+    plan = factory.SubFactory(BusinessPlanFactory, bare=True)
     number = factory.Sequence(lambda n: n + 1)
     starts_on = datetime.date(2015, 4, 1)
     ends_on = datetime.date(2015, 5, 31)
@@ -95,7 +116,7 @@ class StrategicPriorityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StrategicPriority
 
-    plan = factory.SubFactory(BusinessPlanFactory)
+    plan = factory.SubFactory(BusinessPlanFactory, bare=True)
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Faker("sentence")
 
@@ -154,3 +175,46 @@ class KPIValueFactory(factory.django.DjangoModelFactory):
     denominator = 4
     value = 75
     entered_by = factory.SubFactory(UserFactory)
+
+
+class IssuedReportFactory(factory.django.DjangoModelFactory):
+    """A Safeguarding Executive report issued for period 1 (its files stand-ins: tests that read them issue one)."""
+
+    class Meta:
+        model = IssuedReport
+
+    plan = factory.SubFactory(BusinessPlanFactory, bare=True)
+    kind = IssuedReport.Kind.EXECUTIVE
+    period_number = 1
+    version = factory.Sequence(lambda n: n + 1)
+    title = "Safeguarding Executive report: Period 1"
+    meeting = "Safeguarding Executive"
+    issued_by = factory.SubFactory(UserFactory)
+    issued_at = factory.LazyFunction(timezone.now)
+    body_html = '<article class="app-report"></article>'
+    pdf = b"%PDF-1.7"
+    xlsx = b"PK"
+    data = factory.LazyAttribute(lambda report: {"kind": report.kind, "plan": report.plan.slug, "actions": []})
+
+
+class DraftPDFFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DraftPDF
+
+    plan = factory.SubFactory(BusinessPlanFactory, bare=True)
+    kind = IssuedReport.Kind.BOARD
+    as_at = datetime.date(2015, 12, 1)
+    fingerprint = factory.LazyAttribute(lambda draft: hashlib.sha256(draft.pdf).hexdigest())
+    pdf = b"%PDF-1.7"
+    built_at = factory.LazyFunction(timezone.now)
+    build_ms = 1200
+
+
+class PendingImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PendingImport
+
+    uploaded_by = factory.SubFactory(UserFactory)
+    filename = "plan.csv"
+    content = b"Type,Ref,Text\nPlan,slug,2030-31\n"
+    sha256 = factory.LazyAttribute(lambda pending: hashlib.sha256(pending.content).hexdigest())

@@ -46,8 +46,7 @@ def test_numbers_are_unique_within_their_parent():
     refused(ActionFactory, objective=objective, number=1)
     KPIFactory(objective=objective, number=1)
     refused(KPIFactory, objective=objective, number=1)
-    ReportingPeriodFactory(plan=plan, number=1)
-    refused(ReportingPeriodFactory, plan=plan, number=1)
+    refused(ReportingPeriodFactory, plan=plan, number=1)  # the plan has its periods 1 to 6 already
 
 
 def test_one_update_per_action_per_period():

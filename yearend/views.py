@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from plans.views import _get_plan_for_manager
+from plans.access import plan_for_manager
 
 from .services import RollOverError, plan_roll_over, plan_roll_over_preview
 
@@ -12,7 +12,7 @@ from .services import RollOverError, plan_roll_over, plan_roll_over_preview
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_roll_over_view(request, slug):
     """Start next year's plan from this one: a preview first, then the new plan on confirming."""
-    plan = _get_plan_for_manager(request.user, slug)
+    plan = plan_for_manager(request.user, slug)
     try:
         preview = plan_roll_over_preview(plan=plan)
     except RollOverError as error:

@@ -1,17 +1,23 @@
 """Importing a plan in the browser: upload, preview with differences, confirm; export back to Excel."""
 
+import datetime
 import io
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from kpis.models import KPI, KPIValue
 from planfile.demo import DEMO_PLAN_FILE
+from planfile.models import PendingImport
+from planfile.services import UploadTooLarge, pending_import_save
+from planfile.views import SESSION_KEY
 from planfile.writer import plan_to_xlsx
 from plans.models import BusinessPlan
 from priorities.models import Action, ProgressUpdate
+from tests.factories import make_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +159,78 @@ def test_export_from_the_plan_page(client, demo, name, sheets):
     if "Progress" in sheets:
         assert workbook["Progress"].max_row - 1 == ProgressUpdate.objects.count()
         assert workbook["KPI values"].max_row - 1 == KPIValue.objects.count()
+
+
+class TestPendingUpload:
+    """The uploaded file waits in a PendingImport row, not in the session, until it is confirmed or cancelled."""
+
+    def test_the_session_holds_only_the_id_and_confirming_clears_the_upload(self, client, manager):
+        client.force_login(manager)
+        content = DEMO_PLAN_FILE.read_bytes()
+        upload(client, content, DEMO_PLAN_FILE.name)
+        pending = PendingImport.objects.get()
+        assert client.session[SESSION_KEY] == pending.pk
+        assert (bytes(pending.content), pending.filename, pending.uploaded_by) == (
+            content,
+            DEMO_PLAN_FILE.name,
+            manager,
+        )
+        confirm(client)
+        assert BusinessPlan.objects.filter(slug="2015-16").exists()
+        assert not PendingImport.objects.exists() and SESSION_KEY not in client.session
+
+    def test_uploading_again_replaces_the_waiting_file(self, client, manager):
+        client.force_login(manager)
+        upload(client, b"Type,Ref,Text\n", "first.csv")
+        upload(client, DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name)
+        assert list(PendingImport.objects.values_list("filename", flat=True)) == [DEMO_PLAN_FILE.name]
+
+    def test_cancelling_clears_the_upload_and_imports_nothing(self, client, manager):
+        client.force_login(manager)
+        upload(client, DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name)
+        assert "Cancel the import" in preview(client).content.decode()
+        response = client.post(reverse("planfile:import-preview"), {"cancel": "1"}, follow=True)
+        assert "cancelled: nothing was changed" in response.content.decode()
+        assert not PendingImport.objects.exists() and not BusinessPlan.objects.exists()
+        assert SESSION_KEY not in client.session
+
+    def test_another_managers_upload_is_not_found(self, client, manager):
+        client.force_login(manager)
+        upload(client, DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name)
+        theirs = PendingImport.objects.get()
+        client.force_login(make_manager(username="second-manager"))
+        session = client.session
+        session[SESSION_KEY] = theirs.pk
+        session.save()
+        assert preview(client).status_code == 404
+        assert client.post(reverse("planfile:import-preview"), {"sha": theirs.sha256}).status_code == 404
+        assert client.post(reverse("planfile:import-preview"), {"cancel": "1"}).status_code == 404
+        assert not BusinessPlan.objects.exists() and PendingImport.objects.get() == theirs
+
+    def test_uploads_left_a_day_are_cleared_by_the_next_upload(self, client, manager):
+        other = make_manager(username="second-manager")
+        old = PendingImport.objects.create(uploaded_by=other, filename="old.csv", content=b"x", sha256="0" * 64)
+        recent = PendingImport.objects.create(uploaded_by=other, filename="recent.csv", content=b"x", sha256="0" * 64)
+        PendingImport.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=1, minutes=1)
+        )
+        PendingImport.objects.filter(pk=recent.pk).update(created_at=timezone.now() - datetime.timedelta(hours=23))
+        client.force_login(manager)
+        upload(client, DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name)
+        assert sorted(PendingImport.objects.values_list("filename", flat=True)) == [DEMO_PLAN_FILE.name, "recent.csv"]
+
+    def test_an_upload_left_a_day_cannot_be_confirmed(self, client, manager):
+        client.force_login(manager)
+        upload(client, DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name)
+        PendingImport.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
+        response = client.post(reverse("planfile:import-preview"), {"sha": PendingImport.objects.get().sha256})
+        assert response["Location"] == reverse("planfile:import") and not BusinessPlan.objects.exists()
+
+    def test_the_size_is_bounded_by_the_upload_limit(self, client, manager):
+        too_big = b"x" * (PendingImport.MAX_BYTES + 1)
+        client.force_login(manager)
+        response = upload(client, too_big, "plan.csv")
+        assert "must be smaller than 5 MB" in response.content.decode()
+        with pytest.raises(UploadTooLarge):
+            pending_import_save(user=manager, filename="plan.csv", content=too_big)
+        assert not PendingImport.objects.exists()

@@ -1,4 +1,4 @@
-"""load_demo: PRODUCT.md section 5, through the real importer."""
+"""load_demo: the demo plan, people and progress of the README's quick start, through the real importer."""
 
 import io
 

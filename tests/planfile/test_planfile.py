@@ -282,3 +282,10 @@ class TestRoundTrip:
     def test_export_of_an_unknown_plan_is_refused(self, tmp_path):
         with pytest.raises(CommandError, match="no plan with the slug 'nope'"):
             call_command("export_plan", "nope", str(tmp_path / "x.xlsx"))
+
+
+def test_a_csv_file_that_is_neither_utf8_nor_windows_text_is_a_problem_not_a_crash(db):
+    result = plan_import(content=b"Type,Ref,Text\n\x81", filename="plan.csv")
+    problems = [str(problem) for problem in result.problems]
+    assert problems == ["plan.csv could not be read as text: save it as CSV UTF-8."]
+    assert not BusinessPlan.objects.exists()

@@ -231,7 +231,7 @@ class TestBoardReport:
         )
         assert workbook.sheetnames == ["Summary", "Status by period", "Completed", "Impact evidence", "KPIs"]
         header = [cell.value for cell in workbook["Status by period"][1]]
-        assert header[3:] == ["Apr–May 2015", "Jun–Jul 2015", "Aug–Sep 2015", "Oct–Nov 2015"]
+        assert header[3:] == ["Apr–May 2015", "Jun–Jul 2015", "Aug–Sep 2015", "Oct–Nov 2015", "Carried over from"]
 
 
 class TestIssuing:

@@ -1,14 +1,19 @@
 """Year end: next year's plan from this one, copies not links, the old plan closed with its history."""
 
+import csv
 import io
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from kpis.models import KPI
+from planfile.services import plan_file_preview
+from planfile.writer import plan_to_csv, plan_to_xlsx
 from plans.models import BusinessPlan
 from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
+from tests.reports.test_reports import pdf_pages
 from yearend.services import plan_roll_over, plan_roll_over_preview
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +95,77 @@ def test_the_command(demo):
     assert BusinessPlan.objects.count() == 1
     call_command("roll_over", plan.slug, stdout=out)
     assert BusinessPlan.objects.filter(slug="2016-17").exists()
+
+
+def test_carried_actions_say_where_they_came_from_and_the_old_ones_where_they_went(
+    client, demo, django_assert_num_queries
+):
+    plan, users = demo
+    new = plan_roll_over(plan=plan, user=users["manager"])
+    client.force_login(users["viewer"])
+    carried = list(Action.objects.filter(objective__priority__plan=new).select_related("carried_over_from"))
+    assert len(carried) == 22
+    # The same queries as any plan page (tests/test_pages.py): the old action is joined onto the actions' query.
+    with django_assert_num_queries(12):
+        page = client.get(new.get_absolute_url()).content.decode()
+    assert page.count("Carried over unfinished from") == 22
+    for action in carried:
+        old = action.carried_over_from
+        assert f'href="{old.get_absolute_url()}">action {old.code} of the 2015/16 plan</a>' in page
+        old_page = client.get(old.get_absolute_url())
+        assert old_page.status_code == 200
+        assert (
+            f'Carried over unfinished into <a class="govuk-link" href="{action.get_absolute_url()}">'
+            f"action {action.code} of the 2016/17 plan</a>" in old_page.content.decode()
+        )
+        action_page = client.get(action.get_absolute_url()).content.decode()
+        assert f'href="{old.get_absolute_url()}">action {old.code} of the 2015/16 plan</a>' in action_page
+    # Last year's plan page: nothing in it was carried over from anywhere.
+    assert "Carried over unfinished from" not in client.get(plan.get_absolute_url()).content.decode()
+    done = Action.objects.get(
+        objective__priority__plan=plan, objective__priority__number=2, objective__number=1, number=1
+    )
+    assert "Carried over unfinished into" not in client.get(done.get_absolute_url()).content.decode()
+
+
+def test_a_carried_action_does_not_link_forward_into_a_plan_the_reader_may_not_see(client, demo):
+    plan, users = demo
+    plan.status = BusinessPlan.Status.DRAFT  # rolled over from a plan that was not active: next year's is a draft
+    plan.save()
+    new = plan_roll_over(plan=plan)
+    assert new.status == BusinessPlan.Status.DRAFT
+    old = Action.objects.filter(objective__priority__plan=plan, carried_into__isnull=False).first()
+    client.force_login(users["viewer"])
+    assert "Carried over unfinished into" not in client.get(old.get_absolute_url()).content.decode()
+    client.force_login(users["manager"])
+    assert "Carried over unfinished into" in client.get(old.get_absolute_url()).content.decode()
+
+
+def test_the_board_report_and_the_plan_file_show_where_an_action_was_carried_from(client, demo, tmp_path):
+    plan, users = demo
+    new = plan_roll_over(plan=plan)
+    carried = Action.objects.filter(objective__priority__plan=new).select_related("carried_over_from")
+    sources = {action.code: f"2015/16 {action.carried_over_from.code}" for action in carried}
+    client.force_login(users["viewer"])
+    url = reverse("reports:board-report", args=[new.slug])
+    page = client.get(url, {"as_at": "2016-06-01"}).content.decode()
+    assert page.count("Carried over unfinished from") == 22
+    for action in carried:
+        assert f'href="{action.carried_over_from.get_absolute_url()}"' in page
+    pdf = client.get(reverse("reports:board-report-pdf", args=[new.slug]), {"as_at": "2016-06-01"}).content
+    words = " ".join(" ".join(pdf_pages(pdf, tmp_path)).split())
+    assert words.count("Carried over unfinished from action") == 22
+    xlsx = client.get(reverse("reports:board-report-xlsx", args=[new.slug]), {"as_at": "2016-06-01"}).content
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Status by period"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Carried over from")
+    assert {row[0]: row[column] for row in sheet.iter_rows(min_row=2, values_only=True)} == sources
+    # The plan file: a column of its own, accepted (and ignored) when the file is read back.
+    text = plan_to_csv(new)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    column = rows[0].index("Carried over from")
+    assert {row[1]: row[column] for row in rows[1:] if row[0] == "Action"} == sources
+    preview = plan_file_preview(content=text.encode(), filename="plan.csv")
+    assert not preview.problems and {change.kind for change in preview.changes} == {"unchanged"}
+    workbook = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(new)))["Plan"]
+    assert "Carried over from" in [cell.value for cell in workbook[1]]
