@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
-from priorities.models import Action, Objective, ProgressUpdate, Status, plan_subgroups, status_path
+from priorities.models import (
+    PLAN_ORDER,
+    Action,
+    Objective,
+    ProgressUpdate,
+    Status,
+    lead_with_officer,
+    plan_subgroups,
+    status_path,
+)
 from subgroups.models import Subgroup
 
 STATUS_ORDER = [Status.RED, Status.AMBER, Status.NO_UPDATE, Status.NOT_STARTED, Status.GREEN, Status.COMPLETE]
@@ -39,10 +48,15 @@ class ReportAction:
     code: str
     text: str
     leads: list  # the lead, then the joint leads
+    lead_officer: str = ""
 
     @property
     def lead_names(self):
         return " & ".join(subgroup.name for subgroup in self.leads)
+
+    @property
+    def lead_with_officer(self):
+        return lead_with_officer(self.lead_names, self.lead_officer)
 
     def get_absolute_url(self):
         return reverse("priorities:action-detail", args=[self.pk])
@@ -160,13 +174,12 @@ def plan_progress(plan, period, *, now=None, evidence=False):
     subgroups = Subgroup.objects.in_bulk()
     joint, _ = plan_subgroups(plan)
     actions = {}  # objective id -> [ReportAction], in plan order
-    for pk, objective_id, number, text, lead_id in (
+    for pk, objective_id, ref, text, lead_id, lead_officer in (
         Action.objects.filter(objective__priority__plan=plan, archived=False)
-        .order_by("objective__priority__number", "objective__number", "number")
-        .values_list("pk", "objective_id", "number", "text", "lead_id")
+        .order_by(*PLAN_ORDER)
+        .values_list("pk", "objective_id", "ref", "text", "lead_id", "lead_officer")
     ):
-        code = f"{objectives[objective_id].code}.{number}"
-        action = ReportAction(pk, code, text, [subgroups[lead_id], *joint.get(pk, [])])
+        action = ReportAction(pk, ref, text, [subgroups[lead_id], *joint.get(pk, [])], lead_officer)
         actions.setdefault(objective_id, []).append(action)
     # Updates and values are picked by period alone: a period belongs to one plan, and only the plan's own actions
     # and KPIs are looked up in what comes back. That spares the database four joins per row. Unordered

@@ -40,12 +40,25 @@ def csv_bytes(rows, header=COLUMNS):
     return buffer.getvalue().encode()
 
 
-def action_row(ref="1.1.1", text="Do the thing", lead="Quality Assurance sub", supporting="", due=""):
-    return ["Action", ref, text, "", lead, supporting, due]
+def row(**cells):
+    """A row in the columns' order, from cells named as the columns are, in lower case with underscores."""
+    return [cells.get(column.lower().replace(" ", "_"), "") for column in COLUMNS]
+
+
+def action_row(ref="1.1.1", text="Do the thing", lead="Quality Assurance sub", supporting="", due="", officer=""):
+    return row(
+        type="Action",
+        ref=ref,
+        text=text,
+        lead_subgroup=lead,
+        supporting_subgroups=supporting,
+        due=due,
+        lead_officer=officer,
+    )
 
 
 def kpi_row(ref="1.1.K1", text="% of things", owner="Quality Assurance sub", kind="Percentage", target=""):
-    return ["KPI", ref, text, "", owner, "", "", "", kind, target]
+    return row(type="KPI", ref=ref, text=text, lead_subgroup=owner, kpi_kind=kind, target=target)
 
 
 def import_csv(rows, **kwargs):
@@ -128,7 +141,10 @@ class TestBadRows:
         ("row", "expected"),
         [
             (["Actn", "1.1.1", "x"], "Row 10, Type: 'Actn' is not a row type"),
-            (["Action", "1.1", "x", "", "QA sub"], "Row 10, Ref: '1.1' is not an action number"),
+            (["Action", "1.1", "x", "", "QA sub"], "Row 10, Ref: '1.1' is the Ref of its objective"),
+            (["Action", "1" * 21, "x", "", "QA sub"], f"Row 10, Ref: '{'1' * 20}…' cannot be a Ref"),
+            (["Action", "", "x", "", "QA sub"], "Row 10, Ref: the action has no Ref"),
+            (["Action", "1.1.5", "x", "", "QA sub"], "Row 10, Ref: Action 1.1.5 appears twice (first on row 9)."),
             (["Action", "1.1.1", "", "", "Quality Assurance sub"], "Row 10, Text: the action has no text."),
             (["Action", "1.1.1", "x", "", ""], "Row 10, Lead subgroup: every action needs a lead subgroup."),
             (["Action", "1.9.1", "x", "", "Quality Assurance sub"], "objective 1.9, which the file does not have"),
@@ -138,6 +154,8 @@ class TestBadRows:
             (kpi_row(owner=""), "Row 10, Lead subgroup: every KPI needs the subgroup that owns it."),
             (["Plan", "colour", "blue"], "Row 10, Ref: 'colour' is not a plan setting"),
             (["Objective", "1.1", "Again"], "Row 10, Ref: Objective 1.1 appears twice (first on row 8)."),
+            (kpi_row(kind="", target="90"), "Row 10, KPI kind: a KPI with a target needs a kind"),
+            (action_row(officer="x" * 201), "Row 10, Lead officer: write the lead officer in at most 200 characters."),
         ],
     )
     def test_each_kind_of_bad_row_is_named_by_row_and_column(self, row, expected):
@@ -170,8 +188,8 @@ class TestBadRows:
             *PLAN_ROWS,
             action_row("1.1.1", text=""),
             action_row("1.1.2", lead=""),
-            ["Action", "one", "x", "", "Quality Assurance sub"],
-            kpi_row("1.1.K1", kind=""),
+            ["Action", "x" * 30, "x", "", "Quality Assurance sub"],
+            kpi_row("1.1.K1", kind="Ratio"),
             kpi_row("1.1.K2", target="abc"),
             action_row("1.1.3"),  # a good row among them is not imported either
         ]
@@ -230,7 +248,7 @@ class TestWhatRealPlansContain:
         result = import_csv(rows)
         assert result.problems == []
         assert KPI.objects.get().target is None
-        assert not Objective.objects.get(number=2).kpis.exists()
+        assert not Objective.objects.get(ref="1.2").kpis.exists()
 
     def test_existing_subgroups_are_used_not_duplicated(self):
         existing = SubgroupFactory(name="Quality Assurance sub", slug="quality-assurance")

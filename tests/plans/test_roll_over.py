@@ -37,15 +37,15 @@ def test_the_dscb_plan_rolls_over_with_its_unfinished_actions(demo):
 def test_editing_next_year_leaves_this_year_alone(demo):
     plan, _ = demo
     new = plan_roll_over(plan=plan)
-    objective = Objective.objects.get(priority__plan=new, priority__number=1, number=1)
+    objective = Objective.objects.get(priority__plan=new, ref="1.1")
     objective.title = "Next year's wording"
     objective.save()
     kpi = KPI.objects.filter(objective=objective).first()
     kpi.target = 75
     kpi.save()
-    old_objective = Objective.objects.get(priority__plan=plan, priority__number=1, number=1)
+    old_objective = Objective.objects.get(priority__plan=plan, ref="1.1")
     assert old_objective.title.startswith("The voice of children")
-    assert KPI.objects.get(objective=old_objective, number=kpi.number).target is None
+    assert KPI.objects.get(objective=old_objective, ref=kpi.ref).target is None
 
 
 def test_the_old_plan_refuses_edits(client, demo):
