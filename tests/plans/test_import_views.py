@@ -151,3 +151,23 @@ def test_export_from_the_plan_page(client, demo, name, sheets):
     if "Progress" in sheets:
         assert workbook["Progress"].max_row - 1 == ProgressUpdate.objects.count()
         assert workbook["KPI values"].max_row - 1 == KPIValue.objects.count()
+
+
+def test_the_preview_lists_warnings_and_still_imports(client, manager):
+    text = DEMO_PLAN_FILE.read_text(encoding="utf-8")
+    text = text.replace(
+        "Action,1.1.1,Produce practice standards to ensure the 'voice of the child' is central and heard when keeping "
+        "children safe from harm,,Participation sub,",
+        "Action,1.1.1,Produce practice standards to ensure the 'voice of the child' is central and heard when keeping "
+        "children safe from harm,,Jim Reeves,",
+    )
+    assert "Jim Reeves" in text
+    client.force_login(manager)
+    upload(client, text.encode(), "plan.csv")
+    page = preview(client).content.decode()
+    assert 'id="import-warnings"' in page and "The file can be imported as it is." in page
+    assert "&#x27;Jim Reeves&#x27; looks like a person, not a body" in page
+    assert "&#x27;Chair of DSCB&#x27; looks like a role, not a body" in page
+    assert "Import the plan" in page
+    confirm(client)
+    assert Action.objects.get(ref="1.1.1").lead.name == "Jim Reeves"
