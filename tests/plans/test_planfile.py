@@ -524,8 +524,11 @@ class TestQueries:
     def test_an_update_takes_the_same_queries_however_many_rows(self, actions_per_objective, django_assert_num_queries):
         rows = large_plan_rows(actions_per_objective)
         import_csv(rows)
-        changed = [line[:2] + [line[2] + " (revised)"] + line[3:] if line[0] == "Action" else line for line in rows]
-        changed = [line if line[0] != "Action" else line[:6] + ["Health sub"] + line[7:] for line in changed]
+        text, supporting = COLUMNS.index("Text"), COLUMNS.index("Supporting subgroups")
+        changed = [list(line) for line in rows]
+        for line in changed:
+            if line[0] == "Action":
+                line[text], line[supporting] = line[text] + " (revised)", "Health sub"
         # The transaction's savepoint and release; read: subgroups, the plan by slug, its priorities, objectives,
         # actions, KPIs, joint leads and supporting subgroups; write: the new subgroup's slugs, the subgroup and its
         # history, the plan and its history, the periods (a savepoint, a check, a read, a release), the actions and
