@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from kpis.models import KPI
 from plans.demo import DEMO_PLAN_FILE
@@ -341,6 +342,22 @@ class TestTheBoardsOwnReferences:
         action_page = client.get(actions[0].get_absolute_url()).content.decode()
         assert "Lead officer" in action_page and "Jim Reeves" in action_page
         assert f'href="{plan.get_absolute_url()}#objective-1a.1"' in action_page
+
+    def test_the_reports_show_refs_and_the_lead_officer_on_screen_and_in_excel(self, client, manager):
+        plan = import_csv(BOARD_ROWS).plan
+        client.force_login(manager)
+        executive = reverse("reports:executive-report", args=[plan.slug, 1])
+        page = client.get(executive).content.decode()
+        assert 'id="report-priority-1a"' in page and "1a.1 Neglect is seen early" in page
+        assert "Lead: Quality Assurance sub (lead officer: Jim Reeves)" in page
+        board = client.get(reverse("reports:board-report", args=[plan.slug]), {"as_at": "2030-06-01"})
+        assert "Quality Assurance sub (lead officer: Jim Reeves)" in board.content.decode()
+        workbook = openpyxl.load_workbook(io.BytesIO(client.get(executive.rstrip("/") + ".xlsx").content))
+        sheet = workbook["Actions"]
+        header = [cell.value for cell in sheet[1]]
+        rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+        assert header[-1] == "Lead officer" and list(rows) == ["1a.1.1", "A2", "1b.1.1"]
+        assert rows["1a.1.1"][-1].value == "Jim Reeves" and rows["A2"][-1].value in ("", None)
 
     def test_any_ref_text_makes_a_valid_anchor(self, client, manager):
         rows = [*PLAN_ROWS[:5], ["Priority", "P 2 (new)", "Odd"], ["Objective", "Obj #1", "Odder"], action_row("x")]
