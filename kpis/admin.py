@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.admin import PlanPartAdminMixin, PlanPartInlineMixin
 from priorities.admin import ObjectiveAdmin
-from priorities.models import Objective
+from priorities.models import PLAN_ORDER, Objective
 
 from .models import KPI, KPIValue
 
@@ -13,7 +13,8 @@ class KPIInline(PlanPartInlineMixin, admin.StackedInline):
     model = KPI
     extra = 0
     fields = [
-        "number",
+        "ref",
+        "position",
         "name",
         "kind",
         "owner",
@@ -25,7 +26,7 @@ class KPIInline(PlanPartInlineMixin, admin.StackedInline):
         "archived",
     ]
     autocomplete_fields = ["owner"]
-    ordering = ["number"]
+    ordering = ["position", "pk"]
 
 
 @admin.register(KPI)
@@ -36,7 +37,7 @@ class KPIAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "definition"]
     list_select_related = ["objective__priority", "owner"]
     autocomplete_fields = ["objective", "owner"]
-    ordering = ["objective__priority__plan", "objective__priority__number", "objective__number", "number"]
+    ordering = ["objective__priority__plan", *PLAN_ORDER]
 
 
 @admin.register(KPIValue)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from plans.models import ReportingPeriod
-from priorities.models import Objective
+from priorities.models import PLAN_ORDER, POSITION_HELP, REF_HELP, REF_MAX_LENGTH, Objective
 from subgroups.models import Subgroup
 
 
@@ -22,7 +22,8 @@ class KPI(models.Model):
         LOWER = "lower", "Lower is better"
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="kpis")
-    number = models.PositiveSmallIntegerField(help_text="Position within the objective: 2 in 1.1.K2.")
+    ref = models.CharField("reference", max_length=REF_MAX_LENGTH, help_text=REF_HELP)
+    position = models.PositiveIntegerField(default=0, help_text=POSITION_HELP)
     name = models.TextField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     owner = models.ForeignKey(Subgroup, on_delete=models.PROTECT, related_name="kpis")
@@ -43,11 +44,12 @@ class KPI(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["objective__priority__number", "objective__number", "number"]
+        ordering = PLAN_ORDER
         verbose_name = "KPI"
         constraints = [
-            models.UniqueConstraint(fields=["objective", "number"], name="one_kpi_number_per_objective"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="kpi_number_positive"),
+            # Unique in the whole plan, checked by the importer; the database can say so per objective.
+            models.UniqueConstraint(fields=["objective", "ref"], name="one_kpi_ref_per_objective"),
+            models.CheckConstraint(condition=~Q(ref=""), name="kpi_ref_not_blank"),
             models.CheckConstraint(
                 condition=Q(kind__in=["percentage", "count", "yes_no", "report"]), name="kpi_kind_valid"
             ),
@@ -70,7 +72,7 @@ class KPI(models.Model):
 
     @property
     def code(self):
-        return f"{self.objective.code}.K{self.number}"
+        return self.ref
 
     @property
     def has_target(self):

@@ -6,6 +6,7 @@ COLUMNS = [
     "Text",
     "Evidence",
     "Lead subgroup",
+    "Lead officer",
     "Supporting subgroups",
     "Due",
     "Milestones",
@@ -21,6 +22,8 @@ COLUMNS = [
 REQUIRED_COLUMNS = ["Type", "Ref", "Text"]
 
 ROW_TYPES = ["Plan", "Priority", "Objective", "Action", "KPI"]
+# The row type each row type belongs to.
+PARENT_TYPES = {"Objective": "Priority", "Action": "Objective", "KPI": "Objective"}
 
 # Plan rows: Ref names the setting, Text holds its value. (setting, model field, required)
 PLAN_SETTINGS = [

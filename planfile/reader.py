@@ -5,11 +5,13 @@ import datetime
 import difflib
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import openpyxl
 
+from priorities.models import LEAD_OFFICER_MAX_LENGTH, REF_MAX_LENGTH
 from subgroups.models import Subgroup, subgroup_slug
 
 from .layout import (
@@ -17,16 +19,13 @@ from .layout import (
     DIRECTIONS,
     KPI_KINDS,
     LEAD_SEPARATOR,
+    PARENT_TYPES,
     PLAN_SETTINGS,
     REQUIRED_COLUMNS,
     ROW_TYPES,
     SUPPORTING_SEPARATOR,
 )
 
-PRIORITY_REF = re.compile(r"^(\d+)$")
-OBJECTIVE_REF = re.compile(r"^(\d+)\.(\d+)$")
-ACTION_REF = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-KPI_REF = re.compile(r"^(\d+)\.(\d+)\.K(\d+)$", re.IGNORECASE)
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"]
 
 
@@ -51,14 +50,20 @@ class Problem:
 
 @dataclass
 class ParsedPlan:
+    """A checked plan file. Each of priorities, objectives, actions and kpis maps a Ref, as the board wrote it, to
+    the row's values, in the file's order, with "row" (its row number), "position" (its place among its
+    neighbours, from 1) and, below priorities, "parent" (the Ref of its priority or objective)."""
+
     settings: dict = field(default_factory=dict)
-    priorities: dict = field(default_factory=dict)  # number -> {title}
-    objectives: dict = field(default_factory=dict)  # (p, o) -> {title, evidence}
-    actions: dict = field(default_factory=dict)  # (p, o, a) -> {text, leads, supporting, due, milestones}
-    kpis: dict = field(default_factory=dict)  # (p, o, k) -> {name, owner, kind, target, ...}
+    priorities: dict = field(default_factory=dict)  # ref -> {title}
+    objectives: dict = field(default_factory=dict)  # ref -> {title, evidence}
+    actions: dict = field(default_factory=dict)  # ref -> {text, leads, lead_officer, supporting, due, milestones}
+    kpis: dict = field(default_factory=dict)  # ref -> {name, owner, kind, target, ...}
     subgroup_names: list = field(default_factory=list)  # every subgroup name used, first use first
     new_subgroups: list = field(default_factory=list)  # names not yet in the database
+    subgroups: dict = field(default_factory=dict)  # lower-case name -> Subgroup, those already in the database
     problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # worth a look, but the file imports
 
     @property
     def is_valid(self):
@@ -131,6 +136,7 @@ def parse(header, rows):
     index = {column: header.index(column) for column in COLUMNS if column in header}
     lookup = _SubgroupLookup(parsed)
     first_row = {}
+    above = {}  # row type -> the Ref of the last row of that type so far
 
     for number, raw in rows:
         row = {column: (raw[i].strip() if i < len(raw) and raw[i] else "") for column, i in index.items()}
@@ -149,11 +155,43 @@ def parse(header, rows):
                 )
             )
             continue
+        if matched != "Plan":
+            ref = _check_ref(parsed, number, row, matched)
+            if ref is None or _duplicate(parsed, first_row, (matched, ref), number, f"{matched} {ref}"):
+                continue
+            row["Ref"] = ref
+            if matched in PARENT_TYPES:
+                row["above"] = above.get(PARENT_TYPES[matched])
+            above[matched] = ref
         _ROW_PARSERS[matched](parsed, lookup, number, row, first_row)
 
     _check_whole_plan(parsed, first_row)
     parsed.new_subgroups = [name for name in parsed.subgroup_names if lookup.is_new(name)]
+    parsed.subgroups = lookup.existing_subgroups
+    for name in parsed.new_subgroups:
+        parsed.warnings.extend(_subgroup_name_warnings(name, *lookup.first_use[name.lower()]))
+    parsed.warnings.sort(key=lambda problem: (problem.row or 0, problem.column or ""))
     return parsed
+
+
+def _check_ref(parsed, number, row, row_type):
+    """The row's Ref as the board wrote it, or None (and a problem) when it cannot be one."""
+    ref = row["Ref"]
+    example = "such as 1, 1a, P2, 1.2, 1a.1, 3.3.5 or A1"
+    if not ref:
+        parsed.problems.append(Problem(number, "Ref", f"the {row_type.lower()} has no Ref; give it one {example}."))
+        return None
+    if len(ref) > REF_MAX_LENGTH or any(unicodedata.category(char).startswith("C") for char in ref):
+        shown = ref[:REF_MAX_LENGTH] + ("…" if len(ref) > REF_MAX_LENGTH else "")
+        parsed.problems.append(
+            Problem(
+                number,
+                "Ref",
+                f"'{shown}' cannot be a Ref: write at most {REF_MAX_LENGTH} letters, digits or marks, {example}.",
+            )
+        )
+        return None
+    return ref
 
 
 def _duplicate(parsed, first_row, key, number, label):
@@ -203,46 +241,28 @@ def _parse_plan_setting(parsed, lookup, number, row, first_row):
 
 
 def _parse_priority(parsed, lookup, number, row, first_row):
-    match = PRIORITY_REF.match(row["Ref"])
-    if not match:
-        parsed.problems.append(
-            Problem(number, "Ref", f"'{row['Ref']}' is not a priority number; write a whole number such as 1.")
-        )
-        return
-    key = int(match.group(1))
-    if _duplicate(parsed, first_row, ("priority", key), number, f"Priority {key}") or not _require_text(
-        parsed, number, row, "priority"
-    ):
-        return
-    parsed.priorities[key] = {"title": row["Text"], "row": number}
+    if _require_text(parsed, number, row, "priority"):
+        parsed.priorities[row["Ref"]] = {"title": row["Text"], "row": number}
 
 
 def _parse_objective(parsed, lookup, number, row, first_row):
-    match = OBJECTIVE_REF.match(row["Ref"])
-    if not match:
-        parsed.problems.append(Problem(number, "Ref", f"'{row['Ref']}' is not an objective number; write it as 1.2."))
-        return
-    key = tuple(int(part) for part in match.groups())
-    if _duplicate(parsed, first_row, ("objective", key), number, f"Objective {row['Ref']}") or not _require_text(
-        parsed, number, row, "objective"
-    ):
-        return
-    parsed.objectives[key] = {"title": row["Text"], "evidence": row.get("Evidence", ""), "row": number}
+    if _require_text(parsed, number, row, "objective"):
+        parsed.objectives[row["Ref"]] = {
+            "title": row["Text"],
+            "evidence": row.get("Evidence", ""),
+            "row": number,
+            "above": row["above"],
+        }
 
 
 def _parse_action(parsed, lookup, number, row, first_row):
-    match = ACTION_REF.match(row["Ref"])
-    if not match:
-        parsed.problems.append(
-            Problem(
-                number, "Ref", f"'{row['Ref']}' is not an action number; write it as 1.2.3 (objective 1.2, action 3)."
-            )
-        )
-        return
-    key = tuple(int(part) for part in match.groups())
-    if _duplicate(parsed, first_row, ("action", key), number, f"Action {row['Ref']}"):
-        return
     ok = _require_text(parsed, number, row, "action")
+    lead_officer = " ".join(row.get("Lead officer", "").split())
+    if len(lead_officer) > LEAD_OFFICER_MAX_LENGTH:
+        parsed.problems.append(
+            Problem(number, "Lead officer", f"write the lead officer in at most {LEAD_OFFICER_MAX_LENGTH} characters.")
+        )
+        ok = False
     lead_cell = row.get("Lead subgroup", "")
     leads = _split(lead_cell, LEAD_SEPARATOR)
     if not leads:
@@ -254,27 +274,24 @@ def _parse_action(parsed, lookup, number, row, first_row):
     for name in supporting:
         ok = lookup.check(name, number, "Supporting subgroups") and ok
     if ok:
-        parsed.actions[key] = {
+        parsed.actions[row["Ref"]] = {
             "text": row["Text"],
             "leads": leads,
+            "lead_officer": lead_officer,
             "supporting": [name for name in supporting if name.lower() not in {lead.lower() for lead in leads}],
             "due": row.get("Due", ""),
             "milestones": row.get("Milestones", ""),
             "row": number,
+            "above": row["above"],
         }
 
 
 def _parse_kpi(parsed, lookup, number, row, first_row):
-    match = KPI_REF.match(row["Ref"])
-    if not match:
-        parsed.problems.append(
-            Problem(number, "Ref", f"'{row['Ref']}' is not a KPI number; write it as 1.2.K1 (objective 1.2, KPI 1).")
-        )
-        return
-    key = tuple(int(part) for part in match.groups())
-    if _duplicate(parsed, first_row, ("kpi", key), number, f"KPI {row['Ref']}"):
-        return
     ok = _require_text(parsed, number, row, "KPI")
+    if row.get("Lead officer"):
+        parsed.warnings.append(
+            Problem(number, "Lead officer", "a KPI has no lead officer (only actions do); this one is not imported.")
+        )
     owner = row.get("Lead subgroup", "")
     if not owner:
         parsed.problems.append(Problem(number, "Lead subgroup", "every KPI needs the subgroup that owns it."))
@@ -285,15 +302,21 @@ def _parse_kpi(parsed, lookup, number, row, first_row):
     else:
         ok = lookup.check(owner, number, "Lead subgroup") and ok
     kind_text = row.get("KPI kind", "")
-    kind = KPI_KINDS.get(kind_text.lower())
+    kind = KPI_KINDS.get(kind_text.lower()) if kind_text else "report"
+    if not kind_text and row.get("Target"):
+        parsed.problems.append(Problem(number, "KPI kind", "a KPI with a target needs a kind: Percentage or Count."))
+        ok = False
+    elif not kind_text:
+        parsed.warnings.append(
+            Problem(number, "KPI kind", "no kind given: imported as a monitoring report, with no target.")
+        )
     if kind is None:
         parsed.problems.append(
             Problem(
                 number,
                 "KPI kind",
-                f"'{kind_text}' is not a KPI kind; use Percentage, Count, Yes/no or Monitoring report."
-                if kind_text
-                else "say what kind of KPI this is: Percentage, Count, Yes/no or Monitoring report.",
+                f"'{kind_text}' is not a KPI kind; use Percentage, Count, Yes/no or Monitoring report, "
+                "or leave it empty for a monitoring report.",
             )
         )
         ok = False
@@ -323,7 +346,7 @@ def _parse_kpi(parsed, lookup, number, row, first_row):
         )
         ok = False
     if ok:
-        parsed.kpis[key] = {
+        parsed.kpis[row["Ref"]] = {
             "name": row["Text"],
             "owner": owner,
             "kind": kind,
@@ -333,6 +356,7 @@ def _parse_kpi(parsed, lookup, number, row, first_row):
             "frequency": row.get("Frequency", ""),
             "definition": row.get("Definition", ""),
             "row": number,
+            "above": row["above"],
         }
 
 
@@ -359,25 +383,74 @@ def _check_whole_plan(parsed, first_row):
     starts, ends = parsed.settings.get("starts_on"), parsed.settings.get("ends_on")
     if isinstance(starts, datetime.date) and isinstance(ends, datetime.date) and ends <= starts:
         parsed.problems.append(Problem(first_row[("plan", "ends")], "Text", "the plan must end after it starts."))
-    for (p, o), objective in parsed.objectives.items():
-        if p not in parsed.priorities and ("priority", p) not in first_row:
-            parsed.problems.append(
-                Problem(
-                    objective["row"], "Ref", f"objective {p}.{o} belongs to priority {p}, which the file does not have."
-                )
-            )
-    for rows, label in ((parsed.actions, "action"), (parsed.kpis, "KPI")):
-        for key, item in rows.items():
-            p, o = key[0], key[1]
-            if (p, o) not in parsed.objectives and ("objective", (p, o)) not in first_row:
-                parsed.problems.append(
-                    Problem(
-                        item["row"], "Ref", f"this {label} belongs to objective {p}.{o}, which the file does not have."
-                    )
-                )
+    _place(parsed, parsed.objectives, "Objective", parsed.priorities, "Priority", first_row)
+    _place(parsed, parsed.actions, "Action", parsed.objectives, "Objective", first_row)
+    _place(parsed, parsed.kpis, "KPI", parsed.objectives, "Objective", first_row)
+    for position, item in enumerate(parsed.priorities.values(), start=1):
+        item["position"] = position
     if not parsed.priorities and not parsed.problems:
         parsed.problems.append(Problem(None, None, "The file has no priorities."))
     parsed.problems.sort(key=lambda problem: (problem.row or 0, problem.column or ""))
+
+
+def _shape(ref):
+    """1.9 and 1.1 have the same shape (9.9), as have 1a and 2b (9a): a Ref's pattern, not its values."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", ref))
+
+
+def _place(parsed, items, row_type, parents, parent_type, first_row):
+    """Give each row its parent and its position among the parent's rows, in the file's order.
+
+    The parent is the one whose Ref starts this row's Ref (1a.2 belongs to 1a; 1.2.K1 to 1.2), wherever it is in
+    the file; failing that, the last one above the row. A Ref that starts like its neighbours' (1.9.1 beside 1.1.1)
+    must have that parent: the file is wrong, not the order.
+    """
+    known = set(parents) | {ref for kind, ref in first_row if kind == parent_type}
+    shapes = {_shape(ref) for ref in known}
+    counts = {}
+    word, parent_word = row_type.lower() if row_type != "KPI" else "KPI", parent_type.lower()
+    for ref, item in list(items.items()):
+        by_ref = [parent for parent in known if ref.startswith(parent + ".")]
+        stated = ref.rsplit(".", 1)[0] if "." in ref else None
+        if by_ref:
+            parent = max(by_ref, key=len)
+        elif stated and _shape(stated) in shapes:
+            parsed.problems.append(
+                Problem(
+                    item["row"],
+                    "Ref",
+                    f"this {word} belongs to {parent_word} {stated}, which the file does not have.",
+                )
+            )
+            del items[ref]
+            continue
+        elif item["above"] is not None:
+            parent = item["above"]
+        else:
+            parsed.problems.append(
+                Problem(
+                    item["row"],
+                    "Ref",
+                    f"this {word} has no {parent_word}: put it below its {parent_word}'s row, or start its Ref "
+                    f"with the {parent_word}'s and a full stop (1.2.3 in 1.2).",
+                )
+            )
+            del items[ref]
+            continue
+        if parent == ref:
+            parsed.problems.append(
+                Problem(
+                    item["row"],
+                    "Ref",
+                    f"'{ref}' is the Ref of its {parent_word}; give the {word} its own, such as {ref}.1.",
+                )
+            )
+            del items[ref]
+            continue
+        del item["above"]
+        item["parent"] = parent
+        counts[parent] = counts.get(parent, 0) + 1
+        item["position"] = counts[parent]
 
 
 def _split(cell, separator):
@@ -417,8 +490,10 @@ class _SubgroupLookup:
 
     def __init__(self, parsed):
         self.parsed = parsed
-        self.existing = {subgroup.name.lower(): subgroup.name for subgroup in Subgroup.objects.all()}
+        self.existing_subgroups = {subgroup.name.lower(): subgroup for subgroup in Subgroup.objects.all()}
+        self.existing = {key: subgroup.name for key, subgroup in self.existing_subgroups.items()}
         self.seen_new = {}
+        self.first_use = {}  # lower-case name -> (row, column) where a new name first appears
 
     def is_new(self, name):
         return name.lower() not in self.existing
@@ -441,6 +516,7 @@ class _SubgroupLookup:
             )
             return False
         self.seen_new[key] = name
+        self.first_use[key] = (number, column)
         self._use(name)
         return True
 
@@ -463,3 +539,60 @@ def _lookalike(name, known):
         if difflib.SequenceMatcher(None, core, other_core).ratio() >= 0.85:
             return other
     return None
+
+
+# Words that name a body rather than a person: a new name of two or three capitalised words with none of these
+# ("Jim Reeves") is more likely a person.
+_BODY_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "sub subgroup group board executive strategic committee panel team forum partnership service services "
+        "council safeguarding children child quality assurance participation communication communications "
+        "workforce development health education police trust unit network authority care social learning review "
+        "reviews training policy procedures vulnerable audit performance partners partner agency agencies "
+        "operational steering task finish working early help school schools hospital nhs local county city borough "
+        "community family families youth young people adult adults exploitation missing neglect practice "
+        "practitioners practitioner office commissioning voluntary sector public probation court courts housing "
+        "prevention protection designated multi",
+    )
+)
+_ROLE = re.compile(
+    r"\b(chair(man|woman|person)?|vice[- ]chair|head of|director|manager|officer|co-?ordinator|lead member|"
+    r"designated|nurse|doctor|adviser|advisor|administrator|principal social worker|chief)\b",
+    re.IGNORECASE,
+)
+_TITLES = re.compile(r"^(mr|mrs|ms|miss|dr|cllr|councillor|prof)\.?\s", re.IGNORECASE)
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*$")
+_JOINED = re.compile(r"\s(and|&)\s|\s*/\s*", re.IGNORECASE)
+
+
+def _subgroup_name_warnings(name, row, column):
+    """Warnings for a new subgroup's name that looks like a person, a role or two bodies (a lead officer or joint
+    leads written in the wrong column). Warnings only: the board may well have a subgroup of that name."""
+    words = name.split()
+    if _JOINED.search(name):
+        how = "joint leads joined with ' & '" if column == "Lead subgroup" else "subgroups separated by ';'"
+        yield Problem(
+            row,
+            column,
+            f"'{name}' looks like two bodies in one name; a new subgroup of that name will be created. "
+            f"If it is two, write them as {how}.",
+        )
+    elif _ROLE.search(name):
+        yield Problem(
+            row,
+            column,
+            f"'{name}' looks like a role, not a body; a new subgroup of that name will be created. "
+            "If a person or role leads the action, name them in Lead officer and the subgroup here.",
+        )
+    elif _TITLES.match(name) or (
+        2 <= len(words) <= 3
+        and all(_NAME_WORD.match(word) for word in words)
+        and not any(word.lower() in _BODY_WORDS for word in words)
+    ):
+        yield Problem(
+            row,
+            column,
+            f"'{name}' looks like a person, not a body; a new subgroup of that name will be created. "
+            "If a person leads the action, name them in Lead officer and the subgroup here.",
+        )

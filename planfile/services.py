@@ -4,7 +4,10 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import transaction
+from django.db.models import Model
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kpis.models import KPI
 from plans.models import BusinessPlan
@@ -36,10 +39,15 @@ class ImportResult:
     plan: BusinessPlan | None = None  # the plan the file updates (or, once imported, the plan)
     changes: list = field(default_factory=list)
     is_update: bool = False  # the file is for a plan that exists already
+    existing: "_Existing | None" = None  # what the plan has now, read once for the preview and the import
 
     @property
     def problems(self):
         return self.parsed.problems
+
+    @property
+    def warnings(self):
+        return self.parsed.warnings
 
     def count(self, kind):
         return sum(change.kind == kind for change in self.changes)
@@ -55,6 +63,9 @@ class ImportResult:
             lines.append(f"New subgroups ({len(parsed.new_subgroups)}): {', '.join(parsed.new_subgroups)}")
         else:
             lines.append("New subgroups: none")
+        if parsed.warnings:
+            lines.append(f"Warnings ({len(parsed.warnings)}), to check before importing:")
+            lines.extend(f"  {warning}" for warning in parsed.warnings)
         if self.is_update:
             lines.append(
                 f"Updates the existing plan: {self.count('create')} to create, {self.count('change')} to change, "
@@ -83,7 +94,8 @@ def plan_file_preview(*, content, filename):
         result.plan, result.is_update = existing, True
         _check_existing(parsed, existing)
     if not parsed.problems:
-        result.changes = _changes(parsed, existing)
+        result.existing = _Existing(existing, parsed.subgroups)
+        result.changes = _changes(parsed, existing, result.existing)
     return result
 
 
@@ -106,6 +118,43 @@ def _check_existing(parsed, plan):
             )
 
 
+class _Existing:
+    """The plan's priorities, objectives, actions and KPIs by Ref, and its actions' joint leads and supporting
+    subgroups, in six queries however large the plan (none for a new plan). Archived actions and KPIs are
+    included: a file that names one again updates it rather than clashing with it."""
+
+    def __init__(self, plan, subgroups):
+        self.subgroups = {subgroup.pk: subgroup for subgroup in subgroups.values()}
+        self.priorities, self.objectives, self.actions, self.kpis = {}, {}, {}, {}
+        self.joint, self.supporting = {}, {}  # action id -> {subgroup id: through row id}
+        if plan is None:
+            return
+        self.priorities = {p.ref: p for p in StrategicPriority.objects.filter(plan=plan)}
+        by_pk = {p.pk: p for p in self.priorities.values()}
+        for objective in Objective.objects.filter(priority__plan=plan):
+            objective.priority = by_pk[objective.priority_id]
+            self.objectives[objective.ref] = objective
+        objectives = {o.pk: o for o in self.objectives.values()}
+        for model, found in ((Action, self.actions), (KPI, self.kpis)):
+            for row in model.objects.filter(objective__priority__plan=plan):
+                row.objective = objectives[row.objective_id]
+                found[row.ref] = row
+        for through, found in ((Action.co_leads.through, self.joint), (Action.supporting.through, self.supporting)):
+            rows = through.objects.filter(action__objective__priority__plan=plan).values_list(
+                "pk", "action_id", "subgroup_id"
+            )
+            for pk, action_id, subgroup_id in rows:
+                found.setdefault(action_id, {})[subgroup_id] = pk
+
+    def names(self, ids):
+        return sorted((self.subgroups[pk].name for pk in ids), key=str.lower)
+
+    def lead_names(self, action):
+        return f" {LEAD_SEPARATOR} ".join(
+            [self.subgroups[action.lead_id].name, *self.names(self.joint.get(action.pk, {}))]
+        )
+
+
 def _text(value):
     if value is None:
         return ""
@@ -121,9 +170,12 @@ def _compare(what, pairs):
 
 def _action_fields(item):
     return {
+        "Objective": item["parent"],
+        "Position": item["position"],
         "Text": item["text"],
         "Lead subgroup": f" {LEAD_SEPARATOR} ".join(item["leads"]),
-        "Supporting subgroups": f"{SUPPORTING_SEPARATOR} ".join(item["supporting"]),
+        "Lead officer": item["lead_officer"],
+        "Supporting subgroups": f"{SUPPORTING_SEPARATOR} ".join(sorted(item["supporting"], key=str.lower)),
         "Due": item["due"],
         "Milestones": item["milestones"],
     }
@@ -131,6 +183,8 @@ def _action_fields(item):
 
 def _kpi_fields(item):
     return {
+        "Objective": item["parent"],
+        "Position": item["position"],
         "Text": item["name"],
         "Owner": item["owner"],
         "KPI kind": KPI_KIND_LABELS[item["kind"]],
@@ -142,61 +196,64 @@ def _kpi_fields(item):
     }
 
 
-def _changes(parsed, plan):
+def _changes(parsed, plan, existing):
     """What the file would create or change, compared with the plan as it is (everything is new for a new plan)."""
-    priorities, objectives, actions, kpis = {}, {}, {}, {}
-    if plan is not None:
-        priorities = {p.number: p for p in StrategicPriority.objects.filter(plan=plan)}
-        objectives = {
-            (o.priority.number, o.number): o
-            for o in Objective.objects.filter(priority__plan=plan).select_related("priority")
-        }
-        actions = {(a.objective.priority.number, a.objective.number, a.number): a for a in Action.objects.in_plan(plan)}
-        kpis = {
-            (k.objective.priority.number, k.objective.number, k.number): k
-            for k in KPI.objects.filter(objective__priority__plan=plan, archived=False).select_related(
-                "objective__priority", "owner"
-            )
-        }
     changes = []
     if plan is not None:
         pairs = [
             (SETTING_LABELS[name], getattr(plan, name), parsed.settings.get(name, "")) for name in UPDATABLE_SETTINGS
         ]
         changes.append(_compare("Plan settings", pairs))
-    for number, item in sorted(parsed.priorities.items()):
-        what = f"Priority {number}"
-        old = priorities.get(number)
-        changes.append(Change("create", what) if old is None else _compare(what, [("Text", old.title, item["title"])]))
-    for key, item in sorted(parsed.objectives.items()):
-        what = f"Objective {key[0]}.{key[1]}"
-        old = objectives.get(key)
-        pairs = [("Text", old.title, item["title"]), ("Evidence", old.evidence, item["evidence"])] if old else None
+    for ref, item in parsed.priorities.items():
+        what = f"Priority {ref}"
+        old = existing.priorities.get(ref)
+        pairs = [("Position", old.position, item["position"]), ("Text", old.title, item["title"])] if old else None
         changes.append(Change("create", what) if old is None else _compare(what, pairs))
-    for key, item in sorted(parsed.actions.items()):
-        what = f"Action {'.'.join(map(str, key))}"
-        old = actions.get(key)
+    for ref, item in parsed.objectives.items():
+        what = f"Objective {ref}"
+        old = existing.objectives.get(ref)
+        pairs = (
+            [
+                ("Priority", old.priority.ref, item["parent"]),
+                ("Position", old.position, item["position"]),
+                ("Text", old.title, item["title"]),
+                ("Evidence", old.evidence, item["evidence"]),
+            ]
+            if old
+            else None
+        )
+        changes.append(Change("create", what) if old is None else _compare(what, pairs))
+    for ref, item in parsed.actions.items():
+        what = f"Action {ref}"
+        old = existing.actions.get(ref)
         if old is None:
             changes.append(Change("create", what))
             continue
         current = {
+            "Objective": old.objective.ref,
+            "Position": old.position,
             "Text": old.text,
-            "Lead subgroup": old.lead_names,
-            "Supporting subgroups": f"{SUPPORTING_SEPARATOR} ".join(s.name for s in old.supporting.all()),
+            "Lead subgroup": existing.lead_names(old),
+            "Lead officer": old.lead_officer,
+            "Supporting subgroups": f"{SUPPORTING_SEPARATOR} ".join(
+                existing.names(existing.supporting.get(old.pk, {}))
+            ),
             "Due": old.due,
             "Milestones": old.milestones,
         }
         new = _action_fields(item)
         changes.append(_compare(what, [(label, current[label], new[label]) for label in new]))
-    for key, item in sorted(parsed.kpis.items()):
-        what = f"KPI {key[0]}.{key[1]}.K{key[2]}"
-        old = kpis.get(key)
+    for ref, item in parsed.kpis.items():
+        what = f"KPI {ref}"
+        old = existing.kpis.get(ref)
         if old is None:
             changes.append(Change("create", what))
             continue
         current = {
+            "Objective": old.objective.ref,
+            "Position": old.position,
             "Text": old.name,
-            "Owner": old.owner.name,
+            "Owner": existing.subgroups[old.owner_id].name,
             "KPI kind": KPI_KIND_LABELS[old.kind],
             "Target": old.target,
             "Direction": old.direction,
@@ -206,13 +263,10 @@ def _changes(parsed, plan):
         }
         new = _kpi_fields(item)
         changes.append(_compare(what, [(label, current[label], new[label]) for label in new]))
-    for label, existing, wanted in [
-        ("Action", actions, parsed.actions),
-        ("KPI", kpis, parsed.kpis),
-    ]:
-        for key in sorted(set(existing) - set(wanted)):
-            code = ".".join(map(str, key[:2])) + ("." if label == "Action" else ".K") + str(key[2])
-            changes.append(Change("not in file", f"{label} {code}"))
+    for label, found, wanted in [("Action", existing.actions, parsed.actions), ("KPI", existing.kpis, parsed.kpis)]:
+        for ref, row in found.items():
+            if ref not in wanted and not row.archived:
+                changes.append(Change("not in file", f"{label} {ref}"))
     return changes
 
 
@@ -220,14 +274,15 @@ def _changes(parsed, plan):
 def plan_import(*, content, filename, dry_run=False, activate=False, user=None):
     """Import a plan file, all of it or (on any problem) none of it.
 
-    A new slug makes a new plan; the slug of an existing plan updates it in place, matched by numbers:
-    nothing in it is deleted and no progress is touched.
+    A new slug makes a new plan; the slug of an existing plan updates it in place, matched by Ref: nothing in it is
+    deleted and no progress is touched. Rows are read, created and changed in bulk, so the number of queries does
+    not grow with the file; each created or changed row still gets its history entry.
     """
     result = plan_file_preview(content=content, filename=filename)
     if result.problems or dry_run:
         return result
-    parsed = result.parsed
-    subgroups = _subgroups_for(parsed.subgroup_names)
+    parsed, existing = result.parsed, result.existing
+    subgroups = _subgroups_for(parsed.subgroup_names, parsed.subgroups, user)
     plan = result.plan
     if plan is None:
         status = BusinessPlan.Status.ACTIVE if activate else BusinessPlan.Status.DRAFT
@@ -240,31 +295,62 @@ def plan_import(*, content, filename, dry_run=False, activate=False, user=None):
     plan._history_user = user
     plan.save()
     plan_create_periods(plan=plan)
-    priorities = {}
-    for number, item in sorted(parsed.priorities.items()):
-        priorities[number] = _upsert(
-            StrategicPriority, user, {"plan": plan, "number": number}, {"title": item["title"]}
-        )
-    objectives = {}
-    for key, item in sorted(parsed.objectives.items()):
-        lookup = {"priority": priorities[key[0]], "number": key[1]}
-        objectives[key] = _upsert(Objective, user, lookup, {"title": item["title"], "evidence": item["evidence"]})
-    for (p, o, number), item in sorted(parsed.actions.items()):
-        leads = [subgroups[name.lower()] for name in item["leads"]]
-        action = _upsert(
-            Action,
-            user,
-            {"objective": objectives[(p, o)], "number": number},
-            {"text": item["text"], "lead": leads[0], "due": item["due"], "milestones": item["milestones"]},
-        )
-        action.co_leads.set(leads[1:])
-        action.supporting.set([subgroups[name.lower()] for name in item["supporting"]])
-    for (p, o, number), item in sorted(parsed.kpis.items()):
-        _upsert(
-            KPI,
-            user,
-            {"objective": objectives[(p, o)], "number": number},
-            {
+    priorities = _write(
+        StrategicPriority,
+        user,
+        existing.priorities,
+        {
+            ref: {"plan": plan, "position": item["position"], "title": item["title"]}
+            for ref, item in parsed.priorities.items()
+        },
+    )
+    objectives = _write(
+        Objective,
+        user,
+        existing.objectives,
+        {
+            ref: {
+                "priority": priorities[item["parent"]],
+                "position": item["position"],
+                "title": item["title"],
+                "evidence": item["evidence"],
+            }
+            for ref, item in parsed.objectives.items()
+        },
+    )
+    _write(
+        Action,
+        user,
+        existing.actions,
+        {
+            ref: {
+                "objective": objectives[item["parent"]],
+                "position": item["position"],
+                "text": item["text"],
+                "lead": subgroups[item["leads"][0].lower()],
+                "lead_officer": item["lead_officer"],
+                "due": item["due"],
+                "milestones": item["milestones"],
+            }
+            for ref, item in parsed.actions.items()
+        },
+        m2m={
+            ref: {
+                "co_leads": {subgroups[name.lower()].pk for name in item["leads"][1:]},
+                "supporting": {subgroups[name.lower()].pk for name in item["supporting"]},
+            }
+            for ref, item in parsed.actions.items()
+        },
+        current_m2m={"co_leads": existing.joint, "supporting": existing.supporting},
+    )
+    _write(
+        KPI,
+        user,
+        existing.kpis,
+        {
+            ref: {
+                "objective": objectives[item["parent"]],
+                "position": item["position"],
                 "name": item["name"],
                 "kind": item["kind"],
                 "owner": subgroups[item["owner"].lower()],
@@ -273,39 +359,114 @@ def plan_import(*, content, filename, dry_run=False, activate=False, user=None):
                 "amber_tolerance": item["amber_tolerance"],
                 "frequency": item["frequency"],
                 "definition": item["definition"],
-            },
-        )
+            }
+            for ref, item in parsed.kpis.items()
+        },
+    )
     result.plan = plan
     return result
 
 
-def _upsert(model, user, lookup, values):
-    """Create the row, or change only what differs (so that an unchanged row gets no history entry)."""
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance = model(**lookup, **values)
-    elif all(getattr(instance, name) == value for name, value in values.items()):
-        return instance
-    else:
-        for name, value in values.items():
-            setattr(instance, name, value)
-    instance._history_user = user
-    instance.save()
-    return instance
+def _differs(instance, values):
+    """Whether any value differs; related rows are compared by id, so that none is fetched to compare."""
+    return any(
+        getattr(instance, f"{name}_id") != value.pk if isinstance(value, Model) else getattr(instance, name) != value
+        for name, value in values.items()
+    )
 
 
-def _subgroups_for(names):
-    found = {subgroup.name.lower(): subgroup for subgroup in Subgroup.objects.all()}
-    for name in names:
-        if name.lower() not in found:
-            found[name.lower()] = Subgroup.objects.create(name=name, slug=_free_slug(name), kind=_guess_kind(name))
+def _write(model, user, existing, wanted, m2m=None, current_m2m=None):
+    """Create the rows the plan lacks and change those that differ, in bulk, each with its history entry; leave
+    unchanged rows alone (so they get no history entry). Return every row by Ref.
+
+    `m2m`: for each Ref, the wanted ids of each many-to-many field; `current_m2m`: field -> {row id: {id: through
+    row id}} as the plan has them. The join rows are put right in bulk, and each history entry records them.
+    """
+    rows, created, changed = dict(existing), [], []
+    for ref, values in wanted.items():
+        instance = existing.get(ref)
+        m2m_differs = m2m is not None and any(
+            set(current_m2m[name].get(instance.pk, {}) if instance else ()) != ids for name, ids in m2m[ref].items()
+        )
+        if instance is None:
+            instance = model(ref=ref, **values)
+            created.append(instance)
+        elif _differs(instance, values) or m2m_differs:
+            for name, value in values.items():
+                setattr(instance, name, value)
+            changed.append(instance)
+        rows[ref] = instance
+    fields = [name for name in next(iter(wanted.values()), {}) if name != "plan"]
+    if m2m is None:
+        if created:
+            bulk_create_with_history(created, model, default_user=user)
+        if changed:
+            bulk_update_with_history(changed, model, fields, default_user=user)
+        return rows
+    # The history entries are made here rather than by bulk_create_with_history, which does not return them:
+    # each needs its joint leads and supporting subgroups recorded beside it.
+    history = model.history
+    if created:
+        model.objects.bulk_create(created)
+    if changed:
+        model.objects.bulk_update(changed, fields)
+    entries = [
+        *(history.bulk_history_create(created, default_user=user) if created else []),
+        *(history.bulk_history_create(changed, update=True, default_user=user) if changed else []),
+    ]
+    written = created + changed
+    for name in current_m2m:
+        through = getattr(model, name).through
+        stale, new = [], []
+        for instance in written:
+            have = current_m2m[name].get(instance.pk, {})
+            want = m2m[instance.ref][name]
+            stale += [have[pk] for pk in set(have) - want]
+            new += [through(action_id=instance.pk, subgroup_id=pk) for pk in sorted(want - set(have))]
+        if stale:
+            through.objects.filter(pk__in=stale).delete()
+        if new:
+            through.objects.bulk_create(new)
+        kept = {
+            instance.pk: {
+                pk: row for pk, row in current_m2m[name].get(instance.pk, {}).items() if pk in m2m[instance.ref][name]
+            }
+            for instance in written
+        }
+        for row in new:
+            kept[row.action_id][row.subgroup_id] = row.pk
+        m2m_history = apps.get_model(model._meta.app_label, f"{history.model.__name__}_{name}")
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(history=entry, id=row_id, action_id=entry.id, subgroup_id=subgroup_id)
+                for entry in entries
+                for subgroup_id, row_id in sorted(kept[entry.id].items())
+            ]
+        )
+    return rows
+
+
+def _subgroups_for(names, existing, user):
+    """Every subgroup the file names, by lower-case name: those in the database, and the new ones made in bulk."""
+    found = dict(existing)
+    new = [name for name in names if name.lower() not in found]
+    if not new:
+        return found
+    taken = set(Subgroup.objects.values_list("slug", flat=True))
+    subgroups = []
+    for name in new:
+        slug = _free_slug(name, taken)
+        taken.add(slug)
+        subgroups.append(Subgroup(name=name, slug=slug, kind=_guess_kind(name)))
+    for subgroup in bulk_create_with_history(subgroups, Subgroup, default_user=user):
+        found[subgroup.name.lower()] = subgroup
     return found
 
 
-def _free_slug(name):
+def _free_slug(name, taken):
     base = subgroup_slug(name)[:70]
     slug, n = base, 2
-    while Subgroup.objects.filter(slug=slug).exists():
+    while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
 

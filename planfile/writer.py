@@ -7,7 +7,7 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 
 from kpis.models import KPI, KPIValue
-from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
+from priorities.models import PLAN_ORDER, Action, Objective, ProgressUpdate, StrategicPriority
 
 from .layout import COLUMNS, KPI_KIND_LABELS, LEAD_SEPARATOR, PLAN_SETTINGS, SUPPORTING_SEPARATOR
 
@@ -47,7 +47,7 @@ def plan_rows(plan):
     for objective in objectives:
         objectives_by_priority.setdefault(objective.priority_id, []).append(objective)
     for priority in StrategicPriority.objects.filter(plan=plan):
-        add(type="Priority", ref=str(priority.number), text=priority.title)
+        add(type="Priority", ref=priority.ref, text=priority.title)
         for objective in objectives_by_priority.get(priority.pk, []):
             add(type="Objective", ref=objective.code, text=objective.title, evidence=objective.evidence)
             for action in actions_by_objective.get(objective.pk, []):
@@ -56,6 +56,7 @@ def plan_rows(plan):
                     ref=action.code,
                     text=action.text,
                     lead_subgroup=f" {LEAD_SEPARATOR} ".join(s.name for s in action.leads),
+                    lead_officer=action.lead_officer,
                     supporting_subgroups=f"{SUPPORTING_SEPARATOR} ".join(s.name for s in action.supporting.all()),
                     due=action.due,
                     milestones=action.milestones,
@@ -107,7 +108,7 @@ def plan_to_xlsx(plan):
     sheet = workbook.active
     sheet.title = "Plan"
     _fill_sheet(sheet, COLUMNS, plan_rows(plan))
-    widths = {"A": 10, "B": 18, "C": 70, "D": 50, "E": 30, "F": 30, "G": 12, "H": 30, "I": 18, "O": 18}
+    widths = {"A": 10, "B": 18, "C": 70, "D": 50, "E": 30, "F": 24, "G": 30, "H": 12, "I": 30, "J": 18, "P": 18}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
@@ -146,12 +147,7 @@ def plan_with_progress_to_xlsx(plan):
                 for update in ProgressUpdate.objects.reported()
                 .filter(action__objective__priority__plan=plan)
                 .select_related("action__objective__priority", "period", "author")
-                .order_by(
-                    "action__objective__priority__number",
-                    "action__objective__number",
-                    "action__number",
-                    "period__number",
-                )
+                .order_by(*(f"action__{name}" for name in PLAN_ORDER), "period__number")
             ],
         ),
         "KPI values": (
@@ -168,7 +164,7 @@ def plan_with_progress_to_xlsx(plan):
                 ]
                 for value in KPIValue.objects.filter(kpi__objective__priority__plan=plan)
                 .select_related("kpi__objective__priority", "period", "entered_by")
-                .order_by("kpi__objective__priority__number", "kpi__objective__number", "kpi__number", "period__number")
+                .order_by(*(f"kpi__{name}" for name in PLAN_ORDER), "period__number")
             ],
         ),
     }

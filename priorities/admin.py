@@ -4,16 +4,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from plans.admin import BusinessPlanAdmin, PlanPartAdminMixin, PlanPartInlineMixin
 from plans.models import BusinessPlan
 
-from .models import Action, Objective, ProgressUpdate, StrategicPriority
-from .services import plan_renumber
+from .models import PLAN_ORDER, Action, Objective, ProgressUpdate, StrategicPriority
+from .services import plan_reorder
 
 
 class ObjectiveInline(PlanPartInlineMixin, admin.StackedInline):
     parent_plan_path = "plan"
     model = Objective
     extra = 0
-    fields = ["number", "title", "evidence"]
-    ordering = ["number"]
+    fields = ["ref", "position", "title", "evidence"]
+    ordering = ["position", "pk"]
     show_change_link = True
 
 
@@ -21,19 +21,30 @@ class ActionInline(PlanPartInlineMixin, admin.StackedInline):
     parent_plan_path = "priority__plan"
     model = Action
     extra = 0
-    fields = ["number", "text", "lead", "co_leads", "supporting", "due", "milestones", "archived"]
+    fields = [
+        "ref",
+        "position",
+        "text",
+        "lead",
+        "lead_officer",
+        "co_leads",
+        "supporting",
+        "due",
+        "milestones",
+        "archived",
+    ]
     autocomplete_fields = ["lead", "co_leads", "supporting"]
-    ordering = ["number"]
+    ordering = ["position", "pk"]
     show_change_link = True
 
 
 @admin.register(StrategicPriority)
 class StrategicPriorityAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
-    list_display = ["number", "title", "plan"]
-    list_display_links = ["number", "title"]
+    list_display = ["ref", "title", "plan"]
+    list_display_links = ["ref", "title"]
     list_filter = ["plan"]
     search_fields = ["title"]
-    ordering = ["plan", "number"]
+    ordering = ["plan", "position", "pk"]
     inlines = [ObjectiveInline]
 
 
@@ -43,7 +54,7 @@ class ObjectiveAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "title", "plan"]
     list_filter = ["priority__plan"]
     search_fields = ["title", "evidence"]
-    ordering = ["priority__plan", "priority__number", "number"]
+    ordering = ["priority__plan", "priority__position", "priority_id", "position", "pk"]
     list_select_related = ["priority__plan"]
     autocomplete_fields = ["priority"]
     inlines = [ActionInline]
@@ -59,7 +70,7 @@ class ActionAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "text", "lead", "due", "archived"]
     list_filter = ["objective__priority__plan", "lead", "archived"]
     search_fields = ["text", "lead__name"]
-    ordering = ["objective__priority__plan", "objective__priority__number", "objective__number", "number"]
+    ordering = ["objective__priority__plan", *PLAN_ORDER]
     list_select_related = ["objective__priority", "lead"]
     autocomplete_fields = ["objective", "lead", "co_leads", "supporting"]
 
@@ -79,8 +90,8 @@ class StrategicPriorityInline(PlanPartInlineMixin, admin.StackedInline):
     parent_plan_path = ""
     model = StrategicPriority
     extra = 0
-    fields = ["number", "title"]
-    ordering = ["number"]
+    fields = ["ref", "position", "title"]
+    ordering = ["position", "pk"]
     show_change_link = True
 
 
@@ -92,10 +103,10 @@ admin.site.unregister(BusinessPlan)
 @admin.register(BusinessPlan)
 class BusinessPlanWithPrioritiesAdmin(BusinessPlanAdmin):
     inlines = [*BusinessPlanAdmin.inlines, StrategicPriorityInline]
-    actions = ["renumber"]
+    actions = ["reorder"]
 
-    @admin.action(description="Renumber priorities, objectives and actions 1, 2, 3 ... in their present order")
-    def renumber(self, request, queryset):
+    @admin.action(description="Set the positions of priorities, objectives and actions to 1, 2, 3 ... in their order")
+    def reorder(self, request, queryset):
         for plan in queryset.exclude(status=BusinessPlan.Status.CLOSED):
-            changed = plan_renumber(plan=plan, user=request.user)
-            self.message_user(request, f"{plan}: {changed} number{'s' if changed != 1 else ''} changed.")
+            changed = plan_reorder(plan=plan, user=request.user)
+            self.message_user(request, f"{plan}: {changed} position{'s' if changed != 1 else ''} changed.")

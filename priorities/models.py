@@ -1,5 +1,7 @@
 """The plan's structure (priority → objective → action) and the progress recorded against each action."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
@@ -44,48 +46,87 @@ STATUS_MEANINGS = {
     Status.NO_UPDATE: "Nothing was recorded for this period.",
 }
 RECORDED_STATUS_VALUES = [value for value, _ in Status.recorded()]
+LEAD_OFFICER_MAX_LENGTH = 200
+# Actions (and, through "objective__", KPIs) in the order the plan reads: by priority, objective, then their own
+# position; the ids after each position keep ties together and in a fixed order.
+PLAN_ORDER = [
+    "objective__priority__position",
+    "objective__priority_id",
+    "objective__position",
+    "objective_id",
+    "position",
+    "pk",
+]
+
+
+REF_MAX_LENGTH = 20
+REF_HELP = "The board's own reference, kept exactly as the plan writes it: 1, 1a, P2, 1.2, 1a.1, 3.3.5, A1."
+POSITION_HELP = "Where it comes among its neighbours in the plan, lower first (the plan file's row order)."
+
+
+def ref_anchor(ref):
+    """A reference as part of an HTML id and URL fragment: anything but letters, digits, '.', '-' and '_' becomes
+    '-', so that 1.2 stays 1.2 and any text the board writes still makes a valid id."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", ref).strip("-") or "-"
 
 
 class StrategicPriority(models.Model):
     plan = models.ForeignKey(BusinessPlan, on_delete=models.CASCADE, related_name="priorities")
-    number = models.PositiveSmallIntegerField()
+    ref = models.CharField("reference", max_length=REF_MAX_LENGTH, help_text=REF_HELP)
+    position = models.PositiveIntegerField(default=0, help_text=POSITION_HELP)
     title = models.TextField()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["plan", "number"]
+        ordering = ["plan", "position", "pk"]
         verbose_name_plural = "strategic priorities"
         constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="one_priority_number_per_plan"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="priority_number_positive"),
+            models.UniqueConstraint(fields=["plan", "ref"], name="one_priority_ref_per_plan"),
+            models.CheckConstraint(condition=~Q(ref=""), name="priority_ref_not_blank"),
         ]
 
     def __str__(self):
-        return f"Priority {self.number}: {self.title}"
+        return f"Priority {self.ref}: {self.title}"
 
     def get_absolute_url(self):
-        return self.plan.get_absolute_url() + f"#priority-{self.number}"
+        return self.plan.get_absolute_url() + f"#{self.anchor}"
+
+    @property
+    def code(self):
+        return self.ref
+
+    @property
+    def anchor(self):
+        return f"priority-{ref_anchor(self.ref)}"
 
 
 class Objective(models.Model):
     priority = models.ForeignKey(StrategicPriority, on_delete=models.CASCADE, related_name="objectives")
-    number = models.PositiveSmallIntegerField(help_text="The second part of the objective's number: 2 in 1.2.")
+    ref = models.CharField("reference", max_length=REF_MAX_LENGTH, help_text=REF_HELP)
+    position = models.PositiveIntegerField(default=0, help_text=POSITION_HELP)
     title = models.TextField()
     evidence = models.TextField("how we evidence progress and impact on children and young people", blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["priority__number", "number"]
+        # The priority's id after its position keeps each priority's objectives together when positions tie.
+        ordering = ["priority__position", "priority_id", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["priority", "number"], name="one_objective_number_per_priority"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="objective_number_positive"),
+            # Refs are unique in the whole plan; the database can say so only per priority (the importer checks
+            # the plan).
+            models.UniqueConstraint(fields=["priority", "ref"], name="one_objective_ref_per_priority"),
+            models.CheckConstraint(condition=~Q(ref=""), name="objective_ref_not_blank"),
         ]
 
     def __str__(self):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return self.priority.plan.get_absolute_url() + f"#objective-{self.code}"
+        return self.priority.plan.get_absolute_url() + f"#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"objective-{ref_anchor(self.ref)}"
 
     @property
     def live_kpis(self):
@@ -94,7 +135,7 @@ class Objective(models.Model):
 
     @property
     def code(self):
-        return f"{self.priority.number}.{self.number}"
+        return self.ref
 
 
 class ActionQuerySet(models.QuerySet):
@@ -104,7 +145,7 @@ class ActionQuerySet(models.QuerySet):
             self.filter(objective__priority__plan=plan, archived=False)
             .select_related("objective__priority", "lead")
             .prefetch_related("co_leads", "supporting")
-            .order_by("objective__priority__number", "objective__number", "number")
+            .order_by(*PLAN_ORDER)
         )
 
     def with_carried_over_from(self):
@@ -142,9 +183,15 @@ class ActionQuerySet(models.QuerySet):
 
 class Action(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
-    number = models.PositiveSmallIntegerField(help_text="Position within the objective: 3 in 1.2.3.")
+    ref = models.CharField("reference", max_length=REF_MAX_LENGTH, help_text=REF_HELP)
+    position = models.PositiveIntegerField(default=0, help_text=POSITION_HELP)
     text = models.TextField("action", help_text="The plan's own words.")
     lead = models.ForeignKey(Subgroup, on_delete=models.PROTECT, related_name="led_actions")
+    lead_officer = models.CharField(
+        max_length=LEAD_OFFICER_MAX_LENGTH,
+        blank=True,
+        help_text='The person or role who leads the action for the lead subgroup ("Jim Reeves", "Chair of SLSCB").',
+    )
     co_leads = models.ManyToManyField(
         Subgroup,
         blank=True,
@@ -172,10 +219,11 @@ class Action(models.Model):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["objective__priority__number", "objective__number", "number"]
+        ordering = PLAN_ORDER
         constraints = [
-            models.UniqueConstraint(fields=["objective", "number"], name="one_action_number_per_objective"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="action_number_positive"),
+            # Unique in the whole plan, checked by the importer; the database can say so per objective.
+            models.UniqueConstraint(fields=["objective", "ref"], name="one_action_ref_per_objective"),
+            models.CheckConstraint(condition=~Q(ref=""), name="action_ref_not_blank"),
         ]
 
     def __str__(self):
@@ -186,7 +234,7 @@ class Action(models.Model):
 
     @property
     def code(self):
-        return f"{self.objective.code}.{self.number}"
+        return self.ref
 
     @property
     def carried_over_plan(self):
@@ -206,6 +254,15 @@ class Action(models.Model):
     @cached_property
     def lead_names(self):
         return " & ".join(subgroup.name for subgroup in self.leads)
+
+    @property
+    def lead_with_officer(self):
+        """The lead subgroups, and the lead officer where the plan names one: what the reports print as Lead."""
+        return lead_with_officer(self.lead_names, self.lead_officer)
+
+
+def lead_with_officer(lead_names, lead_officer):
+    return f"{lead_names} (lead officer: {lead_officer})" if lead_officer else lead_names
 
 
 def plan_subgroups(plan, *, supporting=False):

@@ -78,27 +78,25 @@ def update_return(*, update: ProgressUpdate, user, reason: str):
 
 
 @transaction.atomic
-def plan_renumber(*, plan, user=None):
-    """Number priorities, objectives and actions 1, 2, 3 ... in their present order, keeping numbers unique.
+def plan_reorder(*, plan, user=None):
+    """Set the positions of priorities, objectives and actions to 1, 2, 3 ... in their present order.
 
-    Every row first moves out of the way (numbers from 10000), so that swapping two numbers never collides.
+    References are the board's own text and are left as they are; only the order's numbers are tidied.
     """
     from .models import Objective, StrategicPriority
 
     changed = 0
-    groups = [list(StrategicPriority.objects.filter(plan=plan).order_by("number", "pk"))]
+    groups = [list(StrategicPriority.objects.filter(plan=plan).order_by("position", "pk"))]
     for priority in groups[0]:
-        objectives = list(Objective.objects.filter(priority=priority).order_by("number", "pk"))
+        objectives = list(Objective.objects.filter(priority=priority).order_by("position", "pk"))
         groups.append(objectives)
         for objective in objectives:
-            groups.append(list(Action.objects.filter(objective=objective).order_by("number", "pk")))
+            groups.append(list(Action.objects.filter(objective=objective).order_by("position", "pk")))
     for group in groups:
-        wrong = [(row, position) for position, row in enumerate(group, start=1) if row.number != position]
-        for row, _ in wrong:
-            type(row).objects.filter(pk=row.pk).update(number=row.number + 10000)
-        for row, position in wrong:
-            row.number = position
-            row._history_user = user
-            row.save(update_fields=["number"])
-        changed += len(wrong)
+        for position, row in enumerate(group, start=1):
+            if row.position != position:
+                row.position = position
+                row._history_user = user
+                row.save(update_fields=["position"])
+                changed += 1
     return changed

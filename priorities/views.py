@@ -113,7 +113,7 @@ def action_detail(request, pk):
             "plan": plan,
             "rows": rows,
             "current": rows[-1] if rows else None,
-            "kpis": action.objective.kpis.select_related("owner").order_by("number"),
+            "kpis": action.objective.kpis.select_related("owner").order_by("position", "pk"),
             "history": action_history(action),
             "carried_into": _carried_into(request.user, action),
             "may_write": may_write,

@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
-from priorities.models import Action, Objective, ProgressUpdate, Status, status_path
+from priorities.models import PLAN_ORDER, Action, Objective, ProgressUpdate, Status, lead_with_officer, status_path
 from subgroups.models import Subgroup
 
 # Where a lead subgroup is with this period's update, by the update's state; without an update it is
@@ -87,10 +87,15 @@ class ActionSummary:
     leads: list  # the lead, then the joint leads
     supporting: list = field(default_factory=list)  # read only when asked for
     carried_from: CarriedFrom | None = None
+    lead_officer: str = ""
 
     @property
     def lead_names(self):
         return " & ".join(subgroup.name for subgroup in self.leads)
+
+    @property
+    def lead_with_officer(self):
+        return lead_with_officer(self.lead_names, self.lead_officer)
 
     def get_absolute_url(self):
         return reverse("priorities:action-detail", args=[self.pk])
@@ -204,14 +209,15 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     subgroups = Subgroup.objects.in_bulk()
     joint, supported = _joint_and_supporting(plan, subgroups, supporting=supporting)
     actions = {}  # objective id -> [ActionSummary], in plan order
-    for pk, objective_id, number, text, lead_id, *carried in (
+    for pk, objective_id, ref, text, lead_id, lead_officer, *carried in (
         Action.objects.filter(objective__priority__plan=plan, archived=False)
-        .order_by("objective__priority__number", "objective__number", "number")
-        .values_list("pk", "objective_id", "number", "text", "lead_id", *CARRIED_FROM_FIELDS)
+        .order_by(*PLAN_ORDER)
+        .values_list("pk", "objective_id", "ref", "text", "lead_id", "lead_officer", *CARRIED_FROM_FIELDS)
     ):
-        code = f"{objectives[objective_id].code}.{number}"
         leads = [subgroups[lead_id], *joint.get(pk, [])]
-        summary = ActionSummary(pk, code, text, leads, supported.get(pk, []), _carried_from(*carried))
+        summary = ActionSummary(
+            pk, ref, text, leads, supported.get(pk, []), _carried_from(*carried), lead_officer=lead_officer
+        )
         actions.setdefault(objective_id, []).append(summary)
 
     updates, own_drafts = _updates(periods, period, evidence=evidence, drafts=drafts)
@@ -346,12 +352,10 @@ def subgroup_work(action_rows, kpi_rows, subgroups):
 # The action an action was carried over from, joined onto the actions' own query rather than read apart.
 CARRIED_FROM_FIELDS = [
     "carried_over_from_id",
-    "carried_over_from__objective__priority__number",
-    "carried_over_from__objective__number",
-    "carried_over_from__number",
+    "carried_over_from__ref",
     "carried_over_from__objective__priority__plan__year_label",
 ]
 
 
-def _carried_from(pk, priority, objective, number, year_label):
-    return None if pk is None else CarriedFrom(pk, f"{priority}.{objective}.{number}", year_label)
+def _carried_from(pk, ref, year_label):
+    return None if pk is None else CarriedFrom(pk, ref, year_label)

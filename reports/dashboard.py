@@ -34,7 +34,7 @@ def _in_words(counts):
 def _status_groups(progress):
     """(label, priority title, Counts) for each priority, then the whole plan."""
     groups = [
-        (f"Priority {item['priority'].number}", item["priority"].title, item["counts"]) for item in progress.priorities
+        (f"Priority {item['priority'].ref}", item["priority"].title, item["counts"]) for item in progress.priorities
     ]
     return [*groups, ("Overall", "", progress.counts)]
 

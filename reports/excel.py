@@ -60,7 +60,7 @@ def _summary(workbook, title, progress, marking):
     row = 2
     for item in progress.priorities:
         priority, counts = item["priority"], item["counts"]
-        _put(sheet, row, 1, f"{priority.number}. {priority.title}")
+        _put(sheet, row, 1, f"{priority.ref}. {priority.title}")
         for column, (_, count, _) in enumerate(counts.rows(), start=2):
             _put(sheet, row, column, count)
         _put(sheet, row, len(STATUS_ORDER) + 2, counts.total)
@@ -105,17 +105,19 @@ def executive_xlsx(title, progress, marking):
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     _summary(workbook, title, progress, marking)
-    sheet = _sheet(workbook, "Exceptions", ["Action", "Text", "Lead", "Status", "Reason"], [10, 60, 30, 12, 50])
+    headers = ["Action", "Text", "Lead", "Status", "Reason", "Lead officer"]
+    sheet = _sheet(workbook, "Exceptions", headers, [10, 60, 30, 12, 50, 24])
     for row, action_row in enumerate(progress.exceptions, start=2):
         _put(sheet, row, 1, action_row.action.code)
         _put(sheet, row, 2, action_row.action.text)
         _put(sheet, row, 3, action_row.action.lead_names)
         _status_cell(sheet, row, 4, action_row.status)
         _put(sheet, row, 5, action_row.update.reason if action_row.update else "No update")
+        _put(sheet, row, 6, action_row.action.lead_officer)
     _finish(sheet)
     headers = ["Action", "Text", "Lead", "Status", *(f"P{p.number}" for p in progress.periods)]
-    headers += ["Reason", "Progress", "Impact on children and young people", "Next steps"]
-    widths = [10, 50, 28, 12] + [10] * len(progress.periods) + [30, 40, 40, 30]
+    headers += ["Reason", "Progress", "Impact on children and young people", "Next steps", "Lead officer"]
+    widths = [10, 50, 28, 12] + [10] * len(progress.periods) + [30, 40, 40, 30, 24]
     sheet = _sheet(workbook, "Actions", headers, widths)
     for row, action_row in enumerate(progress.actions, start=2):
         _put(sheet, row, 1, action_row.action.code)
@@ -127,6 +129,7 @@ def executive_xlsx(title, progress, marking):
         update = action_row.update
         for column, field in enumerate(["reason", "progress", "impact", "next_steps"], start=5 + len(action_row.path)):
             _put(sheet, row, column, getattr(update, field) if update else "")
+        _put(sheet, row, 9 + len(action_row.path), action_row.action.lead_officer)
     _finish(sheet)
     _kpis(workbook, progress)
     sheet = _sheet(workbook, "Outstanding", ["Subgroup", "Updates outstanding", "Actions led"], [40, 20, 14])
@@ -143,7 +146,7 @@ def board_xlsx(title, progress, marking):
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     _summary(workbook, title, progress, marking)
-    headers = ["Action", "Text", "Lead", *(p.label for p in progress.periods), "Carried over from"]
+    headers = ["Action", "Text", "Lead", *(p.label for p in progress.periods), "Lead officer", "Carried over from"]
     sheet = _sheet(workbook, "Status by period", headers, [10, 60, 30] + [14] * len(progress.periods) + [24])
     for row, action_row in enumerate(progress.actions, start=2):
         _put(sheet, row, 1, action_row.action.code)
@@ -151,14 +154,16 @@ def board_xlsx(title, progress, marking):
         _put(sheet, row, 3, action_row.action.lead_names)
         for column, status in enumerate(action_row.path, start=4):
             _status_cell(sheet, row, column, status)
+        _put(sheet, row, 4 + len(action_row.path), action_row.action.lead_officer)
         carried = action_row.action.carried_from
-        _put(sheet, row, 4 + len(progress.periods), f"{carried.year_label} {carried.code}" if carried else "")
+        _put(sheet, row, 5 + len(progress.periods), f"{carried.year_label} {carried.code}" if carried else "")
     _finish(sheet)
-    sheet = _sheet(workbook, "Completed", ["Action", "Text", "Lead"], [10, 70, 30])
+    sheet = _sheet(workbook, "Completed", ["Action", "Text", "Lead", "Lead officer"], [10, 70, 30, 24])
     for row, action_row in enumerate(progress.completed, start=2):
         _put(sheet, row, 1, action_row.action.code)
         _put(sheet, row, 2, action_row.action.text)
         _put(sheet, row, 3, action_row.action.lead_names)
+        _put(sheet, row, 4, action_row.action.lead_officer)
     _finish(sheet)
     sheet = _sheet(
         workbook, "Impact evidence", ["Action", "Period", "Impact on children and young people"], [10, 18, 90]

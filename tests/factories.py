@@ -117,7 +117,8 @@ class StrategicPriorityFactory(factory.django.DjangoModelFactory):
         model = StrategicPriority
 
     plan = factory.SubFactory(BusinessPlanFactory, bare=True)
-    number = factory.Sequence(lambda n: n + 1)
+    ref = factory.Sequence(lambda n: f"{n + 1}")
+    position = factory.Sequence(lambda n: n + 1)
     title = factory.Faker("sentence")
 
 
@@ -126,7 +127,8 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
         model = Objective
 
     priority = factory.SubFactory(StrategicPriorityFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    ref = factory.LazyAttributeSequence(lambda o, n: f"{o.priority.ref}.{n + 1}")
+    position = factory.Sequence(lambda n: n + 1)
     title = factory.Faker("sentence")
     evidence = factory.Faker("paragraph")
 
@@ -136,7 +138,8 @@ class ActionFactory(factory.django.DjangoModelFactory):
         model = Action
 
     objective = factory.SubFactory(ObjectiveFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    ref = factory.LazyAttributeSequence(lambda o, n: f"{o.objective.ref}.{n + 1}")
+    position = factory.Sequence(lambda n: n + 1)
     text = factory.Faker("sentence")
     lead = factory.SubFactory(SubgroupFactory)
 
@@ -159,7 +162,8 @@ class KPIFactory(factory.django.DjangoModelFactory):
         model = KPI
 
     objective = factory.SubFactory(ObjectiveFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    ref = factory.LazyAttributeSequence(lambda o, n: f"{o.objective.ref}.K{n + 1}")
+    position = factory.Sequence(lambda n: n + 1)
     name = factory.Faker("sentence")
     kind = KPI.Kind.PERCENTAGE
     owner = factory.SubFactory(SubgroupFactory)

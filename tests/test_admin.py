@@ -28,7 +28,7 @@ def test_the_plan_structure_is_reachable_through_inlines(admin_client, demo):
     plan, _ = demo
     page = admin_client.get(reverse("admin:plans_businessplan_change", args=[plan.pk])).content.decode()
     assert "Children and Young People are safe from harm" in page and "Reporting periods" in page
-    objective = Objective.objects.get(priority__plan=plan, priority__number=3, number=3)
+    objective = Objective.objects.get(priority__plan=plan, ref="3.3")
     page = admin_client.get(reverse("admin:priorities_objective_change", args=[objective.pk])).content.decode()
     assert "Undertake a review of board membership and subgroups" in page
     assert "100% Agency attendance" in page
@@ -43,7 +43,7 @@ def test_subgroups_autocomplete_for_leads(admin_client, demo):
 
 
 def test_an_edit_in_the_admin_is_attributed_in_history(admin_client, admin_user, demo):
-    action = Action.objects.get(objective__priority__number=1, objective__number=1, number=1)
+    action = Action.objects.get(ref="1.1.1")
     url = reverse("admin:priorities_action_change", args=[action.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}

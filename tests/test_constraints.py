@@ -35,17 +35,18 @@ def test_factories_make_valid_objects_with_a_chaired_lead():
     assert KPIValueFactory().kpi.owner.memberships.exists()
 
 
-def test_numbers_are_unique_within_their_parent():
+def test_references_are_unique_within_their_parent():
     plan = BusinessPlanFactory()
-    priority = StrategicPriorityFactory(plan=plan, number=1)
-    refused(StrategicPriorityFactory, plan=plan, number=1)
-    objective = ObjectiveFactory(priority=priority, number=1)
-    refused(ObjectiveFactory, priority=priority, number=1)
-    ObjectiveFactory(priority=StrategicPriorityFactory(plan=plan, number=2), number=1)  # 2.1 beside 1.1 is fine
-    ActionFactory(objective=objective, number=1)
-    refused(ActionFactory, objective=objective, number=1)
-    KPIFactory(objective=objective, number=1)
-    refused(KPIFactory, objective=objective, number=1)
+    priority = StrategicPriorityFactory(plan=plan, ref="1a")
+    refused(StrategicPriorityFactory, plan=plan, ref="1a")
+    refused(StrategicPriorityFactory, plan=plan, ref="")
+    objective = ObjectiveFactory(priority=priority, ref="1a.1")
+    refused(ObjectiveFactory, priority=priority, ref="1a.1")
+    ObjectiveFactory(priority=StrategicPriorityFactory(plan=plan, ref="1b"), ref="1")  # "1" beside "1a.1" is fine
+    ActionFactory(objective=objective, ref="A1")
+    refused(ActionFactory, objective=objective, ref="A1")
+    KPIFactory(objective=objective, ref="K1")
+    refused(KPIFactory, objective=objective, ref="K1")
     refused(ReportingPeriodFactory, plan=plan, number=1)  # the plan has its periods 1 to 6 already
 
 

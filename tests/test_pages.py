@@ -124,7 +124,7 @@ class TestPlanPage:
         client.force_login(viewer)
         text = client.get(plan.get_absolute_url()).content.decode()
         for expected in [
-            f"Strategic priority {action.objective.priority.number}",
+            f"Strategic priority {action.objective.priority.ref}",
             action.objective.priority.title,
             action.objective.title,
             action.objective.evidence,

@@ -120,12 +120,13 @@ def plan_roll_over(*, plan: BusinessPlan, user=None):
         new_priority = _copy(priority, user, plan=new)
         for objective in priority.objectives.all():
             new_objective = _copy(objective, user, priority=new_priority)
-            number = 0
+            position = 0
             for action in Action.objects.in_plan(plan).filter(objective=objective):
                 if action.pk not in carried:
                     continue
-                number += 1
-                new_action = _copy(action, user, objective=new_objective, number=number, carried_over_from=action)
+                position += 1
+                # The reference is the board's own text, kept; only the order closes up.
+                new_action = _copy(action, user, objective=new_objective, position=position, carried_over_from=action)
                 new_action.co_leads.set(action.co_leads.all())
                 new_action.supporting.set(action.supporting.all())
             for kpi in KPI.objects.filter(objective=objective, archived=False):

@@ -67,8 +67,9 @@ def action_block(row, plain=False):
     )
     action = row.action
     return mark_safe(  # noqa: S308 - stored text is escaped above and below; the rest is fixed markup
-        f'<div class="app-report-action"><h4 class="govuk-heading-s">{action.code} {escape(action.text)}</h4>'
-        f'<p class="govuk-body-s">Lead: {escape(action.lead_names)} · This period: {status_tag_html(row.status)}</p>'
+        f'<div class="app-report-action"><h4 class="govuk-heading-s">{escape(action.code)} {escape(action.text)}</h4>'
+        f'<p class="govuk-body-s">Lead: {escape(action.lead_with_officer)} · '
+        f"This period: {status_tag_html(row.status)}</p>"
         f'<p class="govuk-body-s app-strip"><span class="app-strip__label">Each period:</span> {strip}</p>'
         f"{detail}</div>"
     )
@@ -80,8 +81,8 @@ def exception_row(row):
     action, update = row.action, row.update
     reason = escape(update.reason) if update else f"No update from {escape(action.lead_names)}"
     return mark_safe(  # noqa: S308 - stored text is escaped; the rest is fixed markup
-        f'<tr class="govuk-table__row"><td class="govuk-table__cell">{action.code} {escape(action.text)}</td>'
-        f'<td class="govuk-table__cell">{escape(action.lead_names)}</td>'
+        f'<tr class="govuk-table__row"><td class="govuk-table__cell">{escape(action.code)} {escape(action.text)}</td>'
+        f'<td class="govuk-table__cell">{escape(action.lead_with_officer)}</td>'
         f'<td class="govuk-table__cell">{status_tag_html(row.status)}</td>'
         f'<td class="govuk-table__cell">{reason}</td></tr>'
     )
@@ -95,7 +96,7 @@ def kpi_row(row):
     trend = row.trend
     trend = f'<span aria-hidden="true">{trend.arrow}</span> {trend.words}' if trend else "–"
     cells = [
-        f"{kpi.code} {escape(kpi.name)}",
+        f"{escape(kpi.code)} {escape(kpi.name)}",
         escape(kpi.owner.name),
         escape(value.display) if value and value.display else "No value",
         escape(kpi.target_display) if kpi.target_display else "No target",
@@ -122,7 +123,8 @@ def _plain_action_block(row):
     else:
         detail = "<p>No update was recorded for this period.</p>"
     return mark_safe(  # noqa: S308 - stored text is escaped; the rest is fixed markup
-        f'<div class="app-report-action"><h4>{action.code} {escape(action.text)}</h4>'
-        f"<p>Lead: {escape(action.lead_names)} · This period: {status_tag_html(row.status)} · Each period: {path}</p>"
+        f'<div class="app-report-action"><h4>{escape(action.code)} {escape(action.text)}</h4>'
+        f"<p>Lead: {escape(action.lead_with_officer)} · This period: {status_tag_html(row.status)} · "
+        f"Each period: {path}</p>"
         f"{detail}</div>"
     )

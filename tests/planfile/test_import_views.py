@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kpis.models import KPI, KPIValue
 from planfile.demo import DEMO_PLAN_FILE
+from planfile.layout import COLUMNS
 from planfile.models import PendingImport
 from planfile.services import UploadTooLarge, pending_import_save
 from planfile.views import SESSION_KEY
@@ -103,8 +104,8 @@ def test_reimporting_after_edits_changes_exactly_those_and_keeps_progress(client
     workbook = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(plan)))
     sheet = workbook["Plan"]
     rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
-    rows["1.1.2"][2].value = "Review and strengthen feedback processes, revised"
-    rows["3.3.K4"][9].value = "95"
+    rows["1.1.2"][COLUMNS.index("Text")].value = "Review and strengthen feedback processes, revised"
+    rows["3.3.K4"][COLUMNS.index("Target")].value = "95"
     sheet.append(["Action", "3.3.6", "Publish the board's annual report", "", "DSCB"])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -117,9 +118,7 @@ def test_reimporting_after_edits_changes_exactly_those_and_keeps_progress(client
     assert "Action 1.1.2" in text and "KPI 3.3.K4" in text and "Action 3.3.6" in text
     assert "<ins>95</ins>" in text
     confirm(client)
-    action = Action.objects.get(
-        objective__priority__plan=plan, objective__number=1, objective__priority__number=1, number=2
-    )
+    action = Action.objects.get(objective__priority__plan=plan, ref="1.1.2")
     assert action.text == "Review and strengthen feedback processes, revised"
     assert action.history.latest().history_user == manager
     assert KPI.objects.get(objective__priority__plan=plan, name__startswith="100% Agency").target == 95
@@ -234,3 +233,23 @@ class TestPendingUpload:
         with pytest.raises(UploadTooLarge):
             pending_import_save(user=manager, filename="plan.csv", content=too_big)
         assert not PendingImport.objects.exists()
+
+
+def test_the_preview_lists_warnings_and_still_imports(client, manager):
+    text = DEMO_PLAN_FILE.read_text(encoding="utf-8")
+    text = text.replace(
+        "Action,1.1.1,Produce practice standards to ensure the 'voice of the child' is central and heard when keeping "
+        "children safe from harm,,Participation sub,",
+        "Action,1.1.1,Produce practice standards to ensure the 'voice of the child' is central and heard when keeping "
+        "children safe from harm,,Jim Reeves,",
+    )
+    assert "Jim Reeves" in text
+    client.force_login(manager)
+    upload(client, text.encode(), "plan.csv")
+    page = preview(client).content.decode()
+    assert 'id="import-warnings"' in page and "The file can be imported as it is." in page
+    assert "&#x27;Jim Reeves&#x27; looks like a person, not a body" in page
+    assert "&#x27;Chair of DSCB&#x27; looks like a role, not a body" in page
+    assert "Import the plan" in page
+    confirm(client)
+    assert Action.objects.get(ref="1.1.1").lead.name == "Jim Reeves"

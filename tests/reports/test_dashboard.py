@@ -89,9 +89,10 @@ def expected_count_rows(plan, number):
     statuses = expected_statuses(plan, number)
     by_priority = {}
     for action, status in statuses.items():
-        by_priority.setdefault(action.objective.priority.number, Counter())[status] += 1
+        priority = action.objective.priority
+        by_priority.setdefault((priority.position, priority.ref), Counter())[status] += 1
     rows = []
-    for label, counter in [*((f"Priority {n}", by_priority[n]) for n in sorted(by_priority)), ("Overall", None)]:
+    for label, counter in [*((f"Priority {n[1]}", by_priority[n]) for n in sorted(by_priority)), ("Overall", None)]:
         counter = counter if counter is not None else Counter(statuses.values())
         rows.append([label, *(str(counter[status]) for status in STATUS_ORDER), str(sum(counter.values()))])
     return rows
@@ -240,7 +241,7 @@ def test_kpi_sparklines_name_their_values(client, demo):
     plan, users = demo
     client.force_login(users["viewer"])
     text = client.get(DASHBOARD).content.decode()
-    kpi = KPI.objects.get(objective__priority__plan=plan, objective__priority__number=1, objective__number=1, number=1)
+    kpi = KPI.objects.get(objective__priority__plan=plan, ref="1.1.K1")
     values = [value.display for value in kpi.values.order_by("period__number").select_related("kpi")]
     label = (
         f"Values of 1.1.K1 so far. period 1: {values[0]}, period 2: {values[1]}, period 3: {values[2]}, "
@@ -352,13 +353,15 @@ def grow(plan, times):
     statuses = [Status.GREEN, Status.AMBER, Status.RED, Status.COMPLETE]
     next_number = plan.priorities.count() + 1
     for time in range(times):
-        priority = StrategicPriorityFactory(plan=plan, number=next_number + time)
+        priority = StrategicPriorityFactory(plan=plan, ref=str(next_number + time), position=next_number + time)
         new_lead = SubgroupFactory()
         for objective_number in range(1, 4):
-            objective = ObjectiveFactory(priority=priority, number=objective_number)
+            objective = ObjectiveFactory(
+                priority=priority, ref=f"{priority.ref}.{objective_number}", position=objective_number
+            )
             for action_number in range(1, 10):
                 action = ActionFactory(
-                    objective=objective, number=action_number, lead=demo_leads[action_number % len(demo_leads)]
+                    objective=objective, position=action_number, lead=demo_leads[action_number % len(demo_leads)]
                 )
                 action.co_leads.add(new_lead)
                 action.supporting.add(demo_leads[(action_number + 1) % len(demo_leads)])
@@ -366,7 +369,7 @@ def grow(plan, times):
                     status = statuses[(action_number + period.number) % len(statuses)]
                     ProgressUpdateFactory(action=action, period=period, status=status, reason="Behind", author=author)
             for kpi_number in range(1, 8):
-                kpi = KPIFactory(objective=objective, number=kpi_number, owner=new_lead, target=80)
+                kpi = KPIFactory(objective=objective, position=kpi_number, owner=new_lead, target=80)
                 for period in periods[:4]:
                     KPIValueFactory(kpi=kpi, period=period, entered_by=author)
 

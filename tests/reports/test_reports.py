@@ -177,7 +177,7 @@ class TestExecutiveReport:
 def grow_tenfold(plan, period):
     """Nine more priorities of 27 actions (with updates) and three KPIs (with values) each."""
     for number in range(4, 13):
-        priority = StrategicPriorityFactory(plan=plan, number=number)
+        priority = StrategicPriorityFactory(plan=plan, ref=str(number), position=number)
         for _ in range(3):
             objective = ObjectiveFactory(priority=priority)
             KPIValueFactory(kpi=KPIFactory(objective=objective), period=period)
@@ -231,7 +231,14 @@ class TestBoardReport:
         )
         assert workbook.sheetnames == ["Summary", "Status by period", "Completed", "Impact evidence", "KPIs"]
         header = [cell.value for cell in workbook["Status by period"][1]]
-        assert header[3:] == ["Apr–May 2015", "Jun–Jul 2015", "Aug–Sep 2015", "Oct–Nov 2015", "Carried over from"]
+        assert header[3:] == [
+            "Apr–May 2015",
+            "Jun–Jul 2015",
+            "Aug–Sep 2015",
+            "Oct–Nov 2015",
+            "Lead officer",
+            "Carried over from",
+        ]
 
 
 class TestIssuing:

@@ -42,15 +42,15 @@ def test_the_dscb_plan_rolls_over_with_its_unfinished_actions(demo):
 def test_editing_next_year_leaves_this_year_alone(demo):
     plan, _ = demo
     new = plan_roll_over(plan=plan)
-    objective = Objective.objects.get(priority__plan=new, priority__number=1, number=1)
+    objective = Objective.objects.get(priority__plan=new, ref="1.1")
     objective.title = "Next year's wording"
     objective.save()
     kpi = KPI.objects.filter(objective=objective).first()
     kpi.target = 75
     kpi.save()
-    old_objective = Objective.objects.get(priority__plan=plan, priority__number=1, number=1)
+    old_objective = Objective.objects.get(priority__plan=plan, ref="1.1")
     assert old_objective.title.startswith("The voice of children")
-    assert KPI.objects.get(objective=old_objective, number=kpi.number).target is None
+    assert KPI.objects.get(objective=old_objective, ref=kpi.ref).target is None
 
 
 def test_the_old_plan_refuses_edits(client, demo):
@@ -122,9 +122,7 @@ def test_carried_actions_say_where_they_came_from_and_the_old_ones_where_they_we
         assert f'href="{old.get_absolute_url()}">action {old.code} of the 2015/16 plan</a>' in action_page
     # Last year's plan page: nothing in it was carried over from anywhere.
     assert "Carried over unfinished from" not in client.get(plan.get_absolute_url()).content.decode()
-    done = Action.objects.get(
-        objective__priority__plan=plan, objective__priority__number=2, objective__number=1, number=1
-    )
+    done = Action.objects.get(objective__priority__plan=plan, ref="2.1.1")
     assert "Carried over unfinished into" not in client.get(done.get_absolute_url()).content.decode()
 
 
