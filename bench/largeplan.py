@@ -60,8 +60,12 @@ def busiest_subgroup(plan):
     return Subgroup.objects.get(pk=max(counts, key=lambda pk: (counts[pk], -pk)))
 
 
-def large_plan_file(*, slug, subgroup_names, busy):
-    """The plan file (CSV bytes) of the large plan; `busy` leads every fifth action and owns every fourth KPI."""
+def large_plan_file(*, slug, subgroup_names, busy, actions_per_objective=ACTIONS_PER_OBJECTIVE):
+    """The plan file (CSV bytes) of the large plan; `busy` leads every fifth action and owns every fourth KPI.
+
+    With fewer actions per objective it is a plan of the same shape (joint leads, supporting subgroups, every
+    KPI kind) at another size: 1 action per objective gives 30 actions, about the demo plan's 26.
+    """
     rng = random.Random(6)  # noqa: S311 - repeatable sample text, not a secret
     others = [name for name in subgroup_names if name != busy]
     out = io.StringIO()
@@ -88,7 +92,7 @@ def large_plan_file(*, slug, subgroup_names, busy):
         row(type="Priority", ref=str(p), text=_sentence(rng, 8, 14))
         for o in range(1, OBJECTIVES + 1):
             row(type="Objective", ref=f"{p}.{o}", text=_sentence(rng, 12, 20), evidence=_paragraph(rng, 2))
-            for a in range(1, ACTIONS_PER_OBJECTIVE + 1):
+            for a in range(1, actions_per_objective + 1):
                 if n_action % 5 == 0:
                     lead = busy
                 elif n_action % 9 == 0:
