@@ -52,8 +52,13 @@ def _entries(records, title, fields, names):
     return entries
 
 
-def action_history(action):
-    """Every recorded change to the action and to its progress updates, newest first."""
+def action_history(action, *, drafts):
+    """Every recorded change to the action and to its progress updates, newest first.
+
+    Without `drafts` (for everyone but the lead subgroups and the board manager), an update's history starts
+    when it was first submitted: the versions saved as drafts are left out, and each change shown is against
+    the version before it that the reader may see.
+    """
     action_fields = {f.name: f.verbose_name.capitalize() for f in action._meta.fields}
     update_fields = {f.name: f.verbose_name.capitalize() for f in ProgressUpdate._meta.fields}
     action_records = action.history.select_related("history_user").order_by("history_date")
@@ -62,6 +67,8 @@ def action_history(action):
         .select_related("history_user", "period")
         .order_by("history_date")
     )
+    if not drafts:
+        update_records = update_records.exclude(state=ProgressUpdate.State.DRAFT)
     names = {subgroup.pk: subgroup.name for subgroup in Subgroup.objects.only("name")}
     entries = _entries(action_records, lambda record: f"Action {action.code}", action_fields, names)
     entries += _entries(update_records, lambda record: f"Progress update for {record.period}", update_fields, names)

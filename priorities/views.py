@@ -114,7 +114,7 @@ def action_detail(request, pk):
             "rows": rows,
             "current": rows[-1] if rows else None,
             "kpis": action.objective.kpis.select_related("owner").order_by("position", "pk"),
-            "history": action_history(action),
+            "history": action_history(action, drafts=may_write),
             "carried_into": _carried_into(request.user, action),
             "may_write": may_write,
             "is_manager": is_board_manager(request.user),
