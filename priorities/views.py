@@ -135,8 +135,9 @@ def _get_period_for_action(action, number):
     return get_object_or_404(action.objective.priority.plan.periods, number=number)
 
 
-def draft_key(action, period):
-    return f"dscb-draft-update-{action.pk}-{period.number}"
+def draft_key(user, action, period):
+    """Where the browser keeps unsaved text: per person, so that a shared computer never hands it to another."""
+    return f"dscb-draft-u{user.pk}-update-{action.pk}-{period.number}"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -155,7 +156,7 @@ def update_edit(request, pk, number):
         "update": update,
         "rules": rules,
         "writable": writable,
-        "draft_key": draft_key(action, period),
+        "draft_key": draft_key(request.user, action, period),
         "next": next_url(request, ""),
     }
     if request.method == "POST":

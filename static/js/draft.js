@@ -1,7 +1,35 @@
 // Keeps what someone types in a form on this device until the server has saved it, so that an expired
 // session, a lost connection or a closed tab loses nothing. The form names its key in data-draft-key;
-// the page after a successful save names the same key in data-clear-draft.
+// the page after a successful save names the same key in data-clear-draft. Keys name the person, so that
+// on a shared computer one person's text never fills another's form; signing out (the Sign out button, not
+// the timeout, whose point is to keep the text) clears every kept draft, and none is kept past a week.
 const PREFIX = "dscb-draft-";
+const KEPT_FOR_MS = 7 * 24 * 60 * 60 * 1000;
+
+function draftKeys() {
+  const keys = [];
+  for (let index = 0; index < window.localStorage.length; index += 1) {
+    const key = window.localStorage.key(index);
+    if (key && key.startsWith(PREFIX)) keys.push(key);
+  }
+  return keys;
+}
+
+function clearExpired(now) {
+  for (const key of draftKeys()) {
+    let savedAt = 0;
+    try {
+      savedAt = JSON.parse(window.localStorage.getItem(key)).savedAt || 0;
+    } catch {
+      savedAt = 0;
+    }
+    if (now - savedAt > KEPT_FOR_MS) window.localStorage.removeItem(key);
+  }
+}
+
+function clearAll() {
+  for (const key of draftKeys()) window.localStorage.removeItem(key);
+}
 
 function clearSaved() {
   for (const element of document.querySelectorAll("[data-clear-draft]")) {
@@ -72,7 +100,9 @@ function keep(form) {
 }
 
 try {
+  clearExpired(Date.now());
   clearSaved();
+  for (const form of document.querySelectorAll("form[data-clear-drafts]")) form.addEventListener("submit", clearAll);
   for (const form of document.querySelectorAll("form[data-draft-key]")) keep(form);
 } catch {
   // Storage can be switched off; the form still works, only without the safety copy.

@@ -104,6 +104,45 @@ def test_text_typed_before_the_session_expired_is_back_after_signing_in(page, de
     expect(page.get_by_role("region", name="Text restored")).to_be_hidden()
 
 
+def test_unsaved_text_stays_with_its_author_on_a_shared_computer(page, demo_site):
+    """Text kept in the browser is keyed by person, and the Sign out button clears it."""
+    open_update_form(page, demo_site)
+    form_url = page.url.split("?")[0]
+    page.get_by_label("Progress this period").fill("Private words of the chair")
+
+    # The chair walks away without signing out; the manager, who may write this update too, signs in here.
+    page.context.clear_cookies(name="sessionid")
+    sign_in(page, demo_site.url, "manager")
+    page.goto(form_url)
+    expect(page.get_by_label("Progress this period")).not_to_have_value("Private words of the chair")
+    expect(page.get_by_role("region", name="Text restored")).to_be_hidden()
+
+    # The chair comes back: the text is theirs again. Then they sign out with the button: it is gone.
+    page.context.clear_cookies(name="sessionid")
+    sign_in(page, demo_site.url, "chair-quality-assurance")
+    page.goto(form_url)
+    expect(page.get_by_label("Progress this period")).to_have_value("Private words of the chair")
+    page.get_by_role("button", name="Sign out").click()
+    assert [key for key in page.evaluate("Object.keys(localStorage)") if key.startswith("dscb-draft-")] == []
+    sign_in(page, demo_site.url, "chair-quality-assurance")
+    page.goto(form_url)
+    expect(page.get_by_label("Progress this period")).not_to_have_value("Private words of the chair")
+
+
+def test_kept_text_expires_after_a_week(page, demo_site):
+    open_update_form(page, demo_site)
+    page.get_by_label("Progress this period").fill("Words from long ago")
+    keys = [key for key in page.evaluate("Object.keys(localStorage)") if key.startswith("dscb-draft-")]
+    assert len(keys) == 1
+    page.evaluate(
+        """key => { const draft = JSON.parse(localStorage.getItem(key));
+        draft.savedAt = Date.now() - 8 * 24 * 60 * 60 * 1000; localStorage.setItem(key, JSON.stringify(draft)); }""",
+        keys[0],
+    )
+    page.reload()
+    expect(page.get_by_label("Progress this period")).not_to_have_value("Words from long ago")
+
+
 def my_work(page, site):
     sign_in(page, site.url, "chair-quality-assurance")
     page.goto(f"{site.url}/my/")
