@@ -127,6 +127,11 @@ DATABASES = {
 DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "2"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite writes one transaction at a time: each one takes the write lock when it begins (rather than failing
+    # at once when it first writes after another has), and waits up to 20 s for it, so simultaneous saves queue
+    # and the second gets the conflict page like on PostgreSQL, never "database unavailable".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 # Seconds a client is asked to wait (Retry-After) when the database cannot be reached.
 DB_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DB_UNAVAILABLE_RETRY_AFTER", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from plans.models import ReportingPeriod
-from plans.services import check_period_writable
+from plans.services import period_for_writing
 from plans.versioning import save_versioned, versioned_row
 
 from .models import KPI, KPIValue
@@ -14,7 +14,7 @@ VALUE_FIELDS = ["value", "numerator", "denominator", "received", "note"]
 @transaction.atomic
 def kpi_value_save(*, kpi: KPI, period: ReportingPeriod, user, values: dict, expected_version: int):
     """Record the KPI's value for the period, unless someone else saved it since the form was opened."""
-    check_period_writable(ReportingPeriod.objects.select_related("plan").get(pk=period.pk), user)
+    period_for_writing(period=period, user=user)
     lookup = {"kpi": kpi, "period": period}
     record = versioned_row(KPIValue, lookup, expected_version)
     record.entered_by = user

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from subgroups.roles import is_board_manager
 
@@ -97,6 +97,22 @@ def check_period_writable(period, user):
         raise PeriodClosed(f"{period.plan} is closed: nothing in it can be changed.")
     if not period.is_open and not is_board_manager(user):
         raise PeriodClosed(f"{period} is {period.get_state_display().lower()}: nothing in it can be changed.")
+
+
+def period_for_writing(*, period, user):
+    """The period as it stands, held until the writing transaction ends; PeriodClosed if the user may not write.
+
+    On PostgreSQL the period's row is held FOR SHARE: saves in the same period share it and do not wait for each
+    other, while locking the period (FOR UPDATE) waits for the saves under way, and a save that starts while the
+    period is being locked waits, then reads it locked. (SQLite writes one transaction at a time anyway.)
+    """
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(ReportingPeriod._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [period.pk])  # noqa: S608 # nosec B608 - a table name of ours
+    current = ReportingPeriod.objects.select_related("plan").get(pk=period.pk)
+    check_period_writable(current, user)
+    return current
 
 
 def period_writable(period, user):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.models import ReportingPeriod
-from plans.services import check_period_writable
+from plans.services import period_for_writing
 from plans.versioning import save_versioned, versioned_row
 
 from .models import Action, ProgressUpdate, Status
@@ -45,7 +45,7 @@ def update_save(*, action: Action, period: ReportingPeriod, user, data: dict, ex
     `expected_version` is the version the form was opened at (0 for a new update); if someone has saved
     since, nothing is written and UpdateConflict carries what they saved.
     """
-    check_period_writable(ReportingPeriod.objects.select_related("plan").get(pk=period.pk), user)
+    period_for_writing(period=period, user=user)
     lookup = {"action": action, "period": period}
     update = versioned_row(ProgressUpdate, lookup, expected_version)
     update.author = user
