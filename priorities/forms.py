@@ -7,13 +7,17 @@ from django.core.validators import URLValidator
 
 from .models import ProgressUpdate, Status
 
-STATUS_HINTS = {
-    Status.NOT_STARTED: "Work has not begun. Use this only while the action's start is still to come.",
-    Status.GREEN: "On track.",
-    Status.AMBER: "Some slippage or risk. Say why below.",
-    Status.RED: "Off track or a significant concern. Say why below.",
-    Status.COMPLETE: "Delivered. It stays Complete in later periods unless someone reopens it.",
+# What the form adds to each status's meaning (STATUS_KEY) in the hint beside its radio button.
+STATUS_GUIDANCE = {
+    Status.NOT_STARTED: "Use this only while the action's start is still to come.",
+    Status.AMBER: "Say why below.",
+    Status.RED: "Say why below.",
+    Status.COMPLETE: "It stays Complete in later periods unless someone reopens it.",
 }
+
+
+def _hint(status):
+    return " ".join(filter(None, [status.meaning, STATUS_GUIDANCE.get(status)]))
 
 
 class ProgressUpdateForm(forms.ModelForm):
@@ -21,7 +25,7 @@ class ProgressUpdateForm(forms.ModelForm):
 
     status = forms.ChoiceField(
         label="Status",
-        choices=[Choice(value, label, hint=STATUS_HINTS[Status(value)]) for value, label in Status.recorded()],
+        choices=[Choice(value, label, hint=_hint(Status(value))) for value, label in Status.recorded()],
         widget=forms.RadioSelect,
         required=False,
     )

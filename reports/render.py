@@ -11,6 +11,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from priorities.models import Status
+
 from .data import STATUS_ORDER
 
 
@@ -57,6 +59,7 @@ def report_context(kind, progress, marking, as_at=None, for_pdf=False):
         "title": report_title(kind, progress, as_at),
         "board_name": settings.BOARD_NAME,
         "status_order": STATUS_ORDER,
+        "Status": Status,
     }
 
 
@@ -74,8 +77,8 @@ def render_pdf(kind, progress, marking, as_at=None):
     document = render_to_string("reports/report_document.html", context)
     header, mark = _css_string(context["title"]), _css_string(marking.label.upper())
     page_css = CSS(string=f"@page {{ @top-left {{ content: {header}; }} @top-right {{ content: {mark}; }} }}")
-    stylesheet = CSS(filename=_pdf_stylesheet_path())
-    return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet, page_css])
+    stylesheets = [CSS(filename=path) for path in _pdf_stylesheet_paths()]
+    return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[*stylesheets, page_css])
 
 
 # Stands in for the time of drawing when hashing a draft: the same content at another minute is the same report.
@@ -85,7 +88,7 @@ _STEADY_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 def pdf_fingerprint(kind, progress, as_at=None):
     """A hash of everything a draft PDF shows, apart from the time it was drawn.
 
-    Made from the PDF's own HTML (drawn with a fixed time and an empty marking), its stylesheet and the
+    Made from the PDF's own HTML (drawn with a fixed time and an empty marking), its stylesheets and the
     WeasyPrint version, so that any change to the plan, an update, a value, a template or the styles gives
     another hash. Rendering the HTML costs a small part of drawing the PDF.
     """
@@ -95,13 +98,15 @@ def pdf_fingerprint(kind, progress, as_at=None):
     for part in (version("weasyprint"), context["title"], render_to_string(KINDS[kind]["template"], context)):
         digest.update(part.encode())
         digest.update(b"\0")
-    with open(_pdf_stylesheet_path(), "rb") as stylesheet:
-        digest.update(stylesheet.read())
+    for path in _pdf_stylesheet_paths():
+        with open(path, "rb") as stylesheet:
+            digest.update(stylesheet.read())
     return digest.hexdigest()
 
 
-def _pdf_stylesheet_path():
-    return finders.find("css/report-pdf.css")
+def _pdf_stylesheet_paths():
+    """The PDF's layout, then the status colours (written from STATUS_KEY) that the screen uses too."""
+    return [finders.find("css/report-pdf.css"), finders.find("css/status-colours.css")]
 
 
 def _css_string(text):

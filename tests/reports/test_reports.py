@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from kpis.models import KPI
-from priorities.models import Action, ProgressUpdate, Status
+from priorities.models import STATUS_KEY, Action, ProgressUpdate, Status
 from reports.data import plan_progress
 from reports.models import IssuedReport
 from tests.factories import (
@@ -142,7 +142,7 @@ class TestExecutiveReport:
         rows = {row[0].value: row for row in actions.iter_rows(min_row=2)}
         expected = expected_statuses(plan, 3)
         assert {code: row[3].value for code, row in rows.items()} == {c: s.label for c, s in expected.items()}
-        fills = {"Green": "CCE2D8", "Amber": "FCD6C3", "Red": "F4CDC6", "Complete": "BBD4EA", "No update": "FFFFFF"}
+        fills = {status.label: key.background.removeprefix("#").upper() for status, key in STATUS_KEY.items()}
         for row in rows.values():
             assert row[3].fill.fgColor.rgb.endswith(fills[row[3].value])
         kpi_codes = [row[0].value for row in workbook["KPIs"].iter_rows(min_row=2)]
