@@ -14,6 +14,7 @@ from django.utils import timezone
 from priorities.models import Status
 
 from .data import STATUS_ORDER
+from .models import IssuedReport
 
 
 @dataclass(frozen=True)
@@ -37,22 +38,23 @@ def issued_marking(*, version, meeting, user, when):
     return Marking("Issued", f"Issued (version {version}) to {meeting} by {who} on {timezone.localtime(when):%d %B %Y}")
 
 
-KINDS = {
-    "executive": {"template": "reports/_executive_body.html", "name": "Safeguarding Executive report"},
-    "board": {"template": "reports/_board_body.html", "name": "Board progress report"},
+BODY_TEMPLATES = {
+    IssuedReport.Kind.EXECUTIVE: "reports/_executive_body.html",
+    IssuedReport.Kind.BOARD: "reports/_board_body.html",
 }
 
 
 def report_title(kind, progress, as_at=None):
-    if kind == "executive":
-        return f"{KINDS[kind]['name']}: {progress.period}"
-    return f"{KINDS[kind]['name']} as at {as_at:%d %B %Y}"
+    if kind == IssuedReport.Kind.EXECUTIVE:
+        return f"{kind.label}: {progress.period}"
+    return f"{kind.label} as at {as_at:%d %B %Y}"
 
 
 def report_context(kind, progress, marking, as_at=None, for_pdf=False):
     return {
         "for_pdf": for_pdf,
         "kind": kind,
+        "Kind": IssuedReport.Kind,
         "progress": progress,
         "marking": marking,
         "as_at": as_at,
@@ -65,7 +67,7 @@ def report_context(kind, progress, marking, as_at=None, for_pdf=False):
 
 def render_body(kind, progress, marking, as_at=None):
     """The report's HTML, without the site around it: shown on screen, printed, and frozen when issued."""
-    return render_to_string(KINDS[kind]["template"], report_context(kind, progress, marking, as_at))
+    return render_to_string(BODY_TEMPLATES[kind], report_context(kind, progress, marking, as_at))
 
 
 def render_pdf(kind, progress, marking, as_at=None):
@@ -73,7 +75,7 @@ def render_pdf(kind, progress, marking, as_at=None):
     from weasyprint import CSS, HTML  # imported here: WeasyPrint loads Pango, which only the PDFs need
 
     context = report_context(kind, progress, marking, as_at, for_pdf=True)
-    context["body"] = render_to_string(KINDS[kind]["template"], context)
+    context["body"] = render_to_string(BODY_TEMPLATES[kind], context)
     document = render_to_string("reports/report_document.html", context)
     header, mark = _css_string(context["title"]), _css_string(marking.label.upper())
     page_css = CSS(string=f"@page {{ @top-left {{ content: {header}; }} @top-right {{ content: {mark}; }} }}")
@@ -95,7 +97,7 @@ def pdf_fingerprint(kind, progress, as_at=None):
     steady = dataclasses.replace(progress, generated_at=_STEADY_TIME)
     context = report_context(kind, steady, Marking("Draft", ""), as_at, for_pdf=True)
     digest = hashlib.sha256()
-    for part in (version("weasyprint"), context["title"], render_to_string(KINDS[kind]["template"], context)):
+    for part in (version("weasyprint"), context["title"], render_to_string(BODY_TEMPLATES[kind], context)):
         digest.update(part.encode())
         digest.update(b"\0")
     for path in _pdf_stylesheet_paths():

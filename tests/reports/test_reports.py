@@ -237,7 +237,12 @@ class TestIssuing:
     def issue(self, client, plan, **data):
         return client.post(
             reverse("reports:report-issue", args=[plan.slug]),
-            {"kind": "executive", "period": "3", "meeting": "Safeguarding Executive, 17 December 2015", **data},
+            {
+                "kind": IssuedReport.Kind.EXECUTIVE,
+                "period": "3",
+                "meeting": "Safeguarding Executive, 17 December 2015",
+                **data,
+            },
         )
 
     @pytest.mark.parametrize("username", ["viewer", "chair-quality-assurance"])
@@ -282,9 +287,9 @@ class TestIssuing:
     def test_a_board_report_is_issued_for_its_date(self, client, demo):
         plan, users = demo
         client.force_login(users["manager"])
-        self.issue(client, plan, kind="board", as_at="2015-10-15", meeting="Board, 15 October 2015")
+        self.issue(client, plan, kind=IssuedReport.Kind.BOARD, as_at="2015-10-15", meeting="Board, 15 October 2015")
         issued = IssuedReport.objects.get()
-        assert (issued.kind, issued.as_at, issued.version) == ("board", datetime.date(2015, 10, 15), 1)
+        assert (issued.kind, issued.as_at, issued.version) == (IssuedReport.Kind.BOARD, datetime.date(2015, 10, 15), 1)
         assert issued.data["counts"] and len(issued.data["actions"]) == 26
 
 
