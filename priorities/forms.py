@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from .models import ProgressUpdate, Status
+from .services import update_submission_problems
 
 # What the form adds to each status's meaning (STATUS_KEY) in the hint beside its radio button.
 STATUS_GUIDANCE = {
@@ -87,18 +88,19 @@ class ProgressUpdateForm(forms.ModelForm):
         return "\n".join(lines)
 
     def clean(self):
+        """A submission is checked against the update service's rules (a draft is not): the same messages as the
+        service gives, from the same place."""
         cleaned = super().clean()
         if not self.submitting:
             return cleaned
-        status, reason = cleaned.get("status"), cleaned.get("reason", "").strip()
-        if not status:
-            self.add_error("status", "Select the action's status for this period")
-        elif status in (Status.AMBER, Status.RED) and not reason:
-            self.add_error("reason", f"Say why the action is {Status(status).label}")
-        elif self.rules.reopening and status != Status.COMPLETE and not reason:
-            self.add_error("reason", "Say why the action is reopened: it was Complete last period")
-        if status and status != Status.NOT_STARTED and not cleaned.get("progress", "").strip():
-            self.add_error("progress", "Say what progress was made this period")
+        problems = update_submission_problems(
+            status=cleaned.get("status"),
+            reason=cleaned.get("reason"),
+            progress=cleaned.get("progress"),
+            rules=self.rules,
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
         return cleaned
 
 

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -179,6 +179,11 @@ def update_edit(request, pk, number):
                 return render(request, "priorities/update_form.html", context, status=409)
             except PeriodClosed:
                 return render(request, "priorities/update_form.html", {**context, "writable": False}, status=403)
+            except ValidationError as invalid:
+                # The form checks the same rules; this is for the previous period changing in between.
+                form.add_error(None, invalid)
+                context["form"] = form
+                return render(request, "priorities/update_form.html", context)
             verb = "submitted" if saved.state == ProgressUpdate.State.SUBMITTED else "saved as a draft"
             messages.success(request, f"Update for action {action.code} {verb}.", extra_tags=context["draft_key"])
             return redirect(_next_url(request, reverse("work:my-work") + f"?period={period.number}"))
