@@ -44,7 +44,9 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/djhtml templates
 
-css:
+# The status colours (priorities.models.STATUS_KEY) into static/css/status-colours.css, then static/govuk/.
+css: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py write_status_css
 	bash scripts/build-css.sh
 
 bench: $(STAMP)

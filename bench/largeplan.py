@@ -20,6 +20,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from kpis.models import KPI, KPIValue
+from kpis.services import kpi_value_percentage
 from planfile.demo import chair_username
 from planfile.layout import COLUMNS
 from planfile.services import plan_import
@@ -209,7 +210,7 @@ def _values_for(plan, periods, rng):
             if kpi.kind == KPI.Kind.PERCENTAGE:
                 value.denominator = rng.randint(40, 120)
                 value.numerator = rng.randint(value.denominator // 2, value.denominator)
-                value.value = (Decimal(100) * value.numerator / value.denominator).quantize(Decimal("0.1"))
+                value.value = kpi_value_percentage(value.numerator, value.denominator)
             elif kpi.kind == KPI.Kind.COUNT:
                 value.value = Decimal(rng.randint(0, 25))
             else:

@@ -121,16 +121,14 @@ class KPIValueForm(forms.Form):
         return cleaned
 
     def values(self):
-        """The model fields this form sets: value, numerator, denominator, received, note."""
+        """The model fields this form sets: value, numerator, denominator, received, note. Given a numerator and
+        denominator, kpi_value_save works the value out from them."""
         cleaned = self.cleaned_data
         values = {"value": None, "numerator": None, "denominator": None, "received": None, "note": cleaned["note"]}
         kind = self.kpi.kind
         if kind == KPI.Kind.PERCENTAGE:
             if cleaned.get("numerator") is not None:
                 values["numerator"], values["denominator"] = cleaned["numerator"], cleaned["denominator"]
-                values["value"] = (Decimal(100) * cleaned["numerator"] / cleaned["denominator"]).quantize(
-                    Decimal("0.01")
-                )
             else:
                 values["value"] = cleaned["percentage"]
         elif kind == KPI.Kind.COUNT:

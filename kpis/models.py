@@ -1,6 +1,7 @@
 """Key performance indicators and monitoring reports, and the values recorded for them each period."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -122,6 +123,14 @@ class KPIValue(models.Model):
 
     def __str__(self):
         return f"{self.kpi.code} – {self.period}"
+
+    def clean(self):
+        """The admin's check: a value with a numerator and denominator is their percentage (kpis.services)."""
+        from .services import kpi_value_disagreement  # the services module imports this one
+
+        problem = kpi_value_disagreement(value=self.value, numerator=self.numerator, denominator=self.denominator)
+        if problem:
+            raise ValidationError({"value": problem})
 
     @property
     def display(self):

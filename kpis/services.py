@@ -1,4 +1,7 @@
-"""Writes to KPI values, with the same conflict detection as progress updates."""
+"""Writes to KPI values, with the same conflict detection as progress updates, and the rule that a percentage
+KPI's value is its numerator over its denominator."""
+
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -9,17 +12,44 @@ from plans.versioning import save_versioned, versioned_row
 from .models import KPI, KPIValue
 
 VALUE_FIELDS = ["value", "numerator", "denominator", "received", "note"]
+HUNDREDTH = Decimal("0.01")  # the value column keeps two decimals
+
+
+def kpi_value_percentage(numerator, denominator):
+    """A percentage KPI's value from its numerator and denominator: 100 × numerator / denominator, to the
+    hundredth."""
+    return (Decimal(100) * numerator / denominator).quantize(HUNDREDTH)
+
+
+def kpi_value_disagreement(*, value, numerator, denominator):
+    """Why a value does not agree with its numerator and denominator, in the user's words; None when it does, or
+    when there is no numerator and denominator to agree with (a percentage entered alone, a count, an answer).
+
+    A denominator of zero or a numerator above the denominator is refused by the table's own constraints.
+    """
+    if numerator is None or denominator is None or denominator <= 0 or numerator > denominator:
+        return None
+    expected = kpi_value_percentage(numerator, denominator)
+    if value is not None and Decimal(value) == expected:
+        return None
+    return f"The value must be {expected}: {numerator} out of {denominator} as a percentage"
 
 
 @transaction.atomic
 def kpi_value_save(*, kpi: KPI, period: ReportingPeriod, user, values: dict, expected_version: int):
-    """Record the KPI's value for the period, unless someone else saved it since the form was opened."""
+    """Record the KPI's value for the period, unless someone else saved it since the form was opened.
+
+    `values` are the model's fields; given a numerator and denominator, the value is worked out from them
+    (kpi_value_percentage) whatever `values` says it is.
+    """
     period_for_writing(period=period, user=user)
     lookup = {"kpi": kpi, "period": period}
     record = versioned_row(KPIValue, lookup, expected_version)
     record.entered_by = user
     for field in VALUE_FIELDS:
         setattr(record, field, values.get(field))
+    if record.numerator is not None and record.denominator:
+        record.value = kpi_value_percentage(record.numerator, record.denominator)
     record.note = values.get("note") or ""
     save_versioned(record, lookup, user)
     return record

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kpis.models import KPI, KPIValue
+from kpis.services import kpi_value_percentage
 from planfile.services import plan_import
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, ProgressUpdate
@@ -187,7 +188,7 @@ def _demo_kpi_values(plan, periods, users):
             value = KPIValue(kpi=kpi, period=periods[number], is_demo=True, entered_by=author)
             if kpi.kind == KPI.Kind.PERCENTAGE:
                 value.numerator, value.denominator = sample
-                value.value = (Decimal(100) * sample[0] / sample[1]).quantize(Decimal("0.1"))
+                value.value = kpi_value_percentage(*sample)
             elif kpi.kind == KPI.Kind.COUNT:
                 value.value = Decimal(sample)
             else:

@@ -6,14 +6,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from .models import ProgressUpdate, Status
+from .services import update_submission_problems
 
-STATUS_HINTS = {
-    Status.NOT_STARTED: "Work has not begun. Use this only while the action's start is still to come.",
-    Status.GREEN: "On track.",
-    Status.AMBER: "Some slippage or risk. Say why below.",
-    Status.RED: "Off track or a significant concern. Say why below.",
-    Status.COMPLETE: "Delivered. It stays Complete in later periods unless someone reopens it.",
+# What the form adds to each status's meaning (STATUS_KEY) in the hint beside its radio button.
+STATUS_GUIDANCE = {
+    Status.NOT_STARTED: "Use this only while the action's start is still to come.",
+    Status.AMBER: "Say why below.",
+    Status.RED: "Say why below.",
+    Status.COMPLETE: "It stays Complete in later periods unless someone reopens it.",
 }
+
+
+def _hint(status):
+    return " ".join(filter(None, [status.meaning, STATUS_GUIDANCE.get(status)]))
 
 
 class ProgressUpdateForm(forms.ModelForm):
@@ -21,7 +26,7 @@ class ProgressUpdateForm(forms.ModelForm):
 
     status = forms.ChoiceField(
         label="Status",
-        choices=[Choice(value, label, hint=STATUS_HINTS[Status(value)]) for value, label in Status.recorded()],
+        choices=[Choice(value, label, hint=_hint(Status(value))) for value, label in Status.recorded()],
         widget=forms.RadioSelect,
         required=False,
     )
@@ -83,18 +88,19 @@ class ProgressUpdateForm(forms.ModelForm):
         return "\n".join(lines)
 
     def clean(self):
+        """A submission is checked against the update service's rules (a draft is not): the same messages as the
+        service gives, from the same place."""
         cleaned = super().clean()
         if not self.submitting:
             return cleaned
-        status, reason = cleaned.get("status"), cleaned.get("reason", "").strip()
-        if not status:
-            self.add_error("status", "Select the action's status for this period")
-        elif status in (Status.AMBER, Status.RED) and not reason:
-            self.add_error("reason", f"Say why the action is {Status(status).label}")
-        elif self.rules.reopening and status != Status.COMPLETE and not reason:
-            self.add_error("reason", "Say why the action is reopened: it was Complete last period")
-        if status and status != Status.NOT_STARTED and not cleaned.get("progress", "").strip():
-            self.add_error("progress", "Say what progress was made this period")
+        problems = update_submission_problems(
+            status=cleaned.get("status"),
+            reason=cleaned.get("reason"),
+            progress=cleaned.get("progress"),
+            rules=self.rules,
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
         return cleaned
 
 

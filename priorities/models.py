@@ -1,6 +1,7 @@
 """The plan's structure (priority → objective → action) and the progress recorded against each action."""
 
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -34,16 +35,36 @@ class Status(models.TextChoices):
 
     @property
     def meaning(self):
-        return STATUS_MEANINGS[self]
+        return STATUS_KEY[self].meaning
 
 
-STATUS_MEANINGS = {
-    Status.NOT_STARTED: "Work has not begun.",
-    Status.GREEN: "On track.",
-    Status.AMBER: "Some slippage or risk.",
-    Status.RED: "Off track or significant concern.",
-    Status.COMPLETE: "Delivered.",
-    Status.NO_UPDATE: "Nothing was recorded for this period.",
+@dataclass(frozen=True)
+class StatusKeyEntry:
+    """A status's meaning and colours (#rrggbb), as the status key, the tags, the charts and Excel show them."""
+
+    meaning: str
+    text: str  # the tag's words
+    background: str  # the tag's fill; a chart segment's and an Excel cell's fill
+    border: str = ""  # the dashed outline of No update, which sets it apart without relying on colour
+
+    @property
+    def outline(self):
+        """What a chart segment is outlined in: the dashed border's colour where there is one, else the text's."""
+        return self.border or self.text
+
+
+# The one place the statuses' meanings and colours are written. The tag colours are GOV.UK Frontend's own tag
+# pairs, each at least 4.5:1. static/css/status-colours.css is written from this table
+# (python manage.py write_status_css) for the screen, print and the PDF; the charts and Excel read it directly.
+STATUS_KEY = {
+    Status.NOT_STARTED: StatusKeyEntry("Work has not begun.", text="#282d30", background="#e5e6e7"),
+    Status.GREEN: StatusKeyEntry("On track.", text="#005a30", background="#cce2d8"),
+    Status.AMBER: StatusKeyEntry("Some slippage or risk.", text="#6e3619", background="#fcd6c3"),
+    Status.RED: StatusKeyEntry("Off track or significant concern.", text="#2a0b06", background="#f4cdc6"),
+    Status.COMPLETE: StatusKeyEntry("Delivered.", text="#0c2d4a", background="#bbd4ea"),
+    Status.NO_UPDATE: StatusKeyEntry(
+        "Nothing was recorded for this period.", text="#0b0c0c", background="#ffffff", border="#505a5f"
+    ),
 }
 RECORDED_STATUS_VALUES = [value for value, _ in Status.recorded()]
 LEAD_OFFICER_MAX_LENGTH = 200

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,14 +39,44 @@ def update_rules(*, action: Action, period: ReportingPeriod):
     return UpdateRules(previous=previous)
 
 
+def update_submission_problems(*, status, reason, progress, rules):
+    """What stops an update being submitted, as {field: message} in the chair's words; empty when nothing does.
+
+    The rules of a submitted (not draft) update: a status is chosen; Amber and Red say why; reopening an action
+    that was Complete last period says why; any status but Not started says what progress was made. The update
+    form shows these messages and update_save refuses what breaks them, so the two cannot disagree.
+    """
+    problems = {}
+    reason, progress = (reason or "").strip(), (progress or "").strip()
+    if not status:
+        problems["status"] = "Select the action's status for this period"
+    elif status in (Status.AMBER, Status.RED) and not reason:
+        problems["reason"] = f"Say why the action is {Status(status).label}"
+    elif rules.reopening and status != Status.COMPLETE and not reason:
+        problems["reason"] = "Say why the action is reopened: it was Complete last period"
+    if status and status != Status.NOT_STARTED and not progress:
+        problems["progress"] = "Say what progress was made this period"
+    return problems
+
+
 @transaction.atomic
 def update_save(*, action: Action, period: ReportingPeriod, user, data: dict, expected_version: int, submit: bool):
     """Record (submit=True) or keep as a draft the action's update for the period.
 
     `expected_version` is the version the form was opened at (0 for a new update); if someone has saved
-    since, nothing is written and UpdateConflict carries what they saved.
+    since, nothing is written and UpdateConflict carries what they saved. A submission that breaks
+    update_submission_problems' rules raises ValidationError with its messages, and nothing is written.
     """
     period_for_writing(period=period, user=user)
+    if submit:
+        problems = update_submission_problems(
+            status=data.get("status"),
+            reason=data.get("reason"),
+            progress=data.get("progress"),
+            rules=update_rules(action=action, period=period),
+        )
+        if problems:
+            raise ValidationError(problems)
     lookup = {"action": action, "period": period}
     update = versioned_row(ProgressUpdate, lookup, expected_version)
     update.author = user

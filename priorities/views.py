@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -182,6 +182,11 @@ def update_edit(request, pk, number):
                 return render(request, "priorities/update_form.html", context, status=409)
             except PeriodClosed:
                 return render(request, "priorities/update_form.html", {**context, "writable": False}, status=403)
+            except ValidationError as invalid:
+                # The form checks the same rules; this is for the previous period changing in between.
+                form.add_error(None, invalid)
+                context["form"] = form
+                return render(request, "priorities/update_form.html", context)
             verb = "submitted" if saved.state == ProgressUpdate.State.SUBMITTED else "saved as a draft"
             messages.success(request, f"Update for action {action.code} {verb}.", extra_tags=context["draft_key"])
             return redirect(next_url(request, action.get_absolute_url()))

@@ -8,20 +8,10 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from priorities.models import Status
+from priorities.models import STATUS_KEY, Status
 
 from .data import STATUS_ORDER
 
-# The status tags' colours in static/scss/app.scss: (background, text). The background fills a segment; the
-# darker text colour outlines it, so that neighbouring pale segments stay apart against each other and the page.
-STATUS_COLOURS = {
-    Status.NOT_STARTED: ("#e5e6e7", "#282d30"),
-    Status.GREEN: ("#cce2d8", "#005a30"),
-    Status.AMBER: ("#fcd6c3", "#6e3619"),
-    Status.RED: ("#f4cdc6", "#2a0b06"),
-    Status.COMPLETE: ("#bbd4ea", "#0c2d4a"),
-    Status.NO_UPDATE: ("#ffffff", "#505a5f"),
-}
 TEXT_COLOUR = "#0b0c0c"
 LINE_COLOUR = "#1d70b8"
 FONT = 'font-family="arial, sans-serif"'
@@ -54,7 +44,7 @@ def status_bars_svg(groups, *, title, description, id_prefix="status-chart"):
     largest = max((counts.total for _, counts in groups), default=0)
     scale = bar_width / largest if largest else 0
     height = PADDING * 2 + ROW_HEIGHT * len(groups)
-    no_update_fill, no_update_line = STATUS_COLOURS[Status.NO_UPDATE]
+    no_update = STATUS_KEY[Status.NO_UPDATE]
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" width="100%" '
@@ -65,8 +55,8 @@ def status_bars_svg(groups, *, title, description, id_prefix="status-chart"):
         "<defs>"
         f'<pattern id="{hatch_id}" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)">'
-        f'<rect width="6" height="6" fill="{no_update_fill}"/>'
-        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{no_update_line}" stroke-width="2"/>'
+        f'<rect width="6" height="6" fill="{no_update.background}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{no_update.outline}" stroke-width="2"/>'
         "</pattern>"
         "</defs>",
     ]
@@ -83,7 +73,9 @@ def status_bars_svg(groups, *, title, description, id_prefix="status-chart"):
             if not count:
                 continue
             width = count * scale
-            fill, line = STATUS_COLOURS[status]
+            # A segment is filled like its status's tag and outlined in the tag's text (or border) colour, so
+            # that neighbouring pale segments stay apart against each other and the page.
+            fill, line = STATUS_KEY[status].background, STATUS_KEY[status].outline
             attributes = (
                 f'fill="url(#{hatch_id})" stroke="{line}" stroke-dasharray="4 2"'
                 if status == Status.NO_UPDATE

@@ -9,16 +9,10 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from priorities.models import STATUS_KEY, Status
+
 from .data import STATUS_ORDER
 
-FILLS = {
-    "not_started": "E5E6E7",
-    "green": "CCE2D8",
-    "amber": "FCD6C3",
-    "red": "F4CDC6",
-    "complete": "BBD4EA",
-    "no_update": "FFFFFF",
-}
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -35,9 +29,14 @@ def _put(sheet, row, column, value):
     return cell
 
 
+def _fill(status):
+    """A cell fill in the status's colour (its tag's background, from STATUS_KEY)."""
+    return PatternFill("solid", fgColor=STATUS_KEY[status].background.removeprefix("#").upper())
+
+
 def _status_cell(sheet, row, column, status):
     cell = _put(sheet, row, column, status.label)
-    cell.fill = PatternFill("solid", fgColor=FILLS[status.value])
+    cell.fill = _fill(status)
     return cell
 
 
@@ -89,7 +88,7 @@ def _kpis(workbook, progress):
         rating = kpi_row.rating
         cell = _put(sheet, row, after, rating.label if rating else "Not rated")
         if rating:
-            cell.fill = PatternFill("solid", fgColor=FILLS[rating.code])
+            cell.fill = _fill(Status(rating.code))
         _put(sheet, row, after + 1, kpi_row.trend.words if kpi_row.trend else "")
     _finish(sheet)
 

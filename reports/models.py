@@ -8,15 +8,21 @@ from django.urls import reverse
 from plans.models import BusinessPlan
 
 
+class ReportKind(models.TextChoices):
+    """The two reports. Use it as IssuedReport.Kind; it is defined out here only so that the models' Meta
+    constraints below can name it (a class body cannot see the class it is nested in)."""
+
+    EXECUTIVE = "executive", "Safeguarding Executive report"
+    BOARD = "board", "Board progress report"
+
+
 def report_scope(kind, period, as_at):
     """Which report of a plan this is, as stored: the Executive report by its period, the Board report by date."""
-    return {"period_number": period.number} if kind == "executive" else {"as_at": as_at}
+    return {"period_number": period.number} if kind == IssuedReport.Kind.EXECUTIVE else {"as_at": as_at}
 
 
 class IssuedReport(models.Model):
-    class Kind(models.TextChoices):
-        EXECUTIVE = "executive", "Safeguarding Executive report"
-        BOARD = "board", "Board progress report"
+    Kind = ReportKind
 
     plan = models.ForeignKey(BusinessPlan, on_delete=models.PROTECT, related_name="issued_reports")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -37,14 +43,19 @@ class IssuedReport(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "kind", "period_number", "version"],
-                condition=Q(kind="executive"),
+                condition=Q(kind=ReportKind.EXECUTIVE),
                 name="one_executive_report_version",
             ),
             models.UniqueConstraint(
-                fields=["plan", "kind", "as_at", "version"], condition=Q(kind="board"), name="one_board_report_version"
+                fields=["plan", "kind", "as_at", "version"],
+                condition=Q(kind=ReportKind.BOARD),
+                name="one_board_report_version",
             ),
             models.CheckConstraint(
-                condition=(Q(kind="executive", period_number__isnull=False) | Q(kind="board", as_at__isnull=False)),
+                condition=(
+                    Q(kind=ReportKind.EXECUTIVE, period_number__isnull=False)
+                    | Q(kind=ReportKind.BOARD, as_at__isnull=False)
+                ),
                 name="issued_report_says_what_it_covers",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="issued_report_version_positive"),
@@ -86,13 +97,18 @@ class DraftPDF(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "kind", "period_number"], condition=Q(kind="executive"), name="one_executive_draft_pdf"
+                fields=["plan", "kind", "period_number"],
+                condition=Q(kind=ReportKind.EXECUTIVE),
+                name="one_executive_draft_pdf",
             ),
             models.UniqueConstraint(
-                fields=["plan", "kind", "as_at"], condition=Q(kind="board"), name="one_board_draft_pdf"
+                fields=["plan", "kind", "as_at"], condition=Q(kind=ReportKind.BOARD), name="one_board_draft_pdf"
             ),
             models.CheckConstraint(
-                condition=(Q(kind="executive", period_number__isnull=False) | Q(kind="board", as_at__isnull=False)),
+                condition=(
+                    Q(kind=ReportKind.EXECUTIVE, period_number__isnull=False)
+                    | Q(kind=ReportKind.BOARD, as_at__isnull=False)
+                ),
                 name="draft_pdf_says_what_it_covers",
             ),
         ]

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .data import period_as_at, plan_progress
-from .models import DraftPDF, report_scope
+from .models import DraftPDF, IssuedReport, report_scope
 from .render import draft_marking, pdf_fingerprint, render_pdf
 
 
@@ -65,16 +65,16 @@ def draft_pdfs_build(plans, *, today=None):
         for period in periods:
             if current is not None and period.number > current.number:
                 break
-            done.append(_build_one(f"{plan.slug} Executive report, period {period.number}", "executive", plan, period))
+            name = f"{plan.slug} Executive report, period {period.number}"
+            done.append(_build_one(name, IssuedReport.Kind.EXECUTIVE, plan, period))
         board_period = period_as_at(plan, today)
         if board_period is not None:
-            done.append(
-                _build_one(f"{plan.slug} Board report as at {today:%d %B %Y}", "board", plan, board_period, today)
-            )
+            name = f"{plan.slug} Board report as at {today:%d %B %Y}"
+            done.append(_build_one(name, IssuedReport.Kind.BOARD, plan, board_period, today))
     return done
 
 
 def _build_one(name, kind, plan, period, as_at=None):
     started = time.perf_counter()
-    _, drawn = _draft_pdf(kind, plan_progress(plan, period, evidence=kind == "board"), as_at)
+    _, drawn = _draft_pdf(kind, plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD), as_at)
     return name, drawn, round((time.perf_counter() - started) * 1000)

@@ -11,7 +11,10 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from priorities.models import Status
+
 from .data import STATUS_ORDER
+from .models import IssuedReport
 
 
 @dataclass(frozen=True)
@@ -35,34 +38,36 @@ def issued_marking(*, version, meeting, user, when):
     return Marking("Issued", f"Issued (version {version}) to {meeting} by {who} on {timezone.localtime(when):%d %B %Y}")
 
 
-KINDS = {
-    "executive": {"template": "reports/_executive_body.html", "name": "Safeguarding Executive report"},
-    "board": {"template": "reports/_board_body.html", "name": "Board progress report"},
+BODY_TEMPLATES = {
+    IssuedReport.Kind.EXECUTIVE: "reports/_executive_body.html",
+    IssuedReport.Kind.BOARD: "reports/_board_body.html",
 }
 
 
 def report_title(kind, progress, as_at=None):
-    if kind == "executive":
-        return f"{KINDS[kind]['name']}: {progress.period}"
-    return f"{KINDS[kind]['name']} as at {as_at:%d %B %Y}"
+    if kind == IssuedReport.Kind.EXECUTIVE:
+        return f"{kind.label}: {progress.period}"
+    return f"{kind.label} as at {as_at:%d %B %Y}"
 
 
 def report_context(kind, progress, marking, as_at=None, for_pdf=False):
     return {
         "for_pdf": for_pdf,
         "kind": kind,
+        "Kind": IssuedReport.Kind,
         "progress": progress,
         "marking": marking,
         "as_at": as_at,
         "title": report_title(kind, progress, as_at),
         "board_name": settings.BOARD_NAME,
         "status_order": STATUS_ORDER,
+        "Status": Status,
     }
 
 
 def render_body(kind, progress, marking, as_at=None):
     """The report's HTML, without the site around it: shown on screen, printed, and frozen when issued."""
-    return render_to_string(KINDS[kind]["template"], report_context(kind, progress, marking, as_at))
+    return render_to_string(BODY_TEMPLATES[kind], report_context(kind, progress, marking, as_at))
 
 
 def render_pdf(kind, progress, marking, as_at=None):
@@ -70,12 +75,12 @@ def render_pdf(kind, progress, marking, as_at=None):
     from weasyprint import CSS, HTML  # imported here: WeasyPrint loads Pango, which only the PDFs need
 
     context = report_context(kind, progress, marking, as_at, for_pdf=True)
-    context["body"] = render_to_string(KINDS[kind]["template"], context)
+    context["body"] = render_to_string(BODY_TEMPLATES[kind], context)
     document = render_to_string("reports/report_document.html", context)
     header, mark = _css_string(context["title"]), _css_string(marking.label.upper())
     page_css = CSS(string=f"@page {{ @top-left {{ content: {header}; }} @top-right {{ content: {mark}; }} }}")
-    stylesheet = CSS(filename=_pdf_stylesheet_path())
-    return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet, page_css])
+    stylesheets = [CSS(filename=path) for path in _pdf_stylesheet_paths()]
+    return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[*stylesheets, page_css])
 
 
 # Stands in for the time of drawing when hashing a draft: the same content at another minute is the same report.
@@ -85,23 +90,25 @@ _STEADY_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 def pdf_fingerprint(kind, progress, as_at=None):
     """A hash of everything a draft PDF shows, apart from the time it was drawn.
 
-    Made from the PDF's own HTML (drawn with a fixed time and an empty marking), its stylesheet and the
+    Made from the PDF's own HTML (drawn with a fixed time and an empty marking), its stylesheets and the
     WeasyPrint version, so that any change to the plan, an update, a value, a template or the styles gives
     another hash. Rendering the HTML costs a small part of drawing the PDF.
     """
     steady = dataclasses.replace(progress, generated_at=_STEADY_TIME)
     context = report_context(kind, steady, Marking("Draft", ""), as_at, for_pdf=True)
     digest = hashlib.sha256()
-    for part in (version("weasyprint"), context["title"], render_to_string(KINDS[kind]["template"], context)):
+    for part in (version("weasyprint"), context["title"], render_to_string(BODY_TEMPLATES[kind], context)):
         digest.update(part.encode())
         digest.update(b"\0")
-    with open(_pdf_stylesheet_path(), "rb") as stylesheet:
-        digest.update(stylesheet.read())
+    for path in _pdf_stylesheet_paths():
+        with open(path, "rb") as stylesheet:
+            digest.update(stylesheet.read())
     return digest.hexdigest()
 
 
-def _pdf_stylesheet_path():
-    return finders.find("css/report-pdf.css")
+def _pdf_stylesheet_paths():
+    """The PDF's layout, then the status colours (written from STATUS_KEY) that the screen uses too."""
+    return [finders.find("css/report-pdf.css"), finders.find("css/status-colours.css")]
 
 
 def _css_string(text):

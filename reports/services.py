@@ -9,19 +9,22 @@ from .excel import board_xlsx, executive_xlsx
 from .models import IssuedReport, report_scope
 from .render import issued_marking, progress_data, render_body, render_pdf, report_title
 
-XLSX = {"executive": executive_xlsx, "board": board_xlsx}
+XLSX = {IssuedReport.Kind.EXECUTIVE: executive_xlsx, IssuedReport.Kind.BOARD: board_xlsx}
 
 
 @transaction.atomic
 def report_issue(*, plan, kind, period, user, meeting, as_at=None):
-    """Freeze the report as it is now (HTML, PDF, Excel and its figures) as the next numbered version."""
+    """Freeze the report as it is now (HTML, PDF, Excel and its figures) as the next numbered version.
+
+    `kind` is an IssuedReport.Kind.
+    """
     scope = report_scope(kind, period, as_at)
     # Lock the plan row so that two issues at once cannot take the same version number.
     type(plan).objects.select_for_update().get(pk=plan.pk)
     latest = IssuedReport.objects.filter(plan=plan, kind=kind, **scope).aggregate(Max("version"))["version__max"]
     version = (latest or 0) + 1
     now = timezone.now()
-    progress = plan_progress(plan, period, now=now, evidence=kind == "board")
+    progress = plan_progress(plan, period, now=now, evidence=kind == IssuedReport.Kind.BOARD)
     marking = issued_marking(version=version, meeting=meeting, user=user, when=now)
     title = report_title(kind, progress, as_at)
     body = render_body(kind, progress, marking, as_at)

@@ -40,17 +40,18 @@ def _download(content, content_type, filename):
 
 
 def _report(request, plan, kind, period, fmt, as_at=None, filename=""):
-    progress = plan_progress(plan, period, evidence=kind == "board")
+    progress = plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD)
     marking = draft_marking(progress)
     title = report_title(kind, progress, as_at)
     if fmt == "pdf":
         return _download(draft_pdf(kind, progress, as_at), "application/pdf", f"{filename}.pdf")
     if fmt == "xlsx":
-        workbook = (executive_xlsx if kind == "executive" else board_xlsx)(title, progress, marking)
+        workbook = (executive_xlsx if kind == IssuedReport.Kind.EXECUTIVE else board_xlsx)(title, progress, marking)
         return _download(workbook, XLSX_TYPE, f"{filename}.xlsx")
     context = {
         "plan": plan,
         "kind": kind,
+        "Kind": IssuedReport.Kind,
         "title": title,
         "body": render_body(kind, progress, marking, as_at),
         "period": period,
@@ -67,7 +68,8 @@ def executive_report(request, slug, number, fmt):
     """The bi-monthly Safeguarding Executive report for period `number`, on screen, as PDF or as Excel."""
     plan = plan_for_reader(request.user, slug)
     period = get_object_or_404(plan.periods, number=number)
-    return _report(request, plan, "executive", period, fmt, filename=f"executive-report-{plan.slug}-period-{number}")
+    filename = f"executive-report-{plan.slug}-period-{number}"
+    return _report(request, plan, IssuedReport.Kind.EXECUTIVE, period, fmt, filename=filename)
 
 
 @require_safe
@@ -82,7 +84,7 @@ def board_report(request, slug, fmt):
     if period is None:
         raise Http404("This plan has no reporting periods.")
     filename = f"board-report-{plan.slug}-{as_at:%Y-%m-%d}"
-    return _report(request, plan, "board", period, fmt, as_at=as_at, filename=filename)
+    return _report(request, plan, IssuedReport.Kind.BOARD, period, fmt, as_at=as_at, filename=filename)
 
 
 @require_safe
@@ -106,7 +108,7 @@ def report_list(request, slug):
 
 
 class IssueForm(forms.Form):
-    kind = forms.ChoiceField(choices=IssuedReport.Kind.choices)
+    kind = forms.TypedChoiceField(choices=IssuedReport.Kind.choices, coerce=IssuedReport.Kind)
     period = forms.IntegerField(required=False, min_value=1)
     as_at = forms.DateField(required=False)
     meeting = forms.CharField(max_length=200, error_messages={"required": "Say which meeting the report is issued to"})
@@ -126,7 +128,7 @@ def report_issue_view(request, slug):
             back = plan.get_absolute_url()
         return HttpResponseRedirect(back)
     kind, as_at = form.cleaned_data["kind"], form.cleaned_data["as_at"]
-    if kind == "executive":
+    if kind == IssuedReport.Kind.EXECUTIVE:
         period = get_object_or_404(plan.periods, number=form.cleaned_data["period"] or 0)
     else:
         as_at = as_at or timezone.localdate()

@@ -1,11 +1,14 @@
-"""The update services on their own: conflicts are refused at the database, not only in the view."""
+"""The update services on their own: conflicts are refused at the database, and the rules of a submission in the
+service, not only in the view and the form."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from plans.services import PeriodClosed
 from plans.versioning import UpdateConflict
-from priorities.models import ProgressUpdate
-from priorities.services import update_return, update_save
+from priorities.models import ProgressUpdate, Status
+from priorities.services import UpdateRules, update_return, update_save, update_submission_problems
+from tests.factories import ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +63,65 @@ def test_a_draft_of_a_returned_update_stays_returned(action, period, chair, mana
     )
     assert draft.state == "returned"
     assert ProgressUpdate.objects.get().returned_reason == "Impact missing"
+
+
+class TestSubmissionRules:
+    """The rules a submitted update keeps live in the service: the form shows its messages, and update_save
+    refuses a submission that breaks them, whoever calls it."""
+
+    @pytest.mark.parametrize(
+        ("changes", "problems"),
+        [
+            ({}, {}),
+            ({"status": ""}, {"status": "Select the action's status for this period"}),
+            ({"status": "amber", "reason": ""}, {"reason": "Say why the action is Amber"}),
+            ({"status": "red", "reason": "   "}, {"reason": "Say why the action is Red"}),
+            ({"status": "red", "reason": "Two agencies have not replied"}, {}),
+            ({"status": "green", "progress": " "}, {"progress": "Say what progress was made this period"}),
+            ({"status": "not_started", "progress": ""}, {}),
+        ],
+    )
+    def test_what_stops_a_submission(self, changes, problems):
+        data = {**DATA, **changes}
+        rules = UpdateRules(previous=None)
+        found = update_submission_problems(
+            status=data["status"], reason=data["reason"], progress=data["progress"], rules=rules
+        )
+        assert found == problems
+
+    @pytest.mark.parametrize(
+        ("status", "reason", "problems"),
+        [
+            ("green", "", {"reason": "Say why the action is reopened: it was Complete last period"}),
+            ("green", "A new risk was found", {}),
+            ("complete", "", {}),
+        ],
+    )
+    def test_reopening_a_complete_action_needs_a_reason(self, status, reason, problems):
+        rules = UpdateRules(previous=ProgressUpdate(status=Status.COMPLETE))
+        assert update_submission_problems(status=status, reason=reason, progress="Done", rules=rules) == problems
+
+    def test_update_save_refuses_amber_without_a_reason_and_writes_nothing(self, action, period, chair):
+        with pytest.raises(ValidationError) as refused:
+            save(action, period, chair, 0, status="amber", reason="")
+        assert refused.value.message_dict == {"reason": ["Say why the action is Amber"]}
+        assert not ProgressUpdate.objects.exists()
+
+    def test_update_save_refuses_reopening_without_a_reason(self, action, period, chair):
+        save(action, period, chair, 0, status="complete")
+        later = ReportingPeriodFactory(plan=period.plan, number=2, state="open")
+        with pytest.raises(ValidationError) as refused:
+            save(action, later, chair, 0, status="green", reason="")
+        assert "reopened" in refused.value.message_dict["reason"][0]
+        assert save(action, later, chair, 0, status="green", reason="New risk").status == "green"
+
+    def test_a_draft_is_not_held_to_the_rules(self, action, period, chair):
+        draft = update_save(
+            action=action,
+            period=period,
+            user=chair,
+            data={**DATA, "status": "amber", "progress": ""},
+            expected_version=0,
+            submit=False,
+        )
+        assert draft.state == "draft"

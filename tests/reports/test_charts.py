@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from decimal import Decimal
 
-from priorities.models import Status
-from reports.charts import STATUS_COLOURS, sparkline_svg, status_bars_svg
+from priorities.models import STATUS_KEY, Status
+from reports.charts import sparkline_svg, status_bars_svg
 from reports.data import STATUS_ORDER, Counts
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -85,15 +85,18 @@ def test_segments_use_the_tag_colours_with_an_outline_and_no_update_is_hatched()
         for rect in root.iter(f"{SVG}rect")
         if rect.get("class")
     }
-    red_fill, red_line = STATUS_COLOURS[Status.RED]
+    red = STATUS_KEY[Status.RED]
     assert (rects["red"].get("fill"), rects["red"].get("stroke"), rects["red"].get("stroke-width")) == (
-        red_fill,
-        red_line,
+        red.background,
+        red.text,
         "1",
     )
     pattern = root.find(f"{SVG}defs/{SVG}pattern")
     assert rects["no-update"].get("fill") == f"url(#{pattern.get('id')})"
+    assert rects["no-update"].get("stroke") == STATUS_KEY[Status.NO_UPDATE].border
     assert rects["no-update"].get("stroke-dasharray")
+    hatch = {child.tag.removeprefix(SVG): child for child in pattern}
+    assert hatch["rect"].get("fill") == STATUS_KEY[Status.NO_UPDATE].background
 
 
 def test_labels_from_user_data_are_escaped():

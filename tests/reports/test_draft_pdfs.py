@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from priorities.models import Action, ProgressUpdate
-from reports.models import DraftPDF
+from reports.models import DraftPDF, IssuedReport
 from tests.reports.test_reports import executive_url, pdf_pages, squash
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_a_draft_pdf_is_drawn_once_and_given_out_again_while_nothing_changes(cli
     client.force_login(users["viewer"])
     first = client.get(executive_url(plan, 3, "pdf"))
     kept = DraftPDF.objects.get()
-    assert (kept.plan, kept.kind, kept.period_number, kept.as_at) == (plan, "executive", 3, None)
+    assert (kept.plan, kept.kind, kept.period_number, kept.as_at) == (plan, IssuedReport.Kind.EXECUTIVE, 3, None)
     assert bytes(kept.pdf) == first.content and first.content.startswith(b"%PDF")
     assert len(kept.fingerprint) == 64 and kept.build_ms > 0
 
@@ -69,10 +69,10 @@ def test_each_period_and_each_date_has_its_own_pdf(client, demo):
     client.get(board_url(plan), {"as_at": "2015-10-14"})
     client.get(board_url(plan), {"as_at": "2015-12-01"})
     assert sorted(DraftPDF.objects.values_list("kind", "period_number", "as_at")) == [
-        ("board", None, datetime.date(2015, 10, 14)),
-        ("board", None, datetime.date(2015, 12, 1)),
-        ("executive", 2, None),
-        ("executive", 3, None),
+        (IssuedReport.Kind.BOARD, None, datetime.date(2015, 10, 14)),
+        (IssuedReport.Kind.BOARD, None, datetime.date(2015, 12, 1)),
+        (IssuedReport.Kind.EXECUTIVE, 2, None),
+        (IssuedReport.Kind.EXECUTIVE, 3, None),
     ]
 
 
@@ -86,7 +86,7 @@ def test_build_report_pdfs_draws_what_changed_and_nothing_else(client, demo, tmp
     plan, users = demo
     old = DraftPDF.objects.create(
         plan=plan,
-        kind="board",
+        kind=IssuedReport.Kind.BOARD,
         as_at=datetime.date(2015, 12, 1),
         fingerprint="0" * 64,
         pdf=b"%PDF old",
@@ -104,7 +104,7 @@ def test_build_report_pdfs_draws_what_changed_and_nothing_else(client, demo, tmp
     assert "period 5" not in output
     assert f"Board report as at {timezone.localdate():%d %B %Y}: drawn" in output
     assert not DraftPDF.objects.filter(pk=old.pk).exists()
-    assert DraftPDF.objects.filter(kind="executive").count() == 4
+    assert DraftPDF.objects.filter(kind=IssuedReport.Kind.EXECUTIVE).count() == 4
 
     assert "Draft PDFs: 0 drawn, 5 up to date." in build()
 
@@ -116,7 +116,7 @@ def test_build_report_pdfs_draws_what_changed_and_nothing_else(client, demo, tmp
 
     # The request is given what was built, without drawing it again.
     client.force_login(users["viewer"])
-    kept = DraftPDF.objects.get(kind="executive", period_number=3)
+    kept = DraftPDF.objects.get(kind=IssuedReport.Kind.EXECUTIVE, period_number=3)
     response = client.get(executive_url(plan, 3, "pdf"))
     assert response.content == bytes(kept.pdf)
     assert "Marker sentence saved after the last build" in squash(" ".join(pdf_pages(response.content, tmp_path)))

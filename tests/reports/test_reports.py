@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from kpis.models import KPI
-from priorities.models import Action, ProgressUpdate, Status
+from priorities.models import STATUS_KEY, Action, ProgressUpdate, Status
 from reports.data import plan_progress
 from reports.models import IssuedReport
 from tests.factories import (
@@ -142,7 +142,7 @@ class TestExecutiveReport:
         rows = {row[0].value: row for row in actions.iter_rows(min_row=2)}
         expected = expected_statuses(plan, 3)
         assert {code: row[3].value for code, row in rows.items()} == {c: s.label for c, s in expected.items()}
-        fills = {"Green": "CCE2D8", "Amber": "FCD6C3", "Red": "F4CDC6", "Complete": "BBD4EA", "No update": "FFFFFF"}
+        fills = {status.label: key.background.removeprefix("#").upper() for status, key in STATUS_KEY.items()}
         for row in rows.values():
             assert row[3].fill.fgColor.rgb.endswith(fills[row[3].value])
         kpi_codes = [row[0].value for row in workbook["KPIs"].iter_rows(min_row=2)]
@@ -245,7 +245,12 @@ class TestIssuing:
     def issue(self, client, plan, **data):
         return client.post(
             reverse("reports:report-issue", args=[plan.slug]),
-            {"kind": "executive", "period": "3", "meeting": "Safeguarding Executive, 17 December 2015", **data},
+            {
+                "kind": IssuedReport.Kind.EXECUTIVE,
+                "period": "3",
+                "meeting": "Safeguarding Executive, 17 December 2015",
+                **data,
+            },
         )
 
     @pytest.mark.parametrize("username", ["viewer", "chair-quality-assurance"])
@@ -290,9 +295,9 @@ class TestIssuing:
     def test_a_board_report_is_issued_for_its_date(self, client, demo):
         plan, users = demo
         client.force_login(users["manager"])
-        self.issue(client, plan, kind="board", as_at="2015-10-15", meeting="Board, 15 October 2015")
+        self.issue(client, plan, kind=IssuedReport.Kind.BOARD, as_at="2015-10-15", meeting="Board, 15 October 2015")
         issued = IssuedReport.objects.get()
-        assert (issued.kind, issued.as_at, issued.version) == ("board", datetime.date(2015, 10, 15), 1)
+        assert (issued.kind, issued.as_at, issued.version) == (IssuedReport.Kind.BOARD, datetime.date(2015, 10, 15), 1)
         assert issued.data["counts"] and len(issued.data["actions"]) == 26
 
 

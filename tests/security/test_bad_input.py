@@ -222,7 +222,9 @@ def test_the_sign_in_form_still_signs_in(site):
 ISSUE_FIELDS = ["kind", "period", "as_at", "meeting"]
 
 
-@given(data=fields(ISSUE_FIELDS, values=st.one_of(text, st.sampled_from(["executive", "board", "3", "2015-12-01"]))))
+@given(
+    data=fields(ISSUE_FIELDS, values=st.one_of(text, st.sampled_from([*IssuedReport.Kind.values, "3", "2015-12-01"])))
+)
 @EXAMPLES
 def test_the_issue_report_form(client, site, data, monkeypatch_session):
     client.force_login(site.users["manager"])
@@ -232,7 +234,7 @@ def test_the_issue_report_form(client, site, data, monkeypatch_session):
     for issued in IssuedReport.objects.exclude(pk__in=before):
         assert issued.kind in IssuedReport.Kind.values and issued.meeting.strip() and clean_text(issued.meeting)
         assert len(issued.meeting) <= 200
-        if issued.kind == "executive":
+        if issued.kind == IssuedReport.Kind.EXECUTIVE:
             assert issued.period_number in range(1, 7)
 
 
@@ -240,7 +242,9 @@ def test_the_issue_report_form(client, site, data, monkeypatch_session):
 def test_the_issue_form_goes_back_only_to_a_page_of_the_site(site, back):
     client = Client(raise_request_exception=False)
     client.force_login(site.users["manager"])
-    response = client.post(reverse("reports:report-issue", args=[site.plan.slug]), {"kind": "executive", "back": back})
+    response = client.post(
+        reverse("reports:report-issue", args=[site.plan.slug]), {"kind": IssuedReport.Kind.EXECUTIVE, "back": back}
+    )
     not_a_server_error(response)
 
 

@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from reports.models import IssuedReport
+
 from .conftest import PASSWORD
 from .snapshot import changed_tables, database_snapshot
 from .test_every_url import arguments, site_routes, url_for
@@ -31,7 +33,11 @@ def form_data(site):
         },
         "priorities:update-return": {"reason": "Posted from another site"},
         "kpis:value-edit": {"numerator": "1", "denominator": "2", "note": "Posted from another site", "version": "0"},
-        "reports:report-issue": {"kind": "executive", "period": "3", "meeting": "Posted from another site"},
+        "reports:report-issue": {
+            "kind": IssuedReport.Kind.EXECUTIVE,
+            "period": "3",
+            "meeting": "Posted from another site",
+        },
         "yearend:roll-over": {"confirm": "1"},
     }
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from kpis.models import KPIValue
 from priorities.models import ProgressUpdate
+from reports.models import IssuedReport
 from reports.services import report_issue
 
 from .test_every_url import arguments, site_routes, url_for
@@ -75,7 +76,7 @@ def issued(site, hostile):
     """The Safeguarding Executive report issued from the planted text, to a meeting with a planted name."""
     return report_issue(
         plan=site.plan,
-        kind="executive",
+        kind=IssuedReport.Kind.EXECUTIVE,
         period=site.open_period,
         user=site.users["manager"],
         meeting=planted("Meeting"),
