@@ -109,7 +109,7 @@ def period_for_writing(*, period, user):
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(ReportingPeriod._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [period.pk])  # noqa: S608 # nosec B608 - a table name of ours
+            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [period.pk])  # noqa: S608 - the table name is our own
     current = ReportingPeriod.objects.select_related("plan").get(pk=period.pk)
     check_period_writable(current, user)
     return current
