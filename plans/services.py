@@ -107,9 +107,8 @@ def period_for_writing(*, period, user):
     period is being locked waits, then reads it locked. (SQLite writes one transaction at a time anyway.)
     """
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(ReportingPeriod._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [period.pk])  # noqa: S608 - the table name is our own
+            cursor.execute("SELECT 1 FROM plans_reportingperiod WHERE id = %s FOR SHARE", [period.pk])
     current = ReportingPeriod.objects.select_related("plan").get(pk=period.pk)
     check_period_writable(current, user)
     return current
