@@ -11,8 +11,31 @@ DATABASE_DOWN = (OperationalError, InterfaceError)
 HEALTH_PATHS = {"/healthz", "/readyz"}
 
 
-class NeverCacheMiddleware:
-    """No copy of any page is kept by the browser or a proxy."""
+# Browser features the site never uses, denied to it and to anything that might be injected into it.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+)
+
+
+class ResponseHeadersMiddleware:
+    """No copy of any page is kept by the browser or a proxy, and no page may use features the site does not."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -21,6 +44,7 @@ class NeverCacheMiddleware:
         response = self.get_response(request)
         # Every page the app draws may hold safeguarding information; static files (whitenoise) are cached.
         add_never_cache_headers(response)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
 

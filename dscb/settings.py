@@ -75,7 +75,7 @@ MIDDLEWARE = [
     # Outside everything that can answer early, so that every answer gets the headers and refusals are logged.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "dscb.middleware.NeverCacheMiddleware",
+    "dscb.middleware.ResponseHeadersMiddleware",
     "accounts.middleware.RefusalLogMiddleware",
     "dscb.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

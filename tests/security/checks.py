@@ -48,6 +48,10 @@ def header_problems(response, secure=True):
     for name, value in expected.items():
         if response.get(name) != value:
             problems.append(f"{name} is {response.get(name)!r}, not {value!r}")
+    denied = {part.strip() for part in response.get("Permissions-Policy", "").split(",")}
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        if f"{feature}=()" not in denied:
+            problems.append(f"Permissions-Policy does not deny {feature}")
     cache = {part.strip() for part in response.get("Cache-Control", "").split(",")}
     if "no-store" not in cache or "private" not in cache:
         problems.append(f"Cache-Control is {response.get('Cache-Control')!r}: not private, no-store")
