@@ -64,7 +64,8 @@ def value_edit(request, pk, number):
                 data = request.POST.copy()
                 data["version"] = conflict.current.version if conflict.current else 0
                 context.update(form=KPIValueForm(data, kpi=kpi), conflict=conflict.current)
-                return render(request, "kpis/value_form.html", context, status=409)
+                # A conflict entered in place on My work answers the inline form (htmx swaps a 409: base.html).
+                return render(request, _template(request), context, status=409)
             except PeriodClosed:
                 return render(request, "kpis/value_form.html", {**context, "writable": False}, status=403)
             if request.htmx:

@@ -129,6 +129,30 @@ def test_unsaved_text_stays_with_its_author_on_a_shared_computer(page, demo_site
     expect(page.get_by_label("Progress this period")).not_to_have_value("Private words of the chair")
 
 
+def test_a_value_entered_in_place_that_someone_else_saved_first_says_so_in_place(page, browser, demo_site):
+    sign_in(page, demo_site.url, "chair-quality-assurance")
+    page.goto(f"{demo_site.url}/my/")
+    enter = page.get_by_role("button", name="Enter here the value of 1.1.K1")
+    form_path = enter.get_attribute("data-hx-get")
+    enter.click()
+    page.get_by_label("Number that met the measure (numerator)").fill("45")
+    page.get_by_label("Out of (denominator)").fill("60")
+
+    other = browser.new_context().new_page()
+    sign_in(other, demo_site.url, "manager")
+    other.goto(demo_site.url + form_path)
+    other.get_by_label("Number that met the measure (numerator)").fill("30")
+    other.get_by_label("Out of (denominator)").fill("60")
+    other.get_by_role("button", name="Save value").click()
+    expect(other.get_by_role("alert")).to_contain_text("Value for KPI 1.1.K1 saved.")
+    other.context.close()
+
+    page.get_by_role("button", name="Save value").click()
+    expect(page.get_by_text("Someone else saved a value while you were entering it")).to_be_visible()
+    expect(page.get_by_label("Number that met the measure (numerator)")).to_have_value("45")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
+
+
 def test_kept_text_expires_after_a_week(page, demo_site):
     open_update_form(page, demo_site)
     page.get_by_label("Progress this period").fill("Words from long ago")

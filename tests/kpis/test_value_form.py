@@ -179,3 +179,14 @@ def test_saving_a_value_goes_back_where_the_chair_came_from(client, chair, kpi, 
     response = client.post(url(kpi), {"numerator": "3", "denominator": "4", "version": "0", "next": next_given})
     assert response.status_code == 302
     assert response["Location"] == (kpi.get_absolute_url() if lands_on == "plan" else lands_on)
+
+
+def test_saving_a_value_twice_says_you_already_saved_it(client, chair, kpi, period):
+    client.force_login(chair)
+    assert client.post(url(kpi), {"numerator": "3", "denominator": "4", "version": "0"}).status_code == 302
+    response = client.post(url(kpi), {"numerator": "3", "denominator": "4", "version": "0"})
+    assert response.status_code == 409
+    assert "You already saved this value" in response.content.decode()
+    assert "Someone else" not in response.content.decode()
+    inline = client.post(url(kpi), {"numerator": "3", "denominator": "4", "version": "0"}, HTTP_HX_REQUEST="true")
+    assert "You already saved a value" in inline.content.decode()

@@ -249,3 +249,15 @@ def test_saving_goes_back_where_the_chair_came_from(client, chair, action, perio
     response = client.post(url(action), {**GOOD, "next": next_given})
     assert response.status_code == 302
     assert response["Location"] == (action.get_absolute_url() if lands_on == "action" else lands_on)
+
+
+def test_pressing_submit_twice_says_you_already_saved_it(client, chair, action, period):
+    """A double-submit is a conflict with oneself: say so, rather than blaming "someone else"."""
+    client.force_login(chair)
+    assert client.post(url(action), {**GOOD, "progress": "Pressed once"}).status_code == 302
+    response = client.post(url(action), {**GOOD, "progress": "Pressed once"})
+    text = response.content.decode()
+    assert response.status_code == 409
+    assert "You already saved this update" in text and "What you saved" in text
+    assert "Someone else" not in text
+    assert ProgressUpdate.objects.get(action=action).version == 1
