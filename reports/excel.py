@@ -9,6 +9,8 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dscb.spreadsheets import put_text
+
 from .data import STATUS_ORDER
 
 FILLS = {
@@ -19,18 +21,10 @@ FILLS = {
     "complete": "BBD4EA",
     "no_update": "FFFFFF",
 }
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _put(sheet, row, column, value):
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"  # plain text, even where openpyxl would read a formula
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
+    cell = put_text(sheet.cell(row=row, column=column), value)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
 
