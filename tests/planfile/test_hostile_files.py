@@ -21,7 +21,7 @@ from openpyxl.chart import BarChart, Reference
 
 from kpis.models import KPI
 from planfile.layout import COLUMNS
-from planfile.reader import MAX_CELL_LENGTH, MAX_COLUMNS, MAX_ROWS, MAX_UNZIPPED_BYTES
+from planfile.reader import MAX_CELL_LENGTH, MAX_COLUMNS, MAX_ROWS
 from planfile.services import MAX_LISTED, plan_import
 from planfile.writer import plan_to_csv
 from plans.models import BusinessPlan
@@ -97,7 +97,8 @@ class TestNumbersFitTheirColumn:
             content=csv_bytes([*PLAN_ROWS, kpi_row("1.1.K9", kind="Count", target=target)]), filename="p.csv"
         )
         assert problems_of(result) == [
-            f"Row 9, Target: '{target}' is too large: write a number below 10,000,000,000, with at most 2 decimal places."
+            f"Row 9, Target: '{target}' is too large: write a number below 10,000,000,000, "
+            "with at most 2 decimal places."
         ]
         assert nothing_written()
 
@@ -164,7 +165,8 @@ class TestBoundedWork:
     )  # fmt: skip
     def test_a_zip_of_many_rows_is_refused_quickly(self, rows, expected):
         filler = '<row><c t="inlineStr"><is><t>Action</t></is></c></row>' * rows
-        bomb = rewrite(xlsx_bytes(GOOD_ROWS), "xl/worksheets/sheet1.xml", lambda xml: xml.replace("</sheetData>", filler + "</sheetData>"))  # fmt: skip
+        sheet = "xl/worksheets/sheet1.xml"
+        bomb = rewrite(xlsx_bytes(GOOD_ROWS), sheet, lambda xml: xml.replace("</sheetData>", filler + "</sheetData>"))
         assert len(bomb) < 200_000
         result, seconds, peak_mb = measured(lambda: plan_import(content=bomb, filename="plan.xlsx"))
         assert problems_of(result) == [expected]
@@ -273,7 +275,8 @@ class TestBadFilesAnswerProblems:
     def test_a_csv_cell_of_200000_characters(self):
         content = csv_bytes([*PLAN_ROWS, action_row(text="x" * 200_000)])
         assert problems_of(plan_import(content=content, filename="plan.csv")) == [
-            "plan.csv could not be read from line 9: a cell is longer than 10,000 characters (the most a cell may hold)."
+            "plan.csv could not be read from line 9: a cell is longer than 10,000 characters "
+            "(the most a cell may hold)."
         ]
 
     def test_a_cell_over_the_limit_is_a_problem_on_its_row(self):
@@ -299,7 +302,8 @@ class TestBadFilesAnswerProblems:
         ("setting", "value", "expected"),
         [
             ("ends", "9999-12-31", "'9999-12-31' is outside the dates a plan may have: 2000 to 2100. Check the year."),
-            ("starts", "1000-04-01", "'1000-04-01' is outside the dates a plan may have: 2000 to 2100. Check the year."),
+            ("starts", "1000-04-01", "'1000-04-01' is outside the dates a plan may have: 2000 to 2100. "
+             "Check the year."),
             ("ends", "2033-03-31", "a plan covers a year, two at most; this one runs from 2030-04-01 to 2033-03-31. "
              "Check the years."),
             ("title", "T" * 5000, "write the plan's title in at most 200 characters (it has 5,000)."),
