@@ -5,12 +5,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from .models import KPI
+from .models import DECIMAL_LIMIT, KPI
 
 # The largest numbers the database columns hold: numerator and denominator are integers, a count is stored as a
 # decimal with 12 digits, 2 of them after the point.
 MAX_WHOLE = 2_147_483_647
-MAX_COUNT = 9_999_999_999
+MAX_COUNT = DECIMAL_LIMIT - 1
 
 
 class KPIValueForm(forms.Form):

@@ -10,6 +10,16 @@ from plans.models import ReportingPeriod
 from priorities.models import PLAN_ORDER, POSITION_HELP, REF_HELP, REF_MAX_LENGTH, Objective
 from subgroups.models import Subgroup
 
+# Targets, tolerances and values: 12 digits, 2 after the point. The checks below keep out what the column cannot
+# hold (SQLite would store an infinity or 1e29 and fail on every page that reads it back).
+DECIMAL_DIGITS, DECIMAL_PLACES = 12, 2
+DECIMAL_LIMIT = 10 ** (DECIMAL_DIGITS - DECIMAL_PLACES)
+
+
+def fits_the_column(name):
+    """A condition: the decimal field is empty or within what its column holds."""
+    return Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gt": -DECIMAL_LIMIT, f"{name}__lt": DECIMAL_LIMIT})
+
 
 class KPI(models.Model):
     class Kind(models.TextChoices):
@@ -28,11 +38,11 @@ class KPI(models.Model):
     name = models.TextField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     owner = models.ForeignKey(Subgroup, on_delete=models.PROTECT, related_name="kpis")
-    target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(max_digits=DECIMAL_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True)
     direction = models.CharField(max_length=6, choices=Direction.choices, default=Direction.HIGHER)
     amber_tolerance = models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+        max_digits=DECIMAL_DIGITS,
+        decimal_places=DECIMAL_PLACES,
         null=True,
         blank=True,
         help_text="How far from target a value may be and still be Amber rather than Red.",
@@ -63,6 +73,10 @@ class KPI(models.Model):
                 condition=Q(amber_tolerance__isnull=True) | Q(amber_tolerance__gte=0),
                 name="amber_tolerance_not_negative",
             ),
+            models.CheckConstraint(condition=fits_the_column("target"), name="kpi_target_fits_its_column"),
+            models.CheckConstraint(
+                condition=fits_the_column("amber_tolerance"), name="kpi_amber_tolerance_fits_its_column"
+            ),
         ]
 
     def __str__(self):
@@ -90,7 +104,7 @@ class KPI(models.Model):
 class KPIValue(models.Model):
     kpi = models.ForeignKey(KPI, on_delete=models.PROTECT, related_name="values")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="kpi_values")
-    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(max_digits=DECIMAL_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True)
     numerator = models.PositiveIntegerField(null=True, blank=True)
     denominator = models.PositiveIntegerField(null=True, blank=True)
     received = models.BooleanField(
@@ -119,6 +133,7 @@ class KPIValue(models.Model):
                 name="numerator_not_above_denominator",
             ),
             models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="value_not_negative"),
+            models.CheckConstraint(condition=fits_the_column("value"), name="kpi_value_fits_its_column"),
         ]
 
     def __str__(self):

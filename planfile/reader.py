@@ -1,17 +1,24 @@
 """Read a plan file (.xlsx or .csv) and check every row, collecting every problem before anything is written."""
 
+import codecs
 import csv
 import datetime
 import difflib
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
-from priorities.models import LEAD_OFFICER_MAX_LENGTH, REF_MAX_LENGTH
+from dscb.spreadsheets import from_csv_text
+from kpis.models import KPI
+from plans.converters import RESERVED_PLAN_SLUGS
+from plans.models import BusinessPlan
+from priorities.models import LEAD_OFFICER_MAX_LENGTH, REF_MAX_LENGTH, Action
 from subgroups.models import Subgroup, subgroup_slug
 
 from .layout import (
@@ -27,6 +34,16 @@ from .layout import (
 )
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"]
+
+# The most a plan file may hold. A plan has hundreds of rows, not thousands; the limits bound the time and memory
+# one upload can take, whatever the file claims about itself (README, Security).
+MAX_ROWS = 5_000  # below the header
+MAX_COLUMNS = 50
+MAX_CELL_LENGTH = 10_000  # characters
+MAX_UNZIPPED_BYTES = 25 * 1024 * 1024  # a workbook is a zip: the sum of its parts' sizes once unpacked
+# The dates a plan may start and end on: a typing slip (2105, 1015) would make hundreds of reporting periods.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
 
 
 class PlanFileError(Exception):
@@ -71,33 +88,153 @@ class ParsedPlan:
 
 
 def read_rows(uploaded, filename):
-    """Return the header and data rows of a plan file as lists of strings, with Excel's row numbers."""
+    """Return the header and data rows of a plan file as lists of strings, with Excel's row numbers.
+
+    The work is bounded whatever the file claims: at most MAX_ROWS rows below the header and MAX_COLUMNS columns
+    with anything in them, and a workbook that unpacks to more than MAX_UNZIPPED_BYTES is refused unopened.
+    """
     name = filename.lower()
     data = uploaded.read() if hasattr(uploaded, "read") else uploaded
     if name.endswith(".xlsx"):
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many types for a file that is not a workbook
-            raise PlanFileError(f"{filename} could not be opened as an Excel workbook ({error}).") from error
-        sheet = workbook["Plan"] if "Plan" in workbook.sheetnames else workbook.worksheets[0]
-        rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
+        rows = _xlsx_rows(data, filename)
     elif name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise PlanFileError(f"{filename} could not be read as text: save it as CSV UTF-8.")
-        rows = [[value.strip() for value in row] for row in csv.reader(io.StringIO(text))]
+        rows = _csv_rows(data, filename)
     else:
         raise PlanFileError(f"{filename} is not a plan file: upload an .xlsx or .csv file.")
     if not rows:
         raise PlanFileError(f"{filename} is empty.")
     header = [value.strip() for value in rows[0]]
     return header, [(number, row) for number, row in enumerate(rows[1:], start=2)]
+
+
+def _bounded(rows, filename):
+    """The rows (each a sequence of cell values, row 1 first, gaps as empty rows), cut at their last filled column;
+    refused when something lies beyond MAX_COLUMNS or below row MAX_ROWS + 1."""
+    kept = []
+    for number, row in enumerate(rows, start=1):
+        filled = [column for column, value in enumerate(row, start=1) if value not in (None, "")]
+        if not filled:
+            if number <= MAX_ROWS + 1:
+                kept.append([])
+            continue
+        if number > MAX_ROWS + 1:
+            raise PlanFileError(
+                f"{filename} has something in row {number:,}: a plan file has at most {MAX_ROWS:,} rows below the "
+                "header. Delete what is below the plan, or split the file."
+            )
+        if filled[-1] > MAX_COLUMNS:
+            raise PlanFileError(
+                f"{filename} has something in column {get_column_letter(filled[-1])} of row {number:,}: a plan file "
+                f"uses at most {MAX_COLUMNS} columns. Delete what is to the right of the plan."
+            )
+        kept.append(list(row[: filled[-1]]))
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept
+
+
+def _xlsx_rows(data, filename):
+    _check_archive(data, filename)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
+        raise PlanFileError(f"{filename} could not be opened as an Excel workbook ({error}).") from error
+    try:
+        sheet = _plan_sheet(workbook, filename)
+        # Read-only mode trusts the sheet's declared <dimension>: a huge one pads every row to thousands of cells
+        # and the sheet to a million rows; one too small drops the rows below it. Read the rows that are there.
+        sheet.reset_dimensions()
+        rows = _bounded(([_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)), filename)
+    except PlanFileError:
+        raise
+    except Exception as error:  # a damaged sheet: openpyxl and the XML parser raise many types
+        raise PlanFileError(f"{filename} could not be read as an Excel workbook ({error}).") from error
+    finally:
+        workbook.close()
+    return rows
+
+
+def _check_archive(data, filename):
+    """Refuse, before openpyxl opens it, a workbook that unpacks to more than MAX_UNZIPPED_BYTES (a zip bomb) or
+    whose XML declares a document type or entities (never in a workbook Excel saved; the way to the XML attacks)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise PlanFileError(f"{filename} could not be opened as an Excel workbook ({error}).") from error
+    with archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
+            raise PlanFileError(
+                f"{filename} unpacks to more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB, far more than a plan "
+                "needs: save the plan on its own, without pictures or other sheets, or as CSV."
+            )
+        for member in members:
+            try:
+                declares = _declares_a_document_type(archive, member)
+            except Exception as error:  # damaged, encrypted or oddly compressed parts raise many types
+                raise PlanFileError(f"{filename} could not be opened as an Excel workbook ({error}).") from error
+            if declares:
+                raise PlanFileError(
+                    f"{filename} holds XML with a document type or entity declaration ({member.filename}), which a "
+                    "plan file never needs: save it again from Excel, without pictures, or as CSV."
+                )
+
+
+_DECLARATIONS = [
+    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+]
+
+
+def _declares_a_document_type(archive, member):
+    overlap = max(len(marker) for marker in _DECLARATIONS)
+    tail = b""
+    with archive.open(member) as part:
+        while chunk := part.read(1024 * 1024):
+            window = tail + chunk
+            if any(marker in window for marker in _DECLARATIONS):
+                return True
+            tail = window[-overlap:]
+    return False
+
+
+def _plan_sheet(workbook, filename):
+    """The worksheet named Plan, else the first worksheet; a chart sheet has no rows to read."""
+    worksheets = workbook.worksheets  # worksheets only, never chart sheets
+    for sheet in worksheets:
+        if sheet.title == "Plan":
+            return sheet
+    if "Plan" in workbook.sheetnames:
+        raise PlanFileError(
+            f"In {filename} the sheet named Plan is a chart, not the plan's rows: put the rows in a worksheet "
+            "named Plan."
+        )
+    if not worksheets:
+        raise PlanFileError(f"{filename} has only charts: put the plan's rows in a worksheet named Plan.")
+    return worksheets[0]
+
+
+def _csv_rows(data, filename):
+    # Excel's "Unicode text" is UTF-16 with a byte-order mark; its CSV files are UTF-8 or Windows text.
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    encodings = ("utf-16",) if utf16 else ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise PlanFileError(f"{filename} could not be read as text: save it as CSV UTF-8.")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        # Each row is cut to its filled cells as it is read, so that a row of a million commas costs nothing kept.
+        return _bounded((([from_csv_text(value.strip()) for value in row]) for row in reader), filename)
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            message = f"a cell is longer than {MAX_CELL_LENGTH:,} characters (the most a cell may hold)"
+        else:
+            message = f"it is not laid out as CSV ({error})"
+        raise PlanFileError(f"{filename} could not be read from line {reader.line_num:,}: {message}.") from error
 
 
 def _cell_text(value):
@@ -115,6 +252,8 @@ def _cell_text(value):
 def parse(header, rows):
     """Check every row against the layout and the database; return a ParsedPlan listing every problem."""
     parsed = ParsedPlan()
+    if not _cells_can_be_stored(parsed, 1, header, header):
+        return parsed
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         parsed.problems.append(
@@ -139,6 +278,8 @@ def parse(header, rows):
     above = {}  # row type -> the Ref of the last row of that type so far
 
     for number, raw in rows:
+        if not _cells_can_be_stored(parsed, number, header, raw):
+            continue
         row = {column: (raw[i].strip() if i < len(raw) and raw[i] else "") for column, i in index.items()}
         if not any(row.values()):
             continue
@@ -172,6 +313,35 @@ def parse(header, rows):
         parsed.warnings.extend(_subgroup_name_warnings(name, *lookup.first_use[name.lower()]))
     parsed.warnings.sort(key=lambda problem: (problem.row or 0, problem.column or ""))
     return parsed
+
+
+def _cells_can_be_stored(parsed, number, header, cells):
+    """Whether every cell of the row is short enough, and free of NUL characters (which PostgreSQL cannot store)."""
+    ok = True
+    for i, value in enumerate(cells):
+        column = header[i] if i < len(header) and header[i] and len(header[i]) <= 40 else get_column_letter(i + 1)
+        if len(value) > MAX_CELL_LENGTH:
+            parsed.problems.append(
+                Problem(number, column, f"the cell has {len(value):,} characters; a cell may hold {MAX_CELL_LENGTH:,}.")
+            )
+            ok = False
+        elif "\x00" in value:
+            parsed.problems.append(
+                Problem(number, column, "the cell holds a NUL character, which cannot be stored: delete it.")
+            )
+            ok = False
+    return ok
+
+
+def _check_length(parsed, number, column, value, model, field_name, what):
+    """Whether the text fits the model field it is stored in; a problem in the user's words if not."""
+    limit = model._meta.get_field(field_name).max_length
+    if len(value) <= limit:
+        return True
+    parsed.problems.append(
+        Problem(number, column, f"write {what} in at most {limit} characters (it has {len(value):,}).")
+    )
+    return False
 
 
 def _check_ref(parsed, number, row, row_type):
@@ -237,6 +407,26 @@ def _parse_plan_setting(parsed, lookup, number, row, first_row):
             )
         )
         return
+    elif names[ref] == "slug" and value in RESERVED_PLAN_SLUGS:
+        parsed.problems.append(
+            Problem(number, "Text", f"'{value}' is the address of another page; choose another slug, e.g. 2015-16.")
+        )
+        return
+    if isinstance(value, datetime.date) and not (EARLIEST_DATE <= value <= LATEST_DATE):
+        parsed.problems.append(
+            Problem(
+                number,
+                "Text",
+                f"'{row['Text']}' is outside the dates a plan may have: "
+                f"{EARLIEST_DATE:%Y} to {LATEST_DATE:%Y}. Check the year.",
+            )
+        )
+        return
+    model_field = BusinessPlan._meta.get_field(names[ref])
+    if model_field.max_length and not _check_length(
+        parsed, number, "Text", value, BusinessPlan, names[ref], f"the plan's {ref}"
+    ):
+        return
     parsed.settings[names[ref]] = value
 
 
@@ -269,6 +459,7 @@ def _parse_action(parsed, lookup, number, row, first_row):
         parsed.problems.append(Problem(number, "Lead subgroup", "every action needs a lead subgroup."))
         ok = False
     supporting = _split(row.get("Supporting subgroups", ""), SUPPORTING_SEPARATOR)
+    ok = _check_length(parsed, number, "Due", row.get("Due", ""), Action, "due", "the due date") and ok
     for name in leads:
         ok = lookup.check(name, number, "Lead subgroup") and ok
     for name in supporting:
@@ -320,8 +511,9 @@ def _parse_kpi(parsed, lookup, number, row, first_row):
             )
         )
         ok = False
-    target = _decimal(parsed, number, row, "Target")
-    tolerance = _decimal(parsed, number, row, "Amber tolerance")
+    ok = _check_length(parsed, number, "Frequency", row.get("Frequency", ""), KPI, "frequency", "the frequency") and ok
+    target = _decimal(parsed, number, row, "Target", KPI, "target")
+    tolerance = _decimal(parsed, number, row, "Amber tolerance", KPI, "amber_tolerance")
     ok = ok and target is not False and tolerance is not False
     if ok and kind == "percentage" and target is not None and not (0 <= target <= 100):
         parsed.problems.append(
@@ -383,6 +575,15 @@ def _check_whole_plan(parsed, first_row):
     starts, ends = parsed.settings.get("starts_on"), parsed.settings.get("ends_on")
     if isinstance(starts, datetime.date) and isinstance(ends, datetime.date) and ends <= starts:
         parsed.problems.append(Problem(first_row[("plan", "ends")], "Text", "the plan must end after it starts."))
+    elif isinstance(starts, datetime.date) and isinstance(ends, datetime.date) and ends >= _add_years(starts, 2):
+        parsed.problems.append(
+            Problem(
+                first_row[("plan", "ends")],
+                "Text",
+                f"a plan covers a year, two at most; this one runs from {starts:%Y-%m-%d} to {ends:%Y-%m-%d}. "
+                "Check the years.",
+            )
+        )
     _place(parsed, parsed.objectives, "Objective", parsed.priorities, "Priority", first_row)
     _place(parsed, parsed.actions, "Action", parsed.objectives, "Objective", first_row)
     _place(parsed, parsed.kpis, "KPI", parsed.objectives, "Objective", first_row)
@@ -457,19 +658,43 @@ def _split(cell, separator):
     return [" ".join(part.split()) for part in cell.split(separator) if part.strip()]
 
 
-def _decimal(parsed, number, row, column):
+def _decimal(parsed, number, row, column, model, field_name):
+    """The cell's number, rounded to the decimal places of the model field it is stored in; None when empty, False
+    (and a problem) when it is not a number or is too large for the field."""
     text = row.get(column, "").replace("%", "").replace(",", "").strip()
     if not text:
         return None
+    shown = row[column] if len(row[column]) <= 40 else row[column][:40] + "…"
     try:
         value = Decimal(text)
     except InvalidOperation:
-        parsed.problems.append(Problem(number, column, f"'{row[column]}' is not a number."))
+        parsed.problems.append(Problem(number, column, f"'{shown}' is not a number."))
         return False
     if not value.is_finite():
-        parsed.problems.append(Problem(number, column, f"'{row[column]}' is not a number."))
+        parsed.problems.append(Problem(number, column, f"'{shown}' is not a number."))
+        return False
+    model_field = model._meta.get_field(field_name)
+    places = model_field.decimal_places
+    limit = Decimal(10) ** (model_field.max_digits - places)
+    if abs(value) < limit:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if abs(value) >= limit:
+        parsed.problems.append(
+            Problem(
+                number,
+                column,
+                f"'{shown}' is too large: write a number below {limit:,}, with at most {places} decimal places.",
+            )
+        )
         return False
     return value
+
+
+def _add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def parse_date(text):
@@ -500,6 +725,15 @@ class _SubgroupLookup:
 
     def check(self, name, number, column):
         key = name.lower()
+        if key not in self.existing and not subgroup_slug(name):
+            self.parsed.problems.append(
+                Problem(number, column, f"'{name}' cannot be a subgroup's name: write it with letters or digits.")
+            )
+            return False
+        if key not in self.existing and not _check_length(
+            self.parsed, number, column, name, Subgroup, "name", "a subgroup's name"
+        ):
+            return False
         if key in self.existing or key in self.seen_new:
             self._use(self.existing.get(key) or self.seen_new[key])
             return True

@@ -24,6 +24,15 @@ UPDATABLE_SETTINGS = [name for _, name, _ in PLAN_SETTINGS if name not in ("slug
 SETTING_LABELS = {name: label for label, name, _ in PLAN_SETTINGS}
 
 
+# The preview lists this many problems (and as many warnings), then says how many more there are: a file of
+# thousands of bad rows makes a page that can be read, and the first problems are usually the cause of the rest.
+MAX_LISTED = 200
+
+
+def _more(items):
+    return f"{len(items) - MAX_LISTED:,}" if len(items) > MAX_LISTED else ""
+
+
 @dataclass
 class Change:
     """One thing the import creates, changes, or leaves alone."""
@@ -48,6 +57,23 @@ class ImportResult:
     @property
     def warnings(self):
         return self.parsed.warnings
+
+    @property
+    def problems_shown(self):
+        return self.parsed.problems[:MAX_LISTED]
+
+    @property
+    def problems_not_shown(self):
+        """How many problems the page leaves off, as "1,234"; empty when none is."""
+        return _more(self.parsed.problems)
+
+    @property
+    def warnings_shown(self):
+        return self.parsed.warnings[:MAX_LISTED]
+
+    @property
+    def warnings_not_shown(self):
+        return _more(self.parsed.warnings)
 
     def count(self, kind):
         return sum(change.kind == kind for change in self.changes)

@@ -6,6 +6,7 @@ import io
 import openpyxl
 from openpyxl.styles import Alignment, Font
 
+from dscb.spreadsheets import csv_text, put_text
 from kpis.models import KPI, KPIValue
 from priorities.models import PLAN_ORDER, Action, Objective, ProgressUpdate, StrategicPriority
 
@@ -79,22 +80,21 @@ def plan_rows(plan):
 
 
 def plan_to_csv(plan):
-    """The plan file as CSV text (UTF-8 with a byte-order mark so that Excel reads it correctly)."""
+    """The plan file as CSV text (UTF-8 with a byte-order mark so that Excel reads it correctly); a cell that a
+    spreadsheet would take for a formula starts with an apostrophe, which the reader takes off."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerows(plan_rows(plan))
+    writer.writerows([csv_text(value) for value in row] for row in plan_rows(plan))
     return "\ufeff" + buffer.getvalue()
 
 
 def _fill_sheet(sheet, header, rows):
     """Header in bold, frozen and filtered; every cell plain text, so "=..." is never taken for a formula."""
     sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.data_type = "s"
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            cell = put_text(sheet.cell(row=number, column=column), value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for cell in sheet[1]:
         cell.font = Font(bold=True)

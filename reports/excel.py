@@ -9,22 +9,14 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dscb.spreadsheets import put_text
 from priorities.models import STATUS_KEY, Status
 
 from .data import STATUS_ORDER
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
 
 def _put(sheet, row, column, value):
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"  # plain text, even where openpyxl would read a formula
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
+    cell = put_text(sheet.cell(row=row, column=column), value)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
 

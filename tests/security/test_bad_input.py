@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -324,3 +325,71 @@ def test_the_import_upload_page(client, site, content, filename):
         not_a_server_error(client.get(response["Location"]))
     # The upload itself waits in planfile.PendingImport until it is confirmed; nothing else may change.
     assert set(changed_tables(before, database_snapshot())) <= {"planfile.PendingImport"}, "previewing stores nothing"
+
+
+# Numbers at and beyond what a KPI's target and amber tolerance columns hold (12 digits, 2 after the point).
+column_numbers = st.one_of(
+    st.sampled_from(
+        [
+            "9999999999.99",
+            "9999999999.994",
+            "9999999999.995",
+            "10000000000",
+            "-9999999999.99",
+            "-10000000000",
+            "1E+400",
+            "-1E+400",
+            "1e-400",
+            "1.23456789012346e+29",
+            "0.005",
+            "Infinity",
+            "NaN",
+            "sNaN",
+        ]
+    ),
+    st.decimals(allow_nan=False, allow_infinity=False).map(str),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+)
+
+
+@given(target=column_numbers, tolerance=column_numbers)
+@EXAMPLES
+def test_the_importer_keeps_kpi_numbers_within_their_columns(site, target, tolerance):
+    header = _header()
+    rows = [
+        ("Plan", ["slug", "2030-31"]),
+        ("Plan", ["title", "Numbers"]),
+        ("Plan", ["plan year", "2030/31"]),
+        ("Plan", ["starts", "2030-04-01"]),
+        ("Plan", ["ends", "2031-03-31"]),
+        ("Priority", ["1", "Safe"]),
+        ("Objective", ["1.1", "Heard"]),
+    ]
+    kpi = dict.fromkeys(header, "") | {
+        "Type": "KPI",
+        "Ref": "1.1.K1",
+        "Text": "Count of things",
+        "Lead subgroup": "Quality Assurance sub",
+        "KPI kind": "Count",
+        "Target": target,
+        "Amber tolerance": tolerance,
+    }
+    rows.append((kpi["Type"], [kpi[column] for column in header[1:]]))
+    with transaction.atomic():  # each example starts from the same database
+        _import_and_read_back(site, as_csv(header, rows))
+        transaction.set_rollback(True)
+
+
+def _import_and_read_back(site, content):
+    result = plan_import(content=content, filename="plan.csv")
+    created = KPI.objects.filter(objective__priority__plan__slug="2030-31")
+    if result.problems:
+        assert not created.exists(), "a file with problems stores nothing"
+        assert all(str(problem).startswith(("Row 9, Target", "Row 9, Amber tolerance")) for problem in result.problems)
+        return
+    stored = created.get()  # reads back: the page that lists it would too
+    for value in (stored.target, stored.amber_tolerance):
+        assert value is None or (value.is_finite() and abs(value) < 10**10 and value == round(value, 2))
+    client = Client()
+    client.force_login(site.users["manager"])
+    assert client.get(reverse("priorities:plan-detail", args=["2030-31"])).status_code == 200

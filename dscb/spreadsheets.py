@@ -1,0 +1,34 @@
+"""Text written into spreadsheets (Excel workbooks and CSV files) that no spreadsheet runs as a formula.
+
+A cell starting with = + - or @ (or a tab or carriage return, which some programs drop before reading the rest)
+can be taken for a formula when the file is opened or a cell is edited: `=HYPERLINK(...)` typed by one person
+would become a link in another's spreadsheet. Shared by every export, so all neutralise it the same way.
+"""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a CSV cell that would start a formula is prefixed with; the plan file reader takes it off again.
+CSV_TEXT_PREFIX = "'"
+
+
+def put_text(cell, value):
+    """Write a value into an openpyxl cell; text stays plain text, with Excel's quote prefix where it looks like a
+    formula (the value itself is unchanged, so it reads back as written)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # plain text, even where openpyxl would read a formula
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    return cell
+
+
+def csv_text(value):
+    """A CSV cell's text: prefixed with an apostrophe where a spreadsheet would take it for a formula."""
+    value = "" if value is None else str(value)
+    return CSV_TEXT_PREFIX + value if value.startswith(FORMULA_STARTS) else value
+
+
+def from_csv_text(value):
+    """Undo csv_text: the text as it was written."""
+    if value.startswith(CSV_TEXT_PREFIX) and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
