@@ -9,24 +9,20 @@ from django.db import migrations, models
 
 LIMIT = 10**10
 CLEAR = [
-    ("kpis_kpi", "target"),
-    ("kpis_kpi", "amber_tolerance"),
-    ("kpis_historicalkpi", "target"),
-    ("kpis_historicalkpi", "amber_tolerance"),
-    ("kpis_kpivalue", "value"),
-    ("kpis_historicalkpivalue", "value"),
+    ("KPI", "target"),
+    ("KPI", "amber_tolerance"),
+    ("HistoricalKPI", "target"),
+    ("HistoricalKPI", "amber_tolerance"),
+    ("KPIValue", "value"),
+    ("HistoricalKPIValue", "value"),
 ]
 
 
 def clear_numbers_too_large(apps, schema_editor):
-    quote = schema_editor.quote_name
-    with schema_editor.connection.cursor() as cursor:
-        for table, column in CLEAR:
-            cursor.execute(
-                f"UPDATE {quote(table)} SET {quote(column)} = NULL "  # noqa: S608 - names from the list above
-                f"WHERE {quote(column)} >= %s OR {quote(column)} <= %s",
-                [LIMIT, -LIMIT],
-            )
+    for model_name, field in CLEAR:
+        model = apps.get_model("kpis", model_name)
+        too_large = models.Q((f"{field}__gte", LIMIT)) | models.Q((f"{field}__lte", -LIMIT))
+        model._base_manager.filter(too_large).update(**{field: None})
 
 
 def fits(name):
