@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from dscb.admin_widgets import SafeAutocompleteMixin
 from subgroups.models import Membership
 
 from .forms import NewPersonForm
@@ -18,7 +19,7 @@ from .forms import NewPersonForm
 User = get_user_model()
 
 
-class PersonMembershipInline(admin.TabularInline):
+class PersonMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["subgroup"]

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from dscb.admin_widgets import SafeAutocompleteMixin
+
 from .models import BusinessPlan, ReportingPeriod
 
 KEEP_HISTORY = (
@@ -16,7 +18,7 @@ def plan_of(obj, path):
     return obj
 
 
-class PlanPartAdminMixin:
+class PlanPartAdminMixin(SafeAutocompleteMixin):
     """Read-only once the plan is closed; deletions that would lose history are explained, not just refused."""
 
     plan_path = "plan"
@@ -38,7 +40,7 @@ class PlanPartAdminMixin:
         return deleted, counts, perms_needed, protected
 
 
-class PlanPartInlineMixin:
+class PlanPartInlineMixin(SafeAutocompleteMixin):
     """Inlines of a closed plan's objects: nothing added, changed or deleted."""
 
     parent_plan_path = "plan"

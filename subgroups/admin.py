@@ -1,17 +1,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from dscb.admin_widgets import SafeAutocompleteMixin
+
 from .models import Membership, Subgroup
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
 
 
 @admin.register(Subgroup)
-class SubgroupAdmin(SimpleHistoryAdmin):
+class SubgroupAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "slug"]
@@ -20,7 +22,7 @@ class SubgroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["user", "subgroup", "role"]
     list_filter = ["role", "subgroup"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "subgroup__name"]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from priorities.models import Action, Objective
@@ -52,3 +53,38 @@ def test_an_edit_in_the_admin_is_attributed_in_history(admin_client, admin_user,
     assert response.status_code == 302, response.context["adminform"].form.errors
     latest = action.history.latest()
     assert latest.text == "Produce practice standards, revised" and latest.history_user == admin_user
+
+
+@pytest.mark.parametrize("model", [*MODELS, get_user_model()], ids=lambda model: model.__name__)
+def test_a_tampered_autocomplete_value_is_a_form_error_not_a_server_error(admin_client, demo, model):
+    """Every autocomplete field, in the form and in its inlines, given a value that is no id: the form again."""
+    info = (model._meta.app_label, model._meta.model_name)
+    url = reverse("admin:{}_{}_change".format(*info), args=[model.objects.first().pk])
+    response = admin_client.get(url)
+    data = {}
+    forms = [response.context["adminform"].form] + [
+        form for formset in response.context["inline_admin_formsets"] for form in formset.formset.forms
+    ]
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({management.add_prefix(name): value for name, value in management.initial.items()})
+    tampered = 0
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if value is None or callable(value):
+                value = ""
+            if isinstance(value, list | tuple):
+                value = [getattr(item, "pk", item) for item in value]
+            data[form.add_prefix(name)] = getattr(value, "pk", value)
+            if (
+                "Autocomplete" in type(field.widget).__name__
+                or "Autocomplete" in type(getattr(field.widget, "widget", None)).__name__
+            ):
+                data[form.add_prefix(name)] = "not-an-id"
+                tampered += 1
+    if not tampered:
+        pytest.skip(f"{model.__name__} has no autocomplete field")
+    response = admin_client.post(url, {key: value for key, value in data.items() if value is not None})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

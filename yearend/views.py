@@ -18,7 +18,10 @@ def plan_roll_over_view(request, slug):
     except RollOverError as error:
         return render(request, "yearend/roll_over.html", {"plan": plan, "refused": str(error)})
     if request.method == "POST":
-        new = plan_roll_over(plan=plan, user=request.user)
+        try:
+            new = plan_roll_over(plan=plan, user=request.user)
+        except RollOverError as error:  # someone else rolled it over since the preview (a second click, a colleague)
+            return render(request, "yearend/roll_over.html", {"plan": plan, "refused": str(error)}, status=409)
         messages.success(request, f"{new.title} started; {plan.title} is now closed and read-only.")
         return redirect(new)
     return render(request, "yearend/roll_over.html", {"plan": plan, "preview": preview})

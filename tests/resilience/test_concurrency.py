@@ -109,3 +109,46 @@ def test_simultaneous_submits_of_one_update(gunicorn, k, first_save):
     # What is stored is one accepted person's whole text, never a mixture and never a refused person's.
     assert update.progress in {forms[n]["progress"] for n in accepted}
     assert update.impact == update.progress.replace("Progress written by", "Impact seen by")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_roll_overs_make_one_plan_and_tell_the_others(gunicorn):
+    """Three managers (or one impatient double-click) confirm the roll-over at once: one new plan, no error page."""
+    from plans.models import BusinessPlan
+    from tests.factories import make_manager
+
+    from .server import CSRF_INPUT
+
+    action = ActionFactory(objective__priority__plan__status="active")
+    plan = action.objective.priority.plan
+    ReportingPeriodFactory(plan=plan, number=1, state="open")
+    path = f"/plans/{plan.slug}/roll-over/"
+    browsers, forms = [], []
+    for n in range(3):
+        browser = Browser(gunicorn.port).sign_in(make_manager(username=f"manager-{n}").username, PASSWORD)
+        status, _, page = browser.request("GET", path)
+        assert status == 200, page
+        browsers.append(browser)
+        forms.append({"csrfmiddlewaretoken": CSRF_INPUT.search(page).group(1)})
+
+    barrier = threading.Barrier(3)
+    replies = [None] * 3
+
+    def confirm(n):
+        browsers[n].connect()
+        barrier.wait(timeout=30)
+        replies[n] = browsers[n].request("POST", path, forms[n])
+
+    threads = [threading.Thread(target=confirm, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    statuses = sorted(status for status, _, _ in replies)
+    assert statuses.count(302) == 1, statuses
+    assert all(status in (200, 302, 409) for status in statuses), statuses
+    for status, _, page in replies:
+        if status != 302:
+            assert "already" in page, page[:2000]
+    assert BusinessPlan.objects.filter(rolled_over_from=plan).count() == 1
