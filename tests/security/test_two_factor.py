@@ -187,3 +187,23 @@ def test_a_password_alone_cannot_reach_a_page_by_another_route(client, site, req
     response = client.post(reverse("admin:login"), {"username": "admin", "password": PASSWORD, "next": "/admin/"})
     assert response.status_code == 302
     assert client.get("/admin/")["Location"].startswith(reverse("two-factor-set-up"))
+
+
+@pytest.mark.parametrize("bad_next", ["oops", "password_reset", "//evil.example/", "https://evil.example/x"])
+def test_a_next_that_is_not_a_path_here_goes_home_after_the_code(client, site, required, bad_next):
+    """The code is used up and the session verified, whatever `next` says; only a same-site path is followed."""
+    sign_in(client, "manager")
+    secret = set_up(client)
+    client.post(reverse("logout"))
+    sign_in(client, "manager")
+    passed = client.post(reverse("two-factor-verify"), {"code": code_for(secret, 1), "next": bad_next})
+    assert passed.status_code == 302 and passed["Location"] == "/"
+    assert client.get(site.plan.get_absolute_url()).status_code == 200, "the session is verified"
+
+
+@pytest.mark.parametrize("bad_next", ["0", "null", "'", "oops", "password_reset", "//evil.example/", "%00", "/\\x"])
+def test_the_signed_out_page_takes_any_next_without_an_error(client, site, bad_next):
+    response = client.get(reverse("signed-out"), {"next": bad_next})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "evil.example" not in text
