@@ -224,6 +224,15 @@ class TestBadRows:
         with pytest.raises(CommandError, match="No such file"):
             call_command("import_plan", str(path))
 
+    def test_the_command_lists_the_first_problems_and_counts_the_rest(self, tmp_path):
+        path = tmp_path / "plan.csv"
+        path.write_bytes(csv_bytes([*PLAN_ROWS, *(action_row(f"9.9.{n}") for n in range(1, 251))]))
+        err = io.StringIO()
+        with pytest.raises(CommandError, match="250 problem"):
+            call_command("import_plan", str(path), stderr=err)
+        lines = err.getvalue().splitlines()
+        assert len(lines) == 201 and lines[-1] == "and 50 more problems."
+
 
 class TestWhatRealPlansContain:
     def test_two_leads_in_one_cell_supporting_subgroups_and_text_due_dates(self):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from planfile.services import plan_import
+from planfile.services import MAX_LISTED, plan_import
 
 
 class Command(BaseCommand):
@@ -19,8 +19,10 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         result = plan_import(content=path.read_bytes(), filename=path.name, dry_run=dry_run, activate=activate)
         if result.problems:
-            for problem in result.problems:
+            for problem in result.problems[:MAX_LISTED]:
                 self.stderr.write(str(problem))
+            if len(result.problems) > MAX_LISTED:
+                self.stderr.write(f"and {len(result.problems) - MAX_LISTED} more problems.")
             raise CommandError(f"{path.name} was not imported: {len(result.problems)} problem(s) listed above.")
         for line in result.summary():
             self.stdout.write(line)
