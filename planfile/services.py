@@ -230,70 +230,76 @@ def _changes(parsed, plan, existing):
             (SETTING_LABELS[name], getattr(plan, name), parsed.settings.get(name, "")) for name in UPDATABLE_SETTINGS
         ]
         changes.append(_compare("Plan settings", pairs))
-    for ref, item in parsed.priorities.items():
-        what = f"Priority {ref}"
-        old = existing.priorities.get(ref)
-        pairs = [("Position", old.position, item["position"]), ("Text", old.title, item["title"])] if old else None
-        changes.append(Change("create", what) if old is None else _compare(what, pairs))
-    for ref, item in parsed.objectives.items():
-        what = f"Objective {ref}"
-        old = existing.objectives.get(ref)
-        pairs = (
-            [
-                ("Priority", old.priority.ref, item["parent"]),
-                ("Position", old.position, item["position"]),
-                ("Text", old.title, item["title"]),
-                ("Evidence", old.evidence, item["evidence"]),
-            ]
-            if old
-            else None
-        )
-        changes.append(Change("create", what) if old is None else _compare(what, pairs))
-    for ref, item in parsed.actions.items():
-        what = f"Action {ref}"
-        old = existing.actions.get(ref)
-        if old is None:
-            changes.append(Change("create", what))
-            continue
-        current = {
-            "Objective": old.objective.ref,
-            "Position": old.position,
-            "Text": old.text,
-            "Lead subgroup": existing.lead_names(old),
-            "Lead officer": old.lead_officer,
-            "Supporting subgroups": f"{SUPPORTING_SEPARATOR} ".join(
-                existing.names(existing.supporting.get(old.pk, {}))
-            ),
-            "Due": old.due,
-            "Milestones": old.milestones,
-        }
-        new = _action_fields(item)
-        changes.append(_compare(what, [(label, current[label], new[label]) for label in new]))
-    for ref, item in parsed.kpis.items():
-        what = f"KPI {ref}"
-        old = existing.kpis.get(ref)
-        if old is None:
-            changes.append(Change("create", what))
-            continue
-        current = {
-            "Objective": old.objective.ref,
-            "Position": old.position,
-            "Text": old.name,
-            "Owner": existing.subgroups[old.owner_id].name,
-            "KPI kind": KPI_KIND_LABELS[old.kind],
-            "Target": old.target,
-            "Direction": old.direction,
-            "Amber tolerance": old.amber_tolerance,
-            "Frequency": old.frequency,
-            "Definition": old.definition,
-        }
-        new = _kpi_fields(item)
-        changes.append(_compare(what, [(label, current[label], new[label]) for label in new]))
+    # For each kind of row: its rows in the file, the plan's rows by Ref, and the fields shown, as they stand in
+    # the plan and as the file has them.
+    kinds = [
+        ("Priority", parsed.priorities, existing.priorities, _priority_now, _priority_fields),
+        ("Objective", parsed.objectives, existing.objectives, _objective_now, _objective_fields),
+        ("Action", parsed.actions, existing.actions, lambda old: _action_now(old, existing), _action_fields),
+        ("KPI", parsed.kpis, existing.kpis, lambda old: _kpi_now(old, existing), _kpi_fields),
+    ]
+    for kind, items, found, now, fields in kinds:
+        for ref, item in items.items():
+            what, old = f"{kind} {ref}", found.get(ref)
+            if old is None:
+                changes.append(Change("create", what))
+                continue
+            current, wanted = now(old), fields(item)
+            changes.append(_compare(what, [(label, current[label], wanted[label]) for label in wanted]))
     for label, found, wanted in [("Action", existing.actions, parsed.actions), ("KPI", existing.kpis, parsed.kpis)]:
         for ref, row in found.items():
             if ref not in wanted and not row.archived:
                 changes.append(Change("not in file", f"{label} {ref}"))
     return changes
+
+
+def _priority_now(old):
+    return {"Position": old.position, "Text": old.title}
+
+
+def _priority_fields(item):
+    return {"Position": item["position"], "Text": item["title"]}
+
+
+def _objective_now(old):
+    return {"Priority": old.priority.ref, "Position": old.position, "Text": old.title, "Evidence": old.evidence}
+
+
+def _objective_fields(item):
+    return {
+        "Priority": item["parent"],
+        "Position": item["position"],
+        "Text": item["title"],
+        "Evidence": item["evidence"],
+    }
+
+
+def _action_now(old, existing):
+    return {
+        "Objective": old.objective.ref,
+        "Position": old.position,
+        "Text": old.text,
+        "Lead subgroup": existing.lead_names(old),
+        "Lead officer": old.lead_officer,
+        "Supporting subgroups": f"{SUPPORTING_SEPARATOR} ".join(existing.names(existing.supporting.get(old.pk, {}))),
+        "Due": old.due,
+        "Milestones": old.milestones,
+    }
+
+
+def _kpi_now(old, existing):
+    return {
+        "Objective": old.objective.ref,
+        "Position": old.position,
+        "Text": old.name,
+        "Owner": existing.subgroups[old.owner_id].name,
+        "KPI kind": KPI_KIND_LABELS[old.kind],
+        "Target": old.target,
+        "Direction": old.direction,
+        "Amber tolerance": old.amber_tolerance,
+        "Frequency": old.frequency,
+        "Definition": old.definition,
+    }
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from tests.factories import (
     make_manager,
     make_viewer,
 )
+from tests.migrations import migrate_to_latest
 
 
 @pytest.fixture
@@ -89,3 +90,10 @@ def demo(db):
     """The DSCB 2015/16 demo plan with its accounts and illustrative progress."""
     plan, users = demo_load(password="demo-password-for-tests")
     return plan, users
+
+
+@pytest.fixture
+def migrated_back():
+    """For a test that migrates the database back: the latest migrations again after it, for the tests after."""
+    yield
+    migrate_to_latest()

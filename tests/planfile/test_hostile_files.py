@@ -27,23 +27,11 @@ from planfile.writer import plan_to_csv
 from plans.models import BusinessPlan
 from priorities.models import Action
 from subgroups.models import Subgroup
-from tests.planfile.test_planfile import PLAN_ROWS, action_row, csv_bytes, kpi_row, row
+from tests.planfile.test_planfile import PLAN_ROWS, action_row, csv_bytes, kpi_row, row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
 GOOD_ROWS = [*PLAN_ROWS, action_row(), kpi_row(kind="Count", target="12")]
-
-
-def xlsx_bytes(rows, header=COLUMNS):
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Plan"
-    sheet.append(header)
-    for values in rows:
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def rewrite(xlsx, member, change):

@@ -422,7 +422,7 @@ class TestTheBoardsOwnReferences:
         KPI.objects.all().delete()
         plan.delete()
         Subgroup.objects.all().delete()
-        result = plan_import(content=plan_to_xlsx_bytes(before), filename="plan.xlsx")
+        result = plan_import(content=xlsx_bytes(before), filename="plan.xlsx")
         assert result.problems == []
         assert plan_rows(result.plan) == before
         assert "Jim Reeves" in [cell for line in before for cell in line]
@@ -440,13 +440,14 @@ class TestTheBoardsOwnReferences:
         assert BusinessPlan.objects.get() == plan and Action.objects.count() == 3
 
 
-def plan_to_xlsx_bytes(rows):
+def xlsx_bytes(rows, header=COLUMNS):
+    """A plan file as an Excel workbook: the header, then the rows, on a sheet named Plan."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Plan"
-    sheet.append(COLUMNS)
-    for line in rows:
-        sheet.append(line)
+    sheet.append(header)
+    for values in rows:
+        sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

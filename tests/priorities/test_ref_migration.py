@@ -3,24 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate
 
 BEFORE = [("priorities", "0003_add_action_carry_over_and_archive"), ("kpis", "0002_add_kpi_archived")]
 AFTER = [("priorities", "0006_remove_number"), ("kpis", "0005_remove_kpi_number")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def migrated_back():
-    yield
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # the latest again, for the other tests
 
 
 @pytest.mark.django_db(transaction=True)
