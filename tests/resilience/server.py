@@ -43,13 +43,13 @@ def free_port():
 class Gunicorn:
     """gunicorn dscb.wsgi with 2 workers on a free loopback port, serving the test database."""
 
-    def __init__(self, workers=2):
+    def __init__(self, workers=2, database=None):
         self.port = free_port()
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": database or database_url(),
             "SECRET_KEY": settings.SECRET_KEY,
             # No connection outlives its request, so nothing holds the test database when pytest drops it.
             "CONN_MAX_AGE": "0",
