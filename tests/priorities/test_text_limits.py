@@ -56,7 +56,7 @@ def test_the_form_shows_the_character_count(client, chair, action, period):
 
 
 def test_the_service_refuses_too_long_text_even_for_a_draft(chair, action, period):
-    data = {field: "" for field in ["status", "progress", "impact", "next_steps", "reason", "evidence_links"]}
+    data = dict.fromkeys(["status", "progress", "impact", "next_steps", "reason", "evidence_links"], "")
     with pytest.raises(ValidationError) as refused:
         update_save(
             action=action,
