@@ -55,7 +55,7 @@ def test_over_the_budget_the_last_good_pdf_stays_and_the_manager_sees_the_longes
     assert "download the last PDF drawn" in text and "read the HTML report" in text
     # The manager is told which update to look at, with a link to its action.
     assert f"action {action.code}" in text and action.get_absolute_url() in text
-    assert DraftPDF.objects.get().pdf == good  # kept, not replaced or deleted
+    assert bytes(DraftPDF.objects.get().pdf) == good  # kept, not replaced or deleted
     failure = PDFDrawFailure.objects.get()
     assert failure.period_number == 3 and failure.fingerprint != DraftPDF.objects.get().fingerprint
 
