@@ -38,6 +38,24 @@ BOARD_NAME = os.environ.get("BOARD_NAME", "Dudley Safeguarding Children Board")
 # Days after a period's update deadline before lock_overdue_periods locks it.
 PERIOD_GRACE_DAYS = int(os.environ.get("PERIOD_GRACE_DAYS", "5"))
 
+# The budget of drawing one report PDF (reports.pdfdraw): wall time and memory of the child process that draws it.
+REPORT_PDF_SECONDS = float(os.environ.get("REPORT_PDF_SECONDS", "60"))
+REPORT_PDF_MEMORY_MB = int(os.environ.get("REPORT_PDF_MEMORY_MB", "1024"))
+# A PDF that could not be drawn within the budget is not tried again for the same content for this long.
+REPORT_PDF_RETRY_MINUTES = int(os.environ.get("REPORT_PDF_RETRY_MINUTES", "30"))
+# Freshly drawn draft PDFs one person may ask for in 10 minutes (counted in the cache below).
+REPORT_PDF_DRAWS_PER_PERSON = int(os.environ.get("REPORT_PDF_DRAWS_PER_PERSON", "5"))
+
+# The cache holds counts that limit how often one person may do something costly. In the database, so that every
+# gunicorn worker and every app server counts together (a per-process memory cache would multiply each limit by
+# the number of workers), and nothing else has to run. The table is made by a migration (reports 0004).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "dscb_cache",
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

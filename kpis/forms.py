@@ -5,7 +5,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
-from .models import DECIMAL_LIMIT, KPI
+from .models import DECIMAL_LIMIT, KPI, NOTE_LIMIT
+from .services import note_length_problem
 
 # The largest numbers the database columns hold: numerator and denominator are integers, a count is stored as a
 # decimal with 12 digits, 2 of them after the point.
@@ -53,7 +54,12 @@ class KPIValueForm(forms.Form):
         },
     )
     answer = forms.ChoiceField(label="Answer", required=False, widget=forms.RadioSelect)
-    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Note (optional)",
+        help_text="A paragraph at most: where the figure comes from, or what it means.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, kpi: KPI, **kwargs):
@@ -64,6 +70,7 @@ class KPIValueForm(forms.Form):
             self.fields["answer"].label = "Was the report received?"
             self.fields["answer"].choices = [Choice("yes", "Received"), Choice("no", "Not received")]
             self.fields["note"].label = "Summary of the report"
+            self.fields["note"].help_text = "A paragraph at most: what the report says (link to it, do not paste it)."
         else:
             self.fields["answer"].choices = [Choice("yes", "Yes"), Choice("no", "No")]
         fields = {
@@ -85,7 +92,15 @@ class KPIValueForm(forms.Form):
                 layout.append(Field.radios("answer", legend_size=Size.SMALL, inline=True))
             else:
                 layout.append(Field.text(name, field_width=5))
-        self.helper.layout = Layout(*layout, Field.textarea("note"), "version", Button("save", "Save value"))
+        layout += [Field.textarea("note", max_characters=NOTE_LIMIT), "version", Button("save", "Save value")]
+        self.helper.layout = Layout(*layout)
+
+    def clean_note(self):
+        note = self.cleaned_data["note"]
+        problem = note_length_problem(note, report=self.kpi.kind == KPI.Kind.REPORT)
+        if problem:
+            raise forms.ValidationError(problem)
+        return note
 
     def clean(self):
         cleaned = super().clean()

@@ -7,13 +7,15 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from plans.models import ReportingPeriod
-from priorities.models import PLAN_ORDER, POSITION_HELP, REF_HELP, REF_MAX_LENGTH, Objective
+from priorities.models import PLAN_ORDER, POSITION_HELP, REF_HELP, REF_MAX_LENGTH, Objective, text_fits
 from subgroups.models import Subgroup
 
 # Targets, tolerances and values: 12 digits, 2 after the point. The checks below keep out what the column cannot
 # hold (SQLite would store an infinity or 1e29 and fail on every page that reads it back).
 DECIMAL_DIGITS, DECIMAL_PLACES = 12, 2
 DECIMAL_LIMIT = 10 ** (DECIMAL_DIGITS - DECIMAL_PLACES)
+# A KPI value's note, or a monitoring report's summary, in characters: a paragraph (a report is linked, not pasted).
+NOTE_LIMIT = 2000
 
 
 def fits_the_column(name):
@@ -134,6 +136,7 @@ class KPIValue(models.Model):
             ),
             models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="value_not_negative"),
             models.CheckConstraint(condition=fits_the_column("value"), name="kpi_value_fits_its_column"),
+            models.CheckConstraint(condition=text_fits("note", NOTE_LIMIT), name="kpi_value_note_length"),
         ]
 
     def __str__(self):

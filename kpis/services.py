@@ -3,13 +3,15 @@ KPI's value is its numerator over its denominator."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from plans.models import ReportingPeriod
 from plans.services import period_for_writing
 from plans.versioning import save_versioned, versioned_row
+from priorities.services import text_length_problem
 
-from .models import KPI, KPIValue
+from .models import KPI, NOTE_LIMIT, KPIValue
 
 VALUE_FIELDS = ["value", "numerator", "denominator", "received", "note"]
 HUNDREDTH = Decimal("0.01")  # the value column keeps two decimals
@@ -35,6 +37,11 @@ def kpi_value_disagreement(*, value, numerator, denominator):
     return f"The value must be {expected}: {numerator} out of {denominator} as a percentage"
 
 
+def note_length_problem(note, *, report=False):
+    """The GOV.UK character-count message when a value's note (a report's summary) is too long, else None."""
+    return text_length_problem("The summary" if report else "The note", note, NOTE_LIMIT)
+
+
 @transaction.atomic
 def kpi_value_save(*, kpi: KPI, period: ReportingPeriod, user, values: dict, expected_version: int):
     """Record the KPI's value for the period, unless someone else saved it since the form was opened.
@@ -43,6 +50,9 @@ def kpi_value_save(*, kpi: KPI, period: ReportingPeriod, user, values: dict, exp
     (kpi_value_percentage) whatever `values` says it is.
     """
     period_for_writing(period=period, user=user)
+    problem = note_length_problem(values.get("note"), report=kpi.kind == KPI.Kind.REPORT)
+    if problem:
+        raise ValidationError({"note": problem})
     lookup = {"kpi": kpi, "period": period}
     record = versioned_row(KPIValue, lookup, expected_version)
     record.entered_by = user

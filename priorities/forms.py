@@ -5,8 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from .models import ProgressUpdate, Status
-from .services import update_submission_problems
+from .models import TEXT_LIMITS, ProgressUpdate, Status
+from .services import text_length_problem, update_length_problems, update_submission_problems
 
 # What the form adds to each status's meaning (STATUS_KEY) in the hint beside its radio button.
 STATUS_GUIDANCE = {
@@ -62,11 +62,11 @@ class ProgressUpdateForm(forms.ModelForm):
         self.helper.label_size = Size.SMALL
         self.helper.layout = Layout(
             Field.radios("status", legend_size=Size.MEDIUM),
-            Field.textarea("reason"),
-            Field.textarea("progress"),
-            Field.textarea("impact"),
-            Field.textarea("next_steps"),
-            Field.textarea("evidence_links"),
+            Field.textarea("reason", max_characters=TEXT_LIMITS["reason"]),
+            Field.textarea("progress", max_characters=TEXT_LIMITS["progress"]),
+            Field.textarea("impact", max_characters=TEXT_LIMITS["impact"]),
+            Field.textarea("next_steps", max_characters=TEXT_LIMITS["next_steps"]),
+            Field.textarea("evidence_links", max_characters=TEXT_LIMITS["evidence_links"]),
             "version",
             Div(
                 Button("submit", "Submit update"),
@@ -88,18 +88,19 @@ class ProgressUpdateForm(forms.ModelForm):
         return "\n".join(lines)
 
     def clean(self):
-        """A submission is checked against the update service's rules (a draft is not): the same messages as the
-        service gives, from the same place."""
+        """A submission is checked against the update service's rules (a draft only against the lengths): the same
+        messages as the service gives, from the same place."""
         cleaned = super().clean()
-        if not self.submitting:
-            return cleaned
-        problems = update_submission_problems(
-            status=cleaned.get("status"),
-            reason=cleaned.get("reason"),
-            progress=cleaned.get("progress"),
-            rules=self.rules,
-        )
-        for field, message in problems.items():
+        too_long = update_length_problems(cleaned)
+        problems = {}
+        if self.submitting:
+            problems = update_submission_problems(
+                status=cleaned.get("status"),
+                reason=cleaned.get("reason"),
+                progress=cleaned.get("progress"),
+                rules=self.rules,
+            )
+        for field, message in {**problems, **too_long}.items():
             self.add_error(field, message)
         return cleaned
 
@@ -118,4 +119,13 @@ class ReturnUpdateForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(Field.textarea("reason"), Button.warning("return", "Return update"))
+        self.helper.layout = Layout(
+            Field.textarea("reason", max_characters=TEXT_LIMITS["returned_reason"]),
+            Button.warning("return", "Return update"),
+        )
+
+    def clean_reason(self):
+        problem = text_length_problem("The reason", self.cleaned_data["reason"], TEXT_LIMITS["returned_reason"])
+        if problem:
+            raise ValidationError(problem)
+        return self.cleaned_data["reason"]

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
@@ -323,6 +325,24 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return self.exclude(state=ProgressUpdate.State.DRAFT)
 
 
+# The most each written field of a progress update holds, in characters. 5,000 is about 800 words, two printed pages
+# of a report for one field; the longest text in the demo plan is a few hundred characters. A reason says why in a
+# paragraph. Without a bound, one update of megabytes made every report PDF take minutes to draw (issue 11).
+TEXT_LIMITS = {
+    "progress": 5000,
+    "impact": 5000,
+    "next_steps": 5000,
+    "reason": 2000,
+    "evidence_links": 2000,
+    "returned_reason": 2000,
+}
+
+
+def text_fits(field, limit):
+    """A check constraint's condition: the text field holds at most `limit` characters."""
+    return LessThanOrEqual(Length(field), limit)
+
+
 class ProgressUpdate(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "In progress"
@@ -372,6 +392,10 @@ class ProgressUpdate(models.Model):
                 condition=~Q(state="returned") | ~Q(returned_reason=""), name="returned_update_has_a_reason"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="update_version_positive"),
+            *(
+                models.CheckConstraint(condition=text_fits(field, limit), name=f"update_{field}_length")
+                for field, limit in TEXT_LIMITS.items()
+            ),
         ]
 
     def __str__(self):

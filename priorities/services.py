@@ -10,7 +10,7 @@ from plans.models import ReportingPeriod
 from plans.services import period_for_writing
 from plans.versioning import save_versioned, versioned_row
 
-from .models import Action, ProgressUpdate, Status
+from .models import TEXT_LIMITS, Action, ProgressUpdate, Status
 
 UPDATE_FIELDS = ["status", "progress", "impact", "next_steps", "reason", "evidence_links"]
 
@@ -39,6 +39,37 @@ def update_rules(*, action: Action, period: ReportingPeriod):
     return UpdateRules(previous=previous)
 
 
+# The fields' names as the update form labels them, for the messages below.
+TEXT_NAMES = {
+    "progress": "Progress this period",
+    "impact": "Impact on children and young people",
+    "next_steps": "Next steps",
+    "reason": "Reason",
+    "evidence_links": "Evidence links",
+    "returned_reason": "The reason for returning the update",
+}
+
+
+def text_length_problem(name, text, limit):
+    """The GOV.UK character-count message when `text` is over `limit` characters, else None."""
+    if len(text or "") <= limit:
+        return None
+    return f"{name} must be {limit:,} characters or fewer: it has {len(text):,}"
+
+
+def update_length_problems(data):
+    """Which of an update's written fields are too long, as {field: message}: for a draft and a submission alike.
+
+    The update form shows these messages and update_save and update_return refuse what breaks them (as does a
+    check constraint in the database); a bounded update keeps every report quick to draw."""
+    problems = {}
+    for field, limit in TEXT_LIMITS.items():
+        problem = text_length_problem(TEXT_NAMES[field], data.get(field), limit)
+        if problem:
+            problems[field] = problem
+    return problems
+
+
 def update_submission_problems(*, status, reason, progress, rules):
     """What stops an update being submitted, as {field: message} in the chair's words; empty when nothing does.
 
@@ -65,9 +96,13 @@ def update_save(*, action: Action, period: ReportingPeriod, user, data: dict, ex
 
     `expected_version` is the version the form was opened at (0 for a new update); if someone has saved
     since, nothing is written and UpdateConflict carries what they saved. A submission that breaks
-    update_submission_problems' rules raises ValidationError with its messages, and nothing is written.
+    update_submission_problems' rules, or any text over update_length_problems' limits (draft or not), raises
+    ValidationError with its messages, and nothing is written.
     """
     period_for_writing(period=period, user=user)
+    too_long = update_length_problems({field: data.get(field) for field in UPDATE_FIELDS})
+    if too_long:
+        raise ValidationError(too_long)
     if submit:
         problems = update_submission_problems(
             status=data.get("status"),
@@ -95,6 +130,9 @@ def update_save(*, action: Action, period: ReportingPeriod, user, data: dict, ex
 @transaction.atomic
 def update_return(*, update: ProgressUpdate, user, reason: str):
     """The board business manager returns a submitted update to its subgroup, with the reason."""
+    too_long = update_length_problems({"returned_reason": reason})
+    if too_long:
+        raise ValidationError(too_long)
     update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
     if update.state != ProgressUpdate.State.SUBMITTED:
         raise ValueError("Only a submitted update can be returned.")

@@ -116,3 +116,42 @@ class DraftPDF(models.Model):
     def __str__(self):
         covers = f"period {self.period_number}" if self.kind == IssuedReport.Kind.EXECUTIVE else f"{self.as_at}"
         return f"Draft PDF of the {self.get_kind_display()} for {self.plan.slug}, {covers}"
+
+
+class PDFDrawFailure(models.Model):
+    """A draft report's PDF that could not be drawn within the budget (reports.pdfdraw), for what it showed then.
+
+    Kept so that the next download does not try again, for the same content, a drawing that has just taken a
+    minute and failed (REPORT_PDF_RETRY_MINUTES); any change to the report gives another fingerprint and is tried.
+    Deleted when the report's PDF is drawn. One row per report, like DraftPDF.
+    """
+
+    plan = models.ForeignKey(BusinessPlan, on_delete=models.CASCADE, related_name="pdf_draw_failures")
+    kind = models.CharField(max_length=10, choices=IssuedReport.Kind.choices)
+    period_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Executive reports.")
+    as_at = models.DateField(null=True, blank=True, help_text="Board reports.")
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of what the report showed.")
+    failed_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, help_text="Why, in the reader's words.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "kind", "period_number"],
+                condition=Q(kind=ReportKind.EXECUTIVE),
+                name="one_executive_pdf_failure",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "kind", "as_at"], condition=Q(kind=ReportKind.BOARD), name="one_board_pdf_failure"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=ReportKind.EXECUTIVE, period_number__isnull=False)
+                    | Q(kind=ReportKind.BOARD, as_at__isnull=False)
+                ),
+                name="pdf_failure_says_what_it_covers",
+            ),
+        ]
+
+    def __str__(self):
+        return f"PDF of the {self.get_kind_display()} for {self.plan.slug} not drawn: {self.reason}"

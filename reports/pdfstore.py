@@ -6,34 +6,80 @@ everyone before a meeting. So a draft PDF is kept with a hash of its content (re
 and given out again while the hash is the same. `build_report_pdfs` (run every few minutes, like the daily
 `lock_overdue_periods`) draws the PDFs people are about to ask for, so that even the first request after a change
 is usually served from the store.
+
+Drawing has a budget of time and memory (reports.pdfdraw). When a drawing goes over it, the last PDF drawn stays
+(given out marked as older), and the failure is kept so that the same content is not tried again at once.
 """
 
 import datetime
 import time
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .data import period_as_at, plan_progress
-from .models import DraftPDF, IssuedReport, report_scope
+from .models import DraftPDF, IssuedReport, PDFDrawFailure, report_scope
+from .pdfdraw import PDFBudgetExceeded
 from .render import draft_marking, pdf_fingerprint, render_pdf
 
+# Board reports can be asked for as at any date. Their PDFs are kept for the dates of the plan's own calendar (the
+# end of each reporting period and each Safeguarding Executive meeting) and for this many other dates, the most
+# recently drawn; older ones are let go (drawn again if asked for).
+RECENT_OTHER_DATES = 10
 
-def draft_pdf(kind, progress, as_at=None):
-    """The draft PDF of a report: the kept one if the report still shows the same, else drawn now and kept."""
-    pdf, _ = _draft_pdf(kind, progress, as_at)
-    return pdf
+
+@dataclass(frozen=True)
+class DraftOutcome:
+    """What a request for a draft PDF gets: the PDF as the report is now, or, when it could not be drawn within
+    the budget, the failure and the last PDF that was drawn (None if there is none)."""
+
+    pdf: bytes | None
+    drawn: bool
+    failure: PDFDrawFailure | None = None
+    last: DraftPDF | None = None
+
+    @property
+    def current(self):
+        return self.failure is None
 
 
-def _draft_pdf(kind, progress, as_at):
-    """(PDF bytes, whether it was drawn now)."""
+def draft_pdf(kind, progress, as_at=None, *, before_drawing=None):
+    """The draft PDF of a report: the kept one if the report still shows the same, else drawn now and kept.
+
+    `before_drawing()` is called when a PDF is about to be drawn (not when a kept one is given out): it may raise
+    to refuse the drawing, for example a limit on how often one person may have one drawn."""
+    return _draft_pdf(kind, progress, as_at, before_drawing=before_drawing)
+
+
+def last_draft_pdf(plan, kind, period, as_at=None):
+    """The last draft PDF drawn of a report, whatever it shows (None if there is none)."""
+    return DraftPDF.objects.filter(plan=plan, kind=kind, **report_scope(kind, period, as_at)).first()
+
+
+def _draft_pdf(kind, progress, as_at, before_drawing=None):
     scope = {"plan": progress.plan, "kind": kind, **report_scope(kind, progress.period, as_at)}
     fingerprint = pdf_fingerprint(kind, progress, as_at)
-    kept = DraftPDF.objects.filter(**scope, fingerprint=fingerprint).values_list("pdf", flat=True).first()
-    if kept is not None:
-        return bytes(kept), False
+    kept = DraftPDF.objects.filter(**scope).first()
+    if kept is not None and kept.fingerprint == fingerprint:
+        return DraftOutcome(bytes(kept.pdf), drawn=False)
+    retry_after = timezone.now() - datetime.timedelta(minutes=settings.REPORT_PDF_RETRY_MINUTES)
+    failure = PDFDrawFailure.objects.filter(**scope, fingerprint=fingerprint, failed_at__gt=retry_after).first()
+    if failure is not None:
+        return DraftOutcome(bytes(kept.pdf) if kept else None, drawn=False, failure=failure, last=kept)
+    if before_drawing is not None:
+        before_drawing()
     started = time.perf_counter()
-    pdf = render_pdf(kind, progress, draft_marking(progress), as_at)
+    try:
+        pdf = render_pdf(kind, progress, draft_marking(progress), as_at)
+    except PDFBudgetExceeded as exceeded:
+        # The last PDF drawn stays; the failure is kept so that the next request does not try again at once.
+        failure, _ = PDFDrawFailure.objects.update_or_create(
+            **scope, defaults={"fingerprint": fingerprint, "failed_at": timezone.now(), "reason": exceeded.reason}
+        )
+        _let_go_of_other_dates(PDFDrawFailure, progress.plan, kind, "failed_at")
+        return DraftOutcome(bytes(kept.pdf) if kept else None, drawn=True, failure=failure, last=kept)
     fields = {
         "fingerprint": fingerprint,
         "pdf": pdf,
@@ -46,7 +92,21 @@ def _draft_pdf(kind, progress, as_at):
     except IntegrityError:
         # Someone else kept this report's PDF at the same moment: theirs stands, this one is still given out.
         pass
-    return pdf, True
+    PDFDrawFailure.objects.filter(**scope).delete()
+    _let_go_of_other_dates(DraftPDF, progress.plan, kind, "built_at")
+    return DraftOutcome(pdf, drawn=True)
+
+
+def _let_go_of_other_dates(model, plan, kind, newest_first):
+    """Keep a Board report's rows for the plan's own dates and the RECENT_OTHER_DATES most recent other dates."""
+    if kind != IssuedReport.Kind.BOARD:
+        return
+    calendar = set()
+    for ends_on, meeting_on in plan.periods.values_list("ends_on", "meeting_on"):
+        calendar |= {ends_on, meeting_on}
+    others = model.objects.filter(plan=plan, kind=kind).exclude(as_at__in=calendar - {None})
+    keep = others.order_by(f"-{newest_first}", "-pk").values_list("pk", flat=True)[:RECENT_OTHER_DATES]
+    others.exclude(pk__in=list(keep)).delete()
 
 
 KEEP_UNTOUCHED = datetime.timedelta(days=30)
@@ -55,7 +115,7 @@ KEEP_UNTOUCHED = datetime.timedelta(days=30)
 def draft_pdfs_build(plans, *, today=None):
     """Draw and keep the draft PDFs people ask for next, for each plan: the Executive report of every period so
     far and the Board report as at today. Kept PDFs drawn over 30 days ago are let go (they are drawn again if
-    asked for). Returns [(report name, drawn now?, milliseconds)]."""
+    asked for). Returns [(report name, "drawn", "up to date" or "not drawn, <why>", milliseconds)]."""
     today = today or timezone.localdate()
     DraftPDF.objects.filter(built_at__lt=timezone.now() - KEEP_UNTOUCHED).delete()
     done = []
@@ -76,5 +136,9 @@ def draft_pdfs_build(plans, *, today=None):
 
 def _build_one(name, kind, plan, period, as_at=None):
     started = time.perf_counter()
-    _, drawn = _draft_pdf(kind, plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD), as_at)
-    return name, drawn, round((time.perf_counter() - started) * 1000)
+    outcome = _draft_pdf(kind, plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD), as_at)
+    if not outcome.current:
+        state = f"not drawn, {outcome.failure.reason}"
+    else:
+        state = "drawn" if outcome.drawn else "up to date"
+    return name, state, round((time.perf_counter() - started) * 1000)

@@ -15,6 +15,7 @@ from priorities.models import Status
 
 from .data import STATUS_ORDER
 from .models import IssuedReport
+from .pdfdraw import draw_pdf
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,18 @@ def render_body(kind, progress, marking, as_at=None):
 
 
 def render_pdf(kind, progress, marking, as_at=None):
-    """The report as an A4 PDF with a running header, page X of Y, and Draft or Issued on every page."""
-    from weasyprint import CSS, HTML  # imported here: WeasyPrint loads Pango, which only the PDFs need
+    """The report as an A4 PDF with a running header, page X of Y, and Draft or Issued on every page.
 
+    Drawn within the PDF budget (reports.pdfdraw): raises PDFBudgetExceeded when it takes too long or too much
+    memory."""
     context = report_context(kind, progress, marking, as_at, for_pdf=True)
     context["body"] = render_to_string(BODY_TEMPLATES[kind], context)
     document = render_to_string("reports/report_document.html", context)
     header, mark = _css_string(context["title"]), _css_string(marking.label.upper())
-    page_css = CSS(string=f"@page {{ @top-left {{ content: {header}; }} @top-right {{ content: {mark}; }} }}")
-    stylesheets = [CSS(filename=path) for path in _pdf_stylesheet_paths()]
-    return HTML(string=document, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[*stylesheets, page_css])
+    page_css = f"@page {{ @top-left {{ content: {header}; }} @top-right {{ content: {mark}; }} }}"
+    return draw_pdf(
+        document, base_url=str(settings.BASE_DIR), stylesheet_paths=_pdf_stylesheet_paths(), page_css=page_css
+    )
 
 
 # Stands in for the time of drawing when hashing a draft: the same content at another minute is the same report.

@@ -1,9 +1,13 @@
 import datetime
+import time
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
@@ -15,7 +19,8 @@ from subgroups.roles import is_board_manager
 from .data import period_as_at, plan_progress
 from .excel import board_xlsx, executive_xlsx
 from .models import IssuedReport, report_scope
-from .pdfstore import draft_pdf
+from .pdfdraw import PDFBudgetExceeded
+from .pdfstore import draft_pdf, last_draft_pdf
 from .render import draft_marking, render_body, report_title
 from .services import report_issue
 
@@ -39,12 +44,102 @@ def _download(content, content_type, filename):
     return response
 
 
+FRESH_DRAW_WINDOW = 10 * 60  # seconds in which one person may have REPORT_PDF_DRAWS_PER_PERSON PDFs drawn
+
+
+class TooManyDraws(Exception):
+    def __init__(self, retry_after):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def _count_fresh_draw(user):
+    """Count a PDF drawn for `user`, or raise TooManyDraws when they have had their share of the last 10 minutes.
+
+    Kept PDFs cost nothing to give out; each fresh one costs seconds of a worker, and a reader could otherwise ask
+    for the Board report as at every date there is. The count is in the cache (the database cache, so every worker
+    and app server shares it)."""
+    key = f"reports:fresh-pdf-draws:{user.pk}"
+    now = time.time()
+    draws = [when for when in cache.get(key, []) if when > now - FRESH_DRAW_WINDOW]
+    if len(draws) >= settings.REPORT_PDF_DRAWS_PER_PERSON:
+        raise TooManyDraws(retry_after=int(draws[0] + FRESH_DRAW_WINDOW - now) + 1)
+    cache.set(key, [*draws, now], FRESH_DRAW_WINDOW)
+
+
+# An update's text that the report prints, to find the longest when a PDF cannot be drawn.
+UPDATE_TEXT = ["progress", "impact", "next_steps", "reason", "returned_reason"]
+
+
+def _longest_update(progress):
+    """(characters, action row, period number) of the report's longest update, or None when it has none."""
+    candidates = []
+    for row in progress.actions:
+        updates = {**row.updates, progress.period.number: row.update}
+        for number, update in updates.items():
+            if update is not None:
+                candidates.append((sum(len(getattr(update, name)) for name in UPDATE_TEXT), number, row))
+    if not candidates:
+        return None
+    length, number, row = max(candidates, key=lambda candidate: candidate[:2])
+    return {"length": length, "period_number": number, "action": row.action}
+
+
+def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
+    """The draft PDF; the last one drawn when asked for with ?last=1; or a page saying why it cannot be drawn."""
+    if request.GET.get("last"):
+        last = last_draft_pdf(plan, kind, period, as_at)
+        if last is None:
+            raise Http404("No PDF of this report has been drawn yet.")
+        drawn = timezone.localtime(last.built_at)
+        return _download(bytes(last.pdf), "application/pdf", f"{filename}-drawn-{drawn:%Y-%m-%d-%H%M}.pdf")
+    try:
+        outcome = draft_pdf(kind, progress, as_at, before_drawing=lambda: _count_fresh_draw(request.user))
+    except TooManyDraws as refused:
+        minutes = max(1, round(refused.retry_after / 60))
+        context = {
+            "plan": plan,
+            "minutes": minutes,
+            "per_person": settings.REPORT_PDF_DRAWS_PER_PERSON,
+            "html_url": _html_url(request, plan, kind, period, as_at),
+        }
+        response = render(request, "reports/pdf_too_many.html", context, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    if outcome.current:
+        return _download(outcome.pdf, "application/pdf", f"{filename}.pdf")
+    last_url = None
+    if outcome.last is not None:
+        query = request.GET.copy()
+        query["last"] = "1"
+        last_url = f"{request.path}?{query.urlencode()}"
+    manager = is_board_manager(request.user)
+    context = {
+        "plan": plan,
+        "title": report_title(kind, progress, as_at),
+        "failure": outcome.failure,
+        "last": outcome.last,
+        "last_url": last_url,
+        "html_url": _html_url(request, plan, kind, period, as_at),
+        "is_manager": manager,
+        "retry_minutes": settings.REPORT_PDF_RETRY_MINUTES,
+        "longest": _longest_update(progress) if manager else None,
+    }
+    return render(request, "reports/pdf_not_drawn.html", context, status=503)
+
+
+def _html_url(request, plan, kind, period, as_at):
+    if kind == IssuedReport.Kind.EXECUTIVE:
+        return reverse("reports:executive-report", args=[plan.slug, period.number])
+    return f"{reverse('reports:board-report', args=[plan.slug])}?as_at={as_at:%Y-%m-%d}"
+
+
 def _report(request, plan, kind, period, fmt, as_at=None, filename=""):
     progress = plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD)
     marking = draft_marking(progress)
     title = report_title(kind, progress, as_at)
     if fmt == "pdf":
-        return _download(draft_pdf(kind, progress, as_at), "application/pdf", f"{filename}.pdf")
+        return _draft_pdf_response(request, plan, kind, period, progress, as_at, filename)
     if fmt == "xlsx":
         workbook = (executive_xlsx if kind == IssuedReport.Kind.EXECUTIVE else board_xlsx)(title, progress, marking)
         return _download(workbook, XLSX_TYPE, f"{filename}.xlsx")
@@ -119,13 +214,13 @@ def report_issue_view(request, slug):
     """The board business manager issues a report to a meeting: it is frozen as it is now."""
     plan = plan_for_manager(request.user, slug, refusal="Only the board business manager issues reports.")
     form = IssueForm(request.POST)
+    back = request.POST.get("back", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = plan.get_absolute_url()
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        back = request.POST.get("back", "")
-        if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = plan.get_absolute_url()
         return HttpResponseRedirect(back)
     kind, as_at = form.cleaned_data["kind"], form.cleaned_data["as_at"]
     if kind == IssuedReport.Kind.EXECUTIVE:
@@ -133,9 +228,17 @@ def report_issue_view(request, slug):
     else:
         as_at = as_at or timezone.localdate()
         period = period_as_at(plan, as_at)
-    issued = report_issue(
-        plan=plan, kind=kind, period=period, user=request.user, meeting=form.cleaned_data["meeting"], as_at=as_at
-    )
+    try:
+        issued = report_issue(
+            plan=plan, kind=kind, period=period, user=request.user, meeting=form.cleaned_data["meeting"], as_at=as_at
+        )
+    except PDFBudgetExceeded as exceeded:
+        messages.error(
+            request,
+            f"The report was not issued: its PDF could not be drawn ({exceeded.reason}). Nothing was kept. Look for "
+            "a progress update with a very long text, shorten it, and issue the report again.",
+        )
+        return HttpResponseRedirect(back)
     messages.success(request, f"Issued version {issued.version} of the {issued.get_kind_display()}.")
     return redirect(issued)
 

@@ -13,7 +13,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         done = draft_pdfs_build(BusinessPlan.objects.active())
-        for name, drawn, ms in done:
-            self.stdout.write(f"{name}: {'drawn' if drawn else 'up to date'} ({ms / 1000:.1f} s)")
-        drawn = sum(1 for _, was_drawn, _ in done if was_drawn)
-        self.stdout.write(f"Draft PDFs: {drawn} drawn, {len(done) - drawn} up to date.")
+        for name, state, ms in done:
+            self.stdout.write(f"{name}: {state} ({ms / 1000:.1f} s)")
+        drawn = sum(1 for _, state, _ in done if state == "drawn")
+        current = sum(1 for _, state, _ in done if state == "up to date")
+        failed = len(done) - drawn - current
+        # A report over the PDF budget is named above; the command still draws the others.
+        self.stdout.write(
+            f"Draft PDFs: {drawn} drawn, {current} up to date" + (f", {failed} not drawn." if failed else ".")
+        )
