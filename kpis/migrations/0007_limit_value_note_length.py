@@ -4,6 +4,20 @@ import django.db.models.functions.text
 import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models.functions import Length
+
+# Text written before the limits may be longer. It is cut to fit, saying so, rather than the migration failing:
+# the history table keeps the whole text as it was last saved.
+CUT = " [cut to fit the limit; the whole text is in the history]"
+LIMITS = {'note': 2000}
+
+
+def cut_text_over_the_limits(apps, schema_editor):
+    model = apps.get_model("kpis", "KPIValue")
+    for field, limit in LIMITS.items():
+        for row in model._base_manager.annotate(size=Length(field)).filter(size__gt=limit).only("pk", field):
+            text = getattr(row, field)
+            model._base_manager.filter(pk=row.pk).update(**{field: text[: limit - len(CUT)] + CUT})
 
 
 class Migration(migrations.Migration):
@@ -15,6 +29,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(cut_text_over_the_limits, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='kpivalue',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('note'), 2000), name='kpi_value_note_length'),

@@ -4,6 +4,20 @@ import django.db.models.functions.text
 import django.db.models.lookups
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models.functions import Length
+
+# Text written before the limits may be longer. It is cut to fit, saying so, rather than the migration failing:
+# the history table keeps the whole text as it was last saved.
+CUT = " [cut to fit the limit; the whole text is in the history]"
+LIMITS = {'progress': 5000, 'impact': 5000, 'next_steps': 5000, 'reason': 2000, 'evidence_links': 2000, 'returned_reason': 2000}
+
+
+def cut_text_over_the_limits(apps, schema_editor):
+    model = apps.get_model("priorities", "ProgressUpdate")
+    for field, limit in LIMITS.items():
+        for row in model._base_manager.annotate(size=Length(field)).filter(size__gt=limit).only("pk", field):
+            text = getattr(row, field)
+            model._base_manager.filter(pk=row.pk).update(**{field: text[: limit - len(CUT)] + CUT})
 
 
 class Migration(migrations.Migration):
@@ -15,6 +29,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(cut_text_over_the_limits, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='progressupdate',
             constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('progress'), 5000), name='update_progress_length'),
