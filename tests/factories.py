@@ -13,7 +13,7 @@ from planfile.models import PendingImport
 from plans.models import BusinessPlan, ReportingPeriod
 from plans.services import plan_create_periods
 from priorities.models import Action, Objective, ProgressUpdate, Status, StrategicPriority
-from reports.models import DraftPDF, IssuedReport
+from reports.models import DraftPDF, IssuedReport, PDFDrawFailure
 from subgroups.models import Membership, Subgroup
 from subgroups.roles import BOARD_MANAGER, VIEWER
 
@@ -212,6 +212,18 @@ class DraftPDFFactory(factory.django.DjangoModelFactory):
     pdf = b"%PDF-1.7"
     built_at = factory.LazyFunction(timezone.now)
     build_ms = 1200
+
+
+class PDFDrawFailureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PDFDrawFailure
+
+    plan = factory.SubFactory(BusinessPlanFactory, bare=True)
+    kind = IssuedReport.Kind.BOARD
+    as_at = datetime.date(2015, 12, 1)
+    fingerprint = "0" * 64
+    failed_at = factory.LazyFunction(timezone.now)
+    reason = "The PDF took longer than 60 seconds to draw."
 
 
 class PendingImportFactory(factory.django.DjangoModelFactory):
