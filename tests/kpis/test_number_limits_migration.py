@@ -11,7 +11,7 @@ BEFORE = [("kpis", "0005_remove_kpi_number")]
 AFTER = [("kpis", "0006_check_numbers_fit_their_columns")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_infinite_or_huge_target_is_cleared_and_a_real_one_kept(migrated_back):
     if connection.vendor != "sqlite":
         pytest.skip("only SQLite ever stored such numbers; PostgreSQL refused them with numeric overflow")

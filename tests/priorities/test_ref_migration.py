@@ -10,7 +10,7 @@ BEFORE = [("priorities", "0003_add_action_carry_over_and_archive"), ("kpis", "00
 AFTER = [("priorities", "0006_remove_number"), ("kpis", "0005_remove_kpi_number")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_numbers_become_the_references_they_showed_and_the_positions(migrated_back):
     old = migrate(BEFORE)
     plan = old.get_model("plans", "BusinessPlan").objects.create(

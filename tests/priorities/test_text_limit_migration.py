@@ -10,7 +10,7 @@ BEFORE = [("priorities", "0006_remove_number"), ("kpis", "0006_check_numbers_fit
 AFTER = [("priorities", "0007_limit_update_text_lengths"), ("kpis", "0007_limit_value_note_length")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_text_over_the_limit_is_cut_to_fit_with_a_note(migrated_back):
     old = migrate(BEFORE)
     plan = old.get_model("plans", "BusinessPlan").objects.create(
