@@ -32,6 +32,11 @@ class PendingImport(models.Model):
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of the content: the preview confirmed is the file.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The preview, checked once at upload and kept as drawn, so that looking at it again does not read the file
+    # again; confirming checks the file afresh, against the plan as it is then.
+    preview = models.TextField(blank=True, help_text="The preview's HTML, drawn at upload.")
+    importable = models.BooleanField(default=False, help_text="The file had no problems at upload.")
+    is_update = models.BooleanField(default=False, help_text="The file updates a plan that exists.")
 
     objects = PendingImportQuerySet.as_manager()
 

@@ -75,6 +75,28 @@ class ImportResult:
     def warnings_not_shown(self):
         return _more(self.parsed.warnings)
 
+    @property
+    def changed(self):
+        """What the import creates or changes, or finds missing: the unchanged rows are only counted."""
+        return [change for change in self.changes if change.kind != "unchanged"]
+
+    @property
+    def changed_shown(self):
+        return self.changed[:MAX_LISTED]
+
+    @property
+    def changed_not_shown(self):
+        return max(0, len(self.changed) - MAX_LISTED)
+
+    @property
+    def counts(self):
+        return {
+            "create": self.count("create"),
+            "change": self.count("change"),
+            "unchanged": self.count("unchanged"),
+            "missing": self.count("not in file"),
+        }
+
     def count(self, kind):
         return sum(change.kind == kind for change in self.changes)
 
@@ -519,6 +541,13 @@ class UploadTooLarge(Exception):
 
 
 @transaction.atomic
+def pending_import_preview_keep(*, pending, preview, importable, is_update):
+    """Keep the preview drawn for a pending upload, so that showing it again does not read the file again."""
+    pending.preview, pending.importable, pending.is_update = preview, importable, is_update
+    pending.save(update_fields=["preview", "importable", "is_update"])
+    return pending
+
+
 def pending_import_save(*, user, filename, content, replacing=None):
     """Keep an uploaded plan file until its preview is confirmed; clear out uploads left a day or more."""
     if len(content) > PendingImport.MAX_BYTES:

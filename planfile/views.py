@@ -7,13 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.access import plan_for_reader
 from subgroups.roles import is_board_manager
 
 from .models import PendingImport
-from .services import pending_import_save, plan_file_preview, plan_import
+from .services import pending_import_preview_keep, pending_import_save, plan_file_preview, plan_import
 from .writer import plan_to_xlsx, plan_with_progress_to_xlsx
 
 MAX_UPLOAD = PendingImport.MAX_BYTES
@@ -107,24 +109,33 @@ def plan_import_preview(request):
             verb = "updated" if result.is_update else "imported as a draft"
             messages.success(request, f"{result.plan.title} {verb}.")
             return redirect(result.plan)
+        # The plan changed since the upload in a way the file no longer fits: the problems as they are now.
+        preview, importable, is_update = _preview_html(result, name), False, result.is_update
     else:
-        result = plan_file_preview(content=content, filename=name)
-    return render(
-        request,
-        "planfile/import_preview.html",
-        {
-            "result": result,
-            "name": name,
-            "sha": sha,
-            "changed": [change for change in result.changes if change.kind != "unchanged"],
-            "counts": {
-                "create": result.count("create"),
-                "change": result.count("change"),
-                "unchanged": result.count("unchanged"),
-                "missing": result.count("not in file"),
-            },
-        },
-    )
+        if not pending.preview:
+            result = plan_file_preview(content=content, filename=name)
+            pending_import_preview_keep(
+                pending=pending,
+                preview=_preview_html(result, name),
+                importable=not result.problems,
+                is_update=result.is_update,
+            )
+        preview, importable, is_update = pending.preview, pending.importable, pending.is_update
+    # The preview was drawn by our own template, which escaped every word that came from the file.
+    safe_preview = mark_safe(preview)  # noqa: S308 # nosec B308 B703
+    context = {
+        "preview": safe_preview,
+        "importable": importable,
+        "is_update": is_update,
+        "name": name,
+        "sha": sha,
+    }
+    return render(request, "planfile/import_preview.html", context)
+
+
+def _preview_html(result, name):
+    """The preview as HTML (templates/planfile/_import_preview_body.html), every word of the file escaped."""
+    return render_to_string("planfile/_import_preview_body.html", {"result": result, "name": name})
 
 
 @require_safe

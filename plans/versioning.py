@@ -20,7 +20,9 @@ def versioned_row(model, lookup, expected_version):
 
     A compare-and-set on the version: of two saves from the same version, only one moves it on.
     """
-    row = model.objects.select_for_update().filter(**lookup).first()
+    # Only this row is locked: the model's default order joins the period, whose row saves hold FOR SHARE
+    # (plans.services.period_for_writing); locking it FOR UPDATE as well would make two saves deadlock.
+    row = model.objects.select_for_update(of=("self",)).filter(**lookup).order_by("pk").first()
     if row is None:
         if expected_version != 0:
             raise UpdateConflict(None)

@@ -97,3 +97,21 @@ def migrated_back():
     """For a test that migrates the database back: the latest migrations again after it, for the tests after."""
     yield
     migrate_to_latest()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that commits (transaction=True) restores the serialized database after it.
+
+    Such a test empties the database when it ends; one that does so without serialized rollback brings the
+    content types back with new ids, and the next test that restores the serialized copy fails on them.
+    """
+    wrong = [
+        item.nodeid
+        for item in items
+        for marker in item.iter_markers("django_db")
+        if marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback")
+    ]
+    if wrong:
+        raise pytest.UsageError(
+            "Use @pytest.mark.django_db(transaction=True, serialized_rollback=True): " + ", ".join(wrong)
+        )

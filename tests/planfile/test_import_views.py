@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -31,6 +32,12 @@ def preview(client):
     return client.get(reverse("planfile:import-preview"))
 
 
+def counts(page):
+    """The preview's summary as a person reads it: how many rows it creates, changes, leaves and finds missing."""
+    values = re.findall(r'govuk-summary-list__value">(\d+)<', page.content.decode().split('id="import-summary"')[1])
+    return dict(zip(["create", "change", "unchanged", "missing"], map(int, values[:4]), strict=True))
+
+
 def confirm(client):
     sha = preview(client).context["sha"]
     return client.post(reverse("planfile:import-preview"), {"sha": sha})
@@ -57,7 +64,7 @@ def test_a_new_plan_is_previewed_then_imported_in_one_go(client, manager):
     page = preview(client)
     text = page.content.decode()
     assert "creates a new draft plan" in text and "Dudley Safeguarding Children Board Business Plan 2015/16" in text
-    assert page.context["counts"]["create"] == 3 + 8 + 26 + 22
+    assert counts(page)["create"] == 3 + 8 + 26 + 22
     assert not BusinessPlan.objects.exists()
     response = confirm(client)
     plan = BusinessPlan.objects.get(slug="2015-16")
@@ -93,7 +100,7 @@ def test_reimporting_an_unchanged_export_reports_no_changes(client, manager, dem
     client.force_login(manager)
     upload(client, plan_to_xlsx(plan))
     page = preview(client)
-    assert page.context["counts"] == {"create": 0, "change": 0, "unchanged": 1 + 3 + 8 + 26 + 22, "missing": 0}
+    assert counts(page) == {"create": 0, "change": 0, "unchanged": 1 + 3 + 8 + 26 + 22, "missing": 0}
     assert "No changes: the file matches the plan as it is." in page.content.decode()
 
 
@@ -113,7 +120,7 @@ def test_reimporting_after_edits_changes_exactly_those_and_keeps_progress(client
     client.force_login(manager)
     upload(client, buffer.getvalue())
     page = preview(client)
-    assert page.context["counts"] == {"create": 1, "change": 2, "unchanged": 1 + 3 + 8 + 25 + 21, "missing": 0}
+    assert counts(page) == {"create": 1, "change": 2, "unchanged": 1 + 3 + 8 + 25 + 21, "missing": 0}
     text = page.content.decode()
     assert "Action 1.1.2" in text and "KPI 3.3.K4" in text and "Action 3.3.6" in text
     assert "<ins>95</ins>" in text
@@ -253,3 +260,29 @@ def test_the_preview_lists_warnings_and_still_imports(client, manager):
     assert "Import the plan" in page
     confirm(client)
     assert Action.objects.get(ref="1.1.1").lead.name == "Jim Reeves"
+
+
+def test_the_preview_reads_the_file_once_however_often_it_is_shown(client, manager, monkeypatch):
+    from planfile import views
+
+    reads = []
+    real = views.plan_file_preview
+    monkeypatch.setattr(views, "plan_file_preview", lambda **kwargs: reads.append(1) or real(**kwargs))
+    client.force_login(manager)
+    upload(client, DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name)
+    pages = [preview(client).content.decode() for _ in range(3)]
+    assert len(reads) == 1
+    assert all("creates a new draft plan" in page for page in pages) and counts(preview(client))["create"] == 59
+    confirm(client)
+    assert BusinessPlan.objects.filter(slug="2015-16").exists()
+
+
+def test_a_long_list_of_changes_is_cut_at_200_with_a_count(client, manager):
+    client.force_login(manager)
+    rows = ["Type,Ref,Text,Evidence,Lead subgroup", "Plan,slug,long,,", "Plan,title,Long,,", "Plan,plan year,2016/17,,",
+            "Plan,starts,2016-04-01,,", "Plan,ends,2017-03-31,,", "Priority,1,P,,", "Objective,1.1,O,,"]  # fmt: skip
+    rows += [f"Action,1.1.{n},Action {n},,Quality Assurance sub" for n in range(1, 251)]
+    upload(client, "\n".join(rows).encode(), "plan.csv")
+    text = preview(client).content.decode()
+    assert text.count('<th scope="row" class="govuk-table__header">') == 200
+    assert "and 52 more." in text

@@ -15,7 +15,7 @@ from .conftest import require_postgresql
 DATA = {"status": "green", "progress": "Saved while the period was being locked"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_save_that_starts_while_the_period_is_being_locked_is_refused():
     require_postgresql()
     action = ActionFactory(objective__priority__plan__status="active")
