@@ -13,6 +13,10 @@ LIMITS = {'note': 2000}
 
 
 def cut_text_over_the_limits(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        # Checked now rather than at the end: PostgreSQL cannot add the constraints below to a table with checks
+        # still pending from these updates.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     model = apps.get_model("kpis", "KPIValue")
     for field, limit in LIMITS.items():
         for row in model._base_manager.annotate(size=Length(field)).filter(size__gt=limit).only("pk", field):
