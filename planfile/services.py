@@ -543,7 +543,9 @@ class UploadTooLarge(Exception):
 @transaction.atomic
 def pending_import_preview_keep(*, pending, preview, importable, is_update):
     """Keep the preview drawn for a pending upload, so that showing it again does not read the file again."""
-    pending.preview, pending.importable, pending.is_update = preview, importable, is_update
+    # A NUL the file held can be quoted in a problem; PostgreSQL keeps no NUL in text.
+    pending.preview = preview.replace("\x00", "\N{REPLACEMENT CHARACTER}")
+    pending.importable, pending.is_update = importable, is_update
     pending.save(update_fields=["preview", "importable", "is_update"])
     return pending
 
@@ -555,6 +557,7 @@ def pending_import_save(*, user, filename, content, replacing=None):
     PendingImport.objects.expired().delete()
     if replacing is not None:
         PendingImport.objects.filter(pk=replacing, uploaded_by=user).delete()
+    filename = "".join(character for character in filename if character.isprintable())[:255] or "plan file"
     return PendingImport.objects.create(
         uploaded_by=user, filename=filename, content=content, sha256=hashlib.sha256(content).hexdigest()
     )

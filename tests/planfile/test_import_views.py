@@ -286,3 +286,12 @@ def test_a_long_list_of_changes_is_cut_at_200_with_a_count(client, manager):
     text = preview(client).content.decode()
     assert text.count('<th scope="row" class="govuk-table__header">') == 200
     assert "and 52 more." in text
+
+
+@pytest.mark.parametrize(("content", "name"), [(b"\x00", "plan.csv"), (b"Type,Ref\x00,Text\n", "pl\x00an.csv")])
+def test_a_nul_in_the_file_or_its_name_is_a_problem_listed_not_an_error(client, manager, content, name):
+    client.force_login(manager)
+    assert upload(client, content, name).status_code == 302
+    page = preview(client)
+    assert page.status_code == 200 and "cannot be imported" in page.content.decode()
+    assert not BusinessPlan.objects.exists()
