@@ -74,7 +74,36 @@ class IssuedReport(models.Model):
         return f"board-report-{self.plan.slug}-{self.as_at:%Y-%m-%d}-v{self.version}"
 
 
-class DraftPDF(models.Model):
+class OneReport(models.Model):
+    """What a row kept for one draft report says about which report it is: per period for the Executive report,
+    per date for the Board report. Rows of the subclasses are unique per report (`one_report_constraints`)."""
+
+    kind = models.CharField(max_length=10, choices=IssuedReport.Kind.choices)
+    period_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Executive reports.")
+    as_at = models.DateField(null=True, blank=True, help_text="Board reports.")
+
+    class Meta:
+        abstract = True
+
+
+def one_report_constraints(*, executive, board, covers):
+    """One row per Executive report period and per Board report date, and each row names the one it covers."""
+    return [
+        models.UniqueConstraint(
+            fields=["plan", "kind", "period_number"], condition=Q(kind=ReportKind.EXECUTIVE), name=executive
+        ),
+        models.UniqueConstraint(fields=["plan", "kind", "as_at"], condition=Q(kind=ReportKind.BOARD), name=board),
+        models.CheckConstraint(
+            condition=(
+                Q(kind=ReportKind.EXECUTIVE, period_number__isnull=False)
+                | Q(kind=ReportKind.BOARD, as_at__isnull=False)
+            ),
+            name=covers,
+        ),
+    ]
+
+
+class DraftPDF(OneReport):
     """A draft report's PDF, kept while what it shows is unchanged, so that asking again does not draw it again.
 
     A 600-action Executive report is about 200 A4 pages, which WeasyPrint takes many seconds to lay out; the words
@@ -86,39 +115,22 @@ class DraftPDF(models.Model):
     """
 
     plan = models.ForeignKey(BusinessPlan, on_delete=models.CASCADE, related_name="draft_pdfs")
-    kind = models.CharField(max_length=10, choices=IssuedReport.Kind.choices)
-    period_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Executive reports.")
-    as_at = models.DateField(null=True, blank=True, help_text="Board reports.")
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of what the report shows.")
     pdf = models.BinaryField()
     built_at = models.DateTimeField()
     build_ms = models.PositiveIntegerField(help_text="How long drawing the PDF took, in milliseconds.")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "kind", "period_number"],
-                condition=Q(kind=ReportKind.EXECUTIVE),
-                name="one_executive_draft_pdf",
-            ),
-            models.UniqueConstraint(
-                fields=["plan", "kind", "as_at"], condition=Q(kind=ReportKind.BOARD), name="one_board_draft_pdf"
-            ),
-            models.CheckConstraint(
-                condition=(
-                    Q(kind=ReportKind.EXECUTIVE, period_number__isnull=False)
-                    | Q(kind=ReportKind.BOARD, as_at__isnull=False)
-                ),
-                name="draft_pdf_says_what_it_covers",
-            ),
-        ]
+        constraints = one_report_constraints(
+            executive="one_executive_draft_pdf", board="one_board_draft_pdf", covers="draft_pdf_says_what_it_covers"
+        )
 
     def __str__(self):
         covers = f"period {self.period_number}" if self.kind == IssuedReport.Kind.EXECUTIVE else f"{self.as_at}"
         return f"Draft PDF of the {self.get_kind_display()} for {self.plan.slug}, {covers}"
 
 
-class PDFDrawFailure(models.Model):
+class PDFDrawFailure(OneReport):
     """A draft report's PDF that could not be drawn within the budget (reports.pdfdraw), for what it showed then.
 
     Kept so that the next download does not try again, for the same content, a drawing that has just taken a
@@ -127,31 +139,16 @@ class PDFDrawFailure(models.Model):
     """
 
     plan = models.ForeignKey(BusinessPlan, on_delete=models.CASCADE, related_name="pdf_draw_failures")
-    kind = models.CharField(max_length=10, choices=IssuedReport.Kind.choices)
-    period_number = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Executive reports.")
-    as_at = models.DateField(null=True, blank=True, help_text="Board reports.")
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of what the report showed.")
     failed_at = models.DateTimeField()
     reason = models.CharField(max_length=200, help_text="Why, in the reader's words.")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "kind", "period_number"],
-                condition=Q(kind=ReportKind.EXECUTIVE),
-                name="one_executive_pdf_failure",
-            ),
-            models.UniqueConstraint(
-                fields=["plan", "kind", "as_at"], condition=Q(kind=ReportKind.BOARD), name="one_board_pdf_failure"
-            ),
-            models.CheckConstraint(
-                condition=(
-                    Q(kind=ReportKind.EXECUTIVE, period_number__isnull=False)
-                    | Q(kind=ReportKind.BOARD, as_at__isnull=False)
-                ),
-                name="pdf_failure_says_what_it_covers",
-            ),
-        ]
+        constraints = one_report_constraints(
+            executive="one_executive_pdf_failure",
+            board="one_board_pdf_failure",
+            covers="pdf_failure_says_what_it_covers",
+        )
 
     def __str__(self):
         return f"PDF of the {self.get_kind_display()} for {self.plan.slug} not drawn: {self.reason}"

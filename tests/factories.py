@@ -201,26 +201,31 @@ class IssuedReportFactory(factory.django.DjangoModelFactory):
     data = factory.LazyAttribute(lambda report: {"kind": report.kind, "plan": report.plan.slug, "actions": []})
 
 
-class DraftPDFFactory(factory.django.DjangoModelFactory):
+class OneBoardReportFactory(factory.django.DjangoModelFactory):
+    """Rows kept for one draft report (reports.models.OneReport): here the Board report as at 1 December 2015."""
+
     class Meta:
-        model = DraftPDF
+        abstract = True
 
     plan = factory.SubFactory(BusinessPlanFactory, bare=True)
     kind = IssuedReport.Kind.BOARD
     as_at = datetime.date(2015, 12, 1)
+
+
+class DraftPDFFactory(OneBoardReportFactory):
+    class Meta:
+        model = DraftPDF
+
     fingerprint = factory.LazyAttribute(lambda draft: hashlib.sha256(draft.pdf).hexdigest())
     pdf = b"%PDF-1.7"
     built_at = factory.LazyFunction(timezone.now)
     build_ms = 1200
 
 
-class PDFDrawFailureFactory(factory.django.DjangoModelFactory):
+class PDFDrawFailureFactory(OneBoardReportFactory):
     class Meta:
         model = PDFDrawFailure
 
-    plan = factory.SubFactory(BusinessPlanFactory, bare=True)
-    kind = IssuedReport.Kind.BOARD
-    as_at = datetime.date(2015, 12, 1)
     fingerprint = "0" * 64
     failed_at = factory.LazyFunction(timezone.now)
     reason = "The PDF took longer than 60 seconds to draw."

@@ -1,11 +1,9 @@
 """The migration that bounds KPI numbers clears the ones no page could read back, and keeps the rest."""
 
-import datetime
-
 import pytest
 from django.db import connection
 
-from tests.migrations import migrate
+from tests.migrations import migrate, plan_with_objective
 
 BEFORE = [("kpis", "0005_remove_kpi_number")]
 AFTER = [("kpis", "0006_check_numbers_fit_their_columns")]
@@ -16,15 +14,7 @@ def test_an_infinite_or_huge_target_is_cleared_and_a_real_one_kept(migrated_back
     if connection.vendor != "sqlite":
         pytest.skip("only SQLite ever stored such numbers; PostgreSQL refused them with numeric overflow")
     old = migrate(BEFORE)
-    plan = old.get_model("plans", "BusinessPlan").objects.create(
-        slug="2015-16", title="Plan", year_label="2015/16", starts_on=datetime.date(2015, 4, 1),
-        ends_on=datetime.date(2016, 3, 31),
-    )  # fmt: skip
-    lead = old.get_model("subgroups", "Subgroup").objects.create(name="QA sub", slug="qa")
-    priority = old.get_model("priorities", "StrategicPriority").objects.create(
-        plan=plan, ref="1", position=1, title="P"
-    )
-    objective = old.get_model("priorities", "Objective").objects.create(priority=priority, ref="1.1", position=1)
+    _, lead, objective = plan_with_objective(old)
     KPI = old.get_model("kpis", "KPI")
     for ref, target in [("1.1.K1", "12.5"), ("1.1.K2", "1"), ("1.1.K3", "1")]:
         KPI.objects.create(objective=objective, ref=ref, position=1, name=ref, kind="count", owner=lead, target=target)

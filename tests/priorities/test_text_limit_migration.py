@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from tests.migrations import migrate
+from tests.migrations import migrate, plan_with_objective
 
 BEFORE = [("priorities", "0006_remove_number"), ("kpis", "0006_check_numbers_fit_their_columns")]
 AFTER = [("priorities", "0007_limit_update_text_lengths"), ("kpis", "0007_limit_value_note_length")]
@@ -13,17 +13,11 @@ AFTER = [("priorities", "0007_limit_update_text_lengths"), ("kpis", "0007_limit_
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_text_over_the_limit_is_cut_to_fit_with_a_note(migrated_back):
     old = migrate(BEFORE)
-    plan = old.get_model("plans", "BusinessPlan").objects.create(
-        slug="2015-16", title="Plan", year_label="2015/16", starts_on=datetime.date(2015, 4, 1),
-        ends_on=datetime.date(2016, 3, 31),
-    )  # fmt: skip
+    plan, lead, objective = plan_with_objective(old)
     period = old.get_model("plans", "ReportingPeriod").objects.create(
         plan=plan, number=1, starts_on=datetime.date(2015, 4, 1), ends_on=datetime.date(2015, 5, 31),
         deadline=datetime.date(2015, 6, 10), meeting_on=datetime.date(2015, 6, 17),
     )  # fmt: skip
-    lead = old.get_model("subgroups", "Subgroup").objects.create(name="QA sub", slug="qa")
-    priority = old.get_model("priorities", "StrategicPriority").objects.create(plan=plan, ref="1", position=1)
-    objective = old.get_model("priorities", "Objective").objects.create(priority=priority, ref="1.1", position=1)
     action = old.get_model("priorities", "Action").objects.create(
         objective=objective, ref="1.1.1", position=1, text="Do", lead=lead
     )
