@@ -26,7 +26,16 @@ from django.urls import reverse
 
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
-from priorities.models import PLAN_ORDER, Action, Objective, ProgressUpdate, Status, lead_with_officer, status_path
+from priorities.models import (
+    PLAN_ORDER,
+    Action,
+    Objective,
+    ProgressUpdate,
+    Status,
+    lead_with_officer,
+    plan_subgroups,
+    status_path,
+)
 from subgroups.models import Subgroup
 
 # Where a lead subgroup is with this period's update, by the update's state; without an update it is
@@ -207,7 +216,7 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     }
     # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
     subgroups = Subgroup.objects.in_bulk()
-    joint, supported = _joint_and_supporting(plan, subgroups, supporting=supporting)
+    joint, supported = plan_subgroups(plan, supporting=supporting, subgroups=subgroups)
     actions = {}  # objective id -> [ActionSummary], in plan order
     for pk, objective_id, ref, text, lead_id, lead_officer, *carried in (
         Action.objects.filter(objective__priority__plan=plan, archived=False)
@@ -255,22 +264,6 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
             series.append((p, value))
         kpi_rows.setdefault(kpi.objective_id, []).append(KPIRow(kpi=kpi, series=series))
     return PlanRows(periods=periods, objectives=objectives, actions=action_rows, kpis=kpi_rows, subgroups=subgroups)
-
-
-def _joint_and_supporting(plan, subgroups, *, supporting):
-    """The joint leads and, with `supporting`, the supporting subgroups of the plan's actions, in one query: two
-    dictionaries, action id to a list of subgroups in name order (looked up in `subgroups`, already read)."""
-    in_plan = Q(action__objective__priority__plan=plan)
-    pairs = Action.co_leads.through.objects.filter(in_plan).values_list(
-        "action_id", "subgroup_id", "subgroup__name", Value(False)
-    )
-    if supporting:
-        also = Action.supporting.through.objects.filter(in_plan)
-        pairs = pairs.union(also.values_list("action_id", "subgroup_id", "subgroup__name", Value(True)), all=True)
-    joint, supported = {}, {}
-    for action_id, subgroup_id, _, is_supporting in pairs.order_by("subgroup__name"):
-        (supported if is_supporting else joint).setdefault(action_id, []).append(subgroups[subgroup_id])
-    return joint, supported
 
 
 def _updates(periods, period, *, evidence, drafts):
