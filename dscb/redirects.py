@@ -3,9 +3,10 @@
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
-def next_url(request, default="/"):
-    """The `next` parameter when it is a same-site path (never a URL name or another site), else the default."""
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
+def next_url(request, default="/", *, parameter="next"):
+    """The `next` parameter (or another one named so) when it is a same-site path (never a URL name or another
+    site), else the default."""
+    wanted = request.POST.get(parameter) or request.GET.get(parameter) or ""
     if (
         wanted.startswith("/")
         and not wanted.startswith(("//", "/\\"))

@@ -9,9 +9,9 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from dscb.redirects import next_url
 from plans.access import plan_for_manager, plan_for_reader
 from plans.models import BusinessPlan
 from subgroups.roles import is_board_manager
@@ -214,9 +214,7 @@ def report_issue_view(request, slug):
     """The board business manager issues a report to a meeting: it is frozen as it is now."""
     plan = plan_for_manager(request.user, slug, refusal="Only the board business manager issues reports.")
     form = IssueForm(request.POST)
-    back = request.POST.get("back", "")
-    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = plan.get_absolute_url()
+    back = next_url(request, plan.get_absolute_url(), parameter="back")
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
