@@ -1,13 +1,12 @@
 """Middleware for signed-in sessions: the 12-hour limit, two-factor sign-in, and refusals in the security log."""
 
 from django.contrib.auth import logout
-from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from dscb.middleware import HEALTH_PATHS
+from dscb.middleware import DATABASE_DOWN, HEALTH_PATHS
 
 from .audit import log_event
 from .sessions import TWO_FACTOR_STEP, seconds_left, session_over, session_refresh
@@ -30,7 +29,7 @@ def _username(request):
     user = getattr(request, "user", None)
     try:
         return user.get_username() if user is not None and user.is_authenticated else "-"
-    except (OperationalError, InterfaceError):
+    except DATABASE_DOWN:
         return "-"
 
 
