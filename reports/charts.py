@@ -26,29 +26,43 @@ PADDING = 6
 FONT_SIZE = 14
 MIN_WIDTH_FOR_COUNT = 16  # a segment narrower than this shows no count inside it
 
+# The narrow layout, for phones: each label above its bar, in a viewBox about as wide as a phone's page, so
+# that text drawn at FONT_SIZE is shown at about that many pixels rather than shrunk to half.
+NARROW_WIDTH = 300
+NARROW_TOTAL_WIDTH = 36
+NARROW_LABEL_HEIGHT = 20
+NARROW_ROW_HEIGHT = NARROW_LABEL_HEIGHT + BAR_HEIGHT + 14
+LAYOUTS = ("wide", "narrow")
+
 
 def _number(value):
     """A coordinate with at most two decimals and no trailing zeros."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def status_bars_svg(groups, *, title, description, id_prefix="status-chart"):
+def status_bars_svg(groups, *, title, description, id_prefix="status-chart", layout="wide"):
     """One horizontal bar per (label, Counts) group, a segment per status in report order, on a common scale.
 
     `id_prefix` keeps the ids of the title, description and pattern unique when a page has several charts.
+    `layout` "wide" puts each label beside its bar; "narrow" puts it above, for a phone's width.
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
+    narrow = layout == "narrow"
     prefix = escape(id_prefix)
     title_id, desc_id, hatch_id = f"{prefix}-title", f"{prefix}-desc", f"{prefix}-no-update"
-    bar_left = LABEL_WIDTH
-    bar_width = CHART_WIDTH - LABEL_WIDTH - TOTAL_WIDTH - PADDING
+    chart_width = NARROW_WIDTH if narrow else CHART_WIDTH
+    row_height = NARROW_ROW_HEIGHT if narrow else ROW_HEIGHT
+    bar_left = 0 if narrow else LABEL_WIDTH
+    bar_width = chart_width - bar_left - (NARROW_TOTAL_WIDTH if narrow else TOTAL_WIDTH) - PADDING
     largest = max((counts.total for _, counts in groups), default=0)
     scale = bar_width / largest if largest else 0
-    height = PADDING * 2 + ROW_HEIGHT * len(groups)
+    height = PADDING * 2 + row_height * len(groups)
     no_update = STATUS_KEY[Status.NO_UPDATE]
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" width="100%" '
-        f'viewBox="0 0 {CHART_WIDTH} {height}" aria-labelledby="{title_id} {desc_id}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart app-chart--{layout}" role="img" width="100%" '
+        f'viewBox="0 0 {chart_width} {height}" aria-labelledby="{title_id} {desc_id}">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
         # "No update" is hatched as well as outlined in dashes, as its tag is: colour is never the only signal.
@@ -61,11 +75,16 @@ def status_bars_svg(groups, *, title, description, id_prefix="status-chart"):
         "</defs>",
     ]
     for index, (label, counts) in enumerate(groups):
-        top = PADDING + index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
+        if narrow:
+            label_baseline = _number(PADDING + index * row_height + FONT_SIZE)
+            top = PADDING + index * row_height + NARROW_LABEL_HEIGHT
+        else:
+            top = PADDING + index * row_height + (row_height - BAR_HEIGHT) / 2
         baseline = _number(top + BAR_HEIGHT / 2 + FONT_SIZE * 0.35)
         parts.append('<g class="app-chart__bar">')
         parts.append(
-            f'<text x="0" y="{baseline}" font-size="{FONT_SIZE}" {FONT} fill="{TEXT_COLOUR}">{escape(label)}</text>'
+            f'<text x="0" y="{label_baseline if narrow else baseline}" font-size="{FONT_SIZE}" {FONT} '
+            f'fill="{TEXT_COLOUR}">{escape(label)}</text>'
         )
         x = bar_left
         for status in STATUS_ORDER:
@@ -94,7 +113,7 @@ def status_bars_svg(groups, *, title, description, id_prefix="status-chart"):
                 )
             x += width
         parts.append(
-            f'<text x="{CHART_WIDTH}" y="{baseline}" font-size="{FONT_SIZE}" {FONT} font-weight="bold" '
+            f'<text x="{chart_width}" y="{baseline}" font-size="{FONT_SIZE}" {FONT} font-weight="bold" '
             f'text-anchor="end" fill="{TEXT_COLOUR}">{counts.total}</text>'
         )
         parts.append("</g>")

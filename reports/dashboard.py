@@ -81,15 +81,18 @@ def dashboard(request):
     # With this period's drafts: an action completed earlier but reopened in a draft is not "in".
     progress = plan_progress(plan, period, drafts=True)
     groups = _status_groups(progress)
-    chart = status_bars_svg(
-        [(label, counts) for label, _, counts in groups],
-        title=f"Actions by status for each priority, {period}",
-        description=(
+    chart_options = {
+        "title": f"Actions by status for each priority, {period}",
+        "description": (
             f"One bar for each priority and one for the whole plan, divided by status. Overall, of "
             f"{progress.counts.total} actions: {_in_words(progress.counts)}. "
             "The table below gives every figure."
         ),
-        id_prefix="status-chart",
+    }
+    # Both layouts go in the page; the stylesheet shows the narrow one (labels above the bars) on a phone.
+    bars = [(label, counts) for label, _, counts in groups]
+    chart = status_bars_svg(bars, id_prefix="status-chart", **chart_options) + status_bars_svg(
+        bars, id_prefix="status-chart-narrow", layout="narrow", **chart_options
     )
     today = timezone.localdate()
     deadline_period = _next_deadline(periods, today)

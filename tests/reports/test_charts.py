@@ -5,6 +5,8 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from decimal import Decimal
 
+import pytest
+
 from priorities.models import STATUS_KEY, Status
 from reports.charts import sparkline_svg, status_bars_svg
 from reports.data import STATUS_ORDER, Counts
@@ -146,3 +148,54 @@ def test_a_flat_sparkline_is_drawn_level():
     root = parse(sparkline_svg([Decimal(5)] * 3, label="Flat"))
     ys = {point.split(",")[1] for point in root.find(f"{SVG}polyline").get("points").split()}
     assert len(ys) == 1
+
+
+# A 390 px phone's page is 360 px wide inside its margins; GOV.UK's smallest text is 14 px on a phone.
+PHONE_CHART_PX = 360
+
+
+def _texts(root):
+    return list(root.iter(f"{SVG}text"))
+
+
+def test_the_narrow_layout_puts_each_label_above_its_bar_and_reads_at_12_px_or_more_on_a_phone():
+    groups = [("Priority 1", counts(red=1, green=3)), ("Overall", counts(red=2, amber=4, green=6))]
+    root = parse(bars(groups, layout="narrow", id_prefix="narrow"))
+    assert "app-chart--narrow" in root.get("class").split()
+    width = float(root.get("viewBox").split()[2])
+    assert all(float(text.get("font-size")) * PHONE_CHART_PX / width >= 12 for text in _texts(root))
+
+    for group, (label, _) in zip(root.iter(f"{SVG}g"), groups, strict=True):
+        texts = list(group.iter(f"{SVG}text"))
+        rects = [rect for rect in group.iter(f"{SVG}rect") if rect.get("class")]
+        assert (texts[0].text, texts[0].get("x")) == (label, "0")
+        # The label's baseline is above the top of its bar; the bar starts at the left edge, under it.
+        assert float(texts[0].get("y")) <= min(float(rect.get("y")) for rect in rects)
+        assert float(rects[0].get("x")) == 0
+        # The total ends at the right edge, beside the bar.
+        assert float(texts[-1].get("x")) == width and texts[-1].get("text-anchor") == "end"
+        bar_end = max(float(rect.get("x")) + float(rect.get("width")) for rect in rects)
+        assert bar_end < width
+
+
+def test_the_narrow_layout_draws_the_same_segments_to_one_scale():
+    groups = [("Priority 1", counts(red=1, green=3)), ("Overall", counts(red=2, amber=4, green=6))]
+    wide, narrow = (segments(parse(bars(groups, layout=layout))) for layout in ("wide", "narrow"))
+    assert [css for css, _, _ in narrow] == [css for css, _, _ in wide]
+    unit = narrow[0][2]
+    for (_, _, width), count in zip(narrow, [1, 3, 2, 4, 6], strict=True):
+        assert abs(width - count * unit) < 0.05
+
+
+def test_the_wide_layout_puts_each_label_beside_its_bar():
+    root = parse(bars([("Priority 1", counts(green=2))]))
+    assert "app-chart--wide" in root.get("class").split()
+    label = _texts(root)[0]
+    (rect,) = (rect for rect in root.iter(f"{SVG}rect") if rect.get("class"))
+    assert float(rect.get("x")) > 0
+    assert float(rect.get("y")) < float(label.get("y")) < float(rect.get("y")) + float(rect.get("height"))
+
+
+def test_an_unknown_layout_is_refused():
+    with pytest.raises(ValueError, match="layout"):
+        bars(layout="tall")
