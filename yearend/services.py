@@ -170,6 +170,8 @@ def plan_roll_over_preview(*, plan: BusinessPlan):
     """What starting next year's plan from this one would create, without writing anything."""
     if plan.status == BusinessPlan.Status.CLOSED:
         raise RollOverError(f"{plan} is closed already.")
+    if plan.status == BusinessPlan.Status.DRAFT:
+        raise RollOverError(f"{plan} is a draft: activate it before starting the year after it.")
     if hasattr(plan, "rolled_over_into"):
         raise RollOverError(f"{plan} has already been rolled over into {plan.rolled_over_into}.")
     year_label = _next_year_label(plan.year_label)

@@ -84,6 +84,16 @@ def test_a_draft_is_activated_when_no_plan_is_active(db):
     assert done.closing is None and BusinessPlan.objects.active().get() == draft
 
 
+def test_a_draft_is_not_rolled_over_before_it_is_active(client, manager):
+    draft = BusinessPlanFactory(status="draft")
+    with pytest.raises(RollOverError, match="is a draft: activate it before starting the year after it"):
+        plan_roll_over(plan=draft)
+    client.force_login(manager)
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "Start next year's plan" not in page
+    assert f'href="{reverse("yearend:activate", args=[draft.slug])}">Activate {draft.year_label}</a>' in page
+
+
 @pytest.fixture
 def admin(db):
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
