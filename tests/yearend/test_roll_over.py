@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from kpis.models import KPI
-from planfile.services import plan_file_preview
+from planfile.services import plan_file_preview, plan_import
 from planfile.writer import plan_to_csv, plan_to_xlsx
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
@@ -332,3 +332,21 @@ def test_the_preview_lists_the_due_dates_to_review_and_tags_their_rows(client, d
     assert len(rows) == 22
     tagged = [row.split("</td>", 1)[0].split(">")[-1] for row in rows if "Due date to review" in row]
     assert tagged == ["1.2.1", "1.2.2", "1.2.3"]
+
+
+def test_next_years_draft_is_edited_by_importing_its_plan_file_then_activated(demo):
+    plan, users = demo
+    manager = users["manager"]
+    new = plan_roll_over(plan=plan, user=manager)
+    text = plan_to_csv(new)
+    assert text.count(",2015-2016,") == 3  # the Due column of 1.2.1, 1.2.2 and 1.2.3
+    content = text.replace(",2015-2016,", ",2016-2017,").encode()
+    result = plan_import(content=content, filename="2016-17.csv", user=manager)
+    assert not result.problems
+    carried = Action.objects.filter(objective__priority__plan=new)
+    assert set(carried.filter(ref__startswith="1.2.").values_list("due", flat=True)) == {"2016-2017"}
+    assert all(action.carried_over_from_id for action in carried)
+    assert BusinessPlan.objects.get(pk=new.pk).status == "draft"
+    assert Action.history.filter(id__in=carried.values("pk"), due="2016-2017").get(ref="1.2.1").history_user == manager
+    plan_activate(plan=new, user=manager)
+    assert BusinessPlan.objects.active().get() == new
