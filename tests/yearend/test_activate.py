@@ -37,6 +37,16 @@ def test_activating_next_year_closes_this_year_locks_its_open_period_and_is_attr
         period_open(period=plan.periods.get(number=5), user=manager)
 
 
+def test_the_activate_page_reads_a_fixed_number_of_queries(client, demo, django_assert_num_queries):
+    plan, users = demo
+    new = plan_roll_over(plan=plan)
+    client.force_login(users["manager"])
+    # Session, user, role; the draft, its periods and actions; the active plan, its open periods, their drafts.
+    with django_assert_num_queries(9):
+        page = client.get(reverse("yearend:activate", args=[new.slug])).content.decode()
+    assert "Period 4: Oct–Nov 2015, open for updates until 10 December 2015, is locked." in page
+
+
 def test_activating_twice_is_refused_and_leaves_one_active_plan(demo):
     plan, _ = demo
     new = plan_roll_over(plan=plan)

@@ -314,7 +314,7 @@ def test_due_dates_before_next_year_starts_are_past(due, past):
     assert due_is_past(due, starts_on=datetime.date(2016, 4, 1)) is past
 
 
-def test_the_preview_lists_the_due_dates_to_review_and_tags_their_rows(client, demo):
+def test_the_preview_lists_the_due_dates_to_review_and_tags_their_rows(client, demo, django_assert_num_queries):
     plan, users = demo
     preview = plan_roll_over_preview(plan=plan)
     assert [(row.ref, row.action.due) for row in preview.due_to_review] == [
@@ -323,7 +323,9 @@ def test_the_preview_lists_the_due_dates_to_review_and_tags_their_rows(client, d
         ("1.2.3", "2015-2016"),
     ]
     client.force_login(users["manager"])
-    page = client.get(reverse("yearend:roll-over", args=[plan.slug])).content.decode()
+    # Session, user, role; the plan, next year's and the slug; periods, updates, actions and their subgroups; counts.
+    with django_assert_num_queries(14):
+        page = client.get(reverse("yearend:roll-over", args=[plan.slug])).content.decode()
     listed = page.split('id="due-dates-to-review"', 1)[1].split("</dd>", 1)[0]
     assert "3 carried actions are due before 1 April 2016" in listed
     for ref in ["1.2.1", "1.2.2", "1.2.3"]:
