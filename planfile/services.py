@@ -348,7 +348,7 @@ def plan_import(*, content, filename, dry_run=False, activate=False, user=None):
             plan.status = BusinessPlan.Status.ACTIVE
     plan._history_user = user
     plan.save()
-    plan_create_periods(plan=plan)
+    plan_create_periods(plan=plan, user=user)
     priorities = _write(
         StrategicPriority,
         user,

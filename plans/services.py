@@ -14,23 +14,24 @@ MEETING_AFTER_DEADLINE = datetime.timedelta(days=7)
 
 
 @transaction.atomic
-def plan_create_periods(*, plan: BusinessPlan):
+def plan_create_periods(*, plan: BusinessPlan, user=None):
     """Cut the plan year into bi-monthly reporting periods (only where it has none yet)."""
     if plan.periods.exists():
         return list(plan.periods.all())
     periods = []
     for number, (starts_on, ends_on) in enumerate(bimonthly_periods(plan.starts_on, plan.ends_on), start=1):
         deadline = ends_on + DEADLINE_AFTER_PERIOD
-        periods.append(
-            ReportingPeriod.objects.create(
-                plan=plan,
-                number=number,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                deadline=deadline,
-                meeting_on=deadline + MEETING_AFTER_DEADLINE,
-            )
+        period = ReportingPeriod(
+            plan=plan,
+            number=number,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            deadline=deadline,
+            meeting_on=deadline + MEETING_AFTER_DEADLINE,
         )
+        period._history_user = user
+        period.save()
+        periods.append(period)
     return periods
 
 
@@ -49,6 +50,9 @@ def _set_state(period, state, user):
 def period_open(*, period: ReportingPeriod, user=None):
     """Open an upcoming period for updates."""
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    # Read after the period's lock: a plan closed meanwhile (yearend's plan_activate) is seen closed.
+    if BusinessPlan.objects.filter(pk=period.plan_id, status=BusinessPlan.Status.CLOSED).exists():
+        raise PeriodStateError(f"{period.plan} is closed: its periods cannot be opened.")
     if period.state != ReportingPeriod.State.UPCOMING:
         raise PeriodStateError(f"{period} is {period.get_state_display().lower()}, not upcoming.")
     return _set_state(period, ReportingPeriod.State.OPEN, user)

@@ -17,7 +17,7 @@ from planfile.models import PendingImport
 from planfile.services import UploadTooLarge, pending_import_save
 from planfile.views import SESSION_KEY
 from planfile.writer import plan_to_xlsx
-from plans.models import BusinessPlan
+from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, ProgressUpdate
 from tests.factories import make_manager
 
@@ -71,6 +71,8 @@ def test_a_new_plan_is_previewed_then_imported_in_one_go(client, manager):
     assert response["Location"] == plan.get_absolute_url()
     assert plan.status == "draft" and Action.objects.filter(objective__priority__plan=plan).count() == 26
     assert plan.history.latest().history_user == manager
+    periods = plan.periods.values("pk")
+    assert set(ReportingPeriod.history.filter(id__in=periods).values_list("history_user", flat=True)) == {manager.pk}
 
 
 def test_a_bad_file_lists_every_problem_and_changes_nothing(client, manager):

@@ -152,3 +152,96 @@ def test_simultaneous_roll_overs_make_one_plan_and_tell_the_others(gunicorn):
         if status != 302:
             assert "already" in page, page[:2000]
     assert BusinessPlan.objects.filter(rolled_over_from=plan).count() == 1
+
+
+def _confirm_at_once(posts):
+    """Each (browser, path, form) posted at the same moment; the replies in the same order."""
+    barrier = threading.Barrier(len(posts))
+    replies = [None] * len(posts)
+
+    def confirm(n):
+        browser, path, form = posts[n]
+        browser.connect()
+        barrier.wait(timeout=30)
+        replies[n] = browser.request("POST", path, form)
+
+    threads = [threading.Thread(target=confirm, args=(n,)) for n in range(len(posts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return replies
+
+
+def _activate_page(port, username, path):
+    from tests.factories import make_manager
+
+    from .server import CSRF_INPUT
+
+    browser = Browser(port).sign_in(make_manager(username=username).username, PASSWORD)
+    status, _, page = browser.request("GET", path)
+    assert status == 200, page
+    return browser, path, {"csrfmiddlewaretoken": CSRF_INPUT.search(page).group(1)}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_activations_leave_one_active_plan_and_nothing_half_done(gunicorn):
+    """Three managers confirm "Activate 2016/17" at once: one activates it, closing this year with its open period
+    locked; the others are told it is active already; no error page."""
+    from plans.models import BusinessPlan
+    from yearend.services import plan_roll_over
+
+    action = ActionFactory(objective__priority__plan__status="active")
+    plan = action.objective.priority.plan
+    period = ReportingPeriodFactory(plan=plan, number=1, state="open")
+    draft = plan_roll_over(plan=plan)
+    path = f"/plans/{draft.slug}/activate/"
+    posts = [_activate_page(gunicorn.port, f"manager-{n}", path) for n in range(3)]
+    replies = _confirm_at_once(posts)
+
+    statuses = sorted(status for status, _, _ in replies)
+    assert statuses.count(302) == 1, statuses
+    assert all(status in (200, 302, 409) for status in statuses), statuses
+    for status, _, page in replies:
+        if status != 302:
+            assert "is the active plan already" in page, page[:2000]
+    assert list(BusinessPlan.objects.active()) == [draft]
+    plan.refresh_from_db()
+    period.refresh_from_db()
+    assert (plan.status, period.state) == ("closed", "locked")
+    assert plan.history.filter(status="closed").count() == 1 and period.history.filter(state="locked").count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_drafts_activated_at_once_make_one_active_plan(gunicorn):
+    """Next year's draft and another draft activated at the same moment: one of them takes over, the other is
+    refused whole (still a draft), this year is closed once."""
+    from plans.models import BusinessPlan
+    from tests.factories import BusinessPlanFactory
+    from yearend.services import plan_roll_over
+
+    action = ActionFactory(objective__priority__plan__status="active")
+    plan = action.objective.priority.plan
+    ReportingPeriodFactory(plan=plan, number=1, state="open")
+    drafts = [plan_roll_over(plan=plan)]
+    other = BusinessPlanFactory(
+        status="draft", slug="2099-00", starts_on=drafts[0].starts_on, ends_on=drafts[0].ends_on
+    )
+    ActionFactory(objective__priority__plan=other)
+    drafts.append(other)
+    posts = [
+        _activate_page(gunicorn.port, f"manager-{n}", f"/plans/{draft.slug}/activate/")
+        for n, draft in enumerate(drafts)
+    ]
+    replies = _confirm_at_once(posts)
+
+    statuses = [status for status, _, _ in replies]
+    assert sorted(statuses) in ([200, 302], [302, 409]), statuses
+    refused = replies[statuses.index(302) ^ 1][2]
+    assert "nothing was changed" in refused or "no later than" in refused, refused[:2000]
+    winner = drafts[statuses.index(302)]
+    loser = drafts[statuses.index(302) ^ 1]
+    assert list(BusinessPlan.objects.active()) == [winner]
+    assert BusinessPlan.objects.get(pk=loser.pk).status == "draft"
+    assert BusinessPlan.objects.get(pk=plan.pk).status == "closed"
+    assert plan.history.filter(status="closed").count() == 1

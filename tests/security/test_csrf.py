@@ -39,6 +39,7 @@ def form_data(site):
             "meeting": "Posted from another site",
         },
         "yearend:roll-over": {"confirm": "1"},
+        "yearend:activate": {"confirm": "1"},
     }
 
 

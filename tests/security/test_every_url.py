@@ -63,6 +63,7 @@ EXPECTED = {
     "planfile:export": signed_in(200),
     "planfile:export-with-progress": signed_in(200),
     "yearend:roll-over": only(MANAGERS),
+    "yearend:activate": only(MANAGERS),  # the active plan: the page says it is active already
     "plans:period-list": only(MANAGERS),
     "plans:period-open": signed_in(405),
     "plans:period-lock": signed_in(405),

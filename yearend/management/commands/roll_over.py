@@ -6,8 +6,8 @@ from yearend.services import RollOverError, plan_roll_over, plan_roll_over_previ
 
 class Command(BaseCommand):
     help = (
-        "Start next year's plan from PLAN: copy its priorities, objectives and KPIs, carry over the actions "
-        "that are not complete, and close PLAN."
+        "Start next year's plan from PLAN, as a draft: copy its priorities, objectives and KPIs and carry over the "
+        "actions that are not complete. PLAN stays active until next year's plan is activated (on its Activate page)."
     )
 
     def add_arguments(self, parser):
@@ -28,8 +28,17 @@ class Command(BaseCommand):
             f"{preview.priorities} priorities, {preview.objectives} objectives and {preview.kpis} KPIs copied; "
             f"{len(preview.carried)} actions carried over, {len(preview.left_behind)} complete actions left behind."
         )
+        for row in preview.renumbered:
+            self.stdout.write(f"Action {row.action.ref} of objective {row.action.objective.ref} becomes {row.ref}.")
+        if preview.due_to_review:
+            listed = ", ".join(f"{row.ref} '{row.action.due}'" for row in preview.due_to_review)
+            self.stdout.write(f"Due dates to review: {listed}")
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
             return
         new = plan_roll_over(plan=business_plan)
-        self.stdout.write(self.style.SUCCESS(f"Started {new.slug}; {business_plan.slug} is now closed."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Started {new.slug} as a draft; {business_plan.slug} stays active until {new.slug} is activated."
+            )
+        )
