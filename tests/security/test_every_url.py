@@ -64,6 +64,7 @@ EXPECTED = {
     "planfile:export-with-progress": signed_in(200),
     "yearend:roll-over": only(MANAGERS),
     "plans:period-list": only(MANAGERS),
+    "plans:period-edit": only(MANAGERS),
     "plans:period-open": signed_in(405),
     "plans:period-lock": signed_in(405),
     "plans:period-unlock": signed_in(405),
