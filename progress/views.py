@@ -5,7 +5,7 @@ from plans.models import BusinessPlan, ReportingPeriod
 from subgroups.models import Membership
 from subgroups.roles import is_board_manager
 
-from .selectors import plan_rows, subgroup_work
+from .selectors import UPDATE_STATE_KEY, plan_rows, subgroup_work
 
 
 def _get_period_for_user(request, periods):
@@ -51,6 +51,7 @@ def my_work(request):
             "period": period,
             "periods": periods,
             "reporting": reporting,
+            "update_state_key": UPDATE_STATE_KEY,
             "corrections": corrections,
             "mine": mine,
             "overview": overview,
