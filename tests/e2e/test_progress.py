@@ -196,7 +196,23 @@ def periods(page, site):
     page.goto(f"{site.url}/plans/2015-16/periods/")
 
 
-PAGES = [my_work, my_work_manager, open_update_form, update_form_with_errors, kpi_form, periods]
+def period_dates_with_errors(page, site):
+    periods(page, site)
+    page.get_by_role("link", name="Change dates of Period 4: Oct–Nov 2015").click()
+    page.get_by_role("group", name="Updates due by").get_by_label("Month").fill("13")
+    page.get_by_role("button", name="Save dates").click()
+    expect(page.get_by_role("alert")).to_contain_text("The update deadline must be a real date")
+
+
+PAGES = [
+    my_work,
+    my_work_manager,
+    open_update_form,
+    update_form_with_errors,
+    kpi_form,
+    periods,
+    period_dates_with_errors,
+]
 
 
 def test_progress_pages_pass_axe_and_the_html_checker(page, demo_site):
