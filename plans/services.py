@@ -50,7 +50,9 @@ def _set_state(period, state, user):
 @transaction.atomic
 def period_open(*, period: ReportingPeriod, user=None):
     """Open an upcoming period for updates."""
-    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    if period.plan.is_closed:
+        raise PeriodStateError(f"{period.plan} is closed: its periods can no longer be opened.")
     if period.state != ReportingPeriod.State.UPCOMING:
         raise PeriodStateError(f"{period} is {period.get_state_display().lower()}, not upcoming.")
     return _set_state(period, ReportingPeriod.State.OPEN, user)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from plans.models import BusinessPlan, ReportingPeriod
 from plans.services import periods_lock_overdue
+from tests.factories import ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +169,11 @@ def test_a_closed_plans_periods_cannot_be_changed(client, manager, period):
         assert reverse(f"plans:period-{transition}", args=[period.plan.slug, 1]) not in text
     assert "Unlock" not in text and dates_url(period) not in text
     assert client.get(dates_url(period)).status_code == 403
+    upcoming = ReportingPeriodFactory(plan=period.plan, number=2, state="upcoming")
+    refused = client.post(reverse("plans:period-open", args=[period.plan.slug, 2]), follow=True)
+    assert "is closed: its periods can no longer be opened" in refused.content.decode()
+    upcoming.refresh_from_db()
+    assert upcoming.state == "upcoming"
     assert client.post(dates_url(period), dates((20, 6, 2015))).status_code == 403
     period.refresh_from_db()
     assert period.deadline == datetime.date(2015, 6, 10)
