@@ -91,16 +91,23 @@ class BusinessPlan(models.Model):
     def ofsted_requirement_list(self):
         return [p.strip() for p in self.ofsted_requirements.split("\n\n") if p.strip()]
 
-    def current_period_from(self, periods, today=None):
-        """Of the plan's periods (in order), the one updates are for: the open one, else the latest begun."""
-        if not periods:
-            return None
-        for period in periods:
-            if period.state == ReportingPeriod.State.OPEN:
-                return period
-        today = today or timezone.localdate()
-        started = [period for period in periods if period.starts_on <= today]
-        return started[-1] if started else periods[0]
+    def reporting_period_from(self, periods):
+        """Of the plan's periods (in order), the one the board is reporting: the latest that has been opened.
+
+        That is the highest-numbered period that is not upcoming (open, or locked since). An earlier period the
+        manager unlocks again is open for corrections (periods_open_for_corrections) and moves nobody: pages
+        still default to this one. None before the first period opens; once the plan year is over, the last
+        period reported.
+        """
+        opened = [period for period in periods if period.state != ReportingPeriod.State.UPCOMING]
+        return max(opened, key=lambda period: period.number, default=None)
+
+    def periods_open_for_corrections(self, periods):
+        """The open periods earlier than the reporting period: unlocked to let a late or corrected update in."""
+        reporting = self.reporting_period_from(periods)
+        if reporting is None:
+            return []
+        return [period for period in periods if period.is_open and period.number < reporting.number]
 
 
 def _add_months(day, months):

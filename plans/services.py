@@ -2,7 +2,9 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils.dateformat import format as format_date
 
 from subgroups.roles import is_board_manager
 
@@ -52,7 +54,7 @@ def period_open(*, period: ReportingPeriod, user=None):
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     # Read after the period's lock: a plan closed meanwhile (yearend's plan_activate) is seen closed.
     if BusinessPlan.objects.filter(pk=period.plan_id, status=BusinessPlan.Status.CLOSED).exists():
-        raise PeriodStateError(f"{period.plan} is closed: its periods cannot be opened.")
+        raise PeriodStateError(f"{period.plan} is closed: its periods can no longer be opened.")
     if period.state != ReportingPeriod.State.UPCOMING:
         raise PeriodStateError(f"{period} is {period.get_state_display().lower()}, not upcoming.")
     return _set_state(period, ReportingPeriod.State.OPEN, user)
@@ -76,6 +78,42 @@ def period_unlock(*, period: ReportingPeriod, user=None):
     if period.state != ReportingPeriod.State.LOCKED:
         raise PeriodStateError(f"{period} is {period.get_state_display().lower()}, not locked.")
     return _set_state(period, ReportingPeriod.State.OPEN, user)
+
+
+def period_dates_problems(*, period: ReportingPeriod, deadline, meeting_on):
+    """What is wrong with these dates for the period, as {field: message} in the manager's words; empty if nothing.
+
+    The update deadline is not before the period starts, and the Safeguarding Executive meeting (when set) is not
+    before the update deadline: the meeting reads the updates.
+    """
+    problems = {}
+    if deadline is not None and deadline < period.starts_on:
+        problems["deadline"] = (
+            f"The update deadline must be on or after {format_date(period.starts_on, 'j F Y')}, "
+            f"when Period {period.number} starts"
+        )
+    if deadline is not None and meeting_on is not None and meeting_on < deadline:
+        problems["meeting_on"] = (
+            f"The Safeguarding Executive meeting must be on or after the update deadline, "
+            f"{format_date(deadline, 'j F Y')}"
+        )
+    return problems
+
+
+@transaction.atomic
+def period_dates_change(*, period: ReportingPeriod, deadline, meeting_on, user):
+    """Move the period's update deadline and Safeguarding Executive meeting date, kept in the period's history."""
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    if period.plan.is_closed:
+        raise PeriodStateError(f"{period.plan} is closed: its periods can no longer be changed.")
+    problems = period_dates_problems(period=period, deadline=deadline, meeting_on=meeting_on)
+    if problems:
+        raise ValidationError(problems)
+    period.deadline = deadline
+    period.meeting_on = meeting_on
+    period._history_user = user
+    period.save(update_fields=["deadline", "meeting_on"])
+    return period
 
 
 def periods_lock_overdue(*, today, dry_run=False):

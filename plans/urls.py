@@ -9,6 +9,7 @@ app_name = "plans"
 urlpatterns = [
     path("plans/", views.plan_list, name="plan-list"),
     path("plans/<plan:slug>/periods/", views.period_list, name="period-list"),
+    path("plans/<plan:slug>/periods/<int:number>/dates/", views.period_edit, name="period-edit"),
     *[
         path(
             f"plans/<plan:slug>/periods/<int:number>/{transition}/",

@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from subgroups.roles import is_board_manager
 
 from .access import plan_for_manager
+from .forms import PeriodDatesForm
+from .history import period_history
 from .models import BusinessPlan
-from .services import PeriodStateError, period_lock, period_open, period_unlock
+from .services import PeriodStateError, period_dates_change, period_lock, period_open, period_unlock
 
 TRANSITIONS = {"open": period_open, "lock": period_lock, "unlock": period_unlock}
 
@@ -21,7 +24,14 @@ def plan_list(request):
 @require_safe
 def period_list(request, slug):
     plan = plan_for_manager(request.user, slug)
-    context = {"plan": plan, "periods": plan.periods.all(), "grace_days": settings.PERIOD_GRACE_DAYS}
+    periods = list(plan.periods.all())
+    context = {
+        "plan": plan,
+        "periods": periods,
+        "reporting": plan.reporting_period_from(periods),
+        "corrections": plan.periods_open_for_corrections(periods),
+        "grace_days": settings.PERIOD_GRACE_DAYS,
+    }
     return render(request, "plans/period_list.html", context)
 
 
@@ -37,3 +47,35 @@ def period_transition(request, slug, number, transition):
         past = {"open": "opened", "lock": "locked", "unlock": "unlocked"}[transition]
         messages.success(request, f"{period} {past}.")
     return redirect("plans:period-list", slug=plan.slug)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def period_edit(request, slug, number):
+    """The manager moves a period's update deadline and Safeguarding Executive meeting date."""
+    plan = plan_for_manager(request.user, slug)
+    period = get_object_or_404(plan.periods, number=number)
+    if plan.is_closed:
+        raise PermissionDenied(f"{plan} is closed: its reporting periods can no longer be changed.")
+    if request.method == "POST":
+        form = PeriodDatesForm(request.POST)
+        if form.is_valid():
+            try:
+                period_dates_change(
+                    period=period,
+                    deadline=form.cleaned_data["deadline"],
+                    meeting_on=form.cleaned_data["meeting_on"],
+                    user=request.user,
+                )
+            except ValidationError as invalid:
+                for field, errors in invalid.message_dict.items():
+                    for error in errors:
+                        form.add_error(field, error)
+            except PeriodStateError as error:
+                raise PermissionDenied(str(error)) from None
+            else:
+                messages.success(request, f"Dates of {period} saved.")
+                return redirect("plans:period-list", slug=plan.slug)
+    else:
+        form = PeriodDatesForm(initial={"deadline": period.deadline, "meeting_on": period.meeting_on})
+    context = {"plan": plan, "period": period, "form": form, "history": period_history(period)}
+    return render(request, "plans/period_edit.html", context)

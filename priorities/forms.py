@@ -101,7 +101,8 @@ class ProgressUpdateForm(forms.ModelForm):
                 rules=self.rules,
             )
         for field, message in {**problems, **too_long}.items():
-            self.add_error(field, message)
+            if field not in self.errors:  # a field's own error (a status not offered, say) already speaks for it
+                self.add_error(field, message)
         return cleaned
 
 

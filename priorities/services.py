@@ -74,8 +74,10 @@ def update_submission_problems(*, status, reason, progress, rules):
     """What stops an update being submitted, as {field: message} in the chair's words; empty when nothing does.
 
     The rules of a submitted (not draft) update: a status is chosen; Amber and Red say why; reopening an action
-    that was Complete last period says why; any status but Not started says what progress was made. The update
-    form shows these messages and update_save refuses what breaks them, so the two cannot disagree.
+    that was Complete last period says why; any status but Not started says what progress was made. Every
+    problem at once: with no status chosen, the progress is asked for too (unless it is written), as every status
+    but Not started needs it. The update form shows these messages and update_save refuses what breaks them, so
+    the two cannot disagree.
     """
     problems = {}
     reason, progress = (reason or "").strip(), (progress or "").strip()
@@ -85,8 +87,12 @@ def update_submission_problems(*, status, reason, progress, rules):
         problems["reason"] = f"Say why the action is {Status(status).label}"
     elif rules.reopening and status != Status.COMPLETE and not reason:
         problems["reason"] = "Say why the action is reopened: it was Complete last period"
-    if status and status != Status.NOT_STARTED and not progress:
-        problems["progress"] = "Say what progress was made this period"
+    if status != Status.NOT_STARTED and not progress:
+        problems["progress"] = (
+            "Say what progress was made this period"
+            if status
+            else "Say what progress was made this period (not needed if the status is Not started)"
+        )
     return problems
 
 

@@ -33,7 +33,8 @@ def _get_action_for_user(user, pk):
 def plan_detail(request, slug):
     plan = plan_for_reader(request.user, slug)
     periods = list(plan.periods.all())
-    period = _chosen_period(request, periods) or plan.current_period_from(periods)
+    reporting = plan.reporting_period_from(periods)
+    period = _chosen_period(request, periods) or reporting
     actions = Action.objects.in_plan(plan).prefetch_related(None).with_carried_over_from().with_status(period)
     action_filter = ActionFilter(request.GET, queryset=actions, plan=plan)
     filtering = any(request.GET.get(name) for name in action_filter.filters)
@@ -56,6 +57,8 @@ def plan_detail(request, slug):
             "plan": plan,
             "period": period,
             "periods": periods,
+            "reporting": reporting,
+            "corrections": plan.periods_open_for_corrections(periods),
             "filter": action_filter,
             "filtering": filtering,
             "structure": structure,
@@ -99,10 +102,17 @@ def action_detail(request, pk):
     if not may_write:
         updates_seen = updates_seen.reported()
     updates = {update.period_id: update for update in updates_seen.select_related("author", "period")}
-    current = plan.current_period_from(periods)
+    current = plan.reporting_period_from(periods)
+    corrections = plan.periods_open_for_corrections(periods)
     shown = periods[: periods.index(current) + 1] if current else []
     rows = [
-        {"period": period, "update": updates.get(period.pk), "status": status, "is_current": period == current}
+        {
+            "period": period,
+            "update": updates.get(period.pk),
+            "status": status,
+            "is_current": period == current,
+            "for_corrections": period in corrections,
+        }
         for period, status in zip(shown, status_path(shown, updates), strict=True)
     ]
     return render(
@@ -113,6 +123,8 @@ def action_detail(request, pk):
             "plan": plan,
             "rows": rows,
             "current": rows[-1] if rows else None,
+            "periods": periods,
+            "corrections": corrections,
             "kpis": action.objective.kpis.select_related("owner").order_by("position", "pk"),
             "history": action_history(action, drafts=may_write),
             "carried_into": _carried_into(request.user, action),

@@ -38,20 +38,41 @@ from priorities.models import (
 )
 from subgroups.models import Subgroup
 
-# Where a lead subgroup is with this period's update, by the update's state; without an update it is
-# not_started, or complete when the action was completed in an earlier period (nothing is owed).
+# Where a lead subgroup is with this period's update (its update state), by the update's state; without an update
+# it is to_do, or not_needed when the action was completed in an earlier period (nothing is owed). An update state
+# is not a status: "Not started" is only ever the status (work has not begun), never "no update written yet".
 STAGES = {
-    ProgressUpdate.State.DRAFT: "in_progress",
+    ProgressUpdate.State.DRAFT: "draft",
     ProgressUpdate.State.SUBMITTED: "submitted",
     ProgressUpdate.State.RETURNED: "returned",
 }
 STAGE_LABELS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
+    "to_do": "To do",
+    "draft": "Draft",
     "submitted": "Submitted",
     "returned": "Returned",
-    "complete": "Complete",
+    "not_needed": "Not needed",
 }
+# The update state's tag colour (a GOV.UK Frontend tag modifier). The status key (priorities.models.STATUS_KEY)
+# uses GOV.UK's grey, green, orange, red and blue tags and an outlined white one; the update states use only the
+# colours it leaves, so that a colour never means a status on one tag and an update state on another:
+# yellow, to do; purple, draft; pink, returned; turquoise, in (submitted, or none needed).
+STAGE_TAGS = {
+    "to_do": "govuk-tag--yellow",
+    "draft": "govuk-tag--purple",
+    "submitted": "govuk-tag--turquoise",
+    "returned": "govuk-tag--pink",
+    "not_needed": "govuk-tag--turquoise",
+}
+STAGE_MEANINGS = {
+    "to_do": "Nothing written for this period yet.",
+    "draft": "Saved as a draft: not yet submitted, so it does not count.",
+    "submitted": "Submitted: it counts towards the status.",
+    "returned": "Returned by the board business manager to be revised.",
+    "not_needed": "Complete in an earlier period: no update is needed unless it is reopened.",
+}
+# (label, tag modifier, meaning) of each update state, for the key beside the tags.
+UPDATE_STATE_KEY = [(STAGE_LABELS[stage], STAGE_TAGS[stage], STAGE_MEANINGS[stage]) for stage in STAGE_LABELS]
 # Text an update carries that pages print; read for this period only (and the impact for every period with
 # `evidence`): at 600 actions that text is most of what the queries fetch.
 UPDATE_TEXT = ("impact", "progress", "next_steps", "reason", "returned_reason")
@@ -130,20 +151,25 @@ class ActionRow:
 
     @property
     def stage(self):
-        """not_started, in_progress, submitted, returned, or complete (in an earlier period: nothing is owed)."""
+        """The update state: to_do, draft, submitted, returned, or not_needed (Complete in an earlier period)."""
         update = self.update or self.draft
         if update is not None:
             return STAGES[update.state]
-        return "complete" if self.previous_status == Status.COMPLETE else "not_started"
+        return "not_needed" if self.previous_status == Status.COMPLETE else "to_do"
 
     @property
     def stage_label(self):
         return STAGE_LABELS[self.stage]
 
     @property
+    def stage_tag(self):
+        """The update state's GOV.UK tag modifier (STAGE_TAGS)."""
+        return STAGE_TAGS[self.stage]
+
+    @property
     def is_in(self):
         """Whether this period's update is in: submitted, or none owed as the action was complete already."""
-        return self.stage in ("submitted", "complete")
+        return self.stage in ("submitted", "not_needed")
 
 
 @dataclass(slots=True)

@@ -5,11 +5,11 @@ from plans.models import BusinessPlan, ReportingPeriod
 from subgroups.models import Membership
 from subgroups.roles import is_board_manager
 
-from .selectors import plan_rows, subgroup_work
+from .selectors import UPDATE_STATE_KEY, plan_rows, subgroup_work
 
 
 def _get_period_for_user(request, periods):
-    """The period asked for with ?period=N (open ones, or any for the manager), else the current one."""
+    """The period asked for with ?period=N (any opened one, or any for the manager), else None."""
     wanted = request.GET.get("period", "")
     manager = is_board_manager(request.user)
     for period in periods:
@@ -33,7 +33,8 @@ def my_work(request):
     if plan is None:
         return render(request, "progress/my_work.html", {"plan": None})
     periods = list(plan.periods.all())
-    period = _get_period_for_user(request, periods) or plan.current_period_from(periods)
+    reporting = plan.reporting_period_from(periods)
+    period = _get_period_for_user(request, periods) or reporting
     manager = is_board_manager(request.user)
     roles = dict(Membership.objects.filter(user=request.user).values_list("subgroup_id", "role"))
     everyone = _work_for(plan, period, roles, manager) if period else []
@@ -41,7 +42,7 @@ def my_work(request):
     for item in mine:
         item.role = Membership.Role(roles[item.subgroup.pk]).label
     overview = [item for item in everyone if item.total] if manager else []
-    other_open = [p for p in periods if p.is_open and p != period]
+    corrections = [p for p in plan.periods_open_for_corrections(periods) if p != period]
     return render(
         request,
         "progress/my_work.html",
@@ -49,7 +50,9 @@ def my_work(request):
             "plan": plan,
             "period": period,
             "periods": periods,
-            "other_open": other_open,
+            "reporting": reporting,
+            "update_state_key": UPDATE_STATE_KEY,
+            "corrections": corrections,
             "mine": mine,
             "overview": overview,
             "is_manager": manager,

@@ -14,15 +14,6 @@ from .data import EXCEPTIONS, STATUS_ORDER, plan_progress
 CHARTED_KINDS = (KPI.Kind.PERCENTAGE, KPI.Kind.COUNT)
 
 
-def _next_deadline(periods, today):
-    """The open period whose deadline comes next; if every open deadline has passed, the latest of them."""
-    open_periods = [period for period in periods if period.is_open]
-    coming = [period for period in open_periods if period.deadline >= today]
-    if coming:
-        return min(coming, key=lambda period: period.deadline)
-    return max(open_periods, key=lambda period: period.deadline, default=None)
-
-
 def _in_words(counts):
     """'3 Red, 2 Amber and 20 Green': the statuses that have actions, in report order."""
     parts = [f"{count} {status.label}" for status, count, _ in counts.rows() if count]
@@ -68,15 +59,15 @@ def _subgroups_in(progress):
 
 @require_safe
 def dashboard(request):
-    """For the active plan and its current period: status counts, exceptions, KPIs, the next deadline, updates in."""
+    """For the active plan and its reporting period: status counts, exceptions, KPIs, the next deadline, updates in."""
     # The periods come with the plan, so plan_progress reads them from the prefetch rather than asking again.
     plan = BusinessPlan.objects.active().prefetch_related("periods").first()
     if plan is None:
         return render(request, "reports/dashboard.html", {"plan": None})
     periods = list(plan.periods.all())
-    period = plan.current_period_from(periods)
+    period = plan.reporting_period_from(periods)
     if period is None:
-        return render(request, "reports/dashboard.html", {"plan": plan, "period": None})
+        return render(request, "reports/dashboard.html", {"plan": plan, "period": None, "periods": periods})
 
     # With this period's drafts: an action completed earlier but reopened in a draft is not "in".
     progress = plan_progress(plan, period, drafts=True)
@@ -95,7 +86,8 @@ def dashboard(request):
         bars, id_prefix="status-chart-narrow", layout="narrow", **chart_options
     )
     today = timezone.localdate()
-    deadline_period = _next_deadline(periods, today)
+    # The next deadline is the reporting period's: an earlier period open for corrections sets none.
+    deadline_period = period if period.is_open else None
     return render(
         request,
         "reports/dashboard.html",

@@ -114,16 +114,17 @@ KEEP_UNTOUCHED = datetime.timedelta(days=30)
 
 def draft_pdfs_build(plans, *, today=None):
     """Draw and keep the draft PDFs people ask for next, for each plan: the Executive report of every period so
-    far and the Board report as at today. Kept PDFs drawn over 30 days ago are let go (they are drawn again if
-    asked for). Returns [(report name, "drawn", "up to date" or "not drawn, <why>", milliseconds)]."""
+    far (none before the first period opens) and the Board report as at today. Kept PDFs drawn over 30 days ago
+    are let go (they are drawn again if asked for). Returns [(report name, "drawn", "up to date" or "not drawn,
+    <why>", milliseconds)]."""
     today = today or timezone.localdate()
     DraftPDF.objects.filter(built_at__lt=timezone.now() - KEEP_UNTOUCHED).delete()
     done = []
     for plan in plans:
         periods = list(plan.periods.all())
-        current = plan.current_period_from(periods)
+        reporting = plan.reporting_period_from(periods)
         for period in periods:
-            if current is not None and period.number > current.number:
+            if reporting is None or period.number > reporting.number:
                 break
             name = f"{plan.slug} Executive report, period {period.number}"
             done.append(_build_one(name, IssuedReport.Kind.EXECUTIVE, plan, period))

@@ -195,7 +195,7 @@ def report_list(request, slug):
         {
             "plan": plan,
             "periods": periods,
-            "current": plan.current_period_from(periods),
+            "current": plan.reporting_period_from(periods),
             "issued": issued,
             "today": timezone.localdate(),
         },

@@ -38,7 +38,9 @@ def test_chair_records_an_amber_update_and_two_kpi_values(page, demo_site):
 
     expect(page).to_have_url(re.compile(r"/my/$"))  # back to the page the chair came from
     expect(page.get_by_role("alert")).to_contain_text("Update for action 1.1.2 submitted.")
-    expect(page.get_by_text("Submitted (Amber)")).to_be_visible()
+    row = page.locator(".govuk-task-list__item").filter(has_text="1.1.2 Review and strengthen")
+    expect(row.locator(".app-update-state")).to_have_text("Submitted")  # the update's state, in its own tag
+    expect(row.locator(".app-status")).to_have_text("Amber")  # and the action's status, in the key's tag
 
     # One KPI value in place (htmx), one on the KPI's own page.
     page.get_by_role("button", name="Enter here the value of 1.1.K1").click()
@@ -194,7 +196,23 @@ def periods(page, site):
     page.goto(f"{site.url}/plans/2015-16/periods/")
 
 
-PAGES = [my_work, my_work_manager, open_update_form, update_form_with_errors, kpi_form, periods]
+def period_dates_with_errors(page, site):
+    periods(page, site)
+    page.get_by_role("link", name="Change dates of Period 4: Oct–Nov 2015").click()
+    page.get_by_role("group", name="Updates due by").get_by_label("Month").fill("13")
+    page.get_by_role("button", name="Save dates").click()
+    expect(page.get_by_role("alert")).to_contain_text("The update deadline must be a real date")
+
+
+PAGES = [
+    my_work,
+    my_work_manager,
+    open_update_form,
+    update_form_with_errors,
+    kpi_form,
+    periods,
+    period_dates_with_errors,
+]
 
 
 def test_progress_pages_pass_axe_and_the_html_checker(page, demo_site):

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from plans.models import ReportingPeriod
+from plans.models import BusinessPlan, ReportingPeriod
 from plans.services import periods_lock_overdue
+from tests.factories import ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,112 @@ def test_the_command_locks_and_says_so(period):
     assert ReportingPeriod.objects.get(pk=period.pk).state == "open"
     call_command("lock_overdue_periods", stdout=out)
     assert ReportingPeriod.objects.get(pk=period.pk).state == "locked"
+
+
+def dates_url(period):
+    return reverse("plans:period-edit", args=[period.plan.slug, period.number])
+
+
+def dates(deadline=None, meeting=None):
+    """The date inputs' fields as a browser posts them: day, month and year of each date."""
+    data = {}
+    for name, value in (("deadline", deadline), ("meeting_on", meeting)):
+        parts = value or ("", "", "")
+        for index, part in enumerate(parts):
+            data[f"{name}_{index}"] = str(part)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("persona_name", "get_status", "post_status"),
+    [
+        ("manager", 200, 302),
+        ("chair", 403, 403),
+        ("member", 403, 403),
+        ("viewer", 403, 403),
+        ("other_chair", 403, 403),
+        ("anon", 302, 302),
+    ],
+)
+def test_who_may_move_a_periods_dates(client, persona, period, persona_name, get_status, post_status):
+    user = persona(persona_name)
+    if user:
+        client.force_login(user)
+    assert client.get(dates_url(period)).status_code == get_status
+    response = client.post(dates_url(period), dates((20, 6, 2015), (1, 7, 2015)))
+    assert response.status_code == post_status
+    if persona_name == "anon":
+        assert "/accounts/login/" in response["Location"]
+    period.refresh_from_db()
+    moved = persona_name == "manager"
+    assert period.deadline == (datetime.date(2015, 6, 20) if moved else datetime.date(2015, 6, 10))
+    assert period.meeting_on == (datetime.date(2015, 7, 1) if moved else None)
+    assert period.history.count() == (2 if moved else 1)
+
+
+def test_the_manager_moves_the_deadline_and_it_is_in_the_history(client, manager, period):
+    client.force_login(manager)
+    response = client.post(dates_url(period), dates((24, 6, 2015), (1, 7, 2015)), follow=True)
+    text = response.content.decode()
+    assert "Dates of Period 1: Apr–May 2015 saved." in text
+    assert "24 June 2015" in text and "1 July 2015" in text  # the periods page shows the new dates
+    record = period.history.latest()
+    assert record.history_user == manager and record.deadline == datetime.date(2015, 6, 24)
+    history = client.get(dates_url(period)).content.decode()
+    history = history[history.index('id="history-heading"') :]
+    assert "Updates due by: 10 June 2015 → 24 June 2015" in history
+    assert "Safeguarding Executive meeting: Not set → 1 July 2015" in history
+    assert manager.username in history or manager.get_full_name() in history
+
+
+def test_the_periods_page_links_each_period_to_its_dates(client, manager, period):
+    client.force_login(manager)
+    text = client.get(reverse("plans:period-list", args=[period.plan.slug])).content.decode()
+    assert f'href="{dates_url(period)}"' in text
+
+
+@pytest.mark.parametrize(
+    ("deadline", "meeting", "field", "message"),
+    [
+        ((31, 3, 2015), None, "deadline", "The update deadline must be on or after 1 April 2015, when Period 1 starts"),
+        ((20, 6, 2015), (19, 6, 2015), "meeting_on", "must be on or after the update deadline, 20 June 2015"),
+        ((31, 6, 2015), None, "deadline", "The update deadline must be a real date"),
+        (("", 6, 2015), None, "deadline", "The update deadline must include a day"),
+        (None, None, "deadline", "Enter the update deadline"),
+        ((20, 6, 2015), ("x", 7, 2015), "meeting_on", "Enter the meeting date as a day, month and year"),
+    ],
+)
+def test_wrong_dates_are_refused_with_a_message_and_what_was_typed_kept(
+    client, manager, period, deadline, meeting, field, message
+):
+    client.force_login(manager)
+    response = client.post(dates_url(period), dates(deadline, meeting))
+    text = response.content.decode()
+    assert response.status_code == 200
+    summary = text[text.index('class="govuk-error-summary"') : text.index("</ul>", text.index("govuk-error-summary"))]
+    assert message in summary and f'href="#id_{field}' in summary
+    if deadline:
+        assert f'name="deadline_2" value="{deadline[2]}"' in text  # what was typed is still there
+    period.refresh_from_db()
+    assert period.deadline == datetime.date(2015, 6, 10) and period.history.count() == 1
+
+
+def test_a_closed_plans_periods_cannot_be_changed(client, manager, period):
+    period.state = "locked"
+    period.save()
+    BusinessPlan.objects.filter(pk=period.plan_id).update(status=BusinessPlan.Status.CLOSED)
+    client.force_login(manager)
+    text = client.get(reverse("plans:period-list", args=[period.plan.slug])).content.decode()
+    assert "This plan is closed" in text
+    for transition in ("open", "lock", "unlock"):
+        assert reverse(f"plans:period-{transition}", args=[period.plan.slug, 1]) not in text
+    assert "Unlock" not in text and dates_url(period) not in text
+    assert client.get(dates_url(period)).status_code == 403
+    upcoming = ReportingPeriodFactory(plan=period.plan, number=2, state="upcoming")
+    refused = client.post(reverse("plans:period-open", args=[period.plan.slug, 2]), follow=True)
+    assert "is closed: its periods can no longer be opened" in refused.content.decode()
+    upcoming.refresh_from_db()
+    assert upcoming.state == "upcoming"
+    assert client.post(dates_url(period), dates((20, 6, 2015))).status_code == 403
+    period.refresh_from_db()
+    assert period.deadline == datetime.date(2015, 6, 10)

@@ -74,6 +74,13 @@ class TestSubmissionRules:
         [
             ({}, {}),
             ({"status": ""}, {"status": "Select the action's status for this period"}),
+            (
+                {"status": "", "progress": ""},
+                {
+                    "status": "Select the action's status for this period",
+                    "progress": "Say what progress was made this period (not needed if the status is Not started)",
+                },
+            ),
             ({"status": "amber", "reason": ""}, {"reason": "Say why the action is Amber"}),
             ({"status": "red", "reason": "   "}, {"reason": "Say why the action is Red"}),
             ({"status": "red", "reason": "Two agencies have not replied"}, {}),

@@ -119,6 +119,25 @@ def test_validation_keeps_everything_typed(client, chair, action, period, change
     assert not ProgressUpdate.objects.exists()
 
 
+def test_an_empty_submit_lists_every_problem_at_once(client, chair, action, period):
+    client.force_login(chair)
+    response = client.post(url(action), {"version": "0"})
+    text = response.content.decode()
+    start = text.index('class="govuk-error-summary"')
+    summary = text[start : text.index("</ul>", start)]
+    # Both the status and the progress are asked for in the first answer, each linked to its field.
+    assert "Select the action&#x27;s status for this period" in summary
+    assert "Say what progress was made this period (not needed if the status is Not started)" in summary
+    assert 'href="#id_status' in summary and 'href="#id_progress"' in summary
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_choosing_amber_alone_lists_the_reason_and_the_progress(client, chair, action, period):
+    client.force_login(chair)
+    text = client.post(url(action), {"version": "0", "status": "amber"}).content.decode()
+    assert "Say why the action is Amber" in text and "Say what progress was made this period" in text
+
+
 def test_a_draft_needs_nothing_and_is_not_reported(client, chair, viewer, action, period):
     client.force_login(chair)
     response = client.post(url(action), {"progress": "Half a thought", "version": "0", "save_draft": ""})

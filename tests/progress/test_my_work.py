@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from priorities.models import Status
+from priorities.models import Action, Status
 from tests.factories import (
     ActionFactory,
     KPIFactory,
@@ -47,12 +47,27 @@ def test_a_chair_sees_each_task_and_its_state(client, chair, action, period, kpi
     client.force_login(chair)
     text = client.get(MY_WORK).content.decode()
     assert led.name in text and "Chair" in text
-    assert "Submitted (Green)" in text and "In progress" in text and "Returned: Add the impact" in text
-    assert "Not started" in text  # the fixture's action has no update
+    assert "Returned: Add the impact" in text
+    # Each row has its update state's tag and its status's tag (the status key's), told apart.
+    assert task_tags(text, submitted) == [("govuk-tag--turquoise", "Submitted"), ("app-status--green", "Green")]
+    assert task_tags(text, drafted) == [("govuk-tag--purple", "Draft"), ("app-status--no-update", "No update")]
+    assert task_tags(text, returned)[0] == ("govuk-tag--pink", "Returned")
+    # The fixture's action has no update: it is to do, and its status is No update, never "Not started".
+    assert task_tags(text, action) == [("govuk-tag--yellow", "To do"), ("app-status--no-update", "No update")]
+    assert "Not started" not in text.split("What the tags mean")[0] + text.split("</details>")[1]
     assert kpi.name in text and "Not entered" in text
     assert "Someone else&#x27;s action" not in text
     assert "1 of 5 done." in text
     assert f"updates are due by <strong>{period.deadline:%-d %B %Y}</strong>" in text
+
+
+def task_tags(text, action):
+    """The (colour class, word) of each tag in the action's row on My work."""
+    status = re.search(rf'id="task-[^"]*-{action.pk}-status">(.*?)</div>', text, re.S).group(1)
+    return re.findall(
+        r'<strong class="govuk-tag (?:app-status )?(govuk-tag--[a-z-]+|app-status--[a-z-]+)[^"]*">([^<]+)</strong>',
+        status,
+    )
 
 
 def test_supported_actions_are_listed_apart_and_read_only(client, supporter, action, period):
@@ -91,6 +106,7 @@ def test_complete_last_period_needs_no_update(client, chair, action, period):
     client.force_login(chair)
     text = client.get(MY_WORK).content.decode()
     assert "Complete in an earlier period: no update needed" in text and "1 of 1 done." in text
+    assert task_tags(text, action) == [("govuk-tag--turquoise", "Not needed"), ("app-status--complete", "Complete")]
 
 
 def test_the_manager_sees_updates_in_per_subgroup(client, manager, action, period, kpi):
@@ -128,3 +144,14 @@ def test_query_count_does_not_grow_with_the_plan(client, chair, action, period, 
     with django_assert_num_queries(13):
         response = client.get(MY_WORK)
     assert "44 of 45 done." in response.content.decode()  # 23 actions, one without an update; 22 KPIs
+
+
+def test_my_work_and_the_dashboard_use_the_same_words_for_an_action_without_an_update(client, demo):
+    plan, _users = demo
+    action = next(action for action in Action.objects.in_plan(plan) if action.code == "1.1.2")
+    client.force_login(action.lead.memberships.get(role="chair").user)
+    dashboard = client.get("/").content.decode()
+    no_update = dashboard[dashboard.index('id="exceptions-no-update-table"') :]
+    assert action.get_absolute_url() in no_update[: no_update.index("</table>")]
+    my_work = client.get(MY_WORK).content.decode()
+    assert task_tags(my_work, action) == [("govuk-tag--yellow", "To do"), ("app-status--no-update", "No update")]

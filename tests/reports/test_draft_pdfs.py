@@ -94,7 +94,7 @@ def test_build_report_pdfs_draws_what_changed_and_nothing_else(client, demo, tmp
         built_at=timezone.now() - datetime.timedelta(days=31),
     )
 
-    current = plan.current_period_from(list(plan.periods.all()))
+    current = plan.reporting_period_from(list(plan.periods.all()))
     assert current.number == 4  # the demo plan's open period
 
     output = build()
