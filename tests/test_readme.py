@@ -36,3 +36,11 @@ def test_the_check_finds_a_variable_missing_from_the_table():
     source = 'X = env_bool("NEW_SWITCH", True)\nY = os.environ.get("BOARD_NAME", "")\n'
     readme = "## Environment variables\n\n| variable | default | meaning |\n|---|---|---|\n| `BOARD_NAME` | x | y |\n"
     assert variables_read_by_settings(source) - variables_in_readme_table(readme) == {"NEW_SWITCH"}
+
+
+def test_the_readme_says_how_to_serve_on_another_port_as_the_makefile_reads_it():
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    makefile = (settings.BASE_DIR / "Makefile").read_text(encoding="utf-8")
+    assert "`make run PORT=8001`" in readme
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "PORT ?= 8000" in makefile and "runserver $(HOST):$(PORT)" in run

@@ -47,7 +47,7 @@ def test_chair_records_an_amber_update_and_two_kpi_values(page, demo_site):
     page.get_by_label("Number that met the measure (numerator)").fill("45")
     page.get_by_label("Out of (denominator)").fill("60")
     page.get_by_role("button", name="Save value").click()
-    expect(page.get_by_role("status")).to_contain_text("Saved: 75% for Period 4")
+    expect(page.get_by_role("status")).to_contain_text("Saved: 75% (Green) for Period 4")
 
     page.get_by_role("link", name=re.compile(r"^3\.3\.K3 Number of multi- agency audits")).click()
     page.get_by_label("Count").fill("-2")

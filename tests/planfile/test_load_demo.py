@@ -1,8 +1,12 @@
 """load_demo: the demo plan, people and progress of the README's quick start, through the real importer."""
 
+import datetime
 import io
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -10,6 +14,7 @@ from django.core.management.base import CommandError
 from kpis.models import KPI, KPIValue
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
+from progress.selectors import plan_rows
 from subgroups.models import Membership, Subgroup
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +47,23 @@ def test_loads_the_dscb_plan_accounts_and_demo_progress(settings):
     assert ProgressUpdate.objects.filter(period__number__in=[1, 2, 3]).count() == 26 * 3 - 3
     assert not ProgressUpdate.objects.filter(period__number__gt=3).exists()
     assert ProgressUpdate.objects.filter(is_demo=False).count() == 0
-    assert KPIValue.objects.count() == 22 * 3
+    # Every KPI in periods 1 to 3 but the six-monthly 2.3.K1 (first due in period 3); five already in period 4.
+    assert KPIValue.objects.filter(period__number__in=[1, 2, 3]).count() == 22 * 3 - 2
+    assert sorted(KPIValue.objects.filter(period__number=4).values_list("kpi__ref", flat=True)) == [
+        "1.2.K2",
+        "1.2.K3",
+        "2.2.K3",
+        "2.2.K4",
+        "3.3.K4",
+    ]
     for username in ["admin", "manager", "viewer", "chair-quality-assurance", "chair-safeguarding-executive"]:
         assert authenticate(username=username, password="another-demo-password") is not None, username
         assert username in out.getvalue()
+    assert "  chair-quality-assurance" in out.getvalue() and "Rachel Turner" in out.getvalue()
     for subgroup in Subgroup.objects.all():
         chair = Membership.objects.get(subgroup=subgroup, role=Membership.Role.CHAIR).user
-        assert chair.username == f"chair-{subgroup.slug}"
+        expected = "chair-dscb" if subgroup.name == "Chair of DSCB" else f"chair-{subgroup.slug}"
+        assert chair.username == expected
     assert get_user_model().objects.get(username="admin").is_superuser
     assert get_user_model().objects.get(username="manager").groups.filter(name="Board manager").exists()
     assert get_user_model().objects.get(username="viewer").groups.filter(name="Viewer").exists()
@@ -58,7 +73,7 @@ def test_updates_are_attributed_to_the_lead_subgroups_chair_in_history(settings)
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
     update = ProgressUpdate.objects.select_related("action__lead", "author").first()
-    assert update.author.username == f"chair-{update.action.lead.slug}"
+    assert update.author == update.action.lead.memberships.get(role=Membership.Role.CHAIR).user
     assert update.history.get().history_user == update.author
     assert all(update.reason for update in ProgressUpdate.objects.filter(status__in=["amber", "red"]))
 
@@ -78,3 +93,104 @@ def test_refuses_when_debug_is_off_unless_forced(settings):
     assert not BusinessPlan.objects.exists()
     call_command("load_demo", "--force", stdout=io.StringIO())
     assert BusinessPlan.objects.filter(slug="2015-16").exists()
+
+
+def test_each_percentage_kpi_has_its_own_series(demo):
+    plan, _ = demo
+    series = {}
+    for kpi in KPI.objects.filter(objective__priority__plan=plan, kind=KPI.Kind.PERCENTAGE):
+        series[kpi.ref] = tuple(kpi.values.filter(period__number__in=[1, 2, 3]).values_list("value", flat=True))
+    assert len(series) == 12 and all(len(values) == 3 for values in series.values())
+    assert len(set(series.values())) == len(series), series
+    # Values that fit what each measures: neglect is the category of under half of child protection plans, few
+    # contacts closed with no further action come back within a year, and audits are counted in ones.
+    neglect, re_referred = series["1.2.K4"], series["2.2.K4"]
+    assert all(40 <= value <= 50 for value in neglect) and all(value < 15 for value in re_referred)
+    audits = KPI.objects.get(objective__priority__plan=plan, ref="3.3.K3")
+    assert list(audits.values.values_list("value", flat=True)) == [1, 2, 3]
+
+
+def ratings(plan, number):
+    period = plan.periods.get(number=number)
+    rows = plan_rows(plan, period).kpi_rows
+    return {row.kpi.ref: row.rating.label for row in rows if row.rating}
+
+
+def test_kpis_are_red_amber_and_green_against_their_targets(demo):
+    plan, _ = demo
+    targeted = KPI.objects.filter(objective__priority__plan=plan, target__isnull=False)
+    assert targeted.count() == 11 and targeted.filter(direction=KPI.Direction.LOWER).count() == 2
+    # The reporting period, Period 4, where five KPIs already have this period's figures.
+    assert ratings(plan, 4) == {
+        "1.2.K2": "Amber",
+        "1.2.K3": "Green",
+        "2.2.K3": "Green",
+        "2.2.K4": "Green",
+        "3.3.K4": "Red",
+    }
+    # Period 3, the last reported to the board: every KPI with a target rated, some met and some not.
+    period_3 = ratings(plan, 3)
+    assert set(period_3) == set(targeted.values_list("ref", flat=True))
+    assert {
+        rating: sorted(ref for ref in period_3 if period_3[ref] == rating) for rating in set(period_3.values())
+    } == {
+        "Red": ["1.2.K2", "3.3.K2", "3.3.K4"],
+        "Amber": ["1.1.K1", "1.1.K3", "3.3.K1"],
+        "Green": ["1.1.K2", "1.2.K3", "2.2.K3", "2.2.K4", "3.3.K3"],
+    }
+
+
+def test_the_dashboard_shows_red_amber_and_green_kpis(client, demo):
+    _, users = demo
+    client.force_login(users["viewer"])
+    text = client.get("/").content.decode()
+    kpis = text.split('id="kpis"', 1)[1].split("</table>", 1)[0]
+    for rating in ("Red", "Amber", "Green"):
+        assert re.search(rf'class="govuk-tag[^"]*"[^>]*>\s*{rating}\s*<', kpis), rating
+
+
+def test_demo_history_is_dated_in_the_plan_year(demo):
+    plan, _ = demo
+    first = datetime.datetime.combine(plan.starts_on, datetime.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    last = datetime.datetime.combine(plan.ends_on, datetime.time(23, 59), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+    def in_the_year(moment):
+        return first <= moment <= last
+
+    updates = ProgressUpdate.objects.filter(period__plan=plan).select_related("period")
+    assert updates.count() == 75
+    for update in updates:
+        deadline = datetime.datetime.combine(update.period.deadline, datetime.time(23, 59), tzinfo=first.tzinfo)
+        # Sent in its period's last days, before the deadline; saved then; its history says so.
+        assert update.period.starts_on <= update.submitted_at.date() and update.submitted_at <= deadline
+        assert update.created_at == update.updated_at == update.submitted_at
+        assert [record.history_date for record in update.history.all()] == [update.submitted_at]
+    values = KPIValue.objects.filter(period__plan=plan).select_related("period")
+    for value in values:
+        assert value.period.starts_on <= value.updated_at.date() <= value.period.deadline
+        assert [record.history_date for record in value.history.all()] == [value.updated_at]
+    assert all(in_the_year(moment) for moment in [*updates.values_list("updated_at", flat=True)])
+    # Everything the demo wrote: the plan and its parts, the periods opened and locked, the people's memberships.
+    for model in (BusinessPlan, ReportingPeriod, StrategicPriority, Objective, Action, KPI, Subgroup, Membership):
+        dates = model.history.values_list("history_date", flat=True)
+        assert dates and all(in_the_year(moment) for moment in dates), model.__name__
+    assert in_the_year(BusinessPlan.objects.get(pk=plan.pk).created_at)
+    locked = ReportingPeriod.history.filter(plan_id=plan.pk, state=ReportingPeriod.State.LOCKED)
+    assert sorted(record.history_date.date() for record in locked) == [
+        period.locks_on for period in plan.periods.filter(number__in=[1, 2, 3])
+    ]
+
+
+def test_demo_people_have_names_and_readable_usernames(demo):
+    _, users = demo
+    people = get_user_model().objects.filter(username__in=users)
+    assert people.count() == 12
+    for person in people:
+        assert person.first_name and person.last_name, person.username
+        assert not person.first_name.startswith("Chair"), person.username
+        assert person.email == f"{person.first_name}.{person.last_name}@example.org".lower(), person.username
+        assert "chair-chair" not in person.username
+    assert len({person.get_full_name() for person in people}) == 12
+    board_chair = users["chair-dscb"]
+    assert sorted(board_chair.memberships.values_list("subgroup__name", flat=True)) == ["Chair of DSCB", "DSCB"]
+    assert not get_user_model().objects.filter(username__startswith="chair-chair").exists()

@@ -125,8 +125,12 @@ class TestDSCBPlanFile:
         early_help = KPI.objects.get(objective__priority__plan=plan, name="Early help update to Board")
         assert early_help.kind == KPI.Kind.REPORT and early_help.frequency == "6-monthly"
         attendance = KPI.objects.get(objective__priority__plan=plan, name__startswith="100% Agency attendance")
-        assert attendance.target == 100
-        assert KPI.objects.filter(objective__priority__plan=plan, target__isnull=True).count() == 21
+        assert (attendance.target, attendance.amber_tolerance) == (100, 10)
+        # The board's targets: for 11 KPIs, two of them lower-is-better; monitoring reports and the two context
+        # measures (1.2.K4, 2.2.K2) have none.
+        assert KPI.objects.filter(objective__priority__plan=plan, target__isnull=True).count() == 11
+        re_referred = KPI.objects.get(objective__priority__plan=plan, ref="2.2.K4")
+        assert (re_referred.target, re_referred.direction) == (10, KPI.Direction.LOWER)
 
     def test_dry_run_lists_new_subgroups_and_writes_nothing(self):
         out = io.StringIO()

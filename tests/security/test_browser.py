@@ -217,7 +217,7 @@ def test_a_manager_sets_up_two_factor_sign_in_and_no_page_breaks_the_policy(page
         page.get_by_label("Number that met the measure (numerator)").fill("45")
         page.get_by_label("Out of (denominator)").fill("60")
         page.get_by_role("button", name="Save value").click()
-        expect(page.get_by_role("status")).to_contain_text("Saved: 75% for Period 4")
+        expect(page.get_by_role("status")).to_contain_text("Saved: 75% (Green) for Period 4")
         visited["/my/ (htmx)"] = violations(page)
         page.get_by_role("link", name=ACTION).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Progress update")

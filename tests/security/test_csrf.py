@@ -18,7 +18,7 @@ def form_data(site):
     return {
         "login": {"username": "viewer", "password": PASSWORD},
         "logout": {},
-        "password_reset": {"email": "viewer@example.org"},
+        "password_reset": {"email": site.users["viewer"].email},
         "password_reset_confirm": {"new_password1": "Sunflower-Bicycle-42", "new_password2": "Sunflower-Bicycle-42"},
         "two-factor-verify": {"code": "123456"},
         "two-factor-set-up": {"code": "123456"},

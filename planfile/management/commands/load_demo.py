@@ -17,5 +17,6 @@ class Command(BaseCommand):
         plan, users = demo_load(password=password)
         self.stdout.write(self.style.SUCCESS(f"Demo plan {plan.slug} ready: {plan.get_absolute_url()}"))
         self.stdout.write(f"Demo accounts (password {password!r} unless set before):")
-        for username in users:
-            self.stdout.write(f"  {username}")
+        width = max(map(len, users), default=0)
+        for username, user in users.items():
+            self.stdout.write(f"  {username.ljust(width)}  {user.get_full_name()}".rstrip())
