@@ -207,7 +207,6 @@ def _report_list(request, plan, periods, chosen, status=200):
             "issued": issued,
             "chosen": chosen,
             "board_meetings": board_meeting_dates(plan),
-            "board_default": default,
         },
         status=status,
     )
