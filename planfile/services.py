@@ -40,6 +40,7 @@ class Change:
     kind: str  # "create", "change", "unchanged", "not in file"
     what: str  # "Action 1.1.2"
     fields: list = field(default_factory=list)  # (label, old, new) for a change
+    details: list = field(default_factory=list)  # (label, value) for a row created: what it will say
 
 
 @dataclass
@@ -244,6 +245,15 @@ def _kpi_fields(item):
     }
 
 
+# What the preview shows of a row the import creates.
+CREATED_DETAILS = {
+    "Priority": ["Text"],
+    "Objective": ["Text"],
+    "Action": ["Text", "Lead subgroup", "Due"],
+    "KPI": ["Text", "Owner", "Target"],
+}
+
+
 def _changes(parsed, plan, existing):
     """What the file would create or change, compared with the plan as it is (everything is new for a new plan)."""
     changes = []
@@ -264,7 +274,9 @@ def _changes(parsed, plan, existing):
         for ref, item in items.items():
             what, old = f"{kind} {ref}", found.get(ref)
             if old is None:
-                changes.append(Change("create", what))
+                wanted = fields(item)
+                details = [(label, _text(wanted[label])) for label in CREATED_DETAILS[kind]]
+                changes.append(Change("create", what, details=details))
                 continue
             current, wanted = now(old), fields(item)
             changes.append(_compare(what, [(label, current[label], wanted[label]) for label in wanted]))

@@ -110,8 +110,66 @@ def plan_progress(plan, period, *, now=None, evidence=False, drafts=False):
     )
 
 
-def period_as_at(plan, as_at):
-    """The last period that has ended by `as_at`: a Board report covers whole periods (else the first)."""
-    periods = list(plan.periods.all())
+def period_as_at(plan, as_at, periods=None):
+    """The last period that has ended by `as_at`: a Board report covers whole periods (else the first).
+
+    `periods`: the plan's periods in order, when the caller has read them already."""
+    periods = list(plan.periods.all()) if periods is None else periods
     ended = [p for p in periods if p.ends_on <= as_at]
     return ended[-1] if ended else (periods[0] if periods else None)
+
+
+# The Board meets quarterly (PRODUCT.md: the plan is "reported at every Board meeting"; the Board's meetings are
+# quarterly). The product keeps no Board meeting dates, so a Board report is as at the end of a quarter of the
+# plan year: for a plan from 1 April, 30 June, 30 September, 31 December and 31 March.
+QUARTER_MONTHS = 3
+
+
+def _month_after(day, months):
+    """The first day of the month `months` after `day`'s month."""
+    index = day.month - 1 + months
+    return datetime.date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def board_meeting_dates(plan):
+    """The dates the Board's quarterly reports are as at: the last day of each quarter of the plan year (the
+    last one the day the plan ends), oldest first."""
+    dates, quarter = [], 1
+    while True:
+        ends = _month_after(plan.starts_on, QUARTER_MONTHS * quarter) - datetime.timedelta(days=1)
+        if ends >= plan.ends_on:
+            return [*dates, plan.ends_on]
+        dates.append(ends)
+        quarter += 1
+
+
+def board_report_default_date(plan, periods, today=None):
+    """The date a Board report is as at when no one chose one: the Board meeting next due to hear the period
+    being reported (the reporting period's end, or today if that is earlier), else the plan year's last one.
+
+    So in the year it is the next quarterly meeting; after the year, or for a plan whose reporting stopped at a
+    period (a demo, a closed plan), the meeting that period's updates went to, not one with every later period
+    showing "No update"."""
+    today = today or timezone.localdate()
+    meetings = board_meeting_dates(plan)
+    current = plan.reporting_period_from(periods) if periods else None
+    if current is None:  # nothing reported yet: the year's first meeting
+        return meetings[0]
+    anchor = min(today, current.ends_on)
+    return next((day for day in meetings if day >= anchor), meetings[-1])
+
+
+def board_quarter(plan, as_at):
+    """The quarter (1 to 4) whose Board meeting's report is as at `as_at`, or None for another date."""
+    meetings = board_meeting_dates(plan)
+    return meetings.index(as_at) + 1 if as_at in meetings else None
+
+
+def board_report_latest_date(plan):
+    """The latest date a Board report may be as at: a year after the plan ends (later reports are of another
+    year's plan)."""
+    ends = plan.ends_on
+    try:
+        return ends.replace(year=ends.year + 1)
+    except ValueError:  # 29 February
+        return ends.replace(year=ends.year + 1, day=28)

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
-from .data import period_as_at, plan_progress
+from .data import board_meeting_dates, board_report_default_date, period_as_at, plan_progress
 from .models import DraftPDF, IssuedReport, PDFDrawFailure, report_scope
 from .pdfdraw import PDFBudgetExceeded
 from .render import draft_marking, pdf_fingerprint, render_pdf
@@ -104,6 +105,7 @@ def _let_go_of_other_dates(model, plan, kind, newest_first):
     calendar = set()
     for ends_on, meeting_on in plan.periods.values_list("ends_on", "meeting_on"):
         calendar |= {ends_on, meeting_on}
+    calendar |= set(board_meeting_dates(plan))
     others = model.objects.filter(plan=plan, kind=kind).exclude(as_at__in=calendar - {None})
     keep = others.order_by(f"-{newest_first}", "-pk").values_list("pk", flat=True)[:RECENT_OTHER_DATES]
     others.exclude(pk__in=list(keep)).delete()
@@ -114,9 +116,9 @@ KEEP_UNTOUCHED = datetime.timedelta(days=30)
 
 def draft_pdfs_build(plans, *, today=None):
     """Draw and keep the draft PDFs people ask for next, for each plan: the Executive report of every period so
-    far (none before the first period opens) and the Board report as at today. Kept PDFs drawn over 30 days ago
-    are let go (they are drawn again if asked for). Returns [(report name, "drawn", "up to date" or "not drawn,
-    <why>", milliseconds)]."""
+    far (none before the first period opens) and the Board report people open when they choose no date
+    (reports.data.board_report_default_date). Kept PDFs drawn over 30 days ago are let go (they are drawn again if
+    asked for). Returns [(report name, "drawn", "up to date" or "not drawn, <why>", milliseconds)]."""
     today = today or timezone.localdate()
     DraftPDF.objects.filter(built_at__lt=timezone.now() - KEEP_UNTOUCHED).delete()
     done = []
@@ -128,10 +130,10 @@ def draft_pdfs_build(plans, *, today=None):
                 break
             name = f"{plan.slug} Executive report, period {period.number}"
             done.append(_build_one(name, IssuedReport.Kind.EXECUTIVE, plan, period))
-        board_period = period_as_at(plan, today)
-        if board_period is not None:
-            name = f"{plan.slug} Board report as at {today:%d %B %Y}"
-            done.append(_build_one(name, IssuedReport.Kind.BOARD, plan, board_period, today))
+        if periods:
+            as_at = board_report_default_date(plan, periods, today)
+            name = f"{plan.slug} Board report as at {date_format(as_at, 'j F Y')}"
+            done.append(_build_one(name, IssuedReport.Kind.BOARD, plan, period_as_at(plan, as_at, periods), as_at))
     return done
 
 

@@ -10,12 +10,17 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from priorities.models import Status
 
-from .data import STATUS_ORDER
+from .data import STATUS_ORDER, board_quarter
 from .models import IssuedReport
 from .pdfdraw import draw_pdf
+
+# Dates as the rest of the product writes them: "1 December 2026", "1 December 2026 at 09:05".
+DATE = "j F Y"
+DATE_AND_TIME = r"j F Y \a\t H:i"
 
 
 @dataclass(frozen=True)
@@ -31,12 +36,14 @@ class Marking:
 
 
 def draft_marking(progress):
-    return Marking("Draft", f"Draft generated {timezone.localtime(progress.generated_at):%d %B %Y at %H:%M}")
+    return Marking("Draft", f"Draft generated {date_format(timezone.localtime(progress.generated_at), DATE_AND_TIME)}")
 
 
 def issued_marking(*, version, meeting, user, when):
     who = user.get_full_name() or user.username
-    return Marking("Issued", f"Issued (version {version}) to {meeting} by {who} on {timezone.localtime(when):%d %B %Y}")
+    return Marking(
+        "Issued", f"Issued (version {version}) to {meeting} by {who} on {date_format(timezone.localtime(when), DATE)}"
+    )
 
 
 BODY_TEMPLATES = {
@@ -48,7 +55,7 @@ BODY_TEMPLATES = {
 def report_title(kind, progress, as_at=None):
     if kind == IssuedReport.Kind.EXECUTIVE:
         return f"{kind.label}: {progress.period}"
-    return f"{kind.label} as at {as_at:%d %B %Y}"
+    return f"{kind.label} as at {date_format(as_at, DATE)}"
 
 
 def report_context(kind, progress, marking, as_at=None, for_pdf=False):
@@ -59,6 +66,7 @@ def report_context(kind, progress, marking, as_at=None, for_pdf=False):
         "progress": progress,
         "marking": marking,
         "as_at": as_at,
+        "board_quarter": board_quarter(progress.plan, as_at) if as_at else None,
         "title": report_title(kind, progress, as_at),
         "board_name": settings.BOARD_NAME,
         "status_order": STATUS_ORDER,

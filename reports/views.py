@@ -1,4 +1,3 @@
-import datetime
 import time
 
 from django import forms
@@ -16,8 +15,9 @@ from plans.access import plan_for_manager, plan_for_reader
 from plans.models import BusinessPlan
 from subgroups.roles import is_board_manager
 
-from .data import period_as_at, plan_progress
+from .data import board_meeting_dates, board_quarter, board_report_default_date, period_as_at, plan_progress
 from .excel import board_xlsx, executive_xlsx
+from .forms import BoardReportDate
 from .models import IssuedReport, report_scope
 from .pdfdraw import PDFBudgetExceeded
 from .pdfstore import draft_pdf, last_draft_pdf
@@ -25,17 +25,6 @@ from .render import draft_marking, render_body, report_title
 from .services import report_issue
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _as_at(request):
-    """The ?as_at= date, today if absent; None if it is not a date."""
-    text = request.GET.get("as_at", "")
-    if not text:
-        return timezone.localdate()
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _download(content, content_type, filename):
@@ -134,7 +123,7 @@ def _html_url(request, plan, kind, period, as_at):
     return f"{reverse('reports:board-report', args=[plan.slug])}?as_at={as_at:%Y-%m-%d}"
 
 
-def _report(request, plan, kind, period, fmt, as_at=None, filename=""):
+def _report(request, plan, kind, period, fmt, as_at=None, filename="", defaulted=False):
     progress = plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD)
     marking = draft_marking(progress)
     title = report_title(kind, progress, as_at)
@@ -151,6 +140,8 @@ def _report(request, plan, kind, period, fmt, as_at=None, filename=""):
         "body": render_body(kind, progress, marking, as_at),
         "period": period,
         "as_at": as_at,
+        "as_at_defaulted": defaulted,
+        "board_quarter": board_quarter(plan, as_at) if as_at else None,
         "is_manager": is_board_manager(request.user),
         "issued": IssuedReport.objects.filter(plan=plan, kind=kind, **report_scope(kind, period, as_at)),
         "query": request.GET.urlencode(),
@@ -169,26 +160,43 @@ def executive_report(request, slug, number, fmt):
 
 @require_safe
 def board_report(request, slug, fmt):
-    """The Board progress report: the plan's progress up to a date."""
+    """The Board progress report: the plan's progress up to a date, by default that of the next Board meeting.
+
+    A date typed in the day, month and year boxes is sent on to the report's own address (?as_at=YYYY-MM-DD, the
+    one its PDF and Excel links and issued reports use); a date that is not one, or is outside the plan's reach,
+    is shown on the Reports page with the error."""
     plan = plan_for_reader(request.user, slug)
-    as_at = _as_at(request)
-    if as_at is None:
-        messages.error(request, "Enter the date as a date, for example 2015-12-01.")
-        return redirect("reports:report-list", slug=plan.slug)
-    period = period_as_at(plan, as_at)
-    if period is None:
+    periods = list(plan.periods.all())
+    if not periods:
         raise Http404("This plan has no reporting periods.")
+    chosen = BoardReportDate(request.GET, plan=plan)
+    if chosen.error:
+        return _report_list(request, plan, periods, chosen, status=400)
+    if chosen.typed:
+        return redirect(f"{reverse(request.resolver_match.view_name, args=[plan.slug])}?as_at={chosen.date:%Y-%m-%d}")
+    as_at = chosen.date or board_report_default_date(plan, periods)
+    period = period_as_at(plan, as_at, periods)
     filename = f"board-report-{plan.slug}-{as_at:%Y-%m-%d}"
-    return _report(request, plan, IssuedReport.Kind.BOARD, period, fmt, as_at=as_at, filename=filename)
+    return _report(
+        request, plan, IssuedReport.Kind.BOARD, period, fmt, as_at=as_at, filename=filename, defaulted=not chosen.given
+    )
 
 
 @require_safe
 def report_list(request, slug):
     plan = plan_for_reader(request.user, slug)
     periods = list(plan.periods.all())
+    return _report_list(request, plan, periods, None)
+
+
+def _report_list(request, plan, periods, chosen, status=200):
+    """The Reports page; `chosen` is a Board report date with an error, shown in the date boxes as typed."""
     issued = (
         IssuedReport.objects.filter(plan=plan).select_related("issued_by").defer("pdf", "xlsx", "body_html", "data")
     )
+    default = board_report_default_date(plan, periods) if periods else None
+    if chosen is None and default is not None:
+        chosen = BoardReportDate({"as_at": default.isoformat()}, plan=plan)
     return render(
         request,
         "reports/report_list.html",
@@ -197,8 +205,10 @@ def report_list(request, slug):
             "periods": periods,
             "current": plan.reporting_period_from(periods),
             "issued": issued,
-            "today": timezone.localdate(),
+            "chosen": chosen,
+            "board_meetings": board_meeting_dates(plan),
         },
+        status=status,
     )
 
 
@@ -224,8 +234,9 @@ def report_issue_view(request, slug):
     if kind == IssuedReport.Kind.EXECUTIVE:
         period = get_object_or_404(plan.periods, number=form.cleaned_data["period"] or 0)
     else:
-        as_at = as_at or timezone.localdate()
-        period = period_as_at(plan, as_at)
+        periods = list(plan.periods.all())
+        as_at = as_at or board_report_default_date(plan, periods)
+        period = period_as_at(plan, as_at, periods)
     try:
         issued = report_issue(
             plan=plan, kind=kind, period=period, user=request.user, meeting=form.cleaned_data["meeting"], as_at=as_at

@@ -297,3 +297,29 @@ def test_a_nul_in_the_file_or_its_name_is_a_problem_listed_not_an_error(client, 
     page = preview(client)
     assert page.status_code == 200 and "cannot be imported" in page.content.decode()
     assert not BusinessPlan.objects.exists()
+
+
+def test_the_preview_shows_what_a_new_action_will_say(client, manager, demo):
+    """A created row is not just "Action 3.3.6: Created": its text, lead subgroup and due date are shown."""
+    plan, _ = demo
+    workbook = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(plan)))
+    row = [""] * len(COLUMNS)
+    for column, value in {
+        "Type": "Action",
+        "Ref": "3.3.6",
+        "Text": "Publish the board's annual report",
+        "Lead subgroup": "Communication sub",
+        "Due": "March 2016",
+    }.items():
+        row[COLUMNS.index(column)] = value
+    workbook["Plan"].append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(manager)
+    upload(client, buffer.getvalue())
+    page = preview(client).content.decode()
+    created = page.split("Action 3.3.6</th>")[1].split("</tr>")[0]
+    assert "Created" in created
+    assert "<strong>Text:</strong> Publish the board&#x27;s annual report" in created
+    assert "<strong>Lead subgroup:</strong> Communication sub" in created
+    assert "<strong>Due:</strong> March 2016" in created
