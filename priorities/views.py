@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -43,7 +44,9 @@ def plan_detail(request, slug):
         action.status = Status(action.status_value)
         action.last_reported = Status(action.status_before) if action.status_before else None
     objectives = (
-        Objective.objects.filter(priority__plan=plan).select_related("priority").prefetch_related("kpis__owner")
+        Objective.objects.filter(priority__plan=plan)
+        .select_related("priority")
+        .prefetch_related("kpis__owner", *_kpi_values_in(period))
     )
     structure = _plan_structure(objectives, filtered, show_empty=not filtering)
     counts = dict.fromkeys(Status, 0)
@@ -65,6 +68,13 @@ def plan_detail(request, slug):
             "is_manager": is_board_manager(request.user),
         },
     )
+
+
+def _kpi_values_in(period):
+    """The KPIs' values in the period shown, as kpi.shown_values (a list of one or none): one query for them all."""
+    if period is None:
+        return []
+    return [Prefetch("kpis__values", queryset=period.kpi_values.order_by(), to_attr="shown_values")]
 
 
 def _chosen_period(request, periods):

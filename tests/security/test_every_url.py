@@ -71,6 +71,7 @@ EXPECTED = {
     "priorities:action-detail": signed_in(200),
     "priorities:update-edit": only(WRITERS),
     "priorities:update-return": only(MANAGERS),
+    "kpis:kpi-detail": signed_in(200),
     "kpis:value-edit": only(WRITERS),
     "progress:my-work": signed_in(200),
     "reports:dashboard": signed_in(200),
