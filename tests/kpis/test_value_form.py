@@ -1,5 +1,6 @@
 """KPI values: who enters them, the checks in the user's words, and the RAG and trend computed from them."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -190,3 +191,23 @@ def test_saving_a_value_twice_says_you_already_saved_it(client, chair, kpi, peri
     assert "Someone else" not in response.content.decode()
     inline = client.post(url(kpi), {"numerator": "3", "denominator": "4", "version": "0"}, HTTP_HX_REQUEST="true")
     assert "You already saved a value" in inline.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "inputs"),
+    [
+        ("percentage", {"numerator": "numeric", "denominator": "numeric", "percentage": "decimal"}),
+        ("count", {"count": "numeric"}),
+    ],
+)
+def test_number_inputs_are_govuk_inputs_with_a_number_keypad(client, chair, action, period, kind, inputs):
+    """GOV.UK text inputs (40px high, a touch target above WCAG 2.2's 24px) that bring up the phone's keypad,
+    rather than unstyled browser number boxes."""
+    kpi = KPIFactory(objective=action.objective, owner=action.lead, kind=kind, target=None)
+    client.force_login(chair)
+    for page in (client.get(url(kpi)), client.get(url(kpi), headers={"HX-Request": "true"})):
+        text = page.content.decode()
+        for name, mode in inputs.items():
+            field = re.search(rf'<input [^>]*name="{name}"[^>]*>', text).group(0)
+            assert 'type="text"' in field and f'inputmode="{mode}"' in field
+            assert 'class="govuk-input govuk-input--width-5"' in field
