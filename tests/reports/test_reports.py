@@ -9,6 +9,7 @@ from collections import Counter
 
 import openpyxl
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -16,6 +17,7 @@ from kpis.models import KPI, KPIValue
 from priorities.models import STATUS_KEY, Action, ProgressUpdate, Status
 from reports.data import plan_progress
 from reports.models import IssuedReport
+from reports.render import draft_marking, render_body, report_context
 from tests.factories import (
     ActionFactory,
     KPIFactory,
@@ -349,3 +351,22 @@ def test_every_board_member_reads_the_reports(client, persona, action, period, p
         reverse("reports:board-report", args=[plan.slug]) + "?as_at=2015-05-01",
     ]:
         assert client.get(url).status_code == expected, url
+
+
+def test_the_reports_link_each_kpi_to_its_page_with_its_value_and_rag(client, viewer, kpi, period):
+    KPIValueFactory(kpi=kpi, period=period, numerator=3, denominator=4, value=75)
+    link = f'<a class="govuk-link" href="{kpi.get_absolute_url()}">{kpi.code} {escape(kpi.name)}</a>'
+    client.force_login(viewer)
+    executive = client.get(executive_url(period.plan, 1)).content.decode()
+    progress = plan_progress(period.plan, period)
+    board = render_body(IssuedReport.Kind.BOARD, progress, draft_marking(progress), as_at=period.ends_on)
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
+    for text in (executive, board, dashboard):
+        row = re.search(r"<tr [^>]*>\s*<t[dh] [^>]*>" + re.escape(link) + "(.*?)</tr>", text, re.S)
+        assert row, "no link to the KPI's page"
+        assert "75%" in row.group(1) and "app-status--amber" in row.group(1)
+    # The PDF prints the KPI's name without a link.
+    pdf_body = render_to_string(
+        "reports/_executive_body.html", report_context(IssuedReport.Kind.EXECUTIVE, progress, None, for_pdf=True)
+    )
+    assert f"{kpi.code} {escape(kpi.name)}" in pdf_body and kpi.get_absolute_url() not in pdf_body
