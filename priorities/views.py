@@ -46,7 +46,7 @@ def plan_detail(request, slug):
     objectives = (
         Objective.objects.filter(priority__plan=plan)
         .select_related("priority")
-        .prefetch_related("kpis__owner", *_kpi_values_in(period))
+        .prefetch_related(*_kpis_with_values_in(period))
     )
     structure = _plan_structure(objectives, filtered, show_empty=not filtering)
     counts = dict.fromkeys(Status, 0)
@@ -70,11 +70,15 @@ def plan_detail(request, slug):
     )
 
 
-def _kpi_values_in(period):
-    """The KPIs' values in the period shown, as kpi.shown_values (a list of one or none): one query for them all."""
-    if period is None:
-        return []
-    return [Prefetch("kpis__values", queryset=period.kpi_values.order_by(), to_attr="shown_values")]
+def _kpis_with_values_in(period):
+    """The objectives' KPIs with their owners (one query), and their values in the period shown as
+    kpi.shown_values, a list of one or none (one more). The KPI model is reached through the relation, as
+    priorities sits below kpis."""
+    kpis = Objective._meta.get_field("kpis").related_model.objects.select_related("owner")
+    prefetches = [Prefetch("kpis", queryset=kpis)]
+    if period is not None:
+        prefetches.append(Prefetch("kpis__values", queryset=period.kpi_values.order_by(), to_attr="shown_values"))
+    return prefetches
 
 
 def _chosen_period(request, periods):

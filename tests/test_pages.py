@@ -225,11 +225,11 @@ class TestPlanPage:
 
         grow(2)
         # session, user, groups (manager check), plan, periods, actions with status, co-leads, supporting,
-        # objectives, KPIs, KPI owners, the KPIs' values in the period shown, lead subgroups for the filter
-        with django_assert_num_queries(13):
+        # objectives, KPIs with their owners, the KPIs' values in the period shown, lead subgroups for the filter
+        with django_assert_num_queries(12):
             small = client.get(plan.get_absolute_url())
         grow(20)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             large = client.get(plan.get_absolute_url())
         assert large.content.count(b"app-plan-action__text") == 1 + 22 * 3
         assert small.status_code == large.status_code == 200
@@ -282,7 +282,7 @@ def test_plan_page_queries_are_the_same_at_seed_size_and_ten_times_it(client, de
     plan, users = demo
     client.force_login(users["chair-quality-assurance"])
     period = plan.periods.get(number=3)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         seed_size = client.get(plan.get_absolute_url() + "?period=3")
     for _ in range(9):  # nine more copies of the plan's 26 actions, with updates and KPIs
         priority = StrategicPriorityFactory(plan=plan)
@@ -291,7 +291,7 @@ def test_plan_page_queries_are_the_same_at_seed_size_and_ten_times_it(client, de
             KPIValueFactory(kpi=KPIFactory(objective=objective), period=period)
             for _ in range(13):
                 ProgressUpdateFactory(action=ActionFactory(objective=objective), period=period)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         ten_times = client.get(plan.get_absolute_url() + "?period=3")
     assert seed_size.content.count(b"app-plan-action__text") == 26
     assert ten_times.content.count(b"app-plan-action__text") == 260
