@@ -40,7 +40,7 @@ def test_chair_records_an_amber_update_and_two_kpi_values(page, demo_site):
     expect(page.get_by_role("alert")).to_contain_text("Update for action 1.1.2 submitted.")
     expect(page.get_by_text("Submitted (Amber)")).to_be_visible()
 
-    # One KPI value in place (htmx), one on the KPI's own page. In place, the row's tag and the count of what is
+    # One KPI value in place (htmx), one on its value page. In place, the row's tag and the count of what is
     # done change with the saved value, without a reload.
     expect(page.get_by_text("1 of 13 done.")).to_be_visible()
     kpi_row = page.locator(".govuk-task-list__item").filter(
