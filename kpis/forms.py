@@ -12,6 +12,11 @@ from .services import note_length_problem
 # decimal with 12 digits, 2 of them after the point.
 MAX_WHOLE = 2_147_483_647
 MAX_COUNT = DECIMAL_LIMIT - 1
+# Numbers are typed into text inputs, as GOV.UK asks: a number input would take "1e3" and change with the mouse
+# wheel, and crispy-forms-gds styles only text inputs as govuk-input (40px high, a touch target above 24px). The
+# inputmode brings up the phone's number keypad; the form's own checks still refuse what is not a number.
+WHOLE_NUMBER = {"inputmode": "numeric", "spellcheck": "false"}
+DECIMAL_NUMBER = {"inputmode": "decimal", "spellcheck": "false"}
 
 
 class KPIValueForm(forms.Form):
@@ -22,6 +27,7 @@ class KPIValueForm(forms.Form):
         required=False,
         min_value=0,
         max_value=MAX_WHOLE,
+        widget=forms.TextInput(attrs=WHOLE_NUMBER),
         error_messages={
             "min_value": "The numerator cannot be negative",
             "max_value": "The numerator is too large: check it",
@@ -32,6 +38,7 @@ class KPIValueForm(forms.Form):
         label="Out of (denominator)",
         required=False,
         max_value=MAX_WHOLE,
+        widget=forms.TextInput(attrs=WHOLE_NUMBER),
         error_messages={
             "max_value": "The denominator is too large: check it",
             "invalid": "Enter the denominator as a whole number",
@@ -42,12 +49,14 @@ class KPIValueForm(forms.Form):
         required=False,
         max_digits=6,
         decimal_places=2,
+        widget=forms.TextInput(attrs=DECIMAL_NUMBER),
         error_messages={"invalid": "Enter the percentage as a number, for example 72.5"},
     )
     count = forms.IntegerField(
         label="Count",
         required=False,
         max_value=MAX_COUNT,
+        widget=forms.TextInput(attrs=WHOLE_NUMBER),
         error_messages={
             "max_value": "The count is too large: check it",
             "invalid": "Enter the count as a whole number",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plans.models import ReportingPeriod
@@ -85,7 +86,7 @@ class KPI(models.Model):
         return f"{self.code} {self.name[:80]}"
 
     def get_absolute_url(self):
-        return self.objective.get_absolute_url()
+        return reverse("kpis:kpi-detail", args=[self.pk])
 
     @property
     def code(self):
@@ -149,6 +150,13 @@ class KPIValue(models.Model):
         problem = kpi_value_disagreement(value=self.value, numerator=self.numerator, denominator=self.denominator)
         if problem:
             raise ValidationError({"value": problem})
+
+    @property
+    def rating(self):
+        """Green, Amber or Red against the KPI's target (kpis.rag); None without a target or a number."""
+        from .rag import rate  # the rag module imports this one
+
+        return rate(self.kpi, self.value)
 
     @property
     def display(self):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from dscb.redirects import next_url
 from plans.models import BusinessPlan
@@ -9,7 +9,9 @@ from plans.services import PeriodClosed, period_writable
 from plans.versioning import UpdateConflict
 from subgroups.access import may_write_for
 
+from .charts import trend_svg
 from .forms import KPIValueForm
+from .history import kpi_history
 from .models import KPI, KPIValue
 from .rag import rate, trend
 from .services import kpi_value_save
@@ -21,9 +23,76 @@ def _get_kpi_for_user(user, pk):
     return get_object_or_404(kpis.select_related("objective__priority__plan", "owner"), pk=pk)
 
 
+CHARTED_KINDS = (KPI.Kind.PERCENTAGE, KPI.Kind.COUNT)
+
+
+@require_safe
+def kpi_detail(request, pk):
+    """A KPI for every reader of its plan: what it measures, its target, each period's value with its RAG and who
+    entered it, the trend, and the history. Queries: the KPI, the periods, the values, two of history, and the
+    user's groups and subgroups (who may enter values), however many periods and values there are."""
+    kpi = _get_kpi_for_user(request.user, pk)
+    plan = kpi.objective.priority.plan
+    periods = list(plan.periods.all())
+    current = plan.reporting_period_from(periods)
+    values = {value.period_id: value for value in kpi.values.select_related("entered_by")}
+    may_write = may_write_for(request.user, [kpi.owner_id])
+    rows, previous = [], None
+    for period in periods:
+        value = values.get(period.pk)
+        if value is None and (current is None or period.number > current.number):
+            continue  # a period still to come, with nothing in it
+        if value is not None:
+            value.kpi = kpi  # already fetched: spares a query per value
+        number = value.value if value is not None else None
+        rows.append(
+            {
+                "period": period,
+                "value": value,
+                "rating": value.rating if value is not None else None,
+                "trend": trend(kpi, number, previous) if number is not None else None,
+                "is_current": period == current,
+                "writable": may_write and period_writable(period, request.user),
+            }
+        )
+        previous = number
+    chart = None
+    if kpi.kind in CHARTED_KINDS and any(row["value"] is not None for row in rows):
+        in_words = "; ".join(f"{row['period']}: {row['value'].display if row['value'] else 'no value'}" for row in rows)
+        chart = trend_svg(
+            [(f"P{row['period'].number}", row["value"].value if row["value"] else None) for row in rows],
+            target=kpi.target,
+            percentage=kpi.kind == KPI.Kind.PERCENTAGE,
+            title=f"KPI {kpi.code}: value in each period",
+            description=(
+                f"{in_words}."
+                + (f" Target {kpi.target_display} ({kpi.get_direction_display().lower()})." if kpi.has_target else "")
+            ),
+        )
+    return render(
+        request,
+        "kpis/kpi_detail.html",
+        {
+            "kpi": kpi,
+            "plan": plan,
+            "current": current,
+            "current_row": next((row for row in rows if row["is_current"]), None),
+            "rows": rows,
+            "chart": chart,
+            "may_write": may_write,
+            "history": kpi_history(kpi, periods={period.pk: period for period in periods}),
+        },
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
-def value_edit(request, pk, number):
-    """Enter or correct a KPI's value for one reporting period."""
+def value_edit(request, pk, number, *, saved_in_place=None):
+    """Enter or correct a KPI's value for one reporting period.
+
+    `saved_in_place`, for a page above this app that enters values in place with htmx (My work): called with
+    (request, kpi, period) once a value is saved, it returns markup that follows the saved message, such as
+    out-of-band swaps of that page's own counts.
+    """
     kpi = _get_kpi_for_user(request.user, pk)
     if not may_write_for(request.user, [kpi.owner_id]):
         raise PermissionDenied(
@@ -70,8 +139,11 @@ def value_edit(request, pk, number):
                 return render(request, "kpis/value_form.html", {**context, "writable": False}, status=403)
             if request.htmx:
                 saved = KPIValue.objects.select_related("kpi").get(kpi=kpi, period=period)
+                also = saved_in_place(request, kpi, period) if saved_in_place else ""
                 return render(
-                    request, "kpis/_value_saved.html", {**context, "current": saved, "rating": rate(kpi, saved.value)}
+                    request,
+                    "kpis/_value_saved.html",
+                    {**context, "current": saved, "rating": rate(kpi, saved.value), "also": also},
                 )
             messages.success(request, f"Value for KPI {kpi.code} saved.")
             return redirect(next_url(request, kpi.get_absolute_url()))

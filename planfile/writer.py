@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font
 
 from dscb.spreadsheets import csv_text, put_text
 from kpis.models import KPI, KPIValue
+from kpis.spreadsheets import put_kpi_value
 from priorities.models import PLAN_ORDER, Action, Objective, ProgressUpdate, StrategicPriority
 
 from .layout import COLUMNS, KPI_KIND_LABELS, LEAD_SEPARATOR, PLAN_SETTINGS, SUPPORTING_SEPARATOR
@@ -119,6 +120,11 @@ def plan_to_xlsx(plan):
 def plan_with_progress_to_xlsx(plan):
     """The plan file, plus a sheet of every reported progress update and one of every KPI value."""
     workbook = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(plan)))
+    kpi_values = list(
+        KPIValue.objects.filter(kpi__objective__priority__plan=plan)
+        .select_related("kpi__objective__priority", "period", "entered_by")
+        .order_by(*(f"kpi__{name}" for name in PLAN_ORDER), "period__number")
+    )
     sheets = {
         "Progress": (
             [
@@ -157,19 +163,20 @@ def plan_with_progress_to_xlsx(plan):
                     value.kpi.code,
                     value.period.label,
                     value.display,
-                    "" if value.numerator is None else str(value.numerator),
-                    "" if value.denominator is None else str(value.denominator),
+                    value.numerator,
+                    value.denominator,
                     value.note,
                     value.entered_by.get_full_name() or value.entered_by.username,
                 ]
-                for value in KPIValue.objects.filter(kpi__objective__priority__plan=plan)
-                .select_related("kpi__objective__priority", "period", "entered_by")
-                .order_by(*(f"kpi__{name}" for name in PLAN_ORDER), "period__number")
+                for value in kpi_values
             ],
         ),
     }
     for title, (header, rows) in sheets.items():
         _fill_sheet(workbook.create_sheet(title), header, rows)
+    # A percentage or a count as a number with its kind's number format, so that it sorts and charts.
+    for number, value in enumerate(kpi_values, start=2):
+        put_kpi_value(workbook["KPI values"].cell(row=number, column=3), value.kpi, value)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

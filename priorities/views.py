@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -44,7 +45,9 @@ def plan_detail(request, slug):
         action.status = Status(action.status_value)
         action.last_reported = Status(action.status_before) if action.status_before else None
     objectives = (
-        Objective.objects.filter(priority__plan=plan).select_related("priority").prefetch_related("kpis__owner")
+        Objective.objects.filter(priority__plan=plan)
+        .select_related("priority")
+        .prefetch_related(*_kpis_with_values_in(period))
     )
     structure = _plan_structure(objectives, filtered, show_empty=not filtering)
     counts = dict.fromkeys(Status, 0)
@@ -68,6 +71,17 @@ def plan_detail(request, slug):
             "is_manager": is_board_manager(request.user),
         },
     )
+
+
+def _kpis_with_values_in(period):
+    """The objectives' KPIs with their owners (one query), and their values in the period shown as
+    kpi.shown_values, a list of one or none (one more). The KPI model is reached through the relation, as
+    priorities sits below kpis."""
+    kpis = Objective._meta.get_field("kpis").related_model.objects.select_related("owner")
+    prefetches = [Prefetch("kpis", queryset=kpis)]
+    if period is not None:
+        prefetches.append(Prefetch("kpis__values", queryset=period.kpi_values.order_by(), to_attr="shown_values"))
+    return prefetches
 
 
 def _chosen_period(request, periods):

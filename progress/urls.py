@@ -5,4 +5,5 @@ from . import views
 app_name = "progress"
 urlpatterns = [
     path("my/", views.my_work, name="my-work"),
+    path("my/kpis/<int:pk>/periods/<int:number>/value/", views.kpi_value_in_place, name="kpi-value-in-place"),
 ]

@@ -1,6 +1,8 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_http_methods, require_safe
 
+from kpis.views import value_edit
 from plans.models import BusinessPlan, ReportingPeriod
 from subgroups.models import Membership
 from subgroups.roles import is_board_manager
@@ -59,3 +61,19 @@ def my_work(request):
             "days_left": period.days_left() if period else None,
         },
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def kpi_value_in_place(request, pk, number):
+    """A KPI's value entered in place on My work (htmx): the KPI's own form, and once the value is saved, the
+    KPI's row tag and its subgroup's count of what is done, refreshed out of band so that they agree without a
+    reload. Without htmx it is the KPI's value page."""
+    return value_edit(request, pk, number, saved_in_place=_my_work_after_saving)
+
+
+def _my_work_after_saving(request, kpi, period):
+    """My work's parts that a saved value changes, as out-of-band swaps: the row's tag and the owner's count."""
+    rows = plan_rows(kpi.objective.priority.plan, period, drafts=True)
+    [work] = subgroup_work(rows.action_rows, rows.kpi_rows, [rows.subgroups[kpi.owner_id]])
+    row = next((row for row in work.kpis if row.kpi.pk == kpi.pk), None)  # None: archived, not on My work
+    return render_to_string("progress/_kpi_saved_in_place.html", {"item": work, "row": row}, request)

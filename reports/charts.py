@@ -3,18 +3,14 @@
 Each chart names itself for assistive technology, and the page beside it gives the same figures as text.
 """
 
-from decimal import Decimal
-
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from kpis.charts import FONT, TEXT_COLOUR
+from kpis.charts import svg_number as _number
 from priorities.models import STATUS_KEY, Status
 
 from .data import STATUS_ORDER
-
-TEXT_COLOUR = "#0b0c0c"
-LINE_COLOUR = "#1d70b8"
-FONT = 'font-family="arial, sans-serif"'
 
 # Bar chart geometry, in viewBox units.
 CHART_WIDTH = 640
@@ -33,11 +29,6 @@ NARROW_TOTAL_WIDTH = 36
 NARROW_LABEL_HEIGHT = 20
 NARROW_ROW_HEIGHT = NARROW_LABEL_HEIGHT + BAR_HEIGHT + 14
 LAYOUTS = ("wide", "narrow")
-
-
-def _number(value):
-    """A coordinate with at most two decimals and no trailing zeros."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def status_bars_svg(groups, *, title, description, id_prefix="status-chart", layout="wide"):
@@ -119,50 +110,3 @@ def status_bars_svg(groups, *, title, description, id_prefix="status-chart", lay
         parts.append("</g>")
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every value from outside is escaped above
-
-
-def sparkline_svg(values, *, label, width=120, height=28):
-    """A small line through the values (None breaks it), a dot on the last value; named by `label`."""
-    pad = 4
-    present = [(index, value) for index, value in enumerate(values) if value is not None]
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-sparkline" role="img" aria-label="{escape(label)}" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-    ]
-    if present:
-        low = min(value for _, value in present)
-        high = max(value for _, value in present)
-        spread = high - low
-        step = (width - 2 * pad) / (len(values) - 1) if len(values) > 1 else 0
-
-        def point(index, value):
-            x = pad + index * step if len(values) > 1 else width / 2
-            # A flat series sits in the middle rather than on an edge.
-            share = (Decimal(value) - low) / spread if spread else Decimal("0.5")
-            y = height - pad - float(share) * (height - 2 * pad)
-            return _number(x), _number(y)
-
-        runs, run = [], []
-        for index, value in enumerate(values):
-            if value is None:
-                if run:
-                    runs.append(run)
-                run = []
-            else:
-                run.append(point(index, value))
-        if run:
-            runs.append(run)
-        for run in runs:
-            if len(run) > 1:
-                points = " ".join(f"{x},{y}" for x, y in run)
-                parts.append(
-                    f'<polyline points="{points}" fill="none" stroke="{LINE_COLOUR}" stroke-width="2" '
-                    'stroke-linejoin="round" stroke-linecap="round"/>'
-                )
-            else:
-                x, y = run[0]
-                parts.append(f'<circle cx="{x}" cy="{y}" r="1.5" fill="{LINE_COLOUR}"/>')
-        x, y = point(*present[-1])
-        parts.append(f'<circle class="app-sparkline__last" cx="{x}" cy="{y}" r="3" fill="{TEXT_COLOUR}"/>')
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - the label is escaped; the rest are numbers

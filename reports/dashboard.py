@@ -4,11 +4,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from kpis.charts import sparkline_svg
 from kpis.models import KPI
 from plans.models import BusinessPlan
 from progress.selectors import subgroup_work
 
-from .charts import sparkline_svg, status_bars_svg
+from .charts import status_bars_svg
 from .data import EXCEPTIONS, STATUS_ORDER, plan_progress
 
 CHARTED_KINDS = (KPI.Kind.PERCENTAGE, KPI.Kind.COUNT)

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dscb.spreadsheets import put_text
+from kpis.spreadsheets import put_kpi_number, put_kpi_value
 from priorities.models import STATUS_KEY, Status
 
 from .data import STATUS_ORDER
@@ -73,9 +74,10 @@ def _kpis(workbook, progress):
         _put(sheet, row, 1, kpi_row.kpi.code)
         _put(sheet, row, 2, kpi_row.kpi.name)
         _put(sheet, row, 3, kpi_row.kpi.owner.name)
-        _put(sheet, row, 4, kpi_row.kpi.target_display)
+        kpi = kpi_row.kpi
+        put_kpi_number(_put(sheet, row, 4, None), kpi.kind, kpi.target)
         for column, (_, value) in enumerate(kpi_row.series, start=5):
-            _put(sheet, row, column, value.display if value else "")
+            put_kpi_value(_put(sheet, row, column, None), kpi, value)
         after = 5 + len(kpi_row.series)
         rating = kpi_row.rating
         cell = _put(sheet, row, after, rating.label if rating else "Not rated")

@@ -1,6 +1,7 @@
 """Every page of the foundation: who may open what, what it shows, and how many queries it costs."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from tests.database import database_unreachable
 from tests.factories import (
     ActionFactory,
     KPIFactory,
+    KPIValueFactory,
     ObjectiveFactory,
     ProgressUpdateFactory,
     ReportingPeriodFactory,
@@ -186,8 +188,28 @@ class TestPlanPage:
         for words in hidden:
             assert words not in text
 
+    def test_kpis_link_to_their_page_and_show_the_shown_periods_value_and_rag(self, client, viewer):
+        plan, action, period1, period2 = self._plan()
+        kpi = KPIFactory(objective=action.objective, name="Conferences attended", target=80, amber_tolerance=5)
+        KPIValueFactory(kpi=kpi, period=period1, numerator=9, denominator=10, value=90)
+        KPIValueFactory(kpi=kpi, period=period2, numerator=3, denominator=4, value=75)
+        unrated = KPIFactory(objective=action.objective, name="Audits done", kind="count", target=None)
+        client.force_login(viewer)
+
+        def kpi_rows(query=""):
+            text = client.get(plan.get_absolute_url() + query).content.decode()
+            row = r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell"><a (.*?)</tr>'
+            return re.findall(row, text, re.S)
+
+        rated, not_entered = kpi_rows()
+        assert f'href="{kpi.get_absolute_url()}"' in rated and "Conferences attended</a>" in rated
+        assert "75%" in rated and "app-status--amber" in rated
+        assert f'href="{unrated.get_absolute_url()}"' in not_entered and "Not entered" in not_entered
+        earlier, _ = kpi_rows("?period=1")
+        assert "90%" in earlier and "app-status--green" in earlier
+
     def test_query_count_does_not_grow_with_the_plan(self, client, viewer, django_assert_num_queries):
-        plan, _, period1, _ = self._plan()
+        plan, _, period1, period2 = self._plan()
         client.force_login(viewer)
 
         def grow(times):
@@ -197,11 +219,13 @@ class TestPlanPage:
                     new = ActionFactory(objective=objective)
                     new.supporting.add(SubgroupFactory())
                     ProgressUpdateFactory(action=new, period=period1)
-                KPIFactory(objective=objective)
+                kpi = KPIFactory(objective=objective)
+                KPIValueFactory(kpi=kpi, period=period1)
+                KPIValueFactory(kpi=kpi, period=period2)
 
         grow(2)
         # session, user, groups (manager check), plan, periods, actions with status, co-leads, supporting,
-        # objectives, KPIs, KPI owners, lead subgroups for the filter
+        # objectives, KPIs with their owners, the KPIs' values in the period shown, lead subgroups for the filter
         with django_assert_num_queries(12):
             small = client.get(plan.get_absolute_url())
         grow(20)
@@ -264,7 +288,7 @@ def test_plan_page_queries_are_the_same_at_seed_size_and_ten_times_it(client, de
         priority = StrategicPriorityFactory(plan=plan)
         for _ in range(2):
             objective = ObjectiveFactory(priority=priority)
-            KPIFactory(objective=objective)
+            KPIValueFactory(kpi=KPIFactory(objective=objective), period=period)
             for _ in range(13):
                 ProgressUpdateFactory(action=ActionFactory(objective=objective), period=period)
     with django_assert_num_queries(12):

@@ -1,7 +1,7 @@
 from django import template
 
+from kpis.charts import sparkline_svg
 from priorities.templatetags.status_tags import render_constant
-from reports.charts import sparkline_svg
 
 register = template.Library()
 

@@ -1,5 +1,7 @@
 """Each page as people reach it passes axe-core (WCAG 2.2 AA and best practice) and the Nu HTML Checker."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -40,7 +42,15 @@ def action(page, site):
     page.goto(site.action_url("1.1.2"))
 
 
-PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action]
+def kpi(page, site):
+    """A KPI's page, reached from the plan page: its values, the trend chart and the history."""
+    sign_in(page, site.url, "viewer")
+    page.goto(site.plan_url)
+    page.get_by_role("link", name=re.compile(r"^KPI 1\.1\.K1 ")).click()
+    expect(page.get_by_role("img", name=re.compile(r"^KPI 1\.1\.K1: value in each period"))).to_be_visible()
+
+
+PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi]
 
 
 @pytest.mark.parametrize("visit", PAGES, ids=[visit.__name__ for visit in PAGES])

@@ -42,12 +42,21 @@ def test_chair_records_an_amber_update_and_two_kpi_values(page, demo_site):
     expect(row.locator(".app-update-state")).to_have_text("Submitted")  # the update's state, in its own tag
     expect(row.locator(".app-status")).to_have_text("Amber")  # and the action's status, in the key's tag
 
-    # One KPI value in place (htmx), one on the KPI's own page.
+    # One KPI value in place (htmx), one on its value page. In place, the row's tag and the count of what is
+    # done change with the saved value, without a reload.
+    expect(page.get_by_text("1 of 13 done.")).to_be_visible()
+    kpi_row = page.locator(".govuk-task-list__item").filter(
+        has=page.get_by_role("link", name=re.compile(r"^1\.1\.K1 "))
+    )
+    expect(kpi_row.locator(".govuk-task-list__status")).to_have_text("Not entered")
     page.get_by_role("button", name="Enter here the value of 1.1.K1").click()
     page.get_by_label("Number that met the measure (numerator)").fill("45")
     page.get_by_label("Out of (denominator)").fill("60")
     page.get_by_role("button", name="Save value").click()
     expect(page.get_by_role("status")).to_contain_text("Saved: 75% (Green) for Period 4")
+    expect(kpi_row.locator(".govuk-task-list__status")).to_have_text("Entered")
+    expect(page.get_by_text("2 of 13 done.")).to_be_visible()
+    expect(page.get_by_text("1 of 13 done.")).to_have_count(0)
 
     page.get_by_role("link", name=re.compile(r"^3\.3\.K3 Number of multi- agency audits")).click()
     page.get_by_label("Count").fill("-2")

@@ -1,5 +1,6 @@
 """KPI values: who enters them, the checks in the user's words, and the RAG and trend computed from them."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -151,21 +152,36 @@ class TestRatingAndTrend:
 
 
 def test_htmx_enters_a_value_in_place_on_my_work(client, chair, kpi, period):
+    in_place = reverse("progress:kpi-value-in-place", args=[kpi.pk, period.number])
     client.force_login(chair)
-    assert 'data-hx-get="' + url(kpi) + '"' in client.get(reverse("progress:my-work")).content.decode()
-    fragment = client.get(url(kpi), headers={"HX-Request": "true"}).content.decode()
-    assert "<html" not in fragment and 'data-hx-post="' + url(kpi) + '"' in fragment
+    my_work = client.get(reverse("progress:my-work")).content.decode()
+    assert 'data-hx-get="' + in_place + '"' in my_work
+    slug = kpi.owner.slug
+    assert f'<p class="govuk-body" id="done-{slug}">0 of 2 done.</p>' in my_work  # an action and this KPI
+    fragment = client.get(in_place, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and 'data-hx-post="' + in_place + '"' in fragment
     refused = client.post(
-        url(kpi), {"numerator": "5", "denominator": "4", "version": "0"}, headers={"HX-Request": "true"}
+        in_place, {"numerator": "5", "denominator": "4", "version": "0"}, headers={"HX-Request": "true"}
     )
     assert "<html" not in refused.content.decode()
     assert "The numerator cannot be more than the denominator" in refused.content.decode()
+    assert "data-hx-swap-oob" not in refused.content.decode()
     saved = client.post(
-        url(kpi), {"numerator": "3", "denominator": "4", "version": "0"}, headers={"HX-Request": "true"}
+        in_place, {"numerator": "3", "denominator": "4", "version": "0"}, headers={"HX-Request": "true"}
     )
     assert saved.status_code == 200
-    assert "Saved:</strong> 75% (Amber)" in saved.content.decode()
+    text = saved.content.decode()
+    assert "Saved:</strong> 75% (Amber)" in text
     assert KPIValue.objects.get().value == Decimal("75.00")
+    # The row's tag and the subgroup's count on My work are swapped in out of band: they agree without a reload.
+    assert f'<p class="govuk-body" id="done-{slug}" data-hx-swap-oob="true">1 of 2 done.</p>' in text
+    tag = re.search(
+        rf'<div class="govuk-task-list__status" id="kpi-{slug}-{kpi.pk}-status" data-hx-swap-oob="true">'
+        r"(.*?)</div>",
+        text,
+        re.S,
+    )
+    assert tag.group(1).strip() == '<strong class="govuk-tag govuk-tag--turquoise">Entered</strong>'
 
 
 @pytest.mark.parametrize(
@@ -190,3 +206,23 @@ def test_saving_a_value_twice_says_you_already_saved_it(client, chair, kpi, peri
     assert "Someone else" not in response.content.decode()
     inline = client.post(url(kpi), {"numerator": "3", "denominator": "4", "version": "0"}, HTTP_HX_REQUEST="true")
     assert "You already saved a value" in inline.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "inputs"),
+    [
+        ("percentage", {"numerator": "numeric", "denominator": "numeric", "percentage": "decimal"}),
+        ("count", {"count": "numeric"}),
+    ],
+)
+def test_number_inputs_are_govuk_inputs_with_a_number_keypad(client, chair, action, period, kind, inputs):
+    """GOV.UK text inputs (40px high, a touch target above WCAG 2.2's 24px) that bring up the phone's keypad,
+    rather than unstyled browser number boxes."""
+    kpi = KPIFactory(objective=action.objective, owner=action.lead, kind=kind, target=None)
+    client.force_login(chair)
+    for page in (client.get(url(kpi)), client.get(url(kpi), headers={"HX-Request": "true"})):
+        text = page.content.decode()
+        for name, mode in inputs.items():
+            field = re.search(rf'<input [^>]*name="{name}"[^>]*>', text).group(0)
+            assert 'type="text"' in field and f'inputmode="{mode}"' in field
+            assert 'class="govuk-input govuk-input--width-5"' in field

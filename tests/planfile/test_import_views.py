@@ -167,6 +167,16 @@ def test_export_from_the_plan_page(client, demo, name, sheets):
     if "Progress" in sheets:
         assert workbook["Progress"].max_row - 1 == ProgressUpdate.objects.count()
         assert workbook["KPI values"].max_row - 1 == KPIValue.objects.count()
+        # A percentage or a count is a number with a number format, so that it charts; an answer stays words.
+        for code, _, value, numerator, denominator, *_ in workbook["KPI values"].iter_rows(min_row=2):
+            kind = KPI.objects.get(objective__priority__plan=plan, ref=code.value).kind
+            if kind == KPI.Kind.PERCENTAGE:
+                assert (value.data_type, value.number_format) == ("n", "0.0%")
+                assert value.value == pytest.approx(numerator.value / denominator.value, abs=0.00005)  # to 0.01%
+            elif kind == KPI.Kind.COUNT:
+                assert (value.data_type, value.number_format) == ("n", "0") and isinstance(value.value, int)
+            else:
+                assert value.data_type == "s" and value.value in ("Yes", "No", "Received", "Not received")
 
 
 class TestPendingUpload:

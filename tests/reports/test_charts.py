@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from kpis.charts import sparkline_svg
 from priorities.models import STATUS_KEY, Status
-from reports.charts import sparkline_svg, status_bars_svg
+from reports.charts import status_bars_svg
 from reports.data import STATUS_ORDER, Counts
 
 SVG = "{http://www.w3.org/2000/svg}"

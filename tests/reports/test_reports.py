@@ -9,13 +9,15 @@ from collections import Counter
 
 import openpyxl
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
-from kpis.models import KPI
+from kpis.models import KPI, KPIValue
 from priorities.models import STATUS_KEY, Action, ProgressUpdate, Status
 from reports.data import plan_progress
 from reports.models import IssuedReport
+from reports.render import draft_marking, render_body, report_context
 from tests.factories import (
     ActionFactory,
     KPIFactory,
@@ -148,6 +150,39 @@ class TestExecutiveReport:
             assert row[3].fill.fgColor.rgb.endswith(fills[row[3].value])
         kpi_codes = [row[0].value for row in workbook["KPIs"].iter_rows(min_row=2)]
         assert kpi_codes == [kpi.code for kpi in KPI.objects.filter(objective__priority__plan=plan)]
+
+    def test_excel_writes_kpi_values_and_targets_as_numbers_that_chart(self, client, demo):
+        plan, users = demo
+        client.force_login(users["viewer"])
+        workbook = openpyxl.load_workbook(io.BytesIO(client.get(executive_url(plan, 3, "xlsx")).content))
+        kpis = {kpi.code: kpi for kpi in KPI.objects.filter(objective__priority__plan=plan)}
+        values = {
+            (value.kpi.code, value.period.number): value
+            for value in KPIValue.objects.filter(period__plan=plan).select_related("kpi", "period")
+        }
+        checked = Counter()
+        for row in workbook["KPIs"].iter_rows(min_row=2):
+            kpi = kpis[row[0].value]
+            for cell, number in [
+                (row[3], kpi.target),
+                *((row[3 + n], getattr(values.get((kpi.code, n)), "value", None)) for n in (1, 2, 3)),
+            ]:
+                if kpi.kind == KPI.Kind.PERCENTAGE and number is not None:
+                    # 75% is the fraction 0.75 shown as a percentage: a chart of the column reads 75%.
+                    assert (cell.data_type, cell.number_format) == ("n", "0.0%")
+                    assert cell.value == pytest.approx(float(number) / 100)
+                    checked["percentage"] += 1
+                elif kpi.kind == KPI.Kind.COUNT and number is not None:
+                    assert (cell.data_type, cell.number_format, cell.value) == ("n", "0", int(number))
+                    checked["count"] += 1
+            for n in (1, 2, 3):
+                value = values.get((kpi.code, n))
+                if kpi.kind in (KPI.Kind.YES_NO, KPI.Kind.REPORT) and value is not None:
+                    assert (row[3 + n].data_type, row[3 + n].value) == ("s", value.display)
+                    checked["words"] += 1
+                elif value is None:
+                    assert row[3 + n].value is None
+        assert checked["percentage"] and checked["count"] and checked["words"]
 
     def test_excel_never_writes_a_formula(self, client, demo):
         plan, users = demo
@@ -318,3 +353,22 @@ def test_every_board_member_reads_the_reports(client, persona, action, period, p
         reverse("reports:board-report", args=[plan.slug]) + "?as_at=2015-05-01",
     ]:
         assert client.get(url).status_code == expected, url
+
+
+def test_the_reports_link_each_kpi_to_its_page_with_its_value_and_rag(client, viewer, kpi, period):
+    KPIValueFactory(kpi=kpi, period=period, numerator=3, denominator=4, value=75)
+    link = f'<a class="govuk-link" href="{kpi.get_absolute_url()}">{kpi.code} {escape(kpi.name)}</a>'
+    client.force_login(viewer)
+    executive = client.get(executive_url(period.plan, 1)).content.decode()
+    progress = plan_progress(period.plan, period)
+    board = render_body(IssuedReport.Kind.BOARD, progress, draft_marking(progress), as_at=period.ends_on)
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
+    for text in (executive, board, dashboard):
+        row = re.search(r"<tr [^>]*>\s*<t[dh] [^>]*>" + re.escape(link) + "(.*?)</tr>", text, re.S)
+        assert row, "no link to the KPI's page"
+        assert "75%" in row.group(1) and "app-status--amber" in row.group(1)
+    # The PDF prints the KPI's name without a link.
+    pdf_body = render_to_string(
+        "reports/_executive_body.html", report_context(IssuedReport.Kind.EXECUTIVE, progress, None, for_pdf=True)
+    )
+    assert f"{kpi.code} {escape(kpi.name)}" in pdf_body and kpi.get_absolute_url() not in pdf_body

@@ -73,7 +73,9 @@ EXPECTED = {
     "priorities:action-detail": signed_in(200),
     "priorities:update-edit": only(WRITERS),
     "priorities:update-return": only(MANAGERS),
+    "kpis:kpi-detail": signed_in(200),
     "kpis:value-edit": only(WRITERS),
+    "progress:kpi-value-in-place": only(WRITERS),
     "progress:my-work": signed_in(200),
     "reports:dashboard": signed_in(200),
     "reports:report-list": signed_in(200),
@@ -95,6 +97,7 @@ def arguments(site, route):
     pk = {
         "priorities": site.action.pk,
         "kpis": site.kpi.pk,
+        "progress": site.kpi.pk,  # a KPI's value entered in place on My work
         "reports": site.issued.pk,
     }.get(route.namespace)
     number = site.open_period.number

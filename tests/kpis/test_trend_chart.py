@@ -1,0 +1,62 @@
+"""A KPI's trend chart: well-formed SVG that names itself, writes every value and the target in words, draws to
+scale, breaks at a missing period and escapes what people typed."""
+
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+from kpis.charts import trend_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg):
+    """The SVG as XML: a parse error fails the test. Our own output, so the standard parser is safe here."""
+    return ET.fromstring(str(svg))  # noqa: S314
+
+
+def words(root):
+    return ["".join(text.itertext()) for text in root.iter(f"{SVG}text")]
+
+
+def chart(points, **kwargs):
+    options = {"title": "KPI 1.1.K1: value in each period", "description": "P1: 40%.", **kwargs}
+    return parse(trend_svg(points, **options))
+
+
+def test_names_itself_and_writes_each_value_and_the_target_in_words():
+    root = chart([("P1", Decimal("40")), ("P2", Decimal("62.5"))], target=Decimal("80"), percentage=True)
+    assert root.get("role") == "img"
+    assert root.find(f"{SVG}title").text == "KPI 1.1.K1: value in each period"
+    assert root.find(f"{SVG}desc").text == "P1: 40%."
+    labels = words(root)
+    assert {"0%", "50%", "100%", "P1", "P2", "40%", "62.5%", "Target 80%"} <= set(labels)
+    # The target is a dashed line, not a colour alone.
+    target = root.find(f"{SVG}g[@class='app-kpi-trend__target']/{SVG}line")
+    assert target.get("stroke-dasharray")
+    assert "style" not in str(trend_svg([("P1", Decimal(1))], title="t", description="d"))
+
+
+def test_draws_to_scale_and_breaks_at_a_missing_period():
+    root = chart([("P1", Decimal("25")), ("P2", Decimal("50")), ("P3", None), ("P4", Decimal("100"))], percentage=True)
+    points = root.findall(f"{SVG}circle")
+    assert len(points) == 3  # none for the missing period
+    ys = [float(point.get("cy")) for point in points]
+    bottom = float(root.find(f"{SVG}line").get("y1"))  # the 0% grid line
+    # Heights above the axis are in proportion to the values: 25, 50 and 100.
+    heights = [bottom - y for y in ys]
+    assert abs(heights[1] - 2 * heights[0]) < 0.02 and abs(heights[2] - 4 * heights[0]) < 0.02
+    lines = root.findall(f"{SVG}polyline")
+    assert len(lines) == 1 and len(lines[0].get("points").split()) == 2  # P1-P2; P4 stands alone
+
+
+def test_a_counts_axis_rises_to_a_round_number_above_its_values_and_target():
+    root = chart([("P1", Decimal("7")), ("P2", Decimal("13"))], target=Decimal("12"))
+    assert {"0", "10", "20", "7", "13", "Target 12"} <= set(words(root))
+
+
+def test_labels_from_user_data_are_escaped():
+    svg = str(trend_svg([("<b>P1</b>", Decimal(1))], title='"><script>', description="a & b"))
+    assert "<script>" not in svg and "<b>" not in svg
+    root = parse(svg)
+    assert root.find(f"{SVG}title").text == '"><script>'
+    assert "<b>P1</b>" in words(root)
