@@ -64,6 +64,7 @@ class ReportingPeriodInline(PlanPartInlineMixin, admin.TabularInline):
     parent_plan_path = ""
     extra = 0
     fields = ["number", "starts_on", "ends_on", "deadline", "meeting_on", "state"]
+    readonly_fields = ["state"]
     ordering = ["number"]
 
 
@@ -75,9 +76,17 @@ class BusinessPlanAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
     search_fields = ["title", "slug", "year_label"]
     inlines = [ReportingPeriodInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A plan's status moves only through its own pages: activating next year closes this year and locks its
+        periods in one step, which a status typed here would skip."""
+        return ["status"] if obj is not None else []
+
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "plan", "deadline", "meeting_on", "state"]
     list_filter = ["plan", "state"]
     ordering = ["plan", "number"]
+    # Opened, locked and unlocked on the periods page, whose rules (a closed plan's periods stay locked) this
+    # form would skip.
+    readonly_fields = ["state"]

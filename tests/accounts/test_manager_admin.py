@@ -197,3 +197,21 @@ def test_the_manager_moves_a_periods_deadline_in_the_admin(client, signed_in_man
     period.refresh_from_db()
     assert period.deadline == datetime.date(2016, 1, 20)
     assert period.history.latest().history_user == signed_in_manager
+
+
+def test_a_plans_status_and_a_periods_state_are_not_changed_in_the_admin(client, signed_in_manager, demo):
+    """They move on the plan's own pages (Activate, the periods page), whose rules the admin's forms would skip."""
+    plan, _ = demo
+    period = plan.periods.get(number=5)
+    url = reverse("admin:plans_reportingperiod_change", args=[period.pk])
+    data = unchanged(client.get(url))
+    assert client.post(url, {**data, "state": "locked"}).status_code == 302
+    period.refresh_from_db()
+    assert period.state == "upcoming"
+
+    url = reverse("admin:plans_businessplan_change", args=[plan.pk])
+    page = client.get(url)
+    assert 'name="status"' not in page.content.decode()
+    assert client.post(url, {**unchanged(page), "status": "closed"}).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "active"

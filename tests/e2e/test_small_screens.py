@@ -124,6 +124,7 @@ def test_every_page_of_the_chair_and_manager_journeys_fits_a_phone(browser, demo
 
     kpi = next(kpi for kpi in KPI.objects.filter(objective__priority__plan=plan) if kpi.code == "3.3.K3")
     widths.visit(page, "chair: the KPI value form", url + reverse("kpis:value-edit", args=[kpi.pk, period_number]))
+    widths.visit(page, "chair: the KPI's page", url + kpi.get_absolute_url())
     widths.visit(page, "chair: plan page", demo_site.plan_url)
     assert_no_axe_violations(page)
     widths.visit(page, "chair: plan page filtered", f"{demo_site.plan_url}?status=no_update")
