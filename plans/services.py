@@ -84,15 +84,23 @@ def period_dates_problems(*, period: ReportingPeriod, deadline, meeting_on):
     """What is wrong with these dates for the period, as {field: message} in the manager's words; empty if nothing.
 
     The update deadline is not before the period starts, and the Safeguarding Executive meeting (when set) is not
-    before the update deadline: the meeting reads the updates.
+    before the update deadline: the meeting reads the updates. Neither is more than a year after the plan ends.
     """
     problems = {}
+    latest = period.plan.ends_on + datetime.timedelta(days=365)
+    for field, day, name in (("deadline", deadline, "update deadline"), ("meeting_on", meeting_on, "meeting")):
+        if day is not None and day > latest:
+            problems[field] = (
+                f"The {name} must be no later than {format_date(latest, 'j F Y')}, a year after the plan ends"
+            )
+    if "deadline" in problems:
+        return problems
     if deadline is not None and deadline < period.starts_on:
         problems["deadline"] = (
             f"The update deadline must be on or after {format_date(period.starts_on, 'j F Y')}, "
             f"when Period {period.number} starts"
         )
-    if deadline is not None and meeting_on is not None and meeting_on < deadline:
+    if deadline is not None and meeting_on is not None and meeting_on < deadline and "meeting_on" not in problems:
         problems["meeting_on"] = (
             f"The Safeguarding Executive meeting must be on or after the update deadline, "
             f"{format_date(deadline, 'j F Y')}"

@@ -141,6 +141,8 @@ def test_the_periods_page_links_each_period_to_its_dates(client, manager, period
         (("", 6, 2015), None, "deadline", "The update deadline must include a day"),
         (None, None, "deadline", "Enter the update deadline"),
         ((20, 6, 2015), ("x", 7, 2015), "meeting_on", "Enter the meeting date as a day, month and year"),
+        ((1, 1, 9999), None, "deadline", "The update deadline must be no later than"),
+        ((20, 6, 2015), (1, 1, 9999), "meeting_on", "The meeting must be no later than"),
     ],
 )
 def test_wrong_dates_are_refused_with_a_message_and_what_was_typed_kept(
