@@ -169,7 +169,7 @@ def test_a_long_priority_title_is_printed_whole_on_screen_and_in_the_pdf(client,
         html = reverse("reports:executive-report", args=[plan.slug, 3])
         pdf, query = reverse("reports:executive-report-pdf", args=[plan.slug, 3]), {}
     page = client.get(html, query).content.decode()
-    counts = page.split("Status of actions")[1].split("</table>")[0]
+    counts = page.split(">Status of actions")[1].split("</table>")[0]
     assert f"1. {LONG_TITLE}</th>" in counts and "…" not in counts
     text = squash(" ".join(pdf_pages(client.get(pdf, query).content, tmp_path, raw=True)))
     # Once in the summary's table of counts, once as the priority's heading.
