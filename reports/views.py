@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from dscb.queue import queue_health
 from dscb.redirects import next_url
 from plans.access import plan_for_manager, plan_for_reader
 from plans.models import BusinessPlan
@@ -207,6 +208,8 @@ def _report_list(request, plan, periods, chosen, status=200):
             "issued": issued,
             "chosen": chosen,
             "board_meetings": board_meeting_dates(plan),
+            # The background work that draws and sends things, for the one who can act on it.
+            "queue": queue_health() if is_board_manager(request.user) else None,
         },
         status=status,
     )

@@ -1,0 +1,43 @@
+"""Tasks for the tests of the worker: they write rows in one transaction, as every task of the product must."""
+
+import smtplib
+import time
+
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import transaction
+from django_tasks import task
+
+from dscb.models import SentEmail
+
+
+@task(takes_context=True)
+def rows_write(context, *, key, pause_on_first_run=0):
+    """Two rows, written together or not at all; on its first run the task waits between them (to be killed)."""
+    with transaction.atomic():
+        SentEmail.objects.create(key=f"{key}:1", to="first@example.org", subject="first row")
+        if context.attempt == 1 and pause_on_first_run:
+            time.sleep(pause_on_first_run)
+        SentEmail.objects.create(key=f"{key}:2", to="second@example.org", subject="second row")
+    return context.attempt
+
+
+@task()
+def slow_rows_write(*, key, seconds):
+    """A long task that writes only at its end, as drawing a PDF does."""
+    time.sleep(seconds)
+    with transaction.atomic():
+        SentEmail.objects.create(key=f"{key}:1", to="first@example.org", subject="first row")
+        SentEmail.objects.create(key=f"{key}:2", to="second@example.org", subject="second row")
+
+
+class FlakyEmailBackend(EmailBackend):
+    """A mail server that refuses the first `failures` emails it is given, then takes them (into mail.outbox)."""
+
+    failures = 0
+    refused = 0
+
+    def send_messages(self, messages):
+        if FlakyEmailBackend.refused < FlakyEmailBackend.failures:
+            FlakyEmailBackend.refused += 1
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
