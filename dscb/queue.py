@@ -40,14 +40,16 @@ def _database_backend():
     return backend if isinstance(backend, DatabaseBackend) else None
 
 
-def worker_heartbeat(*, worker_id):
-    """Say that the worker is alive now."""
+def worker_heartbeat(*, worker_id, starting=False):
+    """Say that the worker is alive now; `starting`: it has just started (under an id used before, perhaps)."""
     now = timezone.now()
-    TaskWorker.objects.update_or_create(
+    worker, created = TaskWorker.objects.update_or_create(
         worker_id=worker_id,
         defaults={"seen_at": now},
         create_defaults={"seen_at": now, "host": socket.gethostname()[:255], "pid": os.getpid()},
     )
+    if starting and not created:
+        TaskWorker.objects.filter(pk=worker.pk).update(started_at=now, host=socket.gethostname()[:255], pid=os.getpid())
     TaskWorker.objects.filter(seen_at__lt=now - FORGET_WORKER_AFTER).delete()
 
 
@@ -64,11 +66,13 @@ def lost_tasks_requeue(*, now=None):
     """
     now = now or timezone.now()
     lost_before = now - timedelta(seconds=settings.TASKS_WORKER_LOST_SECONDS)
-    alive = set(TaskWorker.objects.filter(seen_at__gte=lost_before).values_list("worker_id", flat=True))
+    # Each live worker, and when it started: a task begun before its worker (re)started is not its own any more.
+    alive = dict(TaskWorker.objects.filter(seen_at__gte=lost_before).values_list("worker_id", "started_at"))
     requeued = failed = 0
     running = DBTaskResult.objects.running().filter(started_at__lt=lost_before)
     for result in running.only("id", "worker_ids", "started_at", "task_path"):
-        if result.worker_ids and result.worker_ids[-1] in alive:
+        worker_started = alive.get(result.worker_ids[-1]) if result.worker_ids else None
+        if worker_started is not None and worker_started <= result.started_at:
             continue
         same = DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at)
         if len(result.worker_ids) >= settings.TASKS_MAX_ATTEMPTS:

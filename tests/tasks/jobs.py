@@ -6,6 +6,7 @@ import time
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 from django_tasks import task
+from django_tasks_db.management.commands.db_worker import Worker
 
 from dscb.models import SentEmail
 
@@ -41,3 +42,17 @@ class FlakyEmailBackend(EmailBackend):
             FlakyEmailBackend.refused += 1
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         return super().send_messages(messages)
+
+
+def run_worker_batch():
+    """What `manage.py run_worker --batch` does, in this process and the test's transaction."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="in-test",
+        excluded_queue_names=[],
+    ).run()

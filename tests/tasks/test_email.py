@@ -15,8 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tasks import RESET, SET, password_email_enqueue, password_email_send
 from dscb.models import SentEmail
 from tests.factories import UserFactory
-from tests.tasks.jobs import FlakyEmailBackend
-from tests.tasks.test_queue import run_worker_batch
+from tests.tasks.jobs import FlakyEmailBackend, run_worker_batch
 
 pytestmark = pytest.mark.django_db
 

@@ -10,33 +10,18 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from accounts.tasks import RESET, SET, password_email_send
-from dscb.models import SentEmail
+from dscb.models import SentEmail, TaskWorker
 from dscb.queue import lost_tasks_requeue, queue_health
 from tests.factories import TaskWorkerFactory, UserFactory
-from tests.tasks.jobs import rows_write
+from tests.tasks.jobs import rows_write, run_worker_batch
 
 pytestmark = pytest.mark.django_db
 
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def run_worker_batch():
-    """What `manage.py run_worker --batch` does, in this process and the test's transaction."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="in-test",
-        excluded_queue_names=[],
-    ).run()
 
 
 def running_task(*, worker_ids, started_minutes_ago=10):
@@ -112,8 +97,12 @@ def test_tasks_of_a_silent_worker_are_queued_again_and_those_of_a_live_one_are_n
     of_unknown = running_task(worker_ids=["gone-without-a-trace"])
     just_started = running_task(worker_ids=["gone-too"], started_minutes_ago=0)
     third_time = running_task(worker_ids=["dead", "dead", "dead"])
+    # A worker restarted under the id it had (a fixed --worker-id): what it ran before is not its own any more.
+    TaskWorkerFactory(worker_id="restarted")
+    of_restarted = running_task(worker_ids=["restarted"])
+    TaskWorker.objects.exclude(worker_id="restarted").update(started_at=timezone.now() - timedelta(hours=1))
 
-    assert lost_tasks_requeue() == (2, 1)
+    assert lost_tasks_requeue() == (3, 1)
 
     status = dict(DBTaskResult.objects.values_list("pk", "status"))
     assert {str(pk): value for pk, value in status.items()} == {
@@ -122,6 +111,7 @@ def test_tasks_of_a_silent_worker_are_queued_again_and_those_of_a_live_one_are_n
         of_unknown: "READY",
         just_started: "RUNNING",
         third_time: "FAILED",
+        of_restarted: "READY",
     }
     assert DBTaskResult.objects.get(pk=third_time).exception_class_path == "dscb.queue.WorkerLost"
     assert lost_tasks_requeue() == (0, 0)

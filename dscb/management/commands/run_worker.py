@@ -24,7 +24,7 @@ class Command(db_worker.Command):
         watcher = options["reload"] and not options["batch"] and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         heartbeat = None
         if not watcher:
-            worker_heartbeat(worker_id=worker_id)
+            worker_heartbeat(worker_id=worker_id, starting=True)
             lost_tasks_requeue()
             heartbeat = Heartbeat(worker_id=worker_id)
             heartbeat.start()
