@@ -21,9 +21,10 @@ from .excel import board_xlsx, executive_xlsx
 from .forms import BoardReportDate
 from .models import IssuedReport, report_scope
 from .pdfdraw import PDFBudgetExceeded
-from .pdfstore import draft_pdf, last_draft_pdf
+from .pdfstore import kept_draft_pdf, last_draft_pdf
 from .render import draft_marking, render_body, report_title
 from .services import report_issue
+from .tasks import draft_pdf_enqueue
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,6 +35,8 @@ def _download(content, content_type, filename):
     return response
 
 
+# The page of a PDF being drawn reloads itself this often.
+PREPARING_REFRESH_SECONDS = 5
 FRESH_DRAW_WINDOW = 10 * 60  # seconds in which one person may have REPORT_PDF_DRAWS_PER_PERSON PDFs drawn
 
 
@@ -83,18 +86,34 @@ def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
             raise Http404("No PDF of this report has been drawn yet.")
         drawn = timezone.localtime(last.built_at)
         return _download(bytes(last.pdf), "application/pdf", f"{filename}-drawn-{drawn:%Y-%m-%d-%H%M}.pdf")
-    try:
-        outcome = draft_pdf(kind, progress, as_at, before_drawing=lambda: _count_fresh_draw(request.user))
-    except TooManyDraws as refused:
-        minutes = max(1, round(refused.retry_after / 60))
+    outcome = kept_draft_pdf(kind, progress, as_at)
+    if outcome is None:
+        # Not kept as the report is now: the worker draws it. (The immediate backend draws it here and now.)
+        try:
+            draft_pdf_enqueue(
+                plan=plan, kind=kind, period=period, as_at=as_at, before_enqueue=lambda: _count_fresh_draw(request.user)
+            )
+        except TooManyDraws as refused:
+            minutes = max(1, round(refused.retry_after / 60))
+            context = {
+                "plan": plan,
+                "minutes": minutes,
+                "per_person": settings.REPORT_PDF_DRAWS_PER_PERSON,
+                "html_url": _html_url(request, plan, kind, period, as_at),
+            }
+            response = render(request, "reports/pdf_too_many.html", context, status=429)
+            response["Retry-After"] = str(refused.retry_after)
+            return response
+        outcome = kept_draft_pdf(kind, progress, as_at)
+    if outcome is None:
         context = {
             "plan": plan,
-            "minutes": minutes,
-            "per_person": settings.REPORT_PDF_DRAWS_PER_PERSON,
+            "title": report_title(kind, progress, as_at),
             "html_url": _html_url(request, plan, kind, period, as_at),
+            "refresh_seconds": PREPARING_REFRESH_SECONDS,
         }
-        response = render(request, "reports/pdf_too_many.html", context, status=429)
-        response["Retry-After"] = str(refused.retry_after)
+        response = render(request, "reports/pdf_being_prepared.html", context, status=202)
+        response["Retry-After"] = str(PREPARING_REFRESH_SECONDS)
         return response
     if outcome.current:
         return _download(outcome.pdf, "application/pdf", f"{filename}.pdf")

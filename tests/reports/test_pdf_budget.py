@@ -2,16 +2,15 @@
 with PDFs (issue 11, findings 2 and 7). The budget is tested with a tiny limit, not with huge text, to stay fast."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from priorities.models import ProgressUpdate
 from reports.models import DraftPDF, IssuedReport, PDFDrawFailure
 from reports.pdfdraw import PDFBudgetExceeded, draw_pdf
 from reports.pdfstore import RECENT_OTHER_DATES
+from reports.tasks import plan_draft_pdfs_draw
 from tests.reports.test_draft_pdfs import board_url, change_an_update
 from tests.reports.test_reports import executive_url
 
@@ -103,12 +102,14 @@ def test_issuing_a_report_whose_pdf_cannot_be_drawn_is_refused_with_a_message(cl
     assert not IssuedReport.objects.exists()
 
 
-def test_build_report_pdfs_names_a_report_over_the_budget(demo, settings):
+def test_the_plans_redraw_names_a_report_over_the_budget(demo, settings):
+    plan, _ = demo
     settings.REPORT_PDF_SECONDS = 0.01
-    out = io.StringIO()
-    call_command("build_report_pdfs", stdout=out)
-    assert "Executive report, period 1: not drawn, drawing it took longer than 0.01 seconds" in out.getvalue()
-    assert "Draft PDFs: 0 drawn, 0 up to date, 5 not drawn." in out.getvalue()
+    done = {name: state for name, state, _ in plan_draft_pdfs_draw.enqueue(plan_id=plan.pk).return_value}
+    assert done[f"{plan.slug} Executive report, period 1"].startswith(
+        "not drawn, drawing it took longer than 0.01 seconds"
+    )
+    assert len(done) == 5 and all(state.startswith("not drawn") for state in done.values())
 
 
 def test_board_pdfs_are_kept_for_the_plans_dates_and_a_few_recent_others(client, demo, settings, monkeypatch):
