@@ -24,7 +24,9 @@ from plans.models import BusinessPlan
 
 from .data import plan_progress
 from .models import IssuedReport
+from .pdfdraw import PDFBudgetExceeded
 from .pdfstore import draft_pdf, draft_pdfs_build
+from .render import draw_pdf_document
 
 # A change waits this long for others before its plan's draft PDFs are drawn again.
 REDRAW_DELAY = datetime.timedelta(seconds=60)
@@ -99,3 +101,23 @@ def plan_redraw_enqueue(*, plan_id):
 
 def plan_redraw_on_commit(*, plan_id):
     transaction.on_commit(lambda: plan_redraw_enqueue(plan_id=plan_id))
+
+
+@task()
+def issued_pdf_draw(*, issued_id):
+    """Draw an issued report's PDF from the HTML frozen when it was issued. Nothing if it is drawn already; the
+    PDF is written in one statement, only where none is, so a second run never replaces it."""
+    issued = (
+        IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True, pdf_failure="")
+        .only("pk", "pdf_document", "pdf_page_css")
+        .first()
+    )
+    if issued is None:
+        return "drawn already"
+    try:
+        pdf = draw_pdf_document(issued.pdf_document, issued.pdf_page_css)
+    except PDFBudgetExceeded as exceeded:
+        IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).update(pdf_failure=exceeded.reason[:300])
+        return f"not drawn, {exceeded.reason}"
+    IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).update(pdf=pdf)
+    return "drawn"

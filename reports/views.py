@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,6 @@ from .data import board_meeting_dates, board_quarter, board_report_default_date,
 from .excel import board_xlsx, executive_xlsx
 from .forms import BoardReportDate
 from .models import IssuedReport, report_scope
-from .pdfdraw import PDFBudgetExceeded
 from .pdfstore import kept_draft_pdf, last_draft_pdf
 from .render import draft_marking, render_body, report_title
 from .services import report_issue
@@ -212,7 +212,10 @@ def report_list(request, slug):
 def _report_list(request, plan, periods, chosen, status=200):
     """The Reports page; `chosen` is a Board report date with an error, shown in the date boxes as typed."""
     issued = (
-        IssuedReport.objects.filter(plan=plan).select_related("issued_by").defer("pdf", "xlsx", "body_html", "data")
+        IssuedReport.objects.filter(plan=plan)
+        .select_related("issued_by")
+        .defer("pdf", "xlsx", "body_html", "data", "pdf_document", "pdf_page_css")
+        .annotate(pdf_ready=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()))
     )
     default = board_report_default_date(plan, periods) if periods else None
     if chosen is None and default is not None:
@@ -259,18 +262,12 @@ def report_issue_view(request, slug):
         periods = list(plan.periods.all())
         as_at = as_at or board_report_default_date(plan, periods)
         period = period_as_at(plan, as_at, periods)
-    try:
-        issued = report_issue(
-            plan=plan, kind=kind, period=period, user=request.user, meeting=form.cleaned_data["meeting"], as_at=as_at
-        )
-    except PDFBudgetExceeded as exceeded:
-        messages.error(
-            request,
-            f"The report was not issued: its PDF could not be drawn ({exceeded.reason}). Nothing was kept. Look for "
-            "a progress update with a very long text, shorten it, and issue the report again.",
-        )
-        return HttpResponseRedirect(back)
-    messages.success(request, f"Issued version {issued.version} of the {issued.get_kind_display()}.")
+    issued = report_issue(
+        plan=plan, kind=kind, period=period, user=request.user, meeting=form.cleaned_data["meeting"], as_at=as_at
+    )
+    messages.success(
+        request, f"Issued version {issued.version} of the {issued.get_kind_display()}. Its PDF is being prepared."
+    )
     return redirect(issued)
 
 
@@ -280,7 +277,14 @@ def issued_report(request, pk, fmt):
     plans = BusinessPlan.objects.visible_to(request.user)
     issued = get_object_or_404(IssuedReport.objects.filter(plan__in=plans).select_related("plan", "issued_by"), pk=pk)
     if fmt == "pdf":
-        return _download(bytes(issued.pdf), "application/pdf", f"{issued.filename}.pdf")
+        if issued.pdf is not None:
+            return _download(bytes(issued.pdf), "application/pdf", f"{issued.filename}.pdf")
+        context = {"issued": issued, "plan": issued.plan, "refresh_seconds": PREPARING_REFRESH_SECONDS}
+        if issued.pdf_failure:
+            return render(request, "reports/issued_pdf_not_ready.html", context, status=503)
+        response = render(request, "reports/issued_pdf_not_ready.html", context, status=202)
+        response["Retry-After"] = str(PREPARING_REFRESH_SECONDS)
+        return response
     if fmt == "xlsx":
         return _download(bytes(issued.xlsx), XLSX_TYPE, f"{issued.filename}.xlsx")
     return render(request, "reports/issued_report.html", {"issued": issued, "plan": issued.plan})

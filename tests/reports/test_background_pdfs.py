@@ -5,11 +5,15 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from reports.models import DraftPDF
-from tests.reports.test_reports import executive_url
+from reports.models import DraftPDF, IssuedReport
+from reports.services import report_issue
+from reports.tasks import draft_pdf_draw, issued_pdf_draw
+from tests.factories import ProgressUpdateFactory
+from tests.reports.test_reports import executive_url, pdf_pages, squash
 from tests.tasks.jobs import run_worker_batch
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +55,6 @@ def test_a_pdf_not_ready_is_prepared_by_the_worker_while_the_page_refreshes_itse
 
 
 def test_a_second_drawing_of_the_same_report_draws_nothing(client, viewer, action, period, database_queue):
-    from reports.tasks import draft_pdf_draw
-
     plan = action.objective.priority.plan
     for _ in range(2):
         draft_pdf_draw.enqueue(plan_id=plan.pk, kind="executive", period_number=1)
@@ -64,8 +66,6 @@ def test_a_second_drawing_of_the_same_report_draws_nothing(client, viewer, actio
 def test_many_saves_in_a_minute_ask_for_one_redraw_a_minute_later(
     action, period, chair, database_queue, django_capture_on_commit_callbacks
 ):
-    from tests.factories import ProgressUpdateFactory
-
     plan = action.objective.priority.plan
     before = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
@@ -99,3 +99,63 @@ def test_a_rolled_back_save_asks_for_nothing(action, period, chair, database_que
         action.save()
         raise RuntimeError("the save failed")
     assert not DBTaskResult.objects.exists()
+
+
+def test_issuing_returns_at_once_and_the_worker_draws_the_frozen_report(
+    client, manager, viewer, action, period, database_queue, django_capture_on_commit_callbacks, tmp_path
+):
+    plan = action.objective.priority.plan
+    action.text = "The action as it was issued"
+    action.save()
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:report-issue", args=[plan.slug]),
+            {"kind": "executive", "period": "1", "meeting": "Safeguarding Executive"},
+        )
+    issued = IssuedReport.objects.get()
+    assert response["Location"] == issued.get_absolute_url()
+    assert issued.pdf is None, "the PDF is not drawn in the request"
+    [queued] = DBTaskResult.objects.filter(task_path="reports.tasks.issued_pdf_draw")
+    assert queued.args_kwargs["kwargs"] == {"issued_id": issued.pk}
+
+    client.force_login(viewer)
+    listing = client.get(reverse("reports:report-list", args=[plan.slug])).content.decode()
+    assert "PDF being prepared" in listing
+    waiting = client.get(reverse("reports:issued-pdf", args=[issued.pk]))
+    assert waiting.status_code == 202 and '<meta http-equiv="refresh" content="5">' in waiting.content.decode()
+
+    # Changed after the issue, before the worker draws: the PDF is drawn from what was frozen.
+    action.text = "Rewritten after the meeting"
+    action.save()
+    run_worker_batch()
+    pdf = client.get(reverse("reports:issued-pdf", args=[issued.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = squash(" ".join(pdf_pages(pdf.content, tmp_path)))
+    assert "The action as it was issued" in text and "Rewritten after the meeting" not in text
+    assert "PDF being prepared" not in client.get(reverse("reports:report-list", args=[plan.slug])).content.decode()
+
+    # Run again (a retry, a second worker): the PDF stays as drawn.
+    assert issued_pdf_draw.enqueue(issued_id=issued.pk) is not None
+    run_worker_batch()
+    assert bytes(IssuedReport.objects.get().pdf) == pdf.content
+    assert DBTaskResult.objects.filter(return_value="drawn already").count() == 1
+
+
+def test_an_issue_that_is_rolled_back_asks_for_no_pdf(
+    manager, action, period, database_queue, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        report_issue(
+            plan=action.objective.priority.plan,
+            kind=IssuedReport.Kind.EXECUTIVE,
+            period=period,
+            user=manager,
+            meeting="M",
+        )
+        raise RuntimeError("the issue failed")
+    assert not IssuedReport.objects.exists() and not DBTaskResult.objects.exists()
