@@ -7,6 +7,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 from django_tasks import task
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from dscb.models import SentEmail
 
@@ -45,8 +46,11 @@ class FlakyEmailBackend(EmailBackend):
 
 
 def run_worker_batch():
-    """What `manage.py run_worker --batch` does, in this process and the test's transaction."""
-    Worker(
+    """What `manage.py run_worker --batch` does, in this process and the test's transaction: each task ready is
+    claimed and run by django-tasks-db's worker, which records its result. (The worker's own loop closes the
+    database connection between tasks, which would end the test's transaction; tests/tasks/test_worker.py runs
+    that loop in real processes.)"""
+    worker = Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -55,4 +59,7 @@ def run_worker_batch():
         max_tasks=None,
         worker_id="in-test",
         excluded_queue_names=[],
-    ).run()
+    )
+    while (result := DBTaskResult.objects.ready().first()) is not None:
+        result.claim(worker.worker_id)
+        worker.run_task(result)
