@@ -1,16 +1,18 @@
 """Real worker processes (`manage.py run_worker`) on a database of their own: a SQLite file, migrated by
 manage.py, as on a developer's machine (the same code runs on PostgreSQL in production)."""
 
+import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 
-from tests.resilience.server import ROOT
+from tests.resilience.server import ROOT, free_port
 
 ENQUEUE = """
 from tests.tasks.jobs import rows_write
@@ -134,3 +136,43 @@ def test_a_task_whose_worker_still_beats_is_left_to_it(database):
     status, worker_ids = task_row(path, task_id)
     assert status == "SUCCESSFUL" and len(worker_ids.strip("[]").split(",")) == 1
     assert rows(path, "long") == ["long:1", "long:2"]
+
+
+def test_make_runs_script_serves_and_runs_a_worker_and_ctrl_c_stops_both(database):
+    """scripts/run-dev.sh (`make run`): runserver and a worker from one command; Ctrl-C (SIGINT to the
+    terminal's process group) stops every process it started."""
+    _path, env = database
+    port = free_port()
+    script = subprocess.Popen(
+        ["bash", "scripts/run-dev.sh", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**env, "DEBUG": "1", "PYTHON": sys.executable},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert time.monotonic() < deadline, "the server and worker did not come up"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+                    if json.load(response)["tasks"]["worker_seen"]:
+                        break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        os.killpg(script.pid, signal.SIGINT)
+        script.wait(20)
+        deadline = time.monotonic() + 20
+        while group_members(script.pid):
+            assert time.monotonic() < deadline, f"still running: {group_members(script.pid)}"
+            time.sleep(0.5)
+    finally:
+        if group_members(script.pid):
+            os.killpg(script.pid, signal.SIGKILL)
+
+
+def group_members(group):
+    listing = subprocess.run(["ps", "-o", "pid=,stat=", "-g", str(group)], capture_output=True, text=True).stdout
+    return [line for line in listing.splitlines() if line.split()[1][0] != "Z"]
