@@ -105,6 +105,8 @@ def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
             response["Retry-After"] = str(refused.retry_after)
             return response
         outcome = kept_draft_pdf(kind, progress, as_at)
+    if request.htmx:
+        return _preparing_poll(request, ready=outcome is not None, failed=outcome is not None and not outcome.current)
     if outcome is None:
         context = {
             "plan": plan,
@@ -135,6 +137,15 @@ def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
         "longest": _longest_update(progress) if manager else None,
     }
     return render(request, "reports/pdf_not_drawn.html", context, status=503)
+
+
+def _preparing_poll(request, *, ready, failed=False):
+    """The "being prepared" page's check (htmx, every few seconds): nothing yet (204), or, when the PDF is there or
+    could not be drawn, a line with its link that replaces the check, which stops (286)."""
+    if not ready:
+        return HttpResponse(status=204)
+    context = {"url": request.get_full_path(), "failed": failed}
+    return render(request, "reports/_pdf_ready.html", context, status=286)
 
 
 def _html_url(request, plan, kind, period, as_at):
@@ -277,6 +288,9 @@ def issued_report(request, pk, fmt):
     plans = BusinessPlan.objects.visible_to(request.user)
     issued = get_object_or_404(IssuedReport.objects.filter(plan__in=plans).select_related("plan", "issued_by"), pk=pk)
     if fmt == "pdf":
+        if request.htmx:
+            failed = bool(issued.pdf_failure)
+            return _preparing_poll(request, ready=issued.pdf is not None or failed, failed=failed)
         if issued.pdf is not None:
             return _download(bytes(issued.pdf), "application/pdf", f"{issued.filename}.pdf")
         context = {"issued": issued, "plan": issued.plan, "refresh_seconds": PREPARING_REFRESH_SECONDS}

@@ -43,11 +43,16 @@ def test_a_pdf_not_ready_is_prepared_by_the_worker_while_the_page_refreshes_itse
     [queued] = DBTaskResult.objects.all()
     assert queued.task_path == "reports.tasks.draft_pdf_draw" and queued.status == "READY"
 
-    # The page reloads: the drawing already asked for is not asked for again, nor counted against the person.
+    # The page reloads (without JavaScript) or checks (htmx): the drawing already asked for is not asked for again,
+    # nor counted against the person.
     assert client.get(url).status_code == 202
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 204
     assert DBTaskResult.objects.count() == 1
 
     run_worker_batch()
+    check = client.get(url, headers={"HX-Request": "true"})
+    assert check.status_code == 286, "htmx stops checking"
+    assert f'The PDF is ready: <a class="govuk-link" href="{url}">download the PDF</a>' in check.content.decode()
     ready = client.get(url)
     assert ready.status_code == 200 and ready.content.startswith(b"%PDF")
     assert ready.content == bytes(DraftPDF.objects.get().pdf)
@@ -122,14 +127,17 @@ def test_issuing_returns_at_once_and_the_worker_draws_the_frozen_report(
     client.force_login(viewer)
     listing = client.get(reverse("reports:report-list", args=[plan.slug])).content.decode()
     assert "PDF being prepared" in listing
-    waiting = client.get(reverse("reports:issued-pdf", args=[issued.pk]))
+    pdf_url = reverse("reports:issued-pdf", args=[issued.pk])
+    waiting = client.get(pdf_url)
     assert waiting.status_code == 202 and '<meta http-equiv="refresh" content="5">' in waiting.content.decode()
+    assert client.get(pdf_url, headers={"HX-Request": "true"}).status_code == 204
 
     # Changed after the issue, before the worker draws: the PDF is drawn from what was frozen.
     action.text = "Rewritten after the meeting"
     action.save()
     run_worker_batch()
-    pdf = client.get(reverse("reports:issued-pdf", args=[issued.pk]))
+    assert client.get(pdf_url, headers={"HX-Request": "true"}).status_code == 286
+    pdf = client.get(pdf_url)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     text = squash(" ".join(pdf_pages(pdf.content, tmp_path)))
     assert "The action as it was issued" in text and "Rewritten after the meeting" not in text
