@@ -21,7 +21,8 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (sign in with a demo account above; password dscb-demo-2015)"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "A background worker runs beside the server; Ctrl-C stops both."
+	DEBUG=1 PYTHON=$(BIN)/python bash scripts/run-dev.sh $(HOST):$(PORT)
 
 # The whole suite. Browser tests need Chromium (apt-get install chromium) and, for the HTML checker,
 # Java and the npm packages; without Chromium they are skipped with a message, except when CI=true.

@@ -1,22 +1,16 @@
 """People in the Django admin: their subgroups and roles on one page; leavers deactivated, never deleted."""
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from dscb.admin_widgets import SafeAutocompleteMixin
 from subgroups.models import Membership
 from subgroups.roles import BOARD_MANAGER, VIEWER
 
 from .forms import NewPersonForm
+from .tasks import SET, password_email_enqueue
 
 User = get_user_model()
 
@@ -32,21 +26,8 @@ class PersonMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
 
 
 def send_set_password_email(request, user):
-    """Email the person a link to choose their own password (Django's password-reset token)."""
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    context = {"user": user, "link": request.build_absolute_uri(path), "board_name": settings.BOARD_NAME}
-    send_mail(
-        subject=f"Your account for the {settings.BOARD_NAME} business plan",
-        message=render_to_string("registration/set_password_email.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    """Email the person a link to choose their own password (Django's password-reset token), from a task."""
+    password_email_enqueue(user=user, site_url=request.build_absolute_uri("/").rstrip("/"), kind=SET)
 
 
 admin.site.unregister(User)

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .forms import SignInForm
+from .forms import PasswordResetByTaskForm, SignInForm
 
 urlpatterns = [
     path(
@@ -21,7 +21,11 @@ urlpatterns = [
     path("two-factor/set-up/", views.two_factor_set_up, name="two-factor-set-up"),
     path("two-factor/turn-off/", views.two_factor_turn_off, name="two-factor-turn-off"),
     # Setting a first password and resetting a forgotten one: Django's own flow, by email.
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetByTaskForm),
+        name="password_reset",
+    ),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/set/<uidb64>/<token>/",

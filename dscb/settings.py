@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     # The project's apps, lowest first: each imports only from the apps listed before it
     # (tests/test_architecture.py holds the order).
     "subgroups",
@@ -190,6 +192,20 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+
+# Background work (Django's Tasks framework, django_tasks until Django 6's django.tasks). By default the tasks are
+# stored in the project's database and run by `manage.py run_worker`; another backend (a Redis queue, say) is a
+# change of TASKS_BACKEND only. Task code never depends on which.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A worker writes a heartbeat every TASKS_HEARTBEAT_SECONDS; one silent for TASKS_WORKER_LOST_SECONDS is taken as
+# dead, and the task it was running is run again by another worker (up to TASKS_MAX_ATTEMPTS runs in all).
+TASKS_HEARTBEAT_SECONDS = float(os.environ.get("TASKS_HEARTBEAT_SECONDS", "10"))
+TASKS_WORKER_LOST_SECONDS = float(os.environ.get("TASKS_WORKER_LOST_SECONDS", "60"))
+TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "3"))
+# The Reports page and /readyz say no worker is running when none has been seen for this long.
+TASKS_WORKER_SEEN_MINUTES = int(os.environ.get("TASKS_WORKER_SEEN_MINUTES", "5"))
+# Tries of one email before its task is left failed (retried from the admin); the waits between grow.
+EMAIL_SEND_ATTEMPTS = int(os.environ.get("EMAIL_SEND_ATTEMPTS", "5"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

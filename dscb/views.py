@@ -6,11 +6,13 @@ import sys
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from .queue import queue_health
 
 logger = logging.getLogger("dscb")
 
@@ -26,13 +28,19 @@ def healthz(request):
 @never_cache
 @require_safe
 def readyz(request):
+    """200 while the database answers (503 when it does not), with the task queue's health as a field of its own:
+    no worker running is something to look at, not a reason to take the site out of service."""
     try:
         connection.ensure_connection()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    try:
+        tasks = queue_health()
+    except DatabaseError:
+        tasks = {"error": "the task queue could not be read"}
+    return JsonResponse({"status": "ok", "database": "ok", "tasks": tasks})
 
 
 def database_unavailable(request):

@@ -9,3 +9,8 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

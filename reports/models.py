@@ -34,7 +34,12 @@ class IssuedReport(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="issued_reports")
     issued_at = models.DateTimeField()
     body_html = models.TextField()
-    pdf = models.BinaryField()
+    # The PDF is drawn by the worker (reports.tasks.issued_pdf_draw) from the PDF's HTML and page header, frozen
+    # when the report is issued; empty until then, or for good with the reason when it cannot be drawn.
+    pdf = models.BinaryField(null=True, blank=True)
+    pdf_document = models.TextField(blank=True)
+    pdf_page_css = models.TextField(blank=True)
+    pdf_failure = models.CharField(max_length=300, blank=True)
     xlsx = models.BinaryField()
     data = models.JSONField(help_text="The figures behind the report, as issued.")
 

@@ -3,9 +3,10 @@
 Drawing the PDF is the slow part of a report (WeasyPrint lays out every page: about 200 A4 pages, many seconds,
 for a 600-action plan), and a draft is asked for many times between changes: by the manager checking it, by
 everyone before a meeting. So a draft PDF is kept with a hash of its content (reports.render.pdf_fingerprint)
-and given out again while the hash is the same. `build_report_pdfs` (run every few minutes, like the daily
-`lock_overdue_periods`) draws the PDFs people are about to ask for, so that even the first request after a change
-is usually served from the store.
+and given out again while the hash is the same. PDFs are drawn by the background worker, never in a request
+(reports.tasks): a change to the plan has its draft PDFs redrawn a minute later, so that even the first request
+after a change is usually served from the store, and a request for a PDF not kept asks for it to be drawn.
+Drawing is idempotent: a PDF whose kept fingerprint is the report's now is not drawn again.
 
 Drawing has a budget of time and memory (reports.pdfdraw). When a drawing goes over it, the last PDF drawn stays
 (given out marked as older), and the failure is kept so that the same content is not tried again at once.
@@ -52,6 +53,21 @@ def draft_pdf(kind, progress, as_at=None, *, before_drawing=None):
     `before_drawing()` is called when a PDF is about to be drawn (not when a kept one is given out): it may raise
     to refuse the drawing, for example a limit on how often one person may have one drawn."""
     return _draft_pdf(kind, progress, as_at, before_drawing=before_drawing)
+
+
+def kept_draft_pdf(kind, progress, as_at=None):
+    """The kept draft PDF if it shows the report as it is now, or the recent failure to draw that; None when the
+    PDF has to be drawn. Draws nothing."""
+    scope = {"plan": progress.plan, "kind": kind, **report_scope(kind, progress.period, as_at)}
+    fingerprint = pdf_fingerprint(kind, progress, as_at)
+    kept = DraftPDF.objects.filter(**scope).first()
+    if kept is not None and kept.fingerprint == fingerprint:
+        return DraftOutcome(bytes(kept.pdf), drawn=False)
+    retry_after = timezone.now() - datetime.timedelta(minutes=settings.REPORT_PDF_RETRY_MINUTES)
+    failure = PDFDrawFailure.objects.filter(**scope, fingerprint=fingerprint, failed_at__gt=retry_after).first()
+    if failure is not None:
+        return DraftOutcome(bytes(kept.pdf) if kept else None, drawn=False, failure=failure, last=kept)
+    return None
 
 
 def last_draft_pdf(plan, kind, period, as_at=None):

@@ -84,11 +84,21 @@ def render_pdf(kind, progress, marking, as_at=None):
 
     Drawn within the PDF budget (reports.pdfdraw): raises PDFBudgetExceeded when it takes too long or too much
     memory."""
+    return draw_pdf_document(*pdf_document(kind, progress, marking, as_at))
+
+
+def pdf_document(kind, progress, marking, as_at=None):
+    """What the PDF is drawn from: its HTML and its page header's CSS (quick to make; kept for an issued report)."""
     context = report_context(kind, progress, marking, as_at, for_pdf=True)
     context["body"] = render_to_string(BODY_TEMPLATES[kind], context)
     document = render_to_string("reports/report_document.html", context)
     header, mark = _css_string(context["title"]), _css_string(marking.label.upper())
     page_css = f"@page {{ @top-left {{ content: {header}; }} @top-right {{ content: {mark}; }} }}"
+    return document, page_css
+
+
+def draw_pdf_document(document, page_css):
+    """Draw a PDF from pdf_document's HTML and CSS, within the budget (raises PDFBudgetExceeded)."""
     return draw_pdf(
         document, base_url=str(settings.BASE_DIR), stylesheet_paths=_pdf_stylesheet_paths(), page_css=page_css
     )

@@ -4,12 +4,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from dscb.queue import queue_health
 from dscb.redirects import next_url
 from plans.access import plan_for_manager, plan_for_reader
 from plans.models import BusinessPlan
@@ -19,10 +21,10 @@ from .data import board_meeting_dates, board_quarter, board_report_default_date,
 from .excel import board_xlsx, executive_xlsx
 from .forms import BoardReportDate
 from .models import IssuedReport, report_scope
-from .pdfdraw import PDFBudgetExceeded
-from .pdfstore import draft_pdf, last_draft_pdf
+from .pdfstore import kept_draft_pdf, last_draft_pdf
 from .render import draft_marking, render_body, report_title
 from .services import report_issue
+from .tasks import draft_pdf_enqueue
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,6 +35,8 @@ def _download(content, content_type, filename):
     return response
 
 
+# The page of a PDF being drawn reloads itself this often.
+PREPARING_REFRESH_SECONDS = 5
 FRESH_DRAW_WINDOW = 10 * 60  # seconds in which one person may have REPORT_PDF_DRAWS_PER_PERSON PDFs drawn
 
 
@@ -82,18 +86,36 @@ def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
             raise Http404("No PDF of this report has been drawn yet.")
         drawn = timezone.localtime(last.built_at)
         return _download(bytes(last.pdf), "application/pdf", f"{filename}-drawn-{drawn:%Y-%m-%d-%H%M}.pdf")
-    try:
-        outcome = draft_pdf(kind, progress, as_at, before_drawing=lambda: _count_fresh_draw(request.user))
-    except TooManyDraws as refused:
-        minutes = max(1, round(refused.retry_after / 60))
+    outcome = kept_draft_pdf(kind, progress, as_at)
+    if outcome is None:
+        # Not kept as the report is now: the worker draws it. (The immediate backend draws it here and now.)
+        try:
+            draft_pdf_enqueue(
+                plan=plan, kind=kind, period=period, as_at=as_at, before_enqueue=lambda: _count_fresh_draw(request.user)
+            )
+        except TooManyDraws as refused:
+            minutes = max(1, round(refused.retry_after / 60))
+            context = {
+                "plan": plan,
+                "minutes": minutes,
+                "per_person": settings.REPORT_PDF_DRAWS_PER_PERSON,
+                "html_url": _html_url(request, plan, kind, period, as_at),
+            }
+            response = render(request, "reports/pdf_too_many.html", context, status=429)
+            response["Retry-After"] = str(refused.retry_after)
+            return response
+        outcome = kept_draft_pdf(kind, progress, as_at)
+    if request.htmx:
+        return _preparing_poll(request, ready=outcome is not None, failed=outcome is not None and not outcome.current)
+    if outcome is None:
         context = {
             "plan": plan,
-            "minutes": minutes,
-            "per_person": settings.REPORT_PDF_DRAWS_PER_PERSON,
+            "title": report_title(kind, progress, as_at),
             "html_url": _html_url(request, plan, kind, period, as_at),
+            "refresh_seconds": PREPARING_REFRESH_SECONDS,
         }
-        response = render(request, "reports/pdf_too_many.html", context, status=429)
-        response["Retry-After"] = str(refused.retry_after)
+        response = render(request, "reports/pdf_being_prepared.html", context, status=202)
+        response["Retry-After"] = str(PREPARING_REFRESH_SECONDS)
         return response
     if outcome.current:
         return _download(outcome.pdf, "application/pdf", f"{filename}.pdf")
@@ -115,6 +137,15 @@ def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
         "longest": _longest_update(progress) if manager else None,
     }
     return render(request, "reports/pdf_not_drawn.html", context, status=503)
+
+
+def _preparing_poll(request, *, ready, failed=False):
+    """The "being prepared" page's check (htmx, every few seconds): nothing yet (204), or, when the PDF is there or
+    could not be drawn, a line with its link that replaces the check, which stops (286)."""
+    if not ready:
+        return HttpResponse(status=204)
+    context = {"url": request.get_full_path(), "failed": failed}
+    return render(request, "reports/_pdf_ready.html", context, status=286)
 
 
 def _html_url(request, plan, kind, period, as_at):
@@ -192,7 +223,10 @@ def report_list(request, slug):
 def _report_list(request, plan, periods, chosen, status=200):
     """The Reports page; `chosen` is a Board report date with an error, shown in the date boxes as typed."""
     issued = (
-        IssuedReport.objects.filter(plan=plan).select_related("issued_by").defer("pdf", "xlsx", "body_html", "data")
+        IssuedReport.objects.filter(plan=plan)
+        .select_related("issued_by")
+        .defer("pdf", "xlsx", "body_html", "data", "pdf_document", "pdf_page_css")
+        .annotate(pdf_ready=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()))
     )
     default = board_report_default_date(plan, periods) if periods else None
     if chosen is None and default is not None:
@@ -207,6 +241,8 @@ def _report_list(request, plan, periods, chosen, status=200):
             "issued": issued,
             "chosen": chosen,
             "board_meetings": board_meeting_dates(plan),
+            # The background work that draws and sends things, for the one who can act on it.
+            "queue": queue_health() if is_board_manager(request.user) else None,
         },
         status=status,
     )
@@ -237,18 +273,12 @@ def report_issue_view(request, slug):
         periods = list(plan.periods.all())
         as_at = as_at or board_report_default_date(plan, periods)
         period = period_as_at(plan, as_at, periods)
-    try:
-        issued = report_issue(
-            plan=plan, kind=kind, period=period, user=request.user, meeting=form.cleaned_data["meeting"], as_at=as_at
-        )
-    except PDFBudgetExceeded as exceeded:
-        messages.error(
-            request,
-            f"The report was not issued: its PDF could not be drawn ({exceeded.reason}). Nothing was kept. Look for "
-            "a progress update with a very long text, shorten it, and issue the report again.",
-        )
-        return HttpResponseRedirect(back)
-    messages.success(request, f"Issued version {issued.version} of the {issued.get_kind_display()}.")
+    issued = report_issue(
+        plan=plan, kind=kind, period=period, user=request.user, meeting=form.cleaned_data["meeting"], as_at=as_at
+    )
+    messages.success(
+        request, f"Issued version {issued.version} of the {issued.get_kind_display()}. Its PDF is being prepared."
+    )
     return redirect(issued)
 
 
@@ -258,7 +288,17 @@ def issued_report(request, pk, fmt):
     plans = BusinessPlan.objects.visible_to(request.user)
     issued = get_object_or_404(IssuedReport.objects.filter(plan__in=plans).select_related("plan", "issued_by"), pk=pk)
     if fmt == "pdf":
-        return _download(bytes(issued.pdf), "application/pdf", f"{issued.filename}.pdf")
+        if request.htmx:
+            failed = bool(issued.pdf_failure)
+            return _preparing_poll(request, ready=issued.pdf is not None or failed, failed=failed)
+        if issued.pdf is not None:
+            return _download(bytes(issued.pdf), "application/pdf", f"{issued.filename}.pdf")
+        context = {"issued": issued, "plan": issued.plan, "refresh_seconds": PREPARING_REFRESH_SECONDS}
+        if issued.pdf_failure:
+            return render(request, "reports/issued_pdf_not_ready.html", context, status=503)
+        response = render(request, "reports/issued_pdf_not_ready.html", context, status=202)
+        response["Retry-After"] = str(PREPARING_REFRESH_SECONDS)
+        return response
     if fmt == "xlsx":
         return _download(bytes(issued.xlsx), XLSX_TYPE, f"{issued.filename}.xlsx")
     return render(request, "reports/issued_report.html", {"issued": issued, "plan": issued.plan})

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from dscb.models import SentEmail, TaskWorker
 from kpis.models import KPI, KPIValue
 from planfile.models import PendingImport
 from plans.models import BusinessPlan, ReportingPeriod
@@ -239,3 +240,22 @@ class PendingImportFactory(factory.django.DjangoModelFactory):
     filename = "plan.csv"
     content = b"Type,Ref,Text\nPlan,slug,2030-31\n"
     sha256 = factory.LazyAttribute(lambda pending: hashlib.sha256(pending.content).hexdigest())
+
+
+class TaskWorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskWorker
+
+    worker_id = factory.Sequence(lambda n: f"worker-{n}")
+    host = "app1"
+    pid = 4242
+    seen_at = factory.LazyFunction(timezone.now)
+
+
+class SentEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SentEmail
+
+    key = factory.Sequence(lambda n: f"set-password:{n}:request-{n}")
+    to = "someone@example.org"
+    subject = "Your account"

@@ -11,6 +11,9 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 # The browser tests sign in as the manager with a password alone; tests/security turns the requirement on
 # where it checks that two-factor sign-in is enforced.
 os.environ.setdefault("OTP_REQUIRED_FOR_STAFF", "0")
+# Tasks run as they are enqueued, in the test's own transaction; the tests of the worker start real workers on
+# the database backend (tests/tasks/).
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 from dscb.settings import *  # noqa: F403
 

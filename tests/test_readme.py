@@ -43,4 +43,7 @@ def test_the_readme_says_how_to_serve_on_another_port_as_the_makefile_reads_it()
     makefile = (settings.BASE_DIR / "Makefile").read_text(encoding="utf-8")
     assert "`make run PORT=8001`" in readme
     run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "PORT ?= 8000" in makefile and "runserver $(HOST):$(PORT)" in run
+    # `make run` starts the server (and a worker) with scripts/run-dev.sh, which passes the address to runserver.
+    script = (settings.BASE_DIR / "scripts" / "run-dev.sh").read_text(encoding="utf-8")
+    assert "PORT ?= 8000" in makefile and "scripts/run-dev.sh $(HOST):$(PORT)" in run
+    assert "ADDRESS=${1:-127.0.0.1:8000}" in script and 'manage.py runserver "$ADDRESS"' in script

@@ -30,6 +30,8 @@ GRANTED = {
     ("priorities", "objective"): {"view", "add", "change", "delete"},
     ("priorities", "action"): {"view", "add", "change", "delete"},
     ("kpis", "kpi"): {"view", "add", "change", "delete"},
+    # The background tasks: seen, and a failed one retried (dscb.admin); never changed by hand.
+    ("django_tasks_database", "dbtaskresult"): {"view"},
 }
 
 MODELS = [User, Subgroup, Membership, BusinessPlan, ReportingPeriod, StrategicPriority, Objective, Action, KPI]

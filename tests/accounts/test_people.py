@@ -13,11 +13,15 @@ from tests.factories import ProgressUpdateFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_new_person_gets_an_email_and_sets_their_own_password(client, admin_client, action):
-    response = admin_client.post(
-        reverse("admin:auth_user_add"),
-        {"username": "new-chair", "first_name": "Nia", "last_name": "Jones", "email": "nia@example.org"},
-    )
+def test_a_new_person_gets_an_email_and_sets_their_own_password(
+    client, admin_client, action, django_capture_on_commit_callbacks
+):
+    # The email is sent from a task enqueued when the new person's row is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:auth_user_add"),
+            {"username": "new-chair", "first_name": "Nia", "last_name": "Jones", "email": "nia@example.org"},
+        )
     assert response.status_code == 302, response.context["adminform"].form.errors
     user = get_user_model().objects.get(username="new-chair")
     assert not user.has_usable_password()

@@ -5,11 +5,14 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from plans.models import BusinessPlan, ReportingPeriod
 from plans.services import periods_lock_overdue
 from tests.factories import ReportingPeriodFactory
+from tests.tasks.jobs import run_worker_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +70,20 @@ def test_the_command_locks_and_says_so(period):
     assert "Would lock" in out.getvalue()
     assert ReportingPeriod.objects.get(pk=period.pk).state == "open"
     call_command("lock_overdue_periods", stdout=out)
+    assert "Queued: lock the periods overdue on" in out.getvalue()
     assert ReportingPeriod.objects.get(pk=period.pk).state == "locked"
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_the_daily_command_enqueues_the_locking_and_a_worker_does_it(period):
+    call_command("lock_overdue_periods", stdout=io.StringIO())
+    assert ReportingPeriod.objects.get(pk=period.pk).state == "open", "the command only enqueues"
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "plans.tasks.overdue_periods_lock"
+
+    run_worker_batch()
+    assert ReportingPeriod.objects.get(pk=period.pk).state == "locked"
+    assert DBTaskResult.objects.get().return_value == [str(period)]
 
 
 def dates_url(period):

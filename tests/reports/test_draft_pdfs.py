@@ -1,15 +1,14 @@
 """Draft report PDFs are drawn once for what they show and given out again until that changes."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from priorities.models import Action, ProgressUpdate
 from reports.models import DraftPDF, IssuedReport
+from reports.tasks import plan_draft_pdfs_draw
 from tests.reports.test_reports import executive_url, pdf_pages, squash
 
 pytestmark = pytest.mark.django_db
@@ -76,13 +75,16 @@ def test_each_period_and_each_date_has_its_own_pdf(client, demo):
     ]
 
 
-def build():
-    out = io.StringIO()
-    call_command("build_report_pdfs", stdout=out)
-    return out.getvalue()
+def build(plan):
+    """The redraw a change to the plan asks for, run by the worker: the reports and what became of each."""
+    return {name: state for name, state, _ in plan_draft_pdfs_draw.enqueue(plan_id=plan.pk).return_value}
 
 
-def test_build_report_pdfs_draws_what_changed_and_nothing_else(client, demo, tmp_path):
+def states(done):
+    return sorted(done.values())
+
+
+def test_the_plans_redraw_draws_what_changed_and_nothing_else(client, demo, tmp_path):
     plan, users = demo
     old = DraftPDF.objects.create(
         plan=plan,
@@ -97,23 +99,23 @@ def test_build_report_pdfs_draws_what_changed_and_nothing_else(client, demo, tmp
     current = plan.reporting_period_from(list(plan.periods.all()))
     assert current.number == 4  # the demo plan's open period
 
-    output = build()
+    done = build(plan)
     # The Executive report of each period up to the open one, and the Board report people open with no date: as
     # at the end of the quarter in which the open period (4, to 30 November 2015) ends.
-    assert "Draft PDFs: 5 drawn, 0 up to date." in output
-    assert f"{plan.slug} Executive report, period 4: drawn" in output
-    assert "period 5" not in output
-    assert f"{plan.slug} Board report as at 31 December 2015: drawn" in output
+    assert states(done) == ["drawn"] * 5
+    assert done[f"{plan.slug} Executive report, period 4"] == "drawn"
+    assert not any("period 5" in name for name in done)
+    assert done[f"{plan.slug} Board report as at 31 December 2015"] == "drawn"
     assert not DraftPDF.objects.filter(pk=old.pk).exists()
     assert DraftPDF.objects.filter(kind=IssuedReport.Kind.EXECUTIVE).count() == 4
 
-    assert "Draft PDFs: 0 drawn, 5 up to date." in build()
+    assert states(build(plan)) == ["up to date"] * 5
 
     change_an_update(plan, "Marker sentence saved after the last build")
-    output = build()
+    done = build(plan)
     # Only period 3's report prints an update's progress text: the later period and the Board report do not.
-    assert "Draft PDFs: 1 drawn, 4 up to date." in output
-    assert f"{plan.slug} Executive report, period 3: drawn" in output
+    assert states(done) == ["drawn"] + ["up to date"] * 4
+    assert done[f"{plan.slug} Executive report, period 3"] == "drawn"
 
     # The request is given what was built, without drawing it again.
     client.force_login(users["viewer"])

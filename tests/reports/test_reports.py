@@ -297,10 +297,14 @@ class TestIssuing:
         assert self.issue(client, plan).status_code == 403
         assert not IssuedReport.objects.exists()
 
-    def test_an_issued_report_never_changes_and_reissuing_makes_a_new_version(self, client, demo, tmp_path):
+    def test_an_issued_report_never_changes_and_reissuing_makes_a_new_version(
+        self, client, demo, tmp_path, django_capture_on_commit_callbacks
+    ):
         plan, users = demo
         client.force_login(users["manager"])
-        response = self.issue(client, plan)
+        # The issued PDF is drawn by a task enqueued when the issue commits (the immediate backend: at once).
+        with django_capture_on_commit_callbacks(execute=True):
+            response = self.issue(client, plan)
         issued = IssuedReport.objects.get()
         assert response["Location"] == issued.get_absolute_url()
         pdf = client.get(reverse("reports:issued-pdf", args=[issued.pk])).content

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from kpis.models import KPI
 from planfile.demo import demo_load
@@ -74,5 +75,14 @@ def site(db):
         pdf=b"%PDF-1.4 issued",
         xlsx=b"PK issued",
         data={},
+    )
+    # A failed background task, for the admin's pages of the task queue.
+    DBTaskResult.objects.create(
+        task_path="accounts.tasks.password_email_send",
+        args_kwargs={"args": [], "kwargs": {"kind": "set", "user_id": member.pk, "site_url": "", "key": "k"}},
+        backend_name="default",
+        status="FAILED",
+        exception_class_path="smtplib.SMTPServerDisconnected",
+        traceback="smtplib.SMTPServerDisconnected: Connection unexpectedly closed",
     )
     return Site(plan, users, action, open_period, submitted, kpi, issued)

@@ -227,7 +227,8 @@ ISSUE_FIELDS = ["kind", "period", "as_at", "meeting"]
     data=fields(ISSUE_FIELDS, values=st.one_of(text, st.sampled_from([*IssuedReport.Kind.values, "3", "2015-12-01"])))
 )
 @EXAMPLES
-def test_the_issue_report_form(client, site, data, monkeypatch_session):
+def test_the_issue_report_form(client, site, data):
+    # Issuing draws no PDF (the worker does, once the issue commits), so the many examples stay quick.
     client.force_login(site.users["manager"])
     before = set(IssuedReport.objects.values_list("pk", flat=True))
     response = client.post(reverse("reports:report-issue", args=[site.plan.slug]), data)
@@ -247,12 +248,6 @@ def test_the_issue_form_goes_back_only_to_a_page_of_the_site(site, back):
         reverse("reports:report-issue", args=[site.plan.slug]), {"kind": IssuedReport.Kind.EXECUTIVE, "back": back}
     )
     not_a_server_error(response)
-
-
-@pytest.fixture
-def monkeypatch_session(monkeypatch):
-    """Issuing renders a PDF; a stand-in keeps many examples quick (the PDF has tests of its own)."""
-    monkeypatch.setattr("reports.services.render_pdf", lambda *args, **kwargs: b"%PDF-1.4 stand-in")
 
 
 @given(

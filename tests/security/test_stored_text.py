@@ -72,15 +72,18 @@ def hostile(site):
 
 
 @pytest.fixture
-def issued(site, hostile):
-    """The Safeguarding Executive report issued from the planted text, to a meeting with a planted name."""
-    return report_issue(
-        plan=site.plan,
-        kind=IssuedReport.Kind.EXECUTIVE,
-        period=site.open_period,
-        user=site.users["manager"],
-        meeting=planted("Meeting"),
-    )
+def issued(site, hostile, django_capture_on_commit_callbacks):
+    """The Safeguarding Executive report issued from the planted text, to a meeting with a planted name (its PDF
+    drawn by the task enqueued on commit)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = report_issue(
+            plan=site.plan,
+            kind=IssuedReport.Kind.EXECUTIVE,
+            period=site.open_period,
+            user=site.users["manager"],
+            meeting=planted("Meeting"),
+        )
+    return issued
 
 
 def dangerous_in(text):

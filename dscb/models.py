@@ -1,0 +1,43 @@
+"""What the background work keeps besides the tasks themselves: the workers' heartbeats and the emails sent."""
+
+from django.db import models
+
+
+class TaskWorker(models.Model):
+    """A worker process (`manage.py run_worker`), and when it last said it was alive.
+
+    A task left running by a worker that has gone silent is run again by another worker (dscb.queue).
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return f"{self.worker_id} on {self.host or 'unknown host'}"
+
+
+class SentEmail(models.Model):
+    """One email the product sends, by the reason it is sent: the key makes a second send for a reason a no-op.
+
+    The row is made before the email goes out and marked sent after the mail server accepted it (dscb.mail).
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.CharField(max_length=254)
+    subject = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} to {self.to}"

@@ -1,0 +1,123 @@
+"""Report PDFs drawn in the background, never in a request.
+
+- A download of a draft PDF that is not kept for what the report shows now asks for `draft_pdf_draw` (once: a
+  drawing already waiting is not asked for again) and shows a page that says it is being prepared and reloads
+  itself every few seconds (reports.views).
+- A saved change to the plan, an update or a KPI value asks for `plan_draft_pdfs_draw` of its plan a minute later;
+  many saves within that minute give one redraw (a key in the cache says one is waiting). On a backend that cannot
+  wait (the immediate one the tests use) nothing is drawn ahead: a download asks for what it needs.
+- Issuing a report returns at once; `issued_pdf_draw` draws the issued report's PDF from its frozen snapshot.
+
+Every task is idempotent: a draft PDF whose kept fingerprint is the report's now is not drawn again
+(reports.pdfstore), and an issued report whose PDF is drawn is left alone, so a task run twice (a retry, a worker
+killed mid-task, two requests) draws nothing more and writes its result in one statement.
+"""
+
+import datetime
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
+
+from plans.models import BusinessPlan
+
+from .data import plan_progress
+from .models import IssuedReport
+from .pdfdraw import PDFBudgetExceeded
+from .pdfstore import draft_pdf, draft_pdfs_build
+from .render import draw_pdf_document
+
+# A change waits this long for others before its plan's draft PDFs are drawn again.
+REDRAW_DELAY = datetime.timedelta(seconds=60)
+# How long a "drawing is waiting" key lasts: longer than a drawing normally waits, so that a lost task is not
+# waited for forever.
+WAITING_SECONDS = 10 * 60
+
+
+def _draft_key(plan_id, kind, period_number, as_at):
+    return f"reports:draft-pdf-waiting:{plan_id}:{kind}:{period_number}:{as_at or ''}"
+
+
+def _plan_key(plan_id):
+    return f"reports:plan-pdfs-waiting:{plan_id}"
+
+
+@task()
+def draft_pdf_draw(*, plan_id, kind, period_number, as_at=None):
+    """Draw and keep one report's draft PDF as the report is now (nothing if the kept one is already that)."""
+    try:
+        plan = BusinessPlan.objects.filter(pk=plan_id).first()
+        if plan is None:
+            return "no such plan"
+        kind = IssuedReport.Kind(kind)  # arguments come as JSON: the kind's value
+        period = plan.periods.get(number=period_number)
+        day = datetime.date.fromisoformat(as_at) if as_at else None
+        outcome = draft_pdf(kind, plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD), day)
+    finally:
+        cache.delete(_draft_key(plan_id, kind, period_number, as_at))
+    if not outcome.current:
+        return f"not drawn, {outcome.failure.reason}"
+    return "drawn" if outcome.drawn else "up to date"
+
+
+def draft_pdf_enqueue(*, plan, kind, period, as_at=None, before_enqueue=None):
+    """Ask for a report's draft PDF to be drawn, unless a drawing of it is waiting already. True if asked now.
+
+    `before_enqueue()` is called only when the drawing is asked for (it may raise to refuse it)."""
+    key = _draft_key(plan.pk, kind, period.number, as_at.isoformat() if as_at else None)
+    if cache.get(key) is not None:
+        return False
+    if before_enqueue is not None:
+        before_enqueue()
+    cache.set(key, 1, WAITING_SECONDS)
+    draft_pdf_draw.enqueue(
+        plan_id=plan.pk, kind=kind, period_number=period.number, as_at=as_at.isoformat() if as_at else None
+    )
+    return True
+
+
+@task()
+def plan_draft_pdfs_draw(*, plan_id):
+    """Draw the active plan's draft PDFs that people ask for next, where what they show has changed
+    (reports.pdfstore.draft_pdfs_build). Returns [[report, state, milliseconds]]."""
+    cache.delete(_plan_key(plan_id))  # a change saved from now on asks for another redraw
+    plans = BusinessPlan.objects.active().filter(pk=plan_id)
+    return [list(done) for done in draft_pdfs_build(plans)]
+
+
+def plan_redraw_enqueue(*, plan_id):
+    """After a change to the plan: its draft PDFs redrawn a minute later, once for all changes in that minute.
+
+    Does nothing on a backend that cannot wait (the drafts are then drawn when downloaded)."""
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if not backend.supports_defer or plan_id is None:
+        return False
+    if not cache.add(_plan_key(plan_id), 1, WAITING_SECONDS):
+        return False
+    plan_draft_pdfs_draw.using(run_after=timezone.now() + REDRAW_DELAY).enqueue(plan_id=plan_id)
+    return True
+
+
+def plan_redraw_on_commit(*, plan_id):
+    transaction.on_commit(lambda: plan_redraw_enqueue(plan_id=plan_id))
+
+
+@task()
+def issued_pdf_draw(*, issued_id):
+    """Draw an issued report's PDF from the HTML frozen when it was issued. Nothing if it is drawn already; the
+    PDF is written in one statement, only where none is, so a second run never replaces it."""
+    issued = (
+        IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True, pdf_failure="")
+        .only("pk", "pdf_document", "pdf_page_css")
+        .first()
+    )
+    if issued is None:
+        return "drawn already"
+    try:
+        pdf = draw_pdf_document(issued.pdf_document, issued.pdf_page_css)
+    except PDFBudgetExceeded as exceeded:
+        IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).update(pdf_failure=exceeded.reason[:300])
+        return f"not drawn, {exceeded.reason}"
+    IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).update(pdf=pdf)
+    return "drawn"

@@ -1,0 +1,47 @@
+"""A PDF not yet drawn: the page says it is being prepared and checks until the worker has drawn it; without
+JavaScript it reloads itself (<meta http-equiv="refresh"> in <noscript>) and the download starts."""
+
+from django.test import override_settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.tasks.jobs import run_worker_batch
+
+from .checks import assert_no_axe_violations, assert_valid_html, sign_in, vnu_command
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_a_pdf_being_prepared_says_when_the_worker_has_drawn_it(page, demo_site):
+    vnu_command()
+    sign_in(page, demo_site.url, "viewer")
+    page.goto(demo_site.url + reverse("reports:executive-report-pdf", args=[demo_site.plan.slug, 3]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("The PDF is being prepared")
+    expect(page.get_by_role("link", name="read the HTML report")).to_be_visible()
+    assert_no_axe_violations(page)
+    assert_valid_html({"PDF being prepared": page.content()})
+
+    run_worker_batch()
+    # The page's own check (every 5 seconds) says so, in its status region.
+    link = page.get_by_role("status").get_by_role("link", name="download the PDF")
+    expect(link).to_be_visible(timeout=15_000)
+    assert_no_axe_violations(page)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "executive-report-2015-16-period-3.pdf"
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_without_javascript_the_page_reloads_itself_into_the_download(browser, demo_site):
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    try:
+        sign_in(page, demo_site.url, "viewer")
+        page.goto(demo_site.url + reverse("reports:executive-report-pdf", args=[demo_site.plan.slug, 3]))
+        expect(page.get_by_role("heading", level=1)).to_have_text("The PDF is being prepared")
+        run_worker_batch()
+        # No click: the <meta http-equiv="refresh"> reloads the page, which is now the PDF.
+        with page.expect_download(timeout=15_000) as download:
+            pass
+        assert download.value.suggested_filename == "executive-report-2015-16-period-3.pdf"
+    finally:
+        context.close()

@@ -1,0 +1,169 @@
+"""Report PDFs are drawn by the worker, never in a request; changes ask for a redraw, coalesced."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from reports.models import DraftPDF, IssuedReport
+from reports.services import report_issue
+from reports.tasks import draft_pdf_draw, issued_pdf_draw
+from tests.factories import ProgressUpdateFactory
+from tests.reports.test_reports import executive_url, pdf_pages, squash
+from tests.tasks.jobs import run_worker_batch
+
+pytestmark = pytest.mark.django_db
+
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def database_queue():
+    with override_settings(TASKS=DATABASE):
+        yield
+
+
+def test_a_pdf_not_ready_is_prepared_by_the_worker_while_the_page_refreshes_itself(
+    client, viewer, action, period, database_queue, settings
+):
+    settings.REPORT_PDF_DRAWS_PER_PERSON = 1
+    plan = action.objective.priority.plan
+    client.force_login(viewer)
+    url = executive_url(plan, 1, "pdf")
+
+    first = client.get(url)
+    assert first.status_code == 202 and first["Retry-After"] == "5"
+    page = first.content.decode()
+    assert '<meta http-equiv="refresh" content="5">' in page and "The PDF is being prepared" in page
+    assert not DraftPDF.objects.exists(), "nothing is drawn in the request"
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "reports.tasks.draft_pdf_draw" and queued.status == "READY"
+
+    # The page reloads (without JavaScript) or checks (htmx): the drawing already asked for is not asked for again,
+    # nor counted against the person.
+    assert client.get(url).status_code == 202
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 204
+    assert DBTaskResult.objects.count() == 1
+
+    run_worker_batch()
+    check = client.get(url, headers={"HX-Request": "true"})
+    assert check.status_code == 286, "htmx stops checking"
+    assert f'The PDF is ready: <a class="govuk-link" href="{url}">download the PDF</a>' in check.content.decode()
+    ready = client.get(url)
+    assert ready.status_code == 200 and ready.content.startswith(b"%PDF")
+    assert ready.content == bytes(DraftPDF.objects.get().pdf)
+    assert DBTaskResult.objects.get().return_value == "drawn"
+
+
+def test_a_second_drawing_of_the_same_report_draws_nothing(client, viewer, action, period, database_queue):
+    plan = action.objective.priority.plan
+    for _ in range(2):
+        draft_pdf_draw.enqueue(plan_id=plan.pk, kind="executive", period_number=1)
+    run_worker_batch()
+    assert sorted(DBTaskResult.objects.values_list("return_value", flat=True)) == ["drawn", "up to date"]
+    assert DraftPDF.objects.count() == 1
+
+
+def test_many_saves_in_a_minute_ask_for_one_redraw_a_minute_later(
+    action, period, chair, database_queue, django_capture_on_commit_callbacks
+):
+    plan = action.objective.priority.plan
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        update = ProgressUpdateFactory(action=action, period=period, author=chair)
+    for text in ["first", "second", "third"]:
+        with django_capture_on_commit_callbacks(execute=True):
+            update.progress = text
+            update.save()
+    [redraw] = DBTaskResult.objects.all()
+    assert redraw.task_path == "reports.tasks.plan_draft_pdfs_draw"
+    assert redraw.args_kwargs["kwargs"] == {"plan_id": plan.pk}
+    assert redraw.run_after >= before + timedelta(seconds=60)
+
+    # Once it has run, the next change asks for another.
+    DBTaskResult.objects.filter(pk=redraw.pk).update(run_after=timezone.now())
+    run_worker_batch()
+    assert DraftPDF.objects.filter(plan=plan, period_number=1).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        update.progress = "fourth"
+        update.save()
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_a_rolled_back_save_asks_for_nothing(action, period, chair, database_queue, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        action.text = "A change that is rolled back"
+        action.save()
+        raise RuntimeError("the save failed")
+    assert not DBTaskResult.objects.exists()
+
+
+def test_issuing_returns_at_once_and_the_worker_draws_the_frozen_report(
+    client, manager, viewer, action, period, database_queue, django_capture_on_commit_callbacks, tmp_path
+):
+    plan = action.objective.priority.plan
+    action.text = "The action as it was issued"
+    action.save()
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:report-issue", args=[plan.slug]),
+            {"kind": "executive", "period": "1", "meeting": "Safeguarding Executive"},
+        )
+    issued = IssuedReport.objects.get()
+    assert response["Location"] == issued.get_absolute_url()
+    assert issued.pdf is None, "the PDF is not drawn in the request"
+    [queued] = DBTaskResult.objects.filter(task_path="reports.tasks.issued_pdf_draw")
+    assert queued.args_kwargs["kwargs"] == {"issued_id": issued.pk}
+
+    client.force_login(viewer)
+    listing = client.get(reverse("reports:report-list", args=[plan.slug])).content.decode()
+    assert "PDF being prepared" in listing
+    pdf_url = reverse("reports:issued-pdf", args=[issued.pk])
+    waiting = client.get(pdf_url)
+    assert waiting.status_code == 202 and '<meta http-equiv="refresh" content="5">' in waiting.content.decode()
+    assert client.get(pdf_url, headers={"HX-Request": "true"}).status_code == 204
+
+    # Changed after the issue, before the worker draws: the PDF is drawn from what was frozen.
+    action.text = "Rewritten after the meeting"
+    action.save()
+    run_worker_batch()
+    assert client.get(pdf_url, headers={"HX-Request": "true"}).status_code == 286
+    pdf = client.get(pdf_url)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = squash(" ".join(pdf_pages(pdf.content, tmp_path)))
+    assert "The action as it was issued" in text and "Rewritten after the meeting" not in text
+    assert "PDF being prepared" not in client.get(reverse("reports:report-list", args=[plan.slug])).content.decode()
+
+    # Run again (a retry, a second worker): the PDF stays as drawn.
+    assert issued_pdf_draw.enqueue(issued_id=issued.pk) is not None
+    run_worker_batch()
+    assert bytes(IssuedReport.objects.get().pdf) == pdf.content
+    assert DBTaskResult.objects.filter(return_value="drawn already").count() == 1
+
+
+def test_an_issue_that_is_rolled_back_asks_for_no_pdf(
+    manager, action, period, database_queue, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        report_issue(
+            plan=action.objective.priority.plan,
+            kind=IssuedReport.Kind.EXECUTIVE,
+            period=period,
+            user=manager,
+            meeting="M",
+        )
+        raise RuntimeError("the issue failed")
+    assert not IssuedReport.objects.exists() and not DBTaskResult.objects.exists()
