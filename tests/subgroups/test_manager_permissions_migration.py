@@ -16,13 +16,15 @@ def manager_permissions(apps):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_permissions_are_granted_and_taken_back(migrated_back):
     old = migrate(BEFORE)
-    assert manager_permissions(old) == set()
+    # Other apps' migrations may grant the group permissions of their own (dscb's: seeing the task queue).
+    others = manager_permissions(old)
+    assert not {label for label, _ in others} & {"auth", "subgroups", "plans", "priorities", "kpis"}
     new = migrate(AFTER)
-    granted = manager_permissions(new)
+    granted = manager_permissions(new) - others
     assert {("auth", "change_user"), ("subgroups", "delete_membership"), ("kpis", "change_kpi")} <= granted
     assert len(granted) == 32
     assert not {codename for _, codename in granted if codename.endswith(("_group", "_permission"))}
     assert ("auth", "delete_user") not in granted
-    assert manager_permissions(migrate(BEFORE)) == set()
+    assert manager_permissions(migrate(BEFORE)) == others
     # The permissions themselves stay: other groups or people may hold them.
     assert new.get_model("auth", "Permission").objects.filter(codename="change_kpi").exists()
