@@ -12,14 +12,17 @@ people read a page for far longer, so this is a heavy day:
          version. A 302 is a save; a 409 is the conflict page (someone saved the same update in between), which
          is expected with several people per subgroup and is counted apart from errors.
     5%   a report: the Safeguarding Executive report or the Board report on screen, or the Executive report as
-         PDF or Excel
+         PDF or Excel. The PDF is drawn by the background worker (bench/run.sh runs one beside gunicorn): a
+         download that finds none kept for the report as it is now (after a save) answers 202, "being
+         prepared", and asks the worker for it; that is an answer, counted apart from errors.
 
 Latency is measured per request, from sending it to reading the whole body. An error is any reply other than
 the one expected (200 for pages, 302 or 409 for a save), or no reply within 30 seconds. Sign-in is not timed.
 Each stage is bounded in time and in requests. A last stage runs 50 people with no pause at all, to show the
 most the two workers serve and what latency is then: that is saturation by design, not a target. The CPU
-used during each stage by gunicorn (master and workers), PostgreSQL, this client and anything else on the
-machine is printed beside the figures, so that a busy machine shows.
+used during each stage by gunicorn (master and workers), the background worker (with the PDFs it draws),
+PostgreSQL, this client and anything else on the machine is printed beside the figures, so that a busy machine
+shows.
 
 Why a small client on the standard library's threads and http.client rather than locust or wrk: the journey
 needs the CSRF token and the form's version read out of the HTML and sent back, which is a regular expression
@@ -116,9 +119,10 @@ class Person:
 
 
 class Stage:
-    def __init__(self, *, name, users, seconds, max_requests, think, target, people, server_pid):
+    def __init__(self, *, name, users, seconds, max_requests, think, target, people, server_pid, worker_pid=None):
         self.name, self.users, self.seconds, self.max_requests = name, users, seconds, max_requests
         self.think, self.target, self.people, self.server_pid = think, target, people, server_pid
+        self.worker_pid = worker_pid
         self.samples = []
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -191,7 +195,7 @@ class Stage:
                 weights=[40, 30, 15, 15],
             )[0]
             name = {".pdf": "report_pdf", "xlsx": "report_xlsx"}.get(page[-4:], "report_html")
-            self.timed(person, name, "GET", page)
+            self.timed(person, name, "GET", page, expect=(200, 202) if name == "report_pdf" else (200,))
 
     def person_loop(self, person, seed):
         rng = random.Random(seed)  # noqa: S311 - a journey mix, not a secret
@@ -208,7 +212,8 @@ class Stage:
             for index, person in enumerate(self.people[: self.users])
         ]
         database = connection.settings_dict["NAME"]
-        client, machine, started = time.process_time(), cpu_snapshot(self.server_pid, database), time.perf_counter()
+        machine = cpu_snapshot(self.server_pid, database, self.worker_pid)
+        client, started = time.process_time(), time.perf_counter()
         for thread in threads:
             thread.start()
         self.stop.wait(self.seconds)
@@ -216,10 +221,12 @@ class Stage:
         for thread in threads:
             thread.join(TIMEOUT + 5)
         self.wall = time.perf_counter() - started
-        after = cpu_snapshot(self.server_pid, database)
+        after = cpu_snapshot(self.server_pid, database, self.worker_pid)
         self.cpu = {key: (after[key] - machine[key]) / self.wall for key in after}
         self.cpu["client"] = (time.process_time() - client) / self.wall
-        self.cpu["other"] = self.cpu["machine"] - self.cpu["gunicorn"] - self.cpu["postgres"] - self.cpu["client"]
+        self.cpu["other"] = self.cpu["machine"] - sum(
+            self.cpu[key] for key in ("gunicorn", "worker", "postgres", "client")
+        )
         return self
 
 
@@ -254,7 +261,7 @@ def summary(stage):
     cpu = stage.cpu
     print(
         f"  CPU in use, in cores of {os.cpu_count()}: gunicorn {cpu['gunicorn']:.2f}, "
-        f"PostgreSQL {cpu['postgres']:.2f}, this client {cpu['client']:.2f}, "
+        f"background worker {cpu['worker']:.2f}, PostgreSQL {cpu['postgres']:.2f}, this client {cpu['client']:.2f}, "
         f"anything else on the machine {max(cpu['other'], 0):.2f}",
         flush=True,
     )
@@ -271,6 +278,9 @@ def summary(stage):
         statuses[(sample.kind, sample.status)] = statuses.get((sample.kind, sample.status), 0) + 1
     for (kind, status), count in sorted(statuses.items()):
         print(f"  error: {count} x {kind} answered {status or 'nothing'}", flush=True)
+    preparing = sum(sample.kind == "report_pdf" and sample.status == 202 for sample in stage.samples)
+    if preparing:
+        print(f"  report_pdf answered 202 (being prepared by the worker) {preparing} times", flush=True)
     return entry
 
 
@@ -322,11 +332,12 @@ def _cmdline(proc):
         return ""
 
 
-def cpu_snapshot(server_pid, database):
-    """CPU seconds used so far by gunicorn (master and workers), by PostgreSQL's backends serving the bench's
+def cpu_snapshot(server_pid, database, worker_pid=None):
+    """CPU seconds used so far by gunicorn (master and workers), by the background worker and its children (the
+    PDF drawing's fork server, with the drawings it has reaped), by PostgreSQL's backends serving the bench's
     database (their process title names it), and by the whole machine."""
     ticks = os.sysconf("SC_CLK_TCK")
-    used = {"gunicorn": 0, "postgres": 0}
+    used = {"gunicorn": 0, "worker": 0, "postgres": 0}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -337,6 +348,8 @@ def cpu_snapshot(server_pid, database):
         ticks_used = int(fields[11]) + int(fields[12])
         if server_pid and str(server_pid) in (stat.parent.name, fields[1]):
             used["gunicorn"] += ticks_used
+        elif worker_pid and str(worker_pid) in (stat.parent.name, fields[1]):
+            used["worker"] += ticks_used + int(fields[13]) + int(fields[14])  # and its reaped children's
         elif name == "postgres" and f" {database} " in _cmdline(stat.parent):
             used["postgres"] += ticks_used
     cpu = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -365,6 +378,7 @@ def main():
     parser.add_argument("--max-requests", type=int, default=20000, help="end a stage after this many requests")
     parser.add_argument("--think", default="1,5", help="pause between journeys: least,most seconds (default 1,5)")
     parser.add_argument("--server-pid", type=int, help="gunicorn's master process, to report its CPU use")
+    parser.add_argument("--worker-pid", type=int, help="the background worker's process, to report its CPU use")
     parser.add_argument("--saturation-seconds", type=float, default=20, help="the no-pause stage (0: skip)")
     args = parser.parse_args()
     url = urllib.parse.urlsplit(args.url)
@@ -393,6 +407,7 @@ def main():
             target=target,
             people=people,
             server_pid=args.server_pid,
+            worker_pid=args.worker_pid,
         )
         entries.append(summary(stage.run()))
     results_write(results_read() + entries)

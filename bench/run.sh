@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench: page timings and query counts at demo and large size, then a load run against gunicorn, all on a
-# PostgreSQL database of the bench's own (created here, dropped at the end; BENCH_KEEP_DB=1 keeps it).
+# make bench: page timings and query counts at demo and large size (the PDF drawn by the worker among them), then a
+# load run against gunicorn with a background worker, all on a PostgreSQL database of the bench's own (created
+# here, dropped at the end; BENCH_KEEP_DB=1 keeps it).
 # Writes .bench/results.json. Run from the project folder: bash bench/run.sh
 set -euo pipefail
 
@@ -24,19 +25,25 @@ psql_admin() {
 }
 
 GUNICORN_PID=""
-cleanup() {
-    local status=$?
-    if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
-        kill -TERM "$GUNICORN_PID" 2>/dev/null || true
+WORKER_PID=""
+stop() {
+    local pid=$1
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 1 50); do
-            kill -0 "$GUNICORN_PID" 2>/dev/null || break
+            kill -0 "$pid" 2>/dev/null || break
             sleep 0.2
         done
-        if kill -0 "$GUNICORN_PID" 2>/dev/null; then
-            kill -KILL "$GUNICORN_PID" 2>/dev/null || true
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -KILL "$pid" 2>/dev/null || true
         fi
-        wait "$GUNICORN_PID" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
     fi
+}
+cleanup() {
+    local status=$?
+    stop "$GUNICORN_PID"
+    stop "$WORKER_PID"
     if [ "${BENCH_KEEP_DB:-0}" != "1" ]; then
         psql_admin -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
     fi
@@ -66,12 +73,17 @@ $PY manage.py load_demo --force >.bench/load_demo.log
 step "Pages at demo and large size (in-process, test client)"
 $PY -m bench.pages
 
-step "Load run: gunicorn with 2 workers"
+step "Load run: gunicorn with 2 workers, and one background worker (which draws the PDFs)"
 PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # The app's own log (sign-ins, 409 conflicts) goes to the file, not between the figures.
 .venv/bin/gunicorn dscb.wsgi --workers 2 --bind "127.0.0.1:$PORT" --log-level warning \
     >.bench/gunicorn.log 2>&1 &
 GUNICORN_PID=$!
-$PY -m bench.load --url "http://127.0.0.1:$PORT" --seconds "$LOAD_SECONDS" --server-pid "$GUNICORN_PID"
+# As `make run` and production run it: the saves of the load run have the PDFs redrawn, and a PDF download
+# that finds none kept (202, being prepared) has it drawn.
+$PY manage.py run_worker --no-reload >.bench/worker.log 2>&1 &
+WORKER_PID=$!
+$PY -m bench.load --url "http://127.0.0.1:$PORT" --seconds "$LOAD_SECONDS" --server-pid "$GUNICORN_PID" \
+    --worker-pid "$WORKER_PID"
 
 step "Done: .bench/results.json"
