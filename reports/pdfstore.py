@@ -58,16 +58,22 @@ def draft_pdf(kind, progress, as_at=None, *, before_drawing=None):
 def kept_draft_pdf(kind, progress, as_at=None):
     """The kept draft PDF if it shows the report as it is now, or the recent failure to draw that; None when the
     PDF has to be drawn. Draws nothing."""
+    return _kept(kind, progress, as_at)[3]
+
+
+def _kept(kind, progress, as_at):
+    """(scope, fingerprint, the kept PDF's row, its outcome): the outcome is None when the PDF has to be drawn."""
     scope = {"plan": progress.plan, "kind": kind, **report_scope(kind, progress.period, as_at)}
     fingerprint = pdf_fingerprint(kind, progress, as_at)
     kept = DraftPDF.objects.filter(**scope).first()
     if kept is not None and kept.fingerprint == fingerprint:
-        return DraftOutcome(bytes(kept.pdf), drawn=False)
+        return scope, fingerprint, kept, DraftOutcome(bytes(kept.pdf), drawn=False)
     retry_after = timezone.now() - datetime.timedelta(minutes=settings.REPORT_PDF_RETRY_MINUTES)
     failure = PDFDrawFailure.objects.filter(**scope, fingerprint=fingerprint, failed_at__gt=retry_after).first()
     if failure is not None:
-        return DraftOutcome(bytes(kept.pdf) if kept else None, drawn=False, failure=failure, last=kept)
-    return None
+        outcome = DraftOutcome(bytes(kept.pdf) if kept else None, drawn=False, failure=failure, last=kept)
+        return scope, fingerprint, kept, outcome
+    return scope, fingerprint, kept, None
 
 
 def last_draft_pdf(plan, kind, period, as_at=None):
@@ -76,15 +82,9 @@ def last_draft_pdf(plan, kind, period, as_at=None):
 
 
 def _draft_pdf(kind, progress, as_at, before_drawing=None):
-    scope = {"plan": progress.plan, "kind": kind, **report_scope(kind, progress.period, as_at)}
-    fingerprint = pdf_fingerprint(kind, progress, as_at)
-    kept = DraftPDF.objects.filter(**scope).first()
-    if kept is not None and kept.fingerprint == fingerprint:
-        return DraftOutcome(bytes(kept.pdf), drawn=False)
-    retry_after = timezone.now() - datetime.timedelta(minutes=settings.REPORT_PDF_RETRY_MINUTES)
-    failure = PDFDrawFailure.objects.filter(**scope, fingerprint=fingerprint, failed_at__gt=retry_after).first()
-    if failure is not None:
-        return DraftOutcome(bytes(kept.pdf) if kept else None, drawn=False, failure=failure, last=kept)
+    scope, fingerprint, kept, outcome = _kept(kind, progress, as_at)
+    if outcome is not None:
+        return outcome
     if before_drawing is not None:
         before_drawing()
     started = time.perf_counter()
