@@ -15,7 +15,7 @@ from django.utils.dateformat import format as date_format
 
 from kpis.models import KPI
 from plans.models import BusinessPlan, ReportingPeriod
-from plans.services import plan_create_periods
+from plans.services import period_lock, plan_create_periods
 from priorities.models import (
     REF_MAX_LENGTH,
     Action,
@@ -340,12 +340,8 @@ def _activate(plan, user):
         # Every period's row, so that one being opened at this moment is waited for and then locked too.
         preview.locking = []
         for period in closing.periods.select_for_update():
-            if period.state != ReportingPeriod.State.OPEN:
-                continue
-            period.state = ReportingPeriod.State.LOCKED
-            period._history_user = user
-            period.save(update_fields=["state"])
-            preview.locking.append(period)
+            if period.state == ReportingPeriod.State.OPEN:
+                preview.locking.append(period_lock(period=period, user=user))
         closing.status = BusinessPlan.Status.CLOSED
         closing._history_user = user
         closing.save(update_fields=["status"])
