@@ -62,19 +62,19 @@ def draft_pdf_draw(*, plan_id, kind, period_number, as_at=None):
 
 
 def draft_pdf_enqueue(*, plan, kind, period, as_at=None, before_enqueue=None):
-    """Ask for a report's draft PDF to be drawn, unless a drawing of it is waiting already. True if asked now.
+    """Ask for a report's draft PDF to be drawn, unless a drawing of it is waiting already. The task's result if
+    asked now (finished already on a backend that runs tasks at once), else None.
 
     `before_enqueue()` is called only when the drawing is asked for (it may raise to refuse it)."""
     key = _draft_key(plan.pk, kind, period.number, as_at.isoformat() if as_at else None)
     if cache.get(key) is not None:
-        return False
+        return None
     if before_enqueue is not None:
         before_enqueue()
     cache.set(key, 1, WAITING_SECONDS)
-    draft_pdf_draw.enqueue(
+    return draft_pdf_draw.enqueue(
         plan_id=plan.pk, kind=kind, period_number=period.number, as_at=as_at.isoformat() if as_at else None
     )
-    return True
 
 
 @task()

@@ -90,7 +90,7 @@ def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
     if outcome is None:
         # Not kept as the report is now: the worker draws it. (The immediate backend draws it here and now.)
         try:
-            draft_pdf_enqueue(
+            asked = draft_pdf_enqueue(
                 plan=plan, kind=kind, period=period, as_at=as_at, before_enqueue=lambda: _count_fresh_draw(request.user)
             )
         except TooManyDraws as refused:
@@ -104,7 +104,8 @@ def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
             response = render(request, "reports/pdf_too_many.html", context, status=429)
             response["Retry-After"] = str(refused.retry_after)
             return response
-        outcome = kept_draft_pdf(kind, progress, as_at)
+        if asked is not None and asked.is_finished:  # drawn already, by a backend that runs tasks at once
+            outcome = kept_draft_pdf(kind, progress, as_at)
     if request.htmx:
         return _preparing_poll(request, ready=outcome is not None, failed=outcome is not None and not outcome.current)
     if outcome is None:
