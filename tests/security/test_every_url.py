@@ -66,6 +66,7 @@ EXPECTED = {
     "yearend:activate": only(MANAGERS),  # the active plan: the page says it is active already
     "plans:period-list": only(MANAGERS),
     "plans:period-edit": only(MANAGERS),
+    "plans:period-meeting": only(MANAGERS),
     "plans:period-open": signed_in(405),
     "plans:period-lock": signed_in(405),
     "plans:period-unlock": signed_in(405),
