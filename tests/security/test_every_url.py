@@ -78,6 +78,8 @@ EXPECTED = {
     "kpis:value-edit": only(WRITERS),
     "progress:kpi-value-in-place": only(WRITERS),
     "progress:my-work": signed_in(200),
+    "progress:email-preference": signed_in(200),
+    "progress:email-log": only(MANAGERS),
     "reports:dashboard": signed_in(200),
     "reports:report-list": signed_in(200),
     "reports:executive-report": signed_in(200),
