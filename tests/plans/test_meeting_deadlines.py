@@ -10,6 +10,7 @@ from django.urls import reverse
 from plans.models import BusinessPlan
 from plans.services import period_meeting_move
 from tests.factories import BusinessPlanFactory
+from yearend.services import plan_roll_over
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,21 @@ def test_the_defaults_reproduce_the_demos_weekday_meetings():
     for period in periods:  # every period's papers deadline is between its update deadline and its meeting
         assert period.deadline <= period.papers_deadline < period.meeting_on
     assert periods[0].papers_deadline == D(2015, 6, 15)
+
+
+def test_the_manager_sets_the_days_on_the_plan_in_the_admin_and_next_year_keeps_them(client, manager):
+    plan = BusinessPlanFactory(papers_days=3, update_days=4, reminder_days=6)
+    manager.is_staff = True  # as the board business manager is, to use the admin
+    manager.save()
+    client.force_login(manager)
+    page = client.get(reverse("admin:plans_businessplan_change", args=[plan.pk])).content.decode()
+    for name, value in (("papers_days", 3), ("update_days", 4), ("reminder_days", 6)):
+        assert f'name="{name}" value="{value}"' in page
+    new = plan_roll_over(plan=plan, user=manager)
+    assert (new.papers_days, new.update_days, new.reminder_days) == (3, 4, 6)
+    # Next year's periods have their papers deadline three working days before each meeting.
+    first = new.periods.get(number=1)
+    assert first.papers_deadline == plan.deadlines_before(first.meeting_on)[0]
 
 
 @pytest.mark.parametrize(
