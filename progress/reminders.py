@@ -181,9 +181,10 @@ def missing_work(period):
     return missing
 
 
-def letters_for(period, kind, missing, *, today):
+def letters_for(period, kind, missing, *, today, digests=True):
     """The emails of this kind for the period on `today`, one per person, in name order. People who chose the
-    weekly digest get a DIGEST in its place on DIGEST_WEEKDAY, and nothing on other days."""
+    weekly digest get a DIGEST in its place on DIGEST_WEEKDAY, and nothing on other days; with digests=False,
+    everyone gets this kind (to say who it concerns, whatever they chose)."""
     if kind is None or not missing:
         return []
     memberships = (
@@ -205,9 +206,10 @@ def letters_for(period, kind, missing, *, today):
         everything.sort(key=lambda section: section.subgroup.name)
         for manager in managers:
             people[manager.pk] = (manager, everything)
-    digest = set(
-        EmailPreference.objects.filter(user_id__in=people, weekly_digest=True).values_list("user_id", flat=True)
-    )
+    digest = set()
+    if digests:
+        chose = EmailPreference.objects.filter(user_id__in=people, weekly_digest=True)
+        digest = set(chose.values_list("user_id", flat=True))
     letters = []
     for pk, (person, sections) in people.items():
         if pk not in digest:

@@ -143,8 +143,12 @@ def email_log(request):
     scheduled = []
     if due.period is not None:
         schedule = due.schedule
-        to_chairs_and_members = reminders.letters_for(due.period, reminders.REMINDER, due.missing, today=today)
-        to_chairs_and_manager = reminders.letters_for(due.period, reminders.SECOND_CHASER, due.missing, today=today)
+        to_chairs_and_members = reminders.letters_for(
+            due.period, reminders.REMINDER, due.missing, today=today, digests=False
+        )
+        to_chairs_and_manager = reminders.letters_for(
+            due.period, reminders.SECOND_CHASER, due.missing, today=today, digests=False
+        )
         scheduled = [
             (reminders.KIND_LABELS[reminders.REMINDER], schedule.reminder, len(to_chairs_and_members)),
             (reminders.KIND_LABELS[reminders.CHASER], schedule.chaser, len(to_chairs_and_members)),

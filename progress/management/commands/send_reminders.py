@@ -55,7 +55,7 @@ class Command(BaseCommand):
             letters = due.letters
         else:
             self.stdout.write(f"On {_long(today)} nothing is due to be sent. Due from each person and not yet in:")
-            letters = letters_for(period, REMINDER, due.missing, today=today)
+            letters = letters_for(period, REMINDER, due.missing, today=today, digests=False)
         for letter in letters:
             person = letter.person
             name = f"{person.get_full_name() or person.username} <{person.email}>"
