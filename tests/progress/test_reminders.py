@@ -292,3 +292,12 @@ def test_the_log_reads_a_fixed_number_of_queries(client, manager, period, django
     with django_assert_num_queries(19):
         text = client.get(url).content.decode()
     assert text.count("Reminder, Period 1: Apr–May 2015") == 11
+
+
+def test_the_email_is_plain_text_as_written(action, period, chair):
+    action.text = "Hear the 'voice of the child' in audits & reviews <b>now</b>"
+    action.save()
+    send(REMINDER_DAY)
+    assert f"Update {action.ref}: Hear the 'voice of the child' in audits & reviews <b>now</b> (To do)" in (
+        mail.outbox[0].body
+    )
