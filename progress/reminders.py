@@ -245,6 +245,20 @@ def reminders_due(*, today):
     return Due(period, schedule, kind, missing, letters_for(period, kind, missing, today=today))
 
 
+def scheduled(due, *, today):
+    """(kind's label, first day, how many people it concerns today) of the reminder and both chasers of the period,
+    whatever the people chose (a weekly digest goes in place of each for those who chose it)."""
+    if due.period is None:
+        return []
+    to_chairs_and_members = len(letters_for(due.period, REMINDER, due.missing, today=today, digests=False))
+    to_chairs_and_manager = len(letters_for(due.period, SECOND_CHASER, due.missing, today=today, digests=False))
+    return [
+        (KIND_LABELS[REMINDER], due.schedule.reminder, to_chairs_and_members),
+        (KIND_LABELS[CHASER], due.schedule.chaser, to_chairs_and_members),
+        (KIND_LABELS[SECOND_CHASER], due.schedule.second_chaser, to_chairs_and_manager),
+    ]
+
+
 def _counted(items):
     updates = sum(item.what == "Update" for item in items)
     values = len(items) - updates

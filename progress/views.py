@@ -140,20 +140,7 @@ def email_log(request):
         raise PermissionDenied("Only the board business manager sees the reminders sent.")
     today = timezone.localdate()
     due = reminders.reminders_due(today=today)
-    scheduled = []
-    if due.period is not None:
-        schedule = due.schedule
-        to_chairs_and_members = reminders.letters_for(
-            due.period, reminders.REMINDER, due.missing, today=today, digests=False
-        )
-        to_chairs_and_manager = reminders.letters_for(
-            due.period, reminders.SECOND_CHASER, due.missing, today=today, digests=False
-        )
-        scheduled = [
-            (reminders.KIND_LABELS[reminders.REMINDER], schedule.reminder, len(to_chairs_and_members)),
-            (reminders.KIND_LABELS[reminders.CHASER], schedule.chaser, len(to_chairs_and_members)),
-            (reminders.KIND_LABELS[reminders.SECOND_CHASER], schedule.second_chaser, len(to_chairs_and_manager)),
-        ]
+    scheduled = reminders.scheduled(due, today=today)
     keys = Q()
     for kind in reminders.KIND_LABELS:
         keys |= Q(key__startswith=f"{kind}:")
