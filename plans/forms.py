@@ -2,7 +2,7 @@ import datetime
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Div, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -70,4 +70,11 @@ class MeetingMoveForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.legend_size = Size.SMALL
-        self.helper.layout = Layout(Field("meeting_on"), Button("save", "Move the meeting"))
+        self.helper.layout = Layout(
+            Field("meeting_on"),
+            Div(
+                Button("save", "Move the meeting"),
+                Button.secondary("preview", "Work out the dates first"),
+                css_class="govuk-button-group",
+            ),
+        )

@@ -136,18 +136,14 @@ def period_dates_change(*, period: ReportingPeriod, deadline, meeting_on, user):
     return period
 
 
-@transaction.atomic
-def period_meeting_move(*, period: ReportingPeriod, meeting_on, user, today=None):
-    """Move the Safeguarding Executive meeting a period reports to, and its deadlines with it, in working days.
+def period_meeting_dates(*, period: ReportingPeriod, meeting_on, today=None):
+    """(update deadline, papers deadline) of the period were its Safeguarding Executive meeting moved to that day;
+    ValidationError (on meeting_on) if it cannot be. Writes nothing: period_meeting_move saves them.
 
     The papers deadline is the plan's papers days before the meeting and the update deadline its update days
-    before that; the lock date and the reminders follow the update deadline. A deadline that has already passed
-    stays where it was: a meeting moved after its deadline moves only what is still ahead, and nothing moved is
-    put in the past (it is today at the earliest). The change is in the period's history, with the user.
+    before that, in working days. A deadline that has already passed stays where it was: a meeting moved after its
+    deadline moves only what is still ahead, and nothing moved is put in the past (it is today at the earliest).
     """
-    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
-    if period.plan.is_closed:
-        raise PeriodStateError(f"{period.plan} is closed: its periods can no longer be changed.")
     today = today or timezone.localdate()
     papers, deadline = period.plan.deadlines_before(meeting_on)
     passed = period.deadline < today
@@ -162,8 +158,18 @@ def period_meeting_move(*, period: ReportingPeriod, meeting_on, user, today=None
         )
     if problems:
         raise ValidationError({"meeting_on": list(problems.values())})
-    period.deadline = deadline
-    period.papers_deadline = papers
+    return deadline, papers
+
+
+@transaction.atomic
+def period_meeting_move(*, period: ReportingPeriod, meeting_on, user, today=None):
+    """Move the Safeguarding Executive meeting a period reports to, and its deadlines with it (period_meeting_dates);
+    the lock date and the reminders follow the update deadline. The change is in the period's history, with the user.
+    """
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    if period.plan.is_closed:
+        raise PeriodStateError(f"{period.plan} is closed: its periods can no longer be changed.")
+    period.deadline, period.papers_deadline = period_meeting_dates(period=period, meeting_on=meeting_on, today=today)
     period.meeting_on = meeting_on
     period._history_user = user
     period.save(update_fields=["deadline", "meeting_on", "papers_deadline"])

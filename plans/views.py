@@ -12,11 +12,12 @@ from subgroups.roles import is_board_manager
 from .access import plan_for_manager
 from .forms import MeetingMoveForm, PeriodDatesForm
 from .history import period_history
-from .models import BusinessPlan
+from .models import BusinessPlan, ReportingPeriod
 from .services import (
     PeriodStateError,
     period_dates_change,
     period_lock,
+    period_meeting_dates,
     period_meeting_move,
     period_open,
     period_unlock,
@@ -98,13 +99,16 @@ def period_meeting(request, slug, number):
     period = get_object_or_404(plan.periods, number=number)
     if plan.is_closed:
         raise PermissionDenied(f"{plan} is closed: its reporting periods can no longer be changed.")
+    proposed = None
     if request.method == "POST":
         form = MeetingMoveForm(request.POST)
         if form.is_valid():
+            meeting_on = form.cleaned_data["meeting_on"]
             try:
-                period = period_meeting_move(
-                    period=period, meeting_on=form.cleaned_data["meeting_on"], user=request.user
-                )
+                if "preview" in request.POST:
+                    proposed = _period_moved(period, meeting_on)
+                else:
+                    period = period_meeting_move(period=period, meeting_on=meeting_on, user=request.user)
             except ValidationError as invalid:
                 for field, errors in invalid.message_dict.items():
                     for error in errors:
@@ -112,14 +116,37 @@ def period_meeting(request, slug, number):
             except PeriodStateError as error:
                 raise PermissionDenied(str(error)) from None
             else:
-                day = partial(format_date, format_string="j F Y")
-                messages.success(
-                    request,
-                    f"Meeting of {period} moved to {day(period.meeting_on)}: papers due by "
-                    f"{day(period.papers_deadline)}, updates due by {day(period.deadline)}.",
-                )
-                return redirect("plans:period-meeting", slug=plan.slug, number=period.number)
+                if proposed is None:
+                    day = partial(format_date, format_string="j F Y")
+                    messages.success(
+                        request,
+                        f"Meeting of {period} moved to {day(period.meeting_on)}: papers due by "
+                        f"{day(period.papers_deadline)}, updates due by {day(period.deadline)}.",
+                    )
+                    return redirect("plans:period-meeting", slug=plan.slug, number=period.number)
     else:
         form = MeetingMoveForm(initial={"meeting_on": period.meeting_on})
-    context = {"plan": plan, "period": period, "form": form, "history": period_history(period)}
+    context = {
+        "plan": plan,
+        "period": period,
+        "proposed": proposed,
+        "form": form,
+        "history": period_history(period),
+    }
     return render(request, "plans/period_meeting.html", context)
+
+
+def _period_moved(period, meeting_on):
+    """An unsaved copy of the period with its meeting and deadlines as moving the meeting would set them."""
+    deadline, papers = period_meeting_dates(period=period, meeting_on=meeting_on)
+    return ReportingPeriod(
+        pk=period.pk,
+        plan=period.plan,
+        number=period.number,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        state=period.state,
+        deadline=deadline,
+        papers_deadline=papers,
+        meeting_on=meeting_on,
+    )

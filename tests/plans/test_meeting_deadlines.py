@@ -162,6 +162,20 @@ def test_the_page_moves_the_meeting_and_shows_the_dates_counted_back(client, man
     assert "28 August 2099" in periods and f'href="{meeting_url(period)}"' in periods
 
 
+def test_the_dates_are_worked_out_before_anything_is_saved(client, manager, far_period):
+    client.force_login(manager)
+    response = client.post(meeting_url(far_period), {**meeting(2, 9, 2099), "preview": ""})
+    text = response.content.decode()
+    assert response.status_code == 200
+    proposed = text[text.index('id="proposed-dates"') :]
+    assert "With the meeting on Wednesday 2 September 2099" in proposed
+    assert "Papers due by Friday 28 August 2099" in proposed and "Updates due by Tuesday 25 August 2099" in proposed
+    assert "Chairs and members reminded Tuesday 18 August 2099" in proposed
+    assert 'name="meeting_on_0" value="2"' in text  # the date is kept, to move the meeting with it
+    far_period.refresh_from_db()
+    assert far_period.meeting_on is None and far_period.history.count() == 2  # created, and the fixture's deadline
+
+
 def test_a_wrong_date_is_refused_with_a_message_and_kept(client, manager, period):
     client.force_login(manager)
     response = client.post(meeting_url(period), meeting(31, 6, 2015))
