@@ -77,6 +77,14 @@ def test_the_schedule_counts_back_in_working_days(period):
     assert [Schedule.of(period).kind_on(D(2015, 6, day)) for day in (3, 11, 16)] == [None, None, "second-chaser"]
 
 
+def test_the_next_digest_is_the_next_monday_while_emails_are_due(period):
+    schedule = Schedule.of(period)  # reminder from Wednesday 3 June, second chaser until Monday 22 June
+    assert schedule.next_digest(D(2015, 5, 20)) == D(2015, 6, 8), "not before the reminder's week"
+    assert schedule.next_digest(D(2015, 6, 9)) == D(2015, 6, 15)
+    assert schedule.next_digest(D(2015, 6, 22)) == D(2015, 6, 22)
+    assert schedule.next_digest(D(2015, 6, 23)) is None
+
+
 def test_a_meeting_moved_by_a_week_moves_the_reminder(period, manager, member, kpi):
     period_meeting_move(period=period, meeting_on=D(2015, 6, 24), user=manager, today=D(2015, 5, 1))
     period.refresh_from_db()
