@@ -184,3 +184,12 @@ def test_a_wrong_date_is_refused_with_a_message_and_kept(client, manager, period
     assert 'name="meeting_on_0" value="31"' in text
     period.refresh_from_db()
     assert period.meeting_on is None
+
+
+def test_a_closed_plans_meeting_cannot_be_moved(client, manager, far_period):
+    BusinessPlan.objects.filter(pk=far_period.plan_id).update(status=BusinessPlan.Status.CLOSED)
+    client.force_login(manager)
+    assert client.get(meeting_url(far_period)).status_code == 403
+    assert client.post(meeting_url(far_period), meeting(2, 9, 2099)).status_code == 403
+    far_period.refresh_from_db()
+    assert far_period.meeting_on is None
