@@ -14,6 +14,7 @@ from planfile.models import PendingImport
 from plans.models import BusinessPlan, ReportingPeriod
 from plans.services import plan_create_periods
 from priorities.models import Action, Objective, ProgressUpdate, Status, StrategicPriority
+from progress.models import EmailPreference
 from reports.models import DraftPDF, IssuedReport, PDFDrawFailure
 from subgroups.models import Membership, Subgroup
 from subgroups.roles import BOARD_MANAGER, VIEWER
@@ -259,3 +260,11 @@ class SentEmailFactory(factory.django.DjangoModelFactory):
     key = factory.Sequence(lambda n: f"set-password:{n}:request-{n}")
     to = "someone@example.org"
     subject = "Your account"
+
+
+class EmailPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailPreference
+
+    user = factory.SubFactory(UserFactory)
+    weekly_digest = True
