@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from dscb.reversing import reverse_pk
 from plans.models import BusinessPlan, ReportingPeriod
 from subgroups.models import Subgroup
 
@@ -253,7 +253,7 @@ class Action(models.Model):
         return f"{self.code} {self.text[:80]}"
 
     def get_absolute_url(self):
-        return reverse("priorities:action-detail", args=[self.pk])
+        return reverse_pk("priorities:action-detail", self.pk)
 
     @property
     def code(self):

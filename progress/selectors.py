@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.urls import reverse
 
+from dscb.reversing import reverse_pk
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
 from priorities.models import (
@@ -104,7 +104,7 @@ class CarriedFrom:
     year_label: str
 
     def get_absolute_url(self):
-        return reverse("priorities:action-detail", args=[self.pk])
+        return reverse_pk("priorities:action-detail", self.pk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +128,7 @@ class ActionSummary:
         return lead_with_officer(self.lead_names, self.lead_officer)
 
     def get_absolute_url(self):
-        return reverse("priorities:action-detail", args=[self.pk])
+        return reverse_pk("priorities:action-detail", self.pk)
 
 
 @dataclass(slots=True)
