@@ -182,7 +182,8 @@ class ActionQuerySet(models.QuerySet):
                 status_value=Value(Status.NO_UPDATE.value), status_before=Value(None, output_field=models.CharField())
             )
         updates = ProgressUpdate.objects.reported().filter(action=OuterRef("pk"))
-        this_period = updates.filter(period=period).values("status")[:1]
+        # One update per action and period: no order needed (the model's own would join four tables per row).
+        this_period = updates.filter(period=period).order_by().values("status")[:1]
         last_before = (
             updates.filter(period__plan_id=period.plan_id, period__number__lt=period.number)
             .order_by("-period__number")

@@ -112,7 +112,8 @@ def _kpis_with_values_in(period):
     """The objectives' KPIs with their owners (one query), and their values in the period shown as
     kpi.shown_values, a list of one or none (one more). The KPI model is reached through the relation, as
     priorities sits below kpis."""
-    kpis = Objective._meta.get_field("kpis").related_model.objects.select_related("owner")
+    # In plan order within each objective, which is all the grouping by objective needs: no joins to sort by.
+    kpis = Objective._meta.get_field("kpis").related_model.objects.select_related("owner").order_by("position", "pk")
     prefetches = [Prefetch("kpis", queryset=kpis)]
     if period is not None:
         prefetches.append(Prefetch("kpis__values", queryset=period.kpi_values.order_by(), to_attr="shown_values"))
