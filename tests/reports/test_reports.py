@@ -18,6 +18,7 @@ from priorities.models import STATUS_KEY, Action, ProgressUpdate, Status
 from reports.data import plan_progress
 from reports.models import IssuedReport
 from reports.render import draft_marking, render_body, report_context
+from reports.templatetags import report_tags
 from tests.factories import (
     ActionFactory,
     KPIFactory,
@@ -376,3 +377,43 @@ def test_the_reports_link_each_kpi_to_its_page_with_its_value_and_rag(client, vi
         "reports/_executive_body.html", report_context(IssuedReport.Kind.EXECUTIVE, progress, None, for_pdf=True)
     )
     assert f"{kpi.code} {escape(kpi.name)}" in pdf_body and kpi.get_absolute_url() not in pdf_body
+
+
+class TestActionBlocksDrawnOncePerContent:
+    """The Executive report draws each action's block once per content (report_tags.action_block_html): whatever
+    changes, by any path, shows on the next request."""
+
+    def blocks(self, client, plan, number):
+        text = client.get(executive_url(plan, number)).content.decode()
+        return text[text.index('<div class="app-report-action">') : text.index('id="kpis-heading"')]
+
+    def test_a_change_shows_at_once(self, client, viewer, action, period):
+        plan = period.plan
+        client.force_login(viewer)
+        update = ProgressUpdateFactory(action=action, period=period, status=Status.GREEN, progress="First words")
+        first = self.blocks(client, plan, 1)
+        assert "First words" in first and "Green" in first
+        assert self.blocks(client, plan, 1) == first
+
+        # Written straight to the database: nothing is told of the change, the content itself is the key.
+        ProgressUpdate.objects.filter(pk=update.pk).update(progress="Second words", status=Status.RED, reason="Late")
+        second = self.blocks(client, plan, 1)
+        assert "Second words" in second and "First words" not in second
+        assert "Red" in second and "Late" in second
+
+        Action.objects.filter(pk=action.pk).update(text="Renamed action", lead_officer="Jo Bloggs")
+        third = self.blocks(client, plan, 1)
+        assert "Renamed action" in third and "(lead officer: Jo Bloggs)" in third
+
+        ProgressUpdate.objects.filter(pk=update.pk).update(state=ProgressUpdate.State.DRAFT)
+        assert "No update was recorded for this period." in self.blocks(client, plan, 1)
+
+    def test_the_same_block_as_drawn_afresh(self, demo):
+        plan, _ = demo
+        progress = plan_progress(plan, plan.periods.get(number=3))
+        context = report_context(IssuedReport.Kind.EXECUTIVE, progress, draft_marking(progress))
+        report_tags.action_block_html.cache_clear()
+        cold = render_to_string("reports/_executive_body.html", context)
+        warm = render_to_string("reports/_executive_body.html", context)
+        assert report_tags.action_block_html.cache_info().hits >= len(progress.actions)
+        assert warm == cold
