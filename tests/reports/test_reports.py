@@ -235,6 +235,32 @@ class TestBoardReport:
         completed = [row.action.code for row in plan_progress(plan, plan.periods.get(number=3)).completed]
         assert completed and all(code in text for code in completed)
 
+    def test_a_change_shows_at_once(self, client, demo):
+        """Each action's row and evidence are drawn once per content (report_tags.fragment_html): any change,
+        however written, shows on the next request."""
+        plan, users = demo
+        client.force_login(users["viewer"])
+        url = reverse("reports:board-report", args=[plan.slug])
+
+        def page():
+            text = client.get(url, {"as_at": "2015-10-14"}).content.decode()
+            return text[text.index('<section class="app-priority') : text.index('id="kpis-heading"')]
+
+        update = ProgressUpdate.objects.exclude(state="draft").filter(period__plan=plan, period__number=2).first()
+        action = update.action
+        first = page()
+        assert page() == first
+        # Written straight to the database: nothing is told of the change.
+        ProgressUpdate.objects.filter(pk=update.pk).update(
+            impact="Children now say they are heard", status="red", reason="Short of staff"
+        )
+        Action.objects.filter(pk=action.pk).update(text="A renamed action", lead_officer="Jo Bloggs")
+        second = page()
+        assert "Children now say they are heard</li>" in second
+        assert "A renamed action" in second and "(lead officer: Jo Bloggs)" in second
+        row = re.search(rf"<tr[^>]*>\s*<td[^>]*>{re.escape(action.code)} A renamed action.*?</tr>", second, re.S)
+        assert row and "app-status--red" in row.group(0)
+
     def test_query_count_is_the_same_at_seed_size_and_ten_times(self, client, demo, django_assert_num_queries):
         plan, users = demo
         client.force_login(users["viewer"])
