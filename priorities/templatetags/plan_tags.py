@@ -46,11 +46,12 @@ def plan_actions(items):
     return mark_safe("".join(plan_action_html(item) for item in items))  # noqa: S308 - rendered templates
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=2048)
 def plan_action_html(item):
     """One action's list item, drawn once per content and then reused while nothing it shows changes: the key is
     everything it shows, so any change draws it afresh. At 600 actions the template engine spent most of the plan
-    page's time on these items. At most 4,096 are kept (a few megabytes)."""
+    page's time on these items. At most 2,048 are kept, three 600-action plans: a megabyte or two, as
+    an action's text is a sentence or two."""
     return render_to_string("priorities/_plan_action.html", {"item": item})
 
 

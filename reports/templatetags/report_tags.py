@@ -56,12 +56,13 @@ def action_blocks(rows):
     return mark_safe("".join(action_block_html(ActionBlock.of(row)) for row in rows))  # noqa: S308 - rendered templates
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=2048)
 def action_block_html(block):
     """One action's block, drawn once per content and then reused while the action, its leads, its statuses and
     this period's update are the same: the key is everything the block shows, so a change draws it afresh. The
     template engine took about half of the 600-action report's time for these blocks; a report read again after
-    an update redraws only the changed action's block. At most 4,096 blocks are kept (a few megabytes)."""
+    an update redraws only the changed action's block. At most 2,048 blocks are kept, three 600-action reports:
+    a few megabytes of the plan's own words, up to about 100 MB were every text at its 5,000-character limit."""
     return render_to_string("reports/_action_block.html", {"block": block})
 
 
@@ -138,11 +139,12 @@ class _Labelled:
     label: str
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=2048)
 def fragment_html(template_name, name, value):
     """render_to_string(template_name, {name: value}) for a frozen dataclass holding everything the fragment shows,
     drawn once per content and then reused: the key is the content, so a change draws it afresh. For the Board
-    report's rows, drawn for 600 actions. At most 8,192 fragments are kept (a few megabytes)."""
+    report's rows, drawn for 600 actions. At most 2,048 fragments are kept, the rows and evidence of about one
+    600-action report: a few megabytes, up to about 150 MB were every impact at its 5,000-character limit."""
     return render_to_string(template_name, {name: value})
 
 
