@@ -4,6 +4,7 @@ Each chart names itself for assistive technology, and the page beside it gives t
 reports draw their sparklines with these too (reports sits above kpis and may import it; not the other way).
 """
 
+import functools
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -31,6 +32,13 @@ def svg_number(value):
 
 def sparkline_svg(values, *, label, width=120, height=28):
     """A small line through the values (None breaks it), a dot on the last value; named by `label`."""
+    return _sparkline_svg(tuple(values), label, width, height)
+
+
+@functools.lru_cache(maxsize=2048)
+def _sparkline_svg(values, label, width, height):
+    """sparkline_svg, drawn once per series and label: the reports and the dashboard draw one for each of 120 KPIs
+    on every request, and the series change only when a value is entered."""
     pad = 4
     present = [(index, value) for index, value in enumerate(values) if value is not None]
     parts = [

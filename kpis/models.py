@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from dscb.reversing import reverse_pk
 from plans.models import ReportingPeriod
 from priorities.models import PLAN_ORDER, POSITION_HELP, REF_HELP, REF_MAX_LENGTH, Objective, text_fits
 from subgroups.models import Subgroup
@@ -86,7 +86,7 @@ class KPI(models.Model):
         return f"{self.code} {self.name[:80]}"
 
     def get_absolute_url(self):
-        return reverse("kpis:kpi-detail", args=[self.pk])
+        return reverse_pk("kpis:kpi-detail", self.pk)
 
     @property
     def code(self):

@@ -1,6 +1,7 @@
 """The plan year: a business plan and its bi-monthly reporting periods."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -227,6 +228,13 @@ class ReportingPeriod(models.Model):
 
     @property
     def label(self):
-        if self.starts_on.year == self.ends_on.year:
-            return f"{self.starts_on:%b}–{self.ends_on:%b %Y}"
-        return f"{self.starts_on:%b %Y}–{self.ends_on:%b %Y}"
+        return period_label(self.starts_on, self.ends_on)
+
+
+@functools.lru_cache(maxsize=1024)
+def period_label(starts_on, ends_on):
+    """ "Oct–Dec 2015", or "Dec 2015–Mar 2016" across a year end: worked out once per pair of dates, as a
+    600-action report prints the periods' labels thousands of times."""
+    if starts_on.year == ends_on.year:
+        return f"{starts_on:%b}–{ends_on:%b %Y}"
+    return f"{starts_on:%b %Y}–{ends_on:%b %Y}"

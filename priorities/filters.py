@@ -32,13 +32,12 @@ class ActionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["lead"].queryset = (
-            Subgroup.objects.filter(
-                Q(led_actions__objective__priority__plan=plan) | Q(co_led_actions__objective__priority__plan=plan)
-            )
-            .distinct()
-            .order_by("name")
-        )
+        # Two subqueries rather than joins to both relations: joined, every action a subgroup leads meets every
+        # action it co-leads, and DISTINCT has to sort out the product.
+        in_plan = Action.objects.filter(objective__priority__plan=plan)
+        self.filters["lead"].queryset = Subgroup.objects.filter(
+            Q(pk__in=in_plan.values("lead")) | Q(pk__in=in_plan.filter(co_leads__isnull=False).values("co_leads"))
+        ).order_by("name")
 
     def filter_lead(self, queryset, name, value):
         return queryset.filter(pk__in=Action.objects.filter(Q(lead=value) | Q(co_leads=value)).values("pk"))

@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from dscb.reversing import reverse_pk
 from plans.models import BusinessPlan, ReportingPeriod
 from subgroups.models import Subgroup
 
@@ -182,7 +182,8 @@ class ActionQuerySet(models.QuerySet):
                 status_value=Value(Status.NO_UPDATE.value), status_before=Value(None, output_field=models.CharField())
             )
         updates = ProgressUpdate.objects.reported().filter(action=OuterRef("pk"))
-        this_period = updates.filter(period=period).values("status")[:1]
+        # One update per action and period: no order needed (the model's own would join four tables per row).
+        this_period = updates.filter(period=period).order_by().values("status")[:1]
         last_before = (
             updates.filter(period__plan_id=period.plan_id, period__number__lt=period.number)
             .order_by("-period__number")
@@ -253,7 +254,7 @@ class Action(models.Model):
         return f"{self.code} {self.text[:80]}"
 
     def get_absolute_url(self):
-        return reverse("priorities:action-detail", args=[self.pk])
+        return reverse_pk("priorities:action-detail", self.pk)
 
     @property
     def code(self):

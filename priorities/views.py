@@ -17,6 +17,7 @@ from .forms import ProgressUpdateForm, ReturnUpdateForm
 from .history import action_history
 from .models import Action, Objective, ProgressUpdate, Status, plan_subgroups_attach, status_path
 from .services import update_return, update_rules, update_save
+from .templatetags.plan_tags import CarriedLink, PlanAction
 
 
 def _get_action_for_user(user, pk):
@@ -36,23 +37,29 @@ def plan_detail(request, slug):
     periods = list(plan.periods.all())
     reporting = plan.reporting_period_from(periods)
     period = _chosen_period(request, periods) or reporting
-    actions = Action.objects.in_plan(plan).prefetch_related(None).with_carried_over_from().with_status(period)
+    # The objectives and priorities come with the KPIs below, so the actions bring only their leads.
+    actions = (
+        Action.objects.in_plan(plan)
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("lead")
+        .with_carried_over_from()
+        .with_status(period)
+    )
     action_filter = ActionFilter(request.GET, queryset=actions, plan=plan)
     filtering = any(request.GET.get(name) for name in action_filter.filters)
     filtered = list(action_filter.qs if filtering and action_filter.is_valid() else actions)
     plan_subgroups_attach(filtered, plan, supporting=True)
-    for action in filtered:
-        action.status = Status(action.status_value)
-        action.last_reported = Status(action.status_before) if action.status_before else None
+    rows = [_plan_row(action) for action in filtered]
     objectives = (
         Objective.objects.filter(priority__plan=plan)
         .select_related("priority")
         .prefetch_related(*_kpis_with_values_in(period))
     )
-    structure = _plan_structure(objectives, filtered, show_empty=not filtering)
+    structure = _plan_structure(objectives, rows, show_empty=not filtering)
     counts = dict.fromkeys(Status, 0)
-    for action in filtered:
-        counts[action.status] += 1
+    for row in rows:
+        counts[row.status] += 1
     return render(
         request,
         "priorities/plan_detail.html",
@@ -65,7 +72,7 @@ def plan_detail(request, slug):
             "filter": action_filter,
             "filtering": filtering,
             "structure": structure,
-            "action_count": len(filtered),
+            "action_count": len(rows),
             "status_counts": [(status, counts[status]) for status in Status if counts[status]],
             "statuses": list(Status),
             "is_manager": is_board_manager(request.user),
@@ -73,11 +80,37 @@ def plan_detail(request, slug):
     )
 
 
+def _plan_row(action):
+    """What the plan page shows of one action, worked out once here (plan_tags draws it)."""
+    status = Status(action.status_value)
+    carried = action.carried_over_from
+    return PlanAction(
+        objective_id=action.objective_id,
+        url=action.get_absolute_url(),
+        code=action.code,
+        text=action.text,
+        status=status,
+        last_reported=(
+            Status(action.status_before).label if status == Status.NO_UPDATE and action.status_before else None
+        ),
+        carried=(
+            CarriedLink(carried.get_absolute_url(), carried.code, action.carried_over_plan.year_label)
+            if carried
+            else None
+        ),
+        lead_names=action.lead_names,
+        lead_officer=action.lead_officer,
+        supporting=tuple(subgroup.name for subgroup in action.supporting_subgroups),
+        due=action.due,
+    )
+
+
 def _kpis_with_values_in(period):
     """The objectives' KPIs with their owners (one query), and their values in the period shown as
     kpi.shown_values, a list of one or none (one more). The KPI model is reached through the relation, as
     priorities sits below kpis."""
-    kpis = Objective._meta.get_field("kpis").related_model.objects.select_related("owner")
+    # In plan order within each objective, which is all the grouping by objective needs: no joins to sort by.
+    kpis = Objective._meta.get_field("kpis").related_model.objects.select_related("owner").order_by("position", "pk")
     prefetches = [Prefetch("kpis", queryset=kpis)]
     if period is not None:
         prefetches.append(Prefetch("kpis__values", queryset=period.kpi_values.order_by(), to_attr="shown_values"))

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.urls import reverse
 
+from dscb.reversing import reverse_pk
+from dscb.templaterows import TemplateRow
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
 from priorities.models import (
@@ -79,7 +80,7 @@ UPDATE_TEXT = ("impact", "progress", "next_steps", "reason", "returned_reason")
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateSummary:
+class UpdateSummary(TemplateRow):
     """What pages use of a progress update: read as plain rows, as a 600-action plan has thousands."""
 
     status: str
@@ -96,7 +97,7 @@ class UpdateSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class CarriedFrom:
+class CarriedFrom(TemplateRow):
     """The action in last year's plan that an action was carried over from, unfinished."""
 
     pk: int
@@ -104,11 +105,11 @@ class CarriedFrom:
     year_label: str
 
     def get_absolute_url(self):
-        return reverse("priorities:action-detail", args=[self.pk])
+        return reverse_pk("priorities:action-detail", self.pk)
 
 
 @dataclass(frozen=True, slots=True)
-class ActionSummary:
+class ActionSummary(TemplateRow):
     """What pages use of an action: read as a plain row, as a plan can have hundreds."""
 
     pk: int
@@ -128,11 +129,11 @@ class ActionSummary:
         return lead_with_officer(self.lead_names, self.lead_officer)
 
     def get_absolute_url(self):
-        return reverse("priorities:action-detail", args=[self.pk])
+        return reverse_pk("priorities:action-detail", self.pk)
 
 
 @dataclass(slots=True)
-class ActionRow:
+class ActionRow(TemplateRow):
     """An action and how far it has got: its status in each period so far, and this period's update."""
 
     action: ActionSummary
@@ -173,7 +174,7 @@ class ActionRow:
 
 
 @dataclass(slots=True)
-class KPIRow:
+class KPIRow(TemplateRow):
     """A KPI and its value in each period so far, with this period's RAG and trend."""
 
     kpi: KPI
@@ -322,7 +323,7 @@ def _updates(periods, period, *, evidence, drafts):
 
 
 @dataclass
-class SubgroupWork:
+class SubgroupWork(TemplateRow):
     """What a subgroup owes for the period: the actions it leads, those it supports, the KPIs it owns."""
 
     subgroup: Subgroup

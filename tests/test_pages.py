@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from plans.models import BusinessPlan
-from priorities.models import Status
+from priorities.models import Action, ProgressUpdate, Status
 from tests.database import database_unreachable
 from tests.factories import (
     ActionFactory,
@@ -207,6 +207,30 @@ class TestPlanPage:
         assert f'href="{unrated.get_absolute_url()}"' in not_entered and "Not entered" in not_entered
         earlier, _ = kpi_rows("?period=1")
         assert "90%" in earlier and "app-status--green" in earlier
+
+    def test_a_change_to_an_action_shows_at_once(self, client, viewer):
+        """Each action's item is drawn once per content (plan_tags.plan_action_html): any change, however
+        written, is a new key and shows on the next request."""
+        plan, action, _, period2 = self._plan()
+        update = ProgressUpdateFactory(action=action, period=period2, status=Status.GREEN)
+        client.force_login(viewer)
+
+        def item():
+            text = client.get(plan.get_absolute_url()).content.decode()
+            return " ".join(re.search(r'<li class="app-plan-action">(.*?)</li>', text, re.S).group(1).split())
+
+        first = item()
+        assert "Produce practice standards" in first and "app-status--green" in first
+        assert item() == first
+        # Written straight to the database: nothing is told of the change.
+        ProgressUpdate.objects.filter(pk=update.pk).update(status=Status.RED, reason="Late")
+        assert "app-status--red" in item()
+        Action.objects.filter(pk=action.pk).update(text="Renamed action", lead_officer="Jo Bloggs", due="Q4")
+        assert "Renamed action" in item() and "Lead officer: Jo Bloggs" in item() and "Due: Q4" in item()
+        action.supporting.add(SubgroupFactory(name="Helping sub"))
+        assert "Supported by Helping sub" in item()
+        ProgressUpdate.objects.filter(pk=update.pk).delete()
+        assert "app-status--no-update" in item()
 
     def test_query_count_does_not_grow_with_the_plan(self, client, viewer, django_assert_num_queries):
         plan, _, period1, period2 = self._plan()

@@ -1,7 +1,17 @@
-from django import template
+import functools
+from dataclasses import dataclass
 
+from django import template
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.utils.autoreload import file_changed
+from django.utils.safestring import mark_safe
+
+from dscb.templaterows import TemplateRow
 from kpis.charts import sparkline_svg
+from priorities.models import Status
 from priorities.templatetags.status_tags import render_constant
+from progress.selectors import UpdateSummary
 
 register = template.Library()
 
@@ -13,12 +23,6 @@ def sparkline(row):
     return sparkline_svg(row.numbers, label=f"{row.kpi.code} values so far: {values}")
 
 
-@register.filter
-def in_period(row, number):
-    """The action's reported update in period `number`, for the Board report's evidence."""
-    return row.updates.get(number)
-
-
 @register.simple_tag
 def status_strip(path, plain=False):
     """An action's status in each period: reports/_status_strip.html (P1, P2 ... with their tags), or with
@@ -26,3 +30,126 @@ def status_strip(path, plain=False):
     statuses (render_constant): 600 actions over six periods have a few hundred between them."""
     template_name = "reports/_status_strip_plain.html" if plain else "reports/_status_strip.html"
     return render_constant(template_name, "path", tuple(path))
+
+
+@dataclass(frozen=True, slots=True)
+class ActionBlock(TemplateRow):
+    """Everything reports/_action_block.html shows of one action, and nothing else: the block is drawn from this
+    alone, so two equal ActionBlocks draw the same markup."""
+
+    code: str
+    text: str
+    lead: str
+    status: Status
+    path: tuple  # Status in each period, oldest first
+    update: UpdateSummary | None
+
+    @classmethod
+    def of(cls, row):
+        action = row.action
+        return cls(action.code, action.text, action.lead_with_officer, row.status, tuple(row.path), row.update)
+
+
+@register.simple_tag
+def action_blocks(rows):
+    """An objective's actions in the Executive report: reports/_action_block.html for each ActionRow."""
+    return mark_safe("".join(action_block_html(ActionBlock.of(row)) for row in rows))  # noqa: S308 - rendered templates
+
+
+@functools.lru_cache(maxsize=2048)
+def action_block_html(block):
+    """One action's block, drawn once per content and then reused while the action, its leads, its statuses and
+    this period's update are the same: the key is everything the block shows, so a change draws it afresh. The
+    template engine took about half of the 600-action report's time for these blocks; a report read again after
+    an update redraws only the changed action's block. At most 2,048 blocks are kept, three 600-action reports:
+    a few megabytes of the plan's own words, up to about 100 MB were every text at its 5,000-character limit."""
+    return render_to_string("reports/_action_block.html", {"block": block})
+
+
+@dataclass(frozen=True, slots=True)
+class BoardActionRow(TemplateRow):
+    """Everything reports/_board_action_row.html shows of one action, and nothing else."""
+
+    code: str
+    text: str
+    carried_code: str  # the action it was carried over from, if any
+    carried_year_label: str
+    carried_url: str
+    lead: str
+    path: tuple  # Status in each period, oldest first
+    for_pdf: bool
+
+    @classmethod
+    def of(cls, row, for_pdf):
+        action, carried = row.action, row.action.carried_from
+        return cls(
+            action.code,
+            action.text,
+            carried.code if carried else "",
+            carried.year_label if carried else "",
+            carried.get_absolute_url() if carried and not for_pdf else "",
+            action.lead_with_officer,
+            tuple(row.path),
+            bool(for_pdf),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BoardEvidence(TemplateRow):
+    """Everything reports/_board_evidence.html shows of one action, and nothing else."""
+
+    code: str
+    text: str
+    impacts: tuple  # (period label, impact written that period, or "") for each period
+
+    @classmethod
+    def of(cls, row, periods):
+        impacts = []
+        for period in periods:
+            update = row.updates.get(period.number)
+            impacts.append((period.label, update.impact if update else ""))
+        return cls(row.action.code, row.action.text, tuple(impacts))
+
+
+@register.simple_tag
+def board_action_rows(rows, for_pdf=False):
+    """A priority's status table rows in the Board report: reports/_board_action_row.html for each ActionRow."""
+    return mark_safe(  # noqa: S308 - rendered templates
+        "".join(fragment_html("reports/_board_action_row.html", "row", BoardActionRow.of(row, for_pdf)) for row in rows)
+    )
+
+
+@register.simple_tag
+def board_evidence(rows, periods):
+    """The evidence of impact of the actions with reported updates: reports/_board_evidence.html for each."""
+    # Period labels are worked out once for all the actions.
+    labelled = [_Labelled(period.number, period.label) for period in periods]
+    return mark_safe(  # noqa: S308 - rendered templates
+        "".join(
+            fragment_html("reports/_board_evidence.html", "evidence", BoardEvidence.of(row, labelled))
+            for row in rows
+            if row.updates
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Labelled:
+    number: int
+    label: str
+
+
+@functools.lru_cache(maxsize=2048)
+def fragment_html(template_name, name, value):
+    """render_to_string(template_name, {name: value}) for a frozen dataclass holding everything the fragment shows,
+    drawn once per content and then reused: the key is the content, so a change draws it afresh. For the Board
+    report's rows, drawn for 600 actions. At most 2,048 fragments are kept, the rows and evidence of about one
+    600-action report: a few megabytes, up to about 150 MB were every impact at its 5,000-character limit."""
+    return render_to_string(template_name, {name: value})
+
+
+@receiver(file_changed, dispatch_uid="report_tags_template_changed")
+def _template_changed(sender, file_path, **kwargs):
+    """Under runserver, an edited template is drawn afresh, as the template loaders' own cache is emptied."""
+    action_block_html.cache_clear()
+    fragment_html.cache_clear()

@@ -18,6 +18,7 @@ from priorities.models import STATUS_KEY, Action, ProgressUpdate, Status
 from reports.data import plan_progress
 from reports.models import IssuedReport
 from reports.render import draft_marking, render_body, report_context
+from reports.templatetags import report_tags
 from tests.factories import (
     ActionFactory,
     KPIFactory,
@@ -234,6 +235,32 @@ class TestBoardReport:
         completed = [row.action.code for row in plan_progress(plan, plan.periods.get(number=3)).completed]
         assert completed and all(code in text for code in completed)
 
+    def test_a_change_shows_at_once(self, client, demo):
+        """Each action's row and evidence are drawn once per content (report_tags.fragment_html): any change,
+        however written, shows on the next request."""
+        plan, users = demo
+        client.force_login(users["viewer"])
+        url = reverse("reports:board-report", args=[plan.slug])
+
+        def page():
+            text = client.get(url, {"as_at": "2015-10-14"}).content.decode()
+            return text[text.index('<section class="app-priority') : text.index('id="kpis-heading"')]
+
+        update = ProgressUpdate.objects.exclude(state="draft").filter(period__plan=plan, period__number=2).first()
+        action = update.action
+        first = page()
+        assert page() == first
+        # Written straight to the database: nothing is told of the change.
+        ProgressUpdate.objects.filter(pk=update.pk).update(
+            impact="Children now say they are heard", status="red", reason="Short of staff"
+        )
+        Action.objects.filter(pk=action.pk).update(text="A renamed action", lead_officer="Jo Bloggs")
+        second = page()
+        assert "Children now say they are heard</li>" in second
+        assert "A renamed action" in second and "(lead officer: Jo Bloggs)" in second
+        row = re.search(rf"<tr[^>]*>\s*<td[^>]*>{re.escape(action.code)} A renamed action.*?</tr>", second, re.S)
+        assert row and "app-status--red" in row.group(0)
+
     def test_query_count_is_the_same_at_seed_size_and_ten_times(self, client, demo, django_assert_num_queries):
         plan, users = demo
         client.force_login(users["viewer"])
@@ -376,3 +403,43 @@ def test_the_reports_link_each_kpi_to_its_page_with_its_value_and_rag(client, vi
         "reports/_executive_body.html", report_context(IssuedReport.Kind.EXECUTIVE, progress, None, for_pdf=True)
     )
     assert f"{kpi.code} {escape(kpi.name)}" in pdf_body and kpi.get_absolute_url() not in pdf_body
+
+
+class TestActionBlocksDrawnOncePerContent:
+    """The Executive report draws each action's block once per content (report_tags.action_block_html): whatever
+    changes, by any path, shows on the next request."""
+
+    def blocks(self, client, plan, number):
+        text = client.get(executive_url(plan, number)).content.decode()
+        return text[text.index('<div class="app-report-action">') : text.index('id="kpis-heading"')]
+
+    def test_a_change_shows_at_once(self, client, viewer, action, period):
+        plan = period.plan
+        client.force_login(viewer)
+        update = ProgressUpdateFactory(action=action, period=period, status=Status.GREEN, progress="First words")
+        first = self.blocks(client, plan, 1)
+        assert "First words" in first and "Green" in first
+        assert self.blocks(client, plan, 1) == first
+
+        # Written straight to the database: nothing is told of the change, the content itself is the key.
+        ProgressUpdate.objects.filter(pk=update.pk).update(progress="Second words", status=Status.RED, reason="Late")
+        second = self.blocks(client, plan, 1)
+        assert "Second words" in second and "First words" not in second
+        assert "Red" in second and "Late" in second
+
+        Action.objects.filter(pk=action.pk).update(text="Renamed action", lead_officer="Jo Bloggs")
+        third = self.blocks(client, plan, 1)
+        assert "Renamed action" in third and "(lead officer: Jo Bloggs)" in third
+
+        ProgressUpdate.objects.filter(pk=update.pk).update(state=ProgressUpdate.State.DRAFT)
+        assert "No update was recorded for this period." in self.blocks(client, plan, 1)
+
+    def test_the_same_block_as_drawn_afresh(self, demo):
+        plan, _ = demo
+        progress = plan_progress(plan, plan.periods.get(number=3))
+        context = report_context(IssuedReport.Kind.EXECUTIVE, progress, draft_marking(progress))
+        report_tags.action_block_html.cache_clear()
+        cold = render_to_string("reports/_executive_body.html", context)
+        warm = render_to_string("reports/_executive_body.html", context)
+        assert report_tags.action_block_html.cache_info().hits >= len(progress.actions)
+        assert warm == cold
