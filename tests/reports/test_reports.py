@@ -17,7 +17,7 @@ from kpis.models import KPI, KPIValue
 from priorities.models import STATUS_KEY, Action, ProgressUpdate, Status
 from reports.data import plan_progress
 from reports.models import IssuedReport
-from reports.render import draft_marking, render_body, report_context
+from reports.render import draft_marking, render_body, render_pdf, report_context
 from reports.templatetags import report_tags
 from tests.factories import (
     ActionFactory,
@@ -134,6 +134,64 @@ class TestExecutiveReport:
         whole = squash(" ".join(pages))
         for action in Action.objects.filter(objective__priority__plan=plan):
             assert squash(action.text)[:60] in whole, action.code
+
+    def test_a_long_pdf_keeps_every_row_across_its_page_breaks(self, action, period, tmp_path):
+        """Actions run on over page breaks and the tables are laid out at fixed widths: nothing is lost on the way.
+
+        Two more priorities of 24 actions with long updates, half of them Red or Amber and every seventh with no
+        update (the exceptions table runs over pages), and 24 KPIs: over 20 pages."""
+        plan = period.plan
+        words = "review strengthen embed partnership practice children young people families audit assurance"
+        long_text = (words + ". ") * 6
+        actions, exceptions = [action], {action.code}  # the fixture's action has no update
+        for priority_index in range(2):
+            objective = ObjectiveFactory(priority=StrategicPriorityFactory(plan=plan))
+            for index in range(24):
+                new = ActionFactory(objective=objective, text=f"Action {priority_index}-{index}: {words}")
+                actions.append(new)
+                status = [Status.GREEN, Status.RED, Status.AMBER, Status.COMPLETE][index % 4]
+                if index % 7 == 6:
+                    exceptions.add(new.code)  # no update
+                    continue
+                if status in (Status.RED, Status.AMBER):
+                    exceptions.add(new.code)
+                ProgressUpdateFactory(
+                    action=new,
+                    period=period,
+                    status=status,
+                    progress=f"{long_text}Progress of {new.code} ends here.",
+                    impact=f"{long_text}Impact of {new.code} ends here.",
+                    next_steps=f"Next for {new.code}.",
+                    reason=f"Reason for {new.code}." if status in (Status.RED, Status.AMBER) else "",
+                )
+            for index in range(12):
+                KPIValueFactory(
+                    kpi=KPIFactory(objective=objective, name=f"Indicator {priority_index}-{index} of the plan"),
+                    period=period,
+                )
+        progress = plan_progress(plan, period)
+        assert {row.action.code for row in progress.exceptions} == exceptions
+        pdf = render_pdf(IssuedReport.Kind.EXECUTIVE, progress, draft_marking(progress))
+
+        pages = pdf_pages(pdf, tmp_path, raw=True)
+        assert len(pages) >= 20
+        for number, page in enumerate(pages, start=1):
+            assert f"Page {number} of {len(pages)}" in page
+        whole = squash(" ".join(pages))
+        exceptions_table = whole[whole.index("Exceptions: Red, Amber") : whole.index("Strategic priority")]
+        for new in actions:
+            # Once in the exceptions table if it is one, once in its priority's section.
+            assert whole.count(squash(new.text)) == 1 + (new.code in exceptions), new.code
+            assert (squash(new.text) in exceptions_table) == (new.code in exceptions), new.code
+        for row in progress.actions:
+            if row.update and row.update.reason:
+                assert whole.count(row.update.reason) == 2  # the exceptions table and the action's block
+            if row.update:
+                code = row.action.code
+                for ending in (f"Progress of {code} ends here.", f"Impact of {code} ends here.", f"Next for {code}."):
+                    assert whole.count(ending) == 1, ending
+        for kpi in KPI.objects.filter(objective__priority__plan=plan):
+            assert whole.count(kpi.name) == 1, kpi.code
 
     def test_the_excel_file_reads_back_as_the_database(self, client, demo):
         plan, users = demo
