@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "plans",
     "priorities",
     "kpis",
+    "meetings",
     "progress",
     "planfile",
     "yearend",
