@@ -185,7 +185,11 @@ class AttendanceForm(forms.Form):
         self.seats = seats
         for seat in seats:
             self.fields[f"status-{seat.pk}"] = forms.ChoiceField(
-                label=f"Attendance of {seat.person_name}", choices=STATUS_CHOICES, initial=Attendance.Status.PRESENT
+                label=f"Attendance of {seat.person_name}",
+                choices=STATUS_CHOICES,
+                initial=Attendance.Status.PRESENT,
+                required=False,  # left out: present
+                error_messages={"invalid_choice": f"Select the attendance of {seat.person_name}"},
             )
             self.fields[f"deputy-{seat.pk}"] = forms.CharField(
                 label=f"Deputy for {seat.person_name}",
@@ -197,7 +201,8 @@ class AttendanceForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for seat in self.seats:
-            status = cleaned.get(f"status-{seat.pk}")
+            status = cleaned.get(f"status-{seat.pk}") or Attendance.Status.PRESENT
+            cleaned[f"status-{seat.pk}"] = status
             deputy = (cleaned.get(f"deputy-{seat.pk}") or "").strip()
             cleaned[f"deputy-{seat.pk}"] = deputy
             if status == Attendance.Status.DEPUTY and not deputy and f"deputy-{seat.pk}" not in self.errors:
