@@ -12,6 +12,7 @@ from subgroups.models import Subgroup
 from subgroups.roles import is_board_manager
 
 from .access import may_record, meeting_for_reader, meeting_for_recorder, require_manager
+from .agenda import issued_report_link
 from .forms import AttendanceForm, MeetingForm, MeetingItemForm, RuleForm
 from .models import Agency, Attendance, Meeting, MeetingItem
 from .services import (
@@ -76,6 +77,7 @@ def meeting_detail(request, pk):
         "may_record": may_record(request.user, meeting),
         "is_manager": is_board_manager(request.user),
         "item_form": MeetingItemForm(),
+        "issued_report": issued_report_link(meeting),
         "counts": {status: sum(row.status == status for row in attendances) for status in Attendance.Status.values},
     }
     return render(request, "meetings/meeting_detail.html", context)

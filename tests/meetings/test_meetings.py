@@ -220,3 +220,14 @@ def test_a_period_of_the_plan_links_only_a_safeguarding_executive_meeting_throug
     assert response.status_code == 200
     assert "Only a Safeguarding Executive meeting reads a reporting period" in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def test_the_standing_item_links_the_report_an_app_above_registers(client, viewer, meeting, monkeypatch):
+    from meetings import agenda
+
+    monkeypatch.setattr(agenda, "ISSUED_REPORT_FINDERS", [])
+    client.force_login(viewer)
+    assert "No reporting period reports to this meeting" in client.get(meeting.get_absolute_url()).content.decode()
+    agenda.register_issued_report_finder(lambda found: ("/reports/issued/7/", "Safeguarding Executive report"))
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert '<a class="govuk-link" href="/reports/issued/7/">Safeguarding Executive report</a>' in page
