@@ -48,11 +48,16 @@ def meeting_save(*, user, meeting=None, **fields):
     problems = meeting_problems(body=fields["body"], period=fields.get("period"), meeting=meeting)
     if problems:
         raise ValidationError(problems)
+    before = (meeting.date, meeting.status, meeting.body_id) if meeting.pk else None
     for name in MEETING_FIELDS:
         if name in fields:
             setattr(meeting, name, fields[name])
     _attributed(meeting, user)
     _period_follow(meeting, user)
+    if before is not None and before != (meeting.date, meeting.status, meeting.body_id):
+        # A held meeting moved, cancelled or given to another body: the attendance KPIs of both days follow.
+        attendance_kpis_update(meeting=meeting, user=user, body_id=before[2], day=before[0])
+        attendance_kpis_update(meeting=meeting, user=user)
     return meeting
 
 
@@ -135,14 +140,15 @@ def attendance_record(*, meeting, user, rows, in_attendance=""):
     return meeting
 
 
-def attendance_kpis_update(*, meeting, user):
-    """Write again the value of every KPI computed from the attendance of the meeting's body, for the period of
-    the KPI's plan that the meeting's date falls in."""
-    measures = AttendanceMeasure.objects.filter(bodies=meeting.body_id).select_related("kpi")
+def attendance_kpis_update(*, meeting, user, body_id=None, day=None):
+    """Write again the value of every KPI computed from the attendance of the meeting's body (or `body_id`), for
+    the period of the KPI's plan that the meeting's date (or `day`) falls in."""
+    body_id, day = body_id or meeting.body_id, day or meeting.date
+    measures = AttendanceMeasure.objects.filter(bodies=body_id).select_related("kpi")
     written = []
     for measure in measures:
         period = ReportingPeriod.objects.filter(
-            plan__priorities__objectives__kpis=measure.kpi, starts_on__lte=meeting.date, ends_on__gte=meeting.date
+            plan__priorities__objectives__kpis=measure.kpi, starts_on__lte=day, ends_on__gte=day
         ).first()
         if period is None:
             continue

@@ -15,6 +15,7 @@ from meetings.services import (
     attendance_figures,
     attendance_measure_set,
     attendance_record,
+    meeting_save,
     quorum,
 )
 from tests.factories import (
@@ -196,3 +197,20 @@ def test_an_agency_absent_from_three_meetings_of_a_body_in_a_row_is_flagged(body
     MeetingFactory(body=body, date=datetime.date(2015, 4, 5))  # scheduled, no attendance: not counted
     _held(body, 6, [(officer, "deputy"), (nurse, "absent")])
     assert flagged() == [], "a deputy ends the run"
+
+
+def test_a_held_meeting_cancelled_or_moved_out_of_the_period_takes_its_attendance_with_it(
+    manager, body, period, attendance_kpi
+):
+    seats = [SeatFactory(body=body) for _ in range(2)]
+    kept = MeetingFactory(body=body, date=datetime.date(2015, 4, 16))
+    attendance_record(meeting=kept, user=manager, rows={seats[0].pk: ("apologies", "")})
+    moved = MeetingFactory(body=body, date=MAY)
+    attendance_record(meeting=moved, user=manager, rows={})
+    value = KPIValue.objects.get(kpi=attendance_kpi, period=period)
+    assert (value.numerator, value.denominator) == (3, 4)
+    meeting_save(user=manager, meeting=moved, body=body, date=datetime.date(2015, 6, 4), starts_at=moved.starts_at)
+    value.refresh_from_db()
+    assert (value.numerator, value.denominator) == (1, 2)
+    meeting_save(user=manager, meeting=kept, body=body, date=kept.date, starts_at=kept.starts_at, status="cancelled")
+    assert not KPIValue.objects.filter(kpi=attendance_kpi, period=period).exists()
