@@ -28,6 +28,7 @@ from tests.factories import (
     SeatFactory,
     SubgroupFactory,
 )
+from yearend.services import plan_roll_over
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,13 @@ def test_a_held_meeting_cancelled_or_moved_out_of_the_period_takes_its_attendanc
     assert (value.numerator, value.denominator) == (1, 2)
     meeting_save(user=manager, meeting=kept, body=body, date=kept.date, starts_at=kept.starts_at, status="cancelled")
     assert not KPIValue.objects.filter(kpi=attendance_kpi, period=period).exists()
+
+
+def test_next_years_plan_computes_the_same_kpi_from_the_same_bodies(manager, attendance_kpi):
+    plan = attendance_kpi.objective.priority.plan
+    plan.starts_on, plan.ends_on = datetime.date(2015, 4, 1), datetime.date(2016, 3, 31)
+    plan.save()
+    new = plan_roll_over(plan=plan, user=manager)
+    copied = new.priorities.get().objectives.get().kpis.get(ref=attendance_kpi.ref)
+    assert copied.is_computed
+    assert set(copied.attendance_measure.bodies.all()) == set(attendance_kpi.attendance_measure.bodies.all())
