@@ -183,6 +183,8 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, seats, **kwargs):
         super().__init__(*args, **kwargs)
         self.seats = seats
+        self.helper = FormHelper()  # the error summary's; the table is laid out by its template
+        self.helper.form_tag = False
         for seat in seats:
             self.fields[f"status-{seat.pk}"] = forms.ChoiceField(
                 label=f"Attendance of {seat.person_name}",

@@ -145,6 +145,7 @@ def test_a_deputy_without_a_name_is_refused_and_what_was_typed_kept(client, chai
     assert response.status_code == 200
     page = response.content.decode()
     assert "Enter the name of the deputy who came for Bea" in page
+    assert page.count("Enter the name of the deputy who came for Bea") == 2, "in the summary and beside the field"
     assert '<option value="apologies" selected>' in page and "Observer" in page
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED and not meeting.attendances.exists()
