@@ -12,10 +12,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from kpis.models import KPI, KPIValue
 from kpis.services import kpi_value_computed, kpi_value_percentage
-from meetings.models import Agency, Attendance, Deputy, Meeting, QuorumRule, Seat
+from meetings.models import Agency, Attendance, AttendanceMeasure, Deputy, Meeting, QuorumRule, Seat
 from meetings.services import attendance_figures, attendance_measure_set, rule_dates
 from planfile.services import plan_import
 from plans.models import BusinessPlan, ReportingPeriod
@@ -393,6 +394,7 @@ def _demo_meetings(plan, periods, users):
     period 3 reports to, with KPI 3.3.K4 computed from it; once."""
     if Meeting.objects.filter(is_demo=True).exists():
         return
+    since = timezone.now()
     agencies = {}
     for name, short_name, slug, kind, statutory in AGENCIES:
         agencies[slug], _ = Agency.objects.get_or_create(
@@ -457,12 +459,15 @@ def _demo_meetings(plan, periods, users):
                 weekday_index=index % 5, nth=1, every_months=2, starts_on=starts_on, ends_on=plan.ends_on
             ):
                 meeting(body, day, 14, "Brierley Hill Civic Hall")
+    for model in (Agency, Seat, Deputy, QuorumRule):  # set up on the plan's first morning
+        model.history.filter(history_date__gte=since).update(history_date=_at(starts_on, 9, 15))
     last_recorded = periods[LOCKED_PERIODS[-1]].meeting_on
     _demo_attendance([m for m in meetings if m.date <= last_recorded], manager)
     kpi = KPI.objects.filter(objective__priority__plan=plan, ref=ATTENDANCE_KPI).first()
     if kpi is not None:
         measure = attendance_measure_set(kpi=kpi, bodies=list(bodies.values()), user=manager)
-        KPI.history.filter(id=kpi.pk, value_source=KPI.Source.ATTENDANCE).update(history_date=_at(starts_on, 9, 30))
+        for model in (KPI, AttendanceMeasure):
+            model.history.filter(history_date__gte=since).update(history_date=_at(starts_on, 9, 30))
         _demo_attendance_values(measure, periods, manager)
 
 
@@ -494,8 +499,8 @@ DEMO_MEMBERS = [
 def _demo_attendance(meetings, manager):
     """Attendance at each meeting: about one seat in five sends apologies, one comes by deputy, and probation
     misses the Safeguarding Executive every time."""
-    rows = []
     for meeting_index, meeting in enumerate(sorted(meetings, key=lambda m: (m.date, m.body_id))):
+        rows = []
         seats = list(Seat.objects.on(meeting.date).filter(body=meeting.body).select_related("agency"))
         for seat_index, seat in enumerate(seats):
             status, deputy = Attendance.Status.PRESENT, ""
@@ -511,7 +516,7 @@ def _demo_attendance(meetings, manager):
         meeting._history_user = manager
         meeting._history_date = _at(meeting.date, 17)
         meeting.save(update_fields=["status", "in_attendance"])
-    Attendance.objects.bulk_create(rows)
+        bulk_create_with_history(rows, Attendance, default_user=manager, default_date=_at(meeting.date, 17))
 
 
 def _demo_attendance_values(measure, periods, manager):

@@ -216,6 +216,13 @@ def test_the_demo_has_the_boards_agencies_seats_meetings_and_attendance(client, 
     assert not Meeting.objects.filter(date__gt=last).exclude(status="scheduled").exists()
     statuses = set(Attendance.objects.values_list("status", flat=True))
     assert statuses == {"present", "deputy", "apologies", "absent"}
+    # Their history is the board's year: set up on its first morning, attendance on each meeting's day.
+    first = datetime.datetime.combine(plan.starts_on, datetime.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    for model in (Agency, Seat, Deputy, Meeting, Attendance):
+        dates = set(model.history.values_list("history_date", flat=True))
+        assert dates and all(first <= moment <= first + datetime.timedelta(days=366) for moment in dates), model
+    record = Attendance.history.filter(meeting__date=last).first()
+    assert record.history_user == users["manager"] and record.history_date.date() == last
     # KPI 3.3.K4 is computed, attributed to the manager, below 100% in every period with meetings held.
     kpi = KPI.objects.get(objective__priority__plan=plan, ref="3.3.K4")
     assert kpi.is_computed
