@@ -29,11 +29,12 @@ from .services import (
 )
 
 
-def _flags():
-    """Agencies absent from three meetings of a body in a row. Three queries."""
+def _flags(agencies=None):
+    """Agencies absent from three meetings of a body in a row: the bodies, the agencies (unless given) and the
+    attendance rows, three queries at most."""
     bodies = {body.pk: body for body in Subgroup.objects.all()}
-    agencies = {agency.pk: agency for agency in Agency.objects.all()}
-    return agencies_absent_in_a_row(bodies, agencies)
+    agencies = agencies if agencies is not None else list(Agency.objects.all())
+    return agencies_absent_in_a_row(bodies, {agency.pk: agency for agency in agencies})
 
 
 @require_safe
@@ -223,7 +224,7 @@ def agency_list(request):
         "agencies": [(agency, _figures(by_agency.get(agency.pk))) for agency in agencies],
         "bodies": [(name, _figures(figures)) for name, figures in sorted(by_body.items())],
         "total": _figures(totals if totals[1] else None),
-        "flags": _flags(),
+        "flags": _flags(agencies),
         "computed": computed,
     }
     return render(request, "meetings/agency_list.html", context)
