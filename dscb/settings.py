@@ -35,6 +35,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 BOARD_NAME = os.environ.get("BOARD_NAME", "Dudley Safeguarding Children Board")
+# The site's own address, for the links in emails sent with no request to take it from (the daily reminders).
+SITE_URL = os.environ.get(
+    "SITE_URL", CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "http://127.0.0.1:8000" if DEBUG else ""
+).rstrip("/")
 # Days after a period's update deadline before lock_overdue_periods locks it.
 PERIOD_GRACE_DAYS = int(os.environ.get("PERIOD_GRACE_DAYS", "5"))
 

@@ -63,7 +63,7 @@ class ReportingPeriodInline(PlanPartInlineMixin, admin.TabularInline):
     model = ReportingPeriod
     parent_plan_path = ""
     extra = 0
-    fields = ["number", "starts_on", "ends_on", "deadline", "meeting_on", "state"]
+    fields = ["number", "starts_on", "ends_on", "deadline", "papers_deadline", "meeting_on", "state"]
     readonly_fields = ["state"]
     ordering = ["number"]
 
@@ -84,7 +84,7 @@ class BusinessPlanAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "plan", "deadline", "meeting_on", "state"]
+    list_display = ["__str__", "plan", "deadline", "papers_deadline", "meeting_on", "state"]
     list_filter = ["plan", "state"]
     ordering = ["plan", "number"]
     # Opened, locked and unlocked on the periods page, whose rules (a closed plan's periods stay locked) this

@@ -2,7 +2,7 @@ import datetime
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Div, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -52,4 +52,29 @@ class PeriodDatesForm(forms.Form):
             Field("deadline"),
             Field("meeting_on"),
             Button("save", "Save dates"),
+        )
+
+
+class MeetingMoveForm(forms.Form):
+    """The manager moves the Safeguarding Executive meeting a period reports to; the deadlines are counted back."""
+
+    meeting_on = DayMonthYearField(
+        name="meeting date",
+        label="Safeguarding Executive meeting",
+        help_text="For example 17 6 2015. The papers and update deadlines are counted back from it in working days.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.legend_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field("meeting_on"),
+            Div(
+                Button("save", "Move the meeting"),
+                Button.secondary("preview", "Work out the dates first"),
+                css_class="govuk-button-group",
+            ),
         )

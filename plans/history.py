@@ -5,7 +5,12 @@ from django.utils.dateformat import format as format_date
 from .models import ReportingPeriod
 
 # The fields people change on the periods page, in their words.
-_FIELDS = {"deadline": "Updates due by", "meeting_on": "Safeguarding Executive meeting", "state": "State"}
+_FIELDS = {
+    "deadline": "Updates due by",
+    "papers_deadline": "Papers due by",
+    "meeting_on": "Safeguarding Executive meeting",
+    "state": "State",
+}
 
 
 def _describe(field, value):

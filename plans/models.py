@@ -4,10 +4,12 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dscb.workingdays import working_days_before
 from subgroups.roles import is_board_manager
 
 from .converters import RESERVED_PLAN_SLUGS
@@ -17,6 +19,12 @@ def validate_plan_slug(value):
     """Refuse a slug that another page at /plans/<word>/ already uses."""
     if value in RESERVED_PLAN_SLUGS:
         raise ValidationError(f"'{value}' is used by another page: choose another address for the plan")
+
+
+# The bounds (least, most) of the plan's working-day settings.
+PAPERS_DAYS = (1, 15)
+UPDATE_DAYS = (1, 20)
+REMINDER_DAYS = (1, 15)
 
 
 class BusinessPlanQuerySet(models.QuerySet):
@@ -65,6 +73,25 @@ class BusinessPlan(models.Model):
         related_name="rolled_over_into",
         help_text="Last year's plan, when this one was started from it.",
     )
+    # The deadlines are counted back from the Safeguarding Executive meeting in working days (dscb.workingdays).
+    papers_days = models.PositiveSmallIntegerField(
+        "papers deadline (working days before the meeting)",
+        default=2,
+        validators=[MinValueValidator(PAPERS_DAYS[0]), MaxValueValidator(PAPERS_DAYS[1])],
+        help_text=f"From {PAPERS_DAYS[0]} to {PAPERS_DAYS[1]}. The meeting's papers are sent out on this day.",
+    )
+    update_days = models.PositiveSmallIntegerField(
+        "update deadline (working days before the papers deadline)",
+        default=3,
+        validators=[MinValueValidator(UPDATE_DAYS[0]), MaxValueValidator(UPDATE_DAYS[1])],
+        help_text=f"From {UPDATE_DAYS[0]} to {UPDATE_DAYS[1]}. Updates and KPI values are due on this day.",
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        "reminder (working days before the update deadline)",
+        default=5,
+        validators=[MinValueValidator(REMINDER_DAYS[0]), MaxValueValidator(REMINDER_DAYS[1])],
+        help_text=f"From {REMINDER_DAYS[0]} to {REMINDER_DAYS[1]}. Chairs and members are reminded of what is due.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -78,6 +105,15 @@ class BusinessPlan(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "active", "closed"]), name="plan_status_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(papers_days__range=PAPERS_DAYS), name="plan_papers_days_in_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(update_days__range=UPDATE_DAYS), name="plan_update_days_in_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reminder_days__range=REMINDER_DAYS), name="plan_reminder_days_in_range"
+            ),
         ]
 
     def __str__(self):
@@ -90,6 +126,11 @@ class BusinessPlan(models.Model):
     @property
     def ofsted_requirement_list(self):
         return [p.strip() for p in self.ofsted_requirements.split("\n\n") if p.strip()]
+
+    def deadlines_before(self, meeting_on):
+        """(papers deadline, update deadline) for a Safeguarding Executive meeting on that day, in working days."""
+        papers = working_days_before(meeting_on, self.papers_days)
+        return papers, working_days_before(papers, self.update_days)
 
     def reporting_period_from(self, periods):
         """Of the plan's periods (in order), the one the board is reporting: the latest that has been opened.
@@ -140,6 +181,9 @@ class ReportingPeriod(models.Model):
     meeting_on = models.DateField(
         "Safeguarding Executive meeting", null=True, blank=True, help_text="The meeting this period reports to."
     )
+    papers_deadline = models.DateField(
+        null=True, blank=True, help_text="The meeting's papers are sent out by this date."
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.UPCOMING)
     history = HistoricalRecords()
 
@@ -171,6 +215,11 @@ class ReportingPeriod(models.Model):
     def locks_on(self):
         """The day lock_overdue_periods locks this period: the deadline plus the grace period."""
         return self.deadline + datetime.timedelta(days=settings.PERIOD_GRACE_DAYS)
+
+    @property
+    def reminds_on(self):
+        """The day chairs and members are reminded of what is due: the plan's reminder days before the deadline."""
+        return working_days_before(self.deadline, self.plan.reminder_days)
 
     def days_left(self, today=None):
         """Days until the update deadline (negative once it has passed)."""

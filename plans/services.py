@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from subgroups.roles import is_board_manager
@@ -23,18 +24,28 @@ def plan_create_periods(*, plan: BusinessPlan, user=None):
     periods = []
     for number, (starts_on, ends_on) in enumerate(bimonthly_periods(plan.starts_on, plan.ends_on), start=1):
         deadline = ends_on + DEADLINE_AFTER_PERIOD
+        meeting_on = deadline + MEETING_AFTER_DEADLINE
         period = ReportingPeriod(
             plan=plan,
             number=number,
             starts_on=starts_on,
             ends_on=ends_on,
             deadline=deadline,
-            meeting_on=deadline + MEETING_AFTER_DEADLINE,
+            meeting_on=meeting_on,
+            papers_deadline=_papers_deadline(plan, meeting_on, deadline),
         )
         period._history_user = user
         period.save()
         periods.append(period)
     return periods
+
+
+def _papers_deadline(plan, meeting_on, deadline):
+    """The papers deadline for a meeting: the plan's papers days before it, never before the update deadline."""
+    if meeting_on is None:
+        return None
+    papers, _ = plan.deadlines_before(meeting_on)
+    return max(papers, deadline)
 
 
 class PeriodStateError(Exception):
@@ -119,8 +130,49 @@ def period_dates_change(*, period: ReportingPeriod, deadline, meeting_on, user):
         raise ValidationError(problems)
     period.deadline = deadline
     period.meeting_on = meeting_on
+    period.papers_deadline = _papers_deadline(period.plan, meeting_on, deadline)
     period._history_user = user
-    period.save(update_fields=["deadline", "meeting_on"])
+    period.save(update_fields=["deadline", "meeting_on", "papers_deadline"])
+    return period
+
+
+def period_meeting_dates(*, period: ReportingPeriod, meeting_on, today=None):
+    """(update deadline, papers deadline) of the period were its Safeguarding Executive meeting moved to that day;
+    ValidationError (on meeting_on) if it cannot be. Writes nothing: period_meeting_move saves them.
+
+    The papers deadline is the plan's papers days before the meeting and the update deadline its update days
+    before that, in working days. A deadline that has already passed stays where it was: a meeting moved after its
+    deadline moves only what is still ahead, and nothing moved is put in the past (it is today at the earliest).
+    """
+    today = today or timezone.localdate()
+    papers, deadline = period.plan.deadlines_before(meeting_on)
+    passed = period.deadline < today
+    deadline = period.deadline if passed else max(deadline, today)
+    passed = period.papers_deadline is not None and period.papers_deadline < today
+    papers = period.papers_deadline if passed else max(papers, today, deadline)
+    problems = period_dates_problems(period=period, deadline=deadline, meeting_on=meeting_on)
+    if not problems and papers > meeting_on:
+        problems["meeting_on"] = (
+            "The Safeguarding Executive meeting must be on or after the papers deadline, "
+            f"{format_date(papers, 'j F Y')}"
+        )
+    if problems:
+        raise ValidationError({"meeting_on": list(problems.values())})
+    return deadline, papers
+
+
+@transaction.atomic
+def period_meeting_move(*, period: ReportingPeriod, meeting_on, user, today=None):
+    """Move the Safeguarding Executive meeting a period reports to, and its deadlines with it (period_meeting_dates);
+    the lock date and the reminders follow the update deadline. The change is in the period's history, with the user.
+    """
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    if period.plan.is_closed:
+        raise PeriodStateError(f"{period.plan} is closed: its periods can no longer be changed.")
+    period.deadline, period.papers_deadline = period_meeting_dates(period=period, meeting_on=meeting_on, today=today)
+    period.meeting_on = meeting_on
+    period._history_user = user
+    period.save(update_fields=["deadline", "meeting_on", "papers_deadline"])
     return period
 
 

@@ -1,16 +1,27 @@
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateformat import format as format_date
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from subgroups.roles import is_board_manager
 
 from .access import plan_for_manager
-from .forms import PeriodDatesForm
+from .forms import MeetingMoveForm, PeriodDatesForm
 from .history import period_history
-from .models import BusinessPlan
-from .services import PeriodStateError, period_dates_change, period_lock, period_open, period_unlock
+from .models import BusinessPlan, ReportingPeriod
+from .services import (
+    PeriodStateError,
+    period_dates_change,
+    period_lock,
+    period_meeting_dates,
+    period_meeting_move,
+    period_open,
+    period_unlock,
+)
 
 TRANSITIONS = {"open": period_open, "lock": period_lock, "unlock": period_unlock}
 
@@ -79,3 +90,63 @@ def period_edit(request, slug, number):
         form = PeriodDatesForm(initial={"deadline": period.deadline, "meeting_on": period.meeting_on})
     context = {"plan": plan, "period": period, "form": form, "history": period_history(period)}
     return render(request, "plans/period_edit.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def period_meeting(request, slug, number):
+    """The manager moves the period's Safeguarding Executive meeting and sees the deadlines counted back from it."""
+    plan = plan_for_manager(request.user, slug)
+    period = get_object_or_404(plan.periods, number=number)
+    if plan.is_closed:
+        raise PermissionDenied(f"{plan} is closed: its reporting periods can no longer be changed.")
+    proposed = None
+    if request.method == "POST":
+        form = MeetingMoveForm(request.POST)
+        if form.is_valid():
+            meeting_on = form.cleaned_data["meeting_on"]
+            try:
+                if "preview" in request.POST:
+                    proposed = _period_moved(period, meeting_on)
+                else:
+                    period = period_meeting_move(period=period, meeting_on=meeting_on, user=request.user)
+            except ValidationError as invalid:
+                for field, errors in invalid.message_dict.items():
+                    for error in errors:
+                        form.add_error(field, error)
+            except PeriodStateError as error:
+                raise PermissionDenied(str(error)) from None
+            else:
+                if proposed is None:
+                    day = partial(format_date, format_string="j F Y")
+                    messages.success(
+                        request,
+                        f"Meeting of {period} moved to {day(period.meeting_on)}: papers due by "
+                        f"{day(period.papers_deadline)}, updates due by {day(period.deadline)}.",
+                    )
+                    return redirect("plans:period-meeting", slug=plan.slug, number=period.number)
+    else:
+        form = MeetingMoveForm(initial={"meeting_on": period.meeting_on})
+    context = {
+        "plan": plan,
+        "period": period,
+        "proposed": proposed,
+        "form": form,
+        "history": period_history(period),
+    }
+    return render(request, "plans/period_meeting.html", context)
+
+
+def _period_moved(period, meeting_on):
+    """An unsaved copy of the period with its meeting and deadlines as moving the meeting would set them."""
+    deadline, papers = period_meeting_dates(period=period, meeting_on=meeting_on)
+    return ReportingPeriod(
+        pk=period.pk,
+        plan=period.plan,
+        number=period.number,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        state=period.state,
+        deadline=deadline,
+        papers_deadline=papers,
+        meeting_on=meeting_on,
+    )

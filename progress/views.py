@@ -1,13 +1,26 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from dscb.models import SentEmail
 from kpis.views import value_edit
 from plans.models import BusinessPlan, ReportingPeriod
 from subgroups.models import Membership
 from subgroups.roles import is_board_manager
 
+from . import reminders
+from .forms import DIGEST, SINGLE, EmailPreferenceForm
+from .models import EmailPreference
 from .selectors import UPDATE_STATE_KEY, plan_rows, subgroup_work
+from .services import email_preference_set
+
+EMAIL_LOG_PAGE_SIZE = 50
 
 
 def _get_period_for_user(request, periods):
@@ -77,3 +90,69 @@ def _my_work_after_saving(request, kpi, period):
     [work] = subgroup_work(rows.action_rows, rows.kpi_rows, [rows.subgroups[kpi.owner_id]])
     row = next((row for row in work.kpis if row.kpi.pk == kpi.pk), None)  # None: archived, not on My work
     return render_to_string("progress/_kpi_saved_in_place.html", {"item": work, "row": row}, request)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_preference(request):
+    """A person chooses single reminder emails or a weekly digest; what is due cannot be switched off."""
+    if request.method == "POST":
+        form = EmailPreferenceForm(request.POST)
+        if form.is_valid():
+            digest = form.cleaned_data["how"] == DIGEST
+            email_preference_set(user=request.user, weekly_digest=digest)
+            messages.success(
+                request,
+                "You will get one email a week listing everything due."
+                if digest
+                else "You will get an email for each reminder and chaser.",
+            )
+            return redirect("progress:email-preference")
+    else:
+        digest = EmailPreference.objects.filter(user=request.user, weekly_digest=True).exists()
+        form = EmailPreferenceForm(initial={"how": DIGEST if digest else SINGLE})
+    return render(request, "progress/email_preference.html", {"form": form})
+
+
+def _sent_rows(page):
+    """The page's SentEmail rows with the person, the period and the kind read from each key, in two queries."""
+    parsed = {email.pk: reminders.parse_key(email.key) for email in page}
+    people = get_user_model().objects.in_bulk({found[1] for found in parsed.values() if found})
+    periods = ReportingPeriod.objects.in_bulk({found[2] for found in parsed.values() if found})
+    rows = []
+    for email in page:
+        kind, person, period = parsed[email.pk] or (None, None, None)
+        rows.append(
+            {
+                "email": email,
+                "kind": reminders.KIND_LABELS.get(kind, ""),
+                "person": people.get(person),
+                "period": periods.get(period),
+            }
+        )
+    return rows
+
+
+@require_safe
+def email_log(request):
+    """The board business manager's log of reminders and chasers: what was sent to whom, when and why, and what is
+    scheduled next for the reporting period."""
+    if not is_board_manager(request.user):
+        raise PermissionDenied("Only the board business manager sees the reminders sent.")
+    today = timezone.localdate()
+    due = reminders.reminders_due(today=today)
+    scheduled = reminders.scheduled(due, today=today)
+    keys = Q()
+    for kind in reminders.KIND_LABELS:
+        keys |= Q(key__startswith=f"{kind}:")
+    emails = SentEmail.objects.filter(keys).order_by("-created_at", "-pk")
+    page = Paginator(emails, EMAIL_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "due": due,
+        "today": today,
+        "scheduled": scheduled,
+        "next_digest": due.schedule.next_digest(today) if due.schedule else None,
+        "digest_weekday": reminders.DIGEST_WEEKDAY,
+        "page": page,
+        "rows": _sent_rows(page),
+    }
+    return render(request, "progress/email_log.html", context)

@@ -15,6 +15,7 @@ from planfile.models import PendingImport
 from plans.models import BusinessPlan, ReportingPeriod
 from plans.services import plan_create_periods
 from priorities.models import Action, Objective, ProgressUpdate, Status, StrategicPriority
+from progress.models import EmailPreference
 from reports.models import DraftPDF, IssuedReport, PDFDrawFailure
 from subgroups.models import Membership, Subgroup
 from subgroups.roles import BOARD_MANAGER, VIEWER
@@ -337,3 +338,11 @@ class AttendanceMeasureFactory(factory.django.DjangoModelFactory):
         model = AttendanceMeasure
 
     kpi = factory.SubFactory(KPIFactory, value_source=KPI.Source.ATTENDANCE)
+
+
+class EmailPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailPreference
+
+    user = factory.SubFactory(UserFactory)
+    weekly_digest = True

@@ -28,7 +28,17 @@ from priorities.models import (
     status_path,
 )
 
-COPIED_PLAN_FIELDS = ["strategy_period", "vision", "introduction", "monitoring", "ofsted_requirements"]
+COPIED_PLAN_FIELDS = [
+    "strategy_period",
+    "vision",
+    "introduction",
+    "monitoring",
+    "ofsted_requirements",
+    # The working days the deadlines and reminders are counted in.
+    "papers_days",
+    "update_days",
+    "reminder_days",
+]
 
 
 class RollOverError(Exception):

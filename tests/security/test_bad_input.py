@@ -388,3 +388,30 @@ def _import_and_read_back(site, content):
     client = Client()
     client.force_login(site.users["manager"])
     assert client.get(reverse("priorities:plan-detail", args=["2030-31"])).status_code == 200
+
+
+@given(
+    number=st.integers(min_value=0, max_value=9),
+    data=fields(["meeting_on_0", "meeting_on_1", "meeting_on_2"], numberish),
+)
+@EXAMPLES
+def test_the_meeting_move_form(client, site, number, data):
+    client.force_login(site.users["manager"])
+    before = dict(site.plan.periods.values_list("number", "meeting_on"))
+    response = client.post(f"/plans/{site.plan.slug}/periods/{number}/meeting/", data)
+    not_a_server_error(response)
+    after = dict(site.plan.periods.values_list("number", "meeting_on"))
+    if response.status_code != 302:
+        assert after == before
+    for period in site.plan.periods.all():  # whatever moved, the dates still come in order
+        assert period.deadline <= (period.papers_deadline or period.deadline) <= (period.meeting_on or period.deadline)
+
+
+@given(data=fields(["how"], st.one_of(text, st.sampled_from(["single", "digest"]))))
+@EXAMPLES
+def test_the_email_preference_form(client, site, data):
+    client.force_login(site.users["member"])
+    response = client.post("/my/emails/", data)
+    not_a_server_error(response)
+    if data.get("how") not in ("single", "digest"):
+        assert response.status_code == 200

@@ -38,6 +38,8 @@ def form_data(site):
             "period": "3",
             "meeting": "Posted from another site",
         },
+        "plans:period-meeting": {"meeting_on_0": "17", "meeting_on_1": "12", "meeting_on_2": "2015"},
+        "progress:email-preference": {"how": "digest"},
         "yearend:roll-over": {"confirm": "1"},
         "yearend:activate": {"confirm": "1"},
     }

@@ -67,6 +67,7 @@ EXPECTED = {
     "yearend:activate": only(MANAGERS),  # the active plan: the page says it is active already
     "plans:period-list": only(MANAGERS),
     "plans:period-edit": only(MANAGERS),
+    "plans:period-meeting": only(MANAGERS),
     "plans:period-open": signed_in(405),
     "plans:period-lock": signed_in(405),
     "plans:period-unlock": signed_in(405),
@@ -78,6 +79,8 @@ EXPECTED = {
     "kpis:value-edit": only(WRITERS),
     "progress:kpi-value-in-place": only(WRITERS),
     "progress:my-work": signed_in(200),
+    "progress:email-preference": signed_in(200),
+    "progress:email-log": only(MANAGERS),
     "reports:dashboard": signed_in(200),
     "reports:report-list": signed_in(200),
     "reports:executive-report": signed_in(200),

@@ -1,0 +1,195 @@
+"""Deadlines counted back from the Safeguarding Executive meeting in working days, and moved with it."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from plans.models import BusinessPlan
+from plans.services import period_meeting_move
+from tests.factories import BusinessPlanFactory
+from yearend.services import plan_roll_over
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def test_the_plans_settings_default_to_two_and_three_and_five_working_days():
+    plan = BusinessPlanFactory(periods=False)
+    assert (plan.papers_days, plan.update_days, plan.reminder_days) == (2, 3, 5)
+    # A Wednesday meeting: papers on the Monday, updates the Wednesday before, as the demo's first period has it.
+    assert plan.deadlines_before(D(2015, 6, 17)) == (D(2015, 6, 15), D(2015, 6, 10))
+
+
+def test_the_defaults_reproduce_the_demos_weekday_meetings():
+    """The demo's periods keep their dates (ten days after the period, the meeting a week later). Where that
+    meeting is on a weekday (periods 1 and 5 on Wednesdays, 2 on a Monday, 4 on a Thursday) the working days give
+    the same update deadline; periods 3 and 6 meet on a Saturday and a Sunday, whose update deadlines fall on a
+    weekend too, which no count of working days gives."""
+    plan = BusinessPlanFactory()
+    periods = list(plan.periods.all())
+    same = [p.number for p in periods if plan.deadlines_before(p.meeting_on)[1] == p.deadline]
+    weekdays = [p.number for p in periods if p.meeting_on.weekday() < 5]
+    assert same == weekdays == [1, 2, 4, 5]
+    for period in periods:  # every period's papers deadline is between its update deadline and its meeting
+        assert period.deadline <= period.papers_deadline < period.meeting_on
+    assert periods[0].papers_deadline == D(2015, 6, 15)
+
+
+def test_the_manager_sets_the_days_on_the_plan_in_the_admin_and_next_year_keeps_them(client, manager):
+    plan = BusinessPlanFactory(papers_days=3, update_days=4, reminder_days=6)
+    manager.is_staff = True  # as the board business manager is, to use the admin
+    manager.save()
+    client.force_login(manager)
+    page = client.get(reverse("admin:plans_businessplan_change", args=[plan.pk])).content.decode()
+    for name, value in (("papers_days", 3), ("update_days", 4), ("reminder_days", 6)):
+        assert f'name="{name}" value="{value}"' in page
+    new = plan_roll_over(plan=plan, user=manager)
+    assert (new.papers_days, new.update_days, new.reminder_days) == (3, 4, 6)
+    # Next year's periods have their papers deadline three working days before each meeting.
+    first = new.periods.get(number=1)
+    assert first.papers_deadline == plan.deadlines_before(first.meeting_on)[0]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("papers_days", 0), ("papers_days", 16), ("update_days", 0), ("reminder_days", 16)]
+)
+def test_the_settings_are_bounded_in_the_database(field, value):
+    plan = BusinessPlanFactory(periods=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BusinessPlan.objects.filter(pk=plan.pk).update(**{field: value})
+
+
+def test_moving_the_meeting_by_a_week_moves_both_deadlines_the_lock_and_the_reminder(period, manager, settings):
+    settings.PERIOD_GRACE_DAYS = 5
+    period_meeting_move(period=period, meeting_on=D(2015, 6, 17), user=manager, today=D(2015, 5, 1))
+    period.refresh_from_db()
+    assert (period.papers_deadline, period.deadline) == (D(2015, 6, 15), D(2015, 6, 10))
+    assert (period.reminds_on, period.locks_on) == (D(2015, 6, 3), D(2015, 6, 15))
+
+    period_meeting_move(period=period, meeting_on=D(2015, 6, 24), user=manager, today=D(2015, 5, 1))
+    period.refresh_from_db()
+    assert period.meeting_on == D(2015, 6, 24)
+    assert (period.papers_deadline, period.deadline) == (D(2015, 6, 22), D(2015, 6, 17))
+    assert (period.reminds_on, period.locks_on) == (D(2015, 6, 10), D(2015, 6, 22))
+    record = period.history.latest()
+    assert record.history_user == manager and record.meeting_on == D(2015, 6, 24)
+
+
+def test_a_meeting_moved_over_a_bank_holiday_skips_it(period, manager):
+    period_meeting_move(period=period, meeting_on=D(2015, 9, 2), user=manager, today=D(2015, 5, 1))
+    period.refresh_from_db()
+    # Papers on Friday 28 August (Monday 31 is the August bank holiday), updates three working days before.
+    assert (period.papers_deadline, period.deadline) == (D(2015, 8, 28), D(2015, 8, 25))
+
+
+def test_a_deadline_that_has_passed_stays_where_it_was(period, manager):
+    period_meeting_move(period=period, meeting_on=D(2015, 6, 17), user=manager, today=D(2015, 5, 1))
+    # On 12 June the update deadline (10 June) has passed; the papers deadline (15 June) has not.
+    period_meeting_move(period=period, meeting_on=D(2015, 6, 24), user=manager, today=D(2015, 6, 12))
+    period.refresh_from_db()
+    assert period.deadline == D(2015, 6, 10)
+    assert period.papers_deadline == D(2015, 6, 22)
+    # Brought forward to the 16th, the papers deadline would be the 12th, today: not put in the past.
+    period_meeting_move(period=period, meeting_on=D(2015, 6, 16), user=manager, today=D(2015, 6, 12))
+    period.refresh_from_db()
+    assert (period.deadline, period.papers_deadline) == (D(2015, 6, 10), D(2015, 6, 12))
+
+
+def test_a_meeting_before_its_passed_deadline_is_refused(period, manager):
+    with pytest.raises(ValidationError) as refused:
+        period_meeting_move(period=period, meeting_on=D(2015, 6, 5), user=manager, today=D(2015, 6, 12))
+    assert "on or after the update deadline, 10 June 2015" in str(refused.value)
+    period.refresh_from_db()
+    assert period.meeting_on is None and period.history.count() == 1
+
+
+@pytest.fixture
+def far_period(period):
+    """Period 1 of a plan that runs until 2099, its deadline ahead of today, so that a meeting moved in 2099 moves
+    its deadlines."""
+    BusinessPlan.objects.filter(pk=period.plan_id).update(ends_on=D(2099, 3, 31))
+    period.deadline = D(2099, 8, 1)
+    period.save()
+    period.refresh_from_db()
+    return period
+
+
+def meeting_url(period):
+    return reverse("plans:period-meeting", args=[period.plan.slug, period.number])
+
+
+def meeting(day, month, year):
+    return {"meeting_on_0": str(day), "meeting_on_1": str(month), "meeting_on_2": str(year)}
+
+
+@pytest.mark.parametrize(
+    ("persona_name", "get_status", "post_status"),
+    [
+        ("manager", 200, 302),
+        ("chair", 403, 403),
+        ("member", 403, 403),
+        ("viewer", 403, 403),
+        ("other_chair", 403, 403),
+        ("anon", 302, 302),
+    ],
+)
+def test_who_may_move_the_meeting(client, persona, far_period, persona_name, get_status, post_status):
+    period = far_period
+    user = persona(persona_name)
+    if user:
+        client.force_login(user)
+    assert client.get(meeting_url(period)).status_code == get_status
+    assert client.post(meeting_url(period), meeting(2, 9, 2099)).status_code == post_status
+    period.refresh_from_db()
+    assert period.meeting_on == (D(2099, 9, 2) if persona_name == "manager" else None)
+
+
+def test_the_page_moves_the_meeting_and_shows_the_dates_counted_back(client, manager, far_period):
+    period = far_period
+    client.force_login(manager)
+    response = client.post(meeting_url(period), meeting(2, 9, 2099), follow=True)
+    text = response.content.decode()
+    assert "moved to 2 September 2099: papers due by 28 August 2099, updates due by 25 August 2099." in text
+    dates = text[text.index('id="period-dates"') :]
+    assert "Friday 28 August 2099" in dates and "Tuesday 25 August 2099" in dates
+    assert "Papers due by: Not set → 28 August 2099" in text  # in the history
+    assert "Updates due by: 1 August 2099 → 25 August 2099" in text
+    periods = client.get(reverse("plans:period-list", args=[period.plan.slug])).content.decode()
+    assert "28 August 2099" in periods and f'href="{meeting_url(period)}"' in periods
+
+
+def test_the_dates_are_worked_out_before_anything_is_saved(client, manager, far_period):
+    client.force_login(manager)
+    response = client.post(meeting_url(far_period), {**meeting(2, 9, 2099), "preview": ""})
+    text = response.content.decode()
+    assert response.status_code == 200
+    proposed = text[text.index('id="proposed-dates"') :]
+    assert "With the meeting on Wednesday 2 September 2099" in proposed
+    assert "Papers due by Friday 28 August 2099" in proposed and "Updates due by Tuesday 25 August 2099" in proposed
+    assert "Chairs and members reminded Tuesday 18 August 2099" in proposed
+    assert 'name="meeting_on_0" value="2"' in text  # the date is kept, to move the meeting with it
+    far_period.refresh_from_db()
+    assert far_period.meeting_on is None and far_period.history.count() == 2  # created, and the fixture's deadline
+
+
+def test_a_wrong_date_is_refused_with_a_message_and_kept(client, manager, period):
+    client.force_login(manager)
+    response = client.post(meeting_url(period), meeting(31, 6, 2015))
+    text = response.content.decode()
+    assert response.status_code == 200 and "The meeting date must be a real date" in text
+    assert 'name="meeting_on_0" value="31"' in text
+    period.refresh_from_db()
+    assert period.meeting_on is None
+
+
+def test_a_closed_plans_meeting_cannot_be_moved(client, manager, far_period):
+    BusinessPlan.objects.filter(pk=far_period.plan_id).update(status=BusinessPlan.Status.CLOSED)
+    client.force_login(manager)
+    assert client.get(meeting_url(far_period)).status_code == 403
+    assert client.post(meeting_url(far_period), meeting(2, 9, 2099)).status_code == 403
+    far_period.refresh_from_db()
+    assert far_period.meeting_on is None
