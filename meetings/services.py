@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kpis.services import kpi_value_computed
 from plans.models import ReportingPeriod
-from plans.services import PeriodStateError, period_dates_change
+from plans.services import PeriodStateError, period_meeting_move
 
 from .models import Attendance, AttendanceMeasure, Meeting, MeetingItem, QuorumRule, Seat
 
@@ -63,14 +63,16 @@ def meeting_save(*, user, meeting=None, **fields):
 
 def _period_follow(meeting, user):
     """The reporting period this meeting reads follows its date: the period's Safeguarding Executive meeting date
-    becomes the meeting's (its update deadline stays as it is). Nothing for a cancelled meeting, or a closed plan."""
+    becomes the meeting's, and its papers and update deadlines are counted back from it in working days
+    (plans.services.period_meeting_move; a deadline already passed stays). Nothing for a cancelled meeting, or a
+    closed plan."""
     if meeting.period_id is None or meeting.status == Meeting.Status.CANCELLED:
         return None
     period = ReportingPeriod.objects.get(pk=meeting.period_id)
     if period.meeting_on == meeting.date:
         return period
     try:
-        return period_dates_change(period=period, deadline=period.deadline, meeting_on=meeting.date, user=user)
+        return period_meeting_move(period=period, meeting_on=meeting.date, user=user)
     except ValidationError as invalid:
         raise ValidationError({"date": [m for messages in invalid.message_dict.values() for m in messages]}) from None
     except PeriodStateError:

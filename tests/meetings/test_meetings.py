@@ -119,33 +119,52 @@ def executive(db):
     return SubgroupFactory(name="Safeguarding Executive", slug="safeguarding-executive")
 
 
-def test_the_period_follows_the_meeting_it_reports_to(client, manager, executive, period):
-    """Period 1's deadline is 10 June 2015; its meeting moves from 17 to 24 June, and the period follows."""
-    meeting = MeetingFactory(body=executive, date=datetime.date(2015, 6, 17))
+def test_the_period_and_its_deadlines_follow_the_meeting_it_reports_to(client, manager, executive):
+    """A period of 2027/28 (still ahead) reports to the meeting of Thursday 17 June 2027; moved to Thursday 24
+    June, the period's meeting date follows, and its deadlines are counted back from it in working days: papers
+    two working days before (Tuesday 22 June), updates three before that (Thursday 17 June)."""
+    period = ReportingPeriodFactory(
+        plan__status="draft",
+        plan__starts_on=datetime.date(2027, 4, 1),
+        plan__ends_on=datetime.date(2028, 3, 31),
+        starts_on=datetime.date(2027, 4, 1),
+        ends_on=datetime.date(2027, 5, 31),
+        deadline=datetime.date(2027, 6, 10),
+        meeting_on=datetime.date(2027, 6, 17),
+        number=1,
+    )
+    meeting = MeetingFactory(body=executive, date=datetime.date(2027, 6, 17))
     client.force_login(manager)
     edit = {
         "body": executive.pk,
         "date_0": "24",
         "date_1": "6",
-        "date_2": "2015",
+        "date_2": "2027",
         "starts_at": "10:00",
         "place": "Council House",
         "status": "scheduled",
         "period": period.pk,
     }
-    assert client.post(reverse("meetings:meeting-edit", args=[meeting.pk]), edit).status_code == 302
+    response = client.post(reverse("meetings:meeting-edit", args=[meeting.pk]), edit)
+    assert response.status_code == 302, response.context["form"].errors
     period.refresh_from_db()
-    assert (period.meeting_on, period.deadline) == (datetime.date(2015, 6, 24), datetime.date(2015, 6, 10))
+    assert (period.meeting_on, period.papers_deadline, period.deadline) == (
+        datetime.date(2027, 6, 24),
+        datetime.date(2027, 6, 22),
+        datetime.date(2027, 6, 17),
+    )
     assert period.history.latest().history_user == manager
-    # A meeting before the update deadline cannot be the one the period reports to: nothing moves.
-    response = client.post(reverse("meetings:meeting-edit", args=[meeting.pk]), {**edit, "date_0": "5"})
-    assert "on or after the update deadline, 10 June 2015" in response.content.decode()
+    # A meeting whose deadlines would fall before the period starts cannot be the one it reports to: nothing moves.
+    response = client.post(reverse("meetings:meeting-edit", args=[meeting.pk]), {**edit, "date_0": "10", "date_1": "3"})
+    assert "on or after 1 April 2027, when Period 1 starts" in response.content.decode()
     meeting.refresh_from_db()
     period.refresh_from_db()
-    assert meeting.date == period.meeting_on == datetime.date(2015, 6, 24)
+    assert meeting.date == period.meeting_on == datetime.date(2027, 6, 24)
 
 
 def test_only_one_safeguarding_executive_meeting_reports_to_a_period(manager, executive, body, period):
+    period.meeting_on = datetime.date(2015, 6, 17)  # the meeting's day: nothing to move
+    period.save()
     meeting_save(
         user=manager,
         body=executive,
