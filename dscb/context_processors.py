@@ -6,6 +6,7 @@ NAV_SECTIONS = {
     "progress": "progress",
     "plans": "plans",
     "priorities": "plans",
+    "meetings": "meetings",
     "login": "login",
 }
 

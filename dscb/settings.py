@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "plans",
     "priorities",
     "kpis",
+    "meetings",
     "progress",
     "planfile",
     "yearend",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("priorities.urls")),
     path("", include("kpis.urls")),
+    path("", include("meetings.urls")),
     path("", include("progress.urls")),
     path("", include("planfile.urls")),
     path("", include("yearend.urls")),

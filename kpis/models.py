@@ -35,6 +35,10 @@ class KPI(models.Model):
         HIGHER = "higher", "Higher is better"
         LOWER = "lower", "Lower is better"
 
+    class Source(models.TextChoices):
+        ENTERED = "entered", "Entered by its subgroup"
+        ATTENDANCE = "attendance", "Computed from meeting attendance"
+
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="kpis")
     ref = models.CharField("reference", max_length=REF_MAX_LENGTH, help_text=REF_HELP)
     position = models.PositiveIntegerField(default=0, help_text=POSITION_HELP)
@@ -55,6 +59,13 @@ class KPI(models.Model):
     archived = models.BooleanField(
         default=False, help_text="No longer measured: hidden from pages and reports, its values kept."
     )
+    value_source = models.CharField(
+        "how the value is obtained",
+        max_length=12,
+        choices=Source.choices,
+        default=Source.ENTERED,
+        help_text="Entered each period by the owning subgroup, or computed by the product (nobody types it).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -68,6 +79,9 @@ class KPI(models.Model):
                 condition=Q(kind__in=["percentage", "count", "yes_no", "report"]), name="kpi_kind_valid"
             ),
             models.CheckConstraint(condition=Q(direction__in=["higher", "lower"]), name="kpi_direction_valid"),
+            models.CheckConstraint(
+                condition=Q(value_source__in=["entered", "attendance"]), name="kpi_value_source_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="percentage") | Q(target__isnull=True) | Q(target__gte=0, target__lte=100),
                 name="percentage_target_within_0_and_100",
@@ -91,6 +105,11 @@ class KPI(models.Model):
     @property
     def code(self):
         return self.ref
+
+    @property
+    def is_computed(self):
+        """Computed by the product (from meeting attendance): nobody enters its values."""
+        return self.value_source != self.Source.ENTERED
 
     @property
     def has_target(self):

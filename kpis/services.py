@@ -14,6 +14,7 @@ from priorities.services import text_length_problem
 from .models import KPI, NOTE_LIMIT, KPIValue
 
 VALUE_FIELDS = ["value", "numerator", "denominator", "received", "note"]
+COMPUTED = "This KPI is computed from meeting attendance: nobody enters its value"
 HUNDREDTH = Decimal("0.01")  # the value column keeps two decimals
 
 
@@ -49,6 +50,8 @@ def kpi_value_save(*, kpi: KPI, period: ReportingPeriod, user, values: dict, exp
     `values` are the model's fields; given a numerator and denominator, the value is worked out from them
     (kpi_value_percentage) whatever `values` says it is.
     """
+    if kpi.is_computed:
+        raise ValidationError({"value": COMPUTED})
     period_for_writing(period=period, user=user)
     problem = note_length_problem(values.get("note"), report=kpi.kind == KPI.Kind.REPORT)
     if problem:
@@ -62,4 +65,38 @@ def kpi_value_save(*, kpi: KPI, period: ReportingPeriod, user, values: dict, exp
         record.value = kpi_value_percentage(record.numerator, record.denominator)
     record.note = values.get("note") or ""
     save_versioned(record, lookup, user)
+    return record
+
+
+@transaction.atomic
+def kpi_value_computed(*, kpi: KPI, period: ReportingPeriod, user, numerator, denominator, note=""):
+    """Write a computed KPI's value for the period (numerator over denominator as a percentage), attributed to the
+    user whose change it follows, in the value's history; with no denominator, the value goes.
+
+    It follows what was recorded elsewhere (attendance), so a locked period takes it too; a closed plan does not.
+    Returns the value, or None when there is none.
+    """
+    if not kpi.is_computed:
+        raise ValueError(f"KPI {kpi.code} is entered by its subgroup, not computed")
+    current = ReportingPeriod.objects.select_related("plan").get(pk=period.pk)
+    if current.plan.is_closed:
+        return KPIValue.objects.filter(kpi=kpi, period=period).first()
+    record = KPIValue.objects.select_for_update(of=("self",)).filter(kpi=kpi, period=period).order_by("pk").first()
+    if not denominator:
+        if record is not None:
+            record._history_user = user
+            record.delete()
+        return None
+    value = kpi_value_percentage(numerator, denominator)
+    if record is not None and (record.numerator, record.denominator, record.value) == (numerator, denominator, value):
+        return record
+    if record is None:
+        record = KPIValue(kpi=kpi, period=period, version=0)
+    record.version += 1
+    record.entered_by = user
+    record.numerator, record.denominator, record.value = numerator, denominator, value
+    record.received = None
+    record.note = note[:NOTE_LIMIT]
+    record._history_user = user
+    record.save()
     return record

@@ -14,7 +14,7 @@ from .forms import KPIValueForm
 from .history import kpi_history
 from .models import KPI, KPIValue
 from .rag import rate, trend
-from .services import kpi_value_save
+from .services import COMPUTED, kpi_value_save
 
 
 def _get_kpi_for_user(user, pk):
@@ -36,7 +36,7 @@ def kpi_detail(request, pk):
     periods = list(plan.periods.all())
     current = plan.reporting_period_from(periods)
     values = {value.period_id: value for value in kpi.values.select_related("entered_by")}
-    may_write = may_write_for(request.user, [kpi.owner_id])
+    may_write = not kpi.is_computed and may_write_for(request.user, [kpi.owner_id])
     rows, previous = [], None
     for period in periods:
         value = values.get(period.pk)
@@ -94,6 +94,8 @@ def value_edit(request, pk, number, *, saved_in_place=None):
     out-of-band swaps of that page's own counts.
     """
     kpi = _get_kpi_for_user(request.user, pk)
+    if kpi.is_computed:
+        return render(request, "kpis/value_computed.html", {"kpi": kpi, "message": COMPUTED}, status=403)
     if not may_write_for(request.user, [kpi.owner_id]):
         raise PermissionDenied(
             "Only members of the subgroup that owns this KPI and the board business manager enter it."

@@ -12,9 +12,12 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from kpis.models import KPI, KPIValue
-from kpis.services import kpi_value_percentage
+from kpis.services import kpi_value_computed, kpi_value_percentage
+from meetings.models import Agency, Attendance, AttendanceMeasure, Deputy, Meeting, QuorumRule, Seat
+from meetings.services import attendance_figures, attendance_measure_set, rule_dates
 from planfile.services import plan_import
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
@@ -210,6 +213,7 @@ def demo_load(*, password=DEMO_PASSWORD):
         open_period._history_user = users["manager"]
         open_period.save(update_fields=["state"])
     _demo_updates(plan, periods, users)
+    _demo_meetings(plan, periods, users)
     _demo_kpi_values(plan, periods, users)
     if imported:
         _dated_from_the_first_day(plan, since=started, first_day=first_day)
@@ -305,6 +309,8 @@ def _demo_kpi_values(plan, periods, users):
     kpis = KPI.objects.filter(objective__priority__plan=plan).select_related("owner", "objective__priority")
     written = []
     for index, kpi in enumerate(kpis):
+        if kpi.is_computed:
+            continue  # computed from meeting attendance (_demo_meetings)
         author = users[chair_username(kpi.owner)]
         for position, number in enumerate((*LOCKED_PERIODS, OPEN_PERIOD)):
             sample = _kpi_sample(kpi, position)
@@ -326,3 +332,211 @@ def _demo_kpi_values(plan, periods, users):
             value.created_at = value.updated_at = entered
             written.append(value)
     _saved_when_sent(KPIValue, written)
+
+
+# The board's partner agencies: (name, short name, slug, kind, statutory partner).
+AGENCIES = [
+    ("Dudley Council Children's Services", "DCS", "childrens-services", "childrens_services", True),
+    ("Dudley Council Education Services", "Education", "education", "education", True),
+    ("West Midlands Police", "WMP", "police", "police", True),
+    ("Dudley Clinical Commissioning Group", "CCG", "ccg", "health", True),
+    ("The Dudley Group NHS Foundation Trust", "DGFT", "acute-trust", "health", True),
+    ("Dudley and Walsall Mental Health Partnership NHS Trust", "DWMHPT", "mental-health-trust", "health", True),
+    ("Black Country Partnership NHS Foundation Trust", "BCPFT", "community-trust", "health", True),
+    ("Public Health Dudley", "Public Health", "public-health", "health", True),
+    ("National Probation Service", "NPS", "probation", "probation", True),
+    ("Community Rehabilitation Company", "CRC", "crc", "probation", True),
+    ("CAFCASS", "CAFCASS", "cafcass", "cafcass", True),
+    ("Dudley Council for Voluntary Service", "DCVS", "voluntary-sector", "voluntary", False),
+    ("Lay members", "Lay", "lay-members", "lay", False),
+]
+# The demo's seats: fictional people (is_demo), by agency slug. The chairs sit with their demo accounts.
+BOARD_SEATS = [
+    ("lay-members", "Margaret Ellis", "chair"),
+    ("childrens-services", "Simon Pearce", "vice_chair"),
+    ("education", "Helen Okafor", "member"),
+    ("police", "Gary Whitehouse", "member"),
+    ("ccg", "Nadia Rahman", "member"),
+    ("acute-trust", "Elaine Foster", "member"),
+    ("mental-health-trust", "Tom Greaves", "member"),
+    ("community-trust", "Sunita Patel", "member"),
+    ("public-health", "Owen Lloyd", "member"),
+    ("probation", "Carol Hughes", "member"),
+    ("crc", "Peter Nash", "member"),
+    ("cafcass", "Fiona Grant", "member"),
+    ("voluntary-sector", "Mike Adeyemi", "member"),
+    ("lay-members", "Jean Walters", "member"),
+]
+EXECUTIVE_SEATS = [
+    ("childrens-services", "David Clarke", "chair"),
+    ("police", "Lisa Moran", "vice_chair"),
+    ("education", "Kevin Dunn", "member"),
+    ("ccg", "Anita Shah", "member"),
+    ("acute-trust", "Jo Whitfield", "member"),
+    ("mental-health-trust", "Ian Brookes", "member"),
+    ("public-health", "Sarah Quinn", "member"),
+    ("probation", "Paul Ridley", "member"),
+    ("voluntary-sector", "Grace Mensah", "adviser"),
+]
+# Each subgroup: its chair (their account) for children's services, and three members from these agencies.
+SUBGROUP_AGENCIES = ["police", "acute-trust", "education"]
+DEPUTIES = {"Gary Whitehouse": "Insp. Rob Carter", "Nadia Rahman": "Beth Lowe", "Lisa Moran": "DS Amy Hale"}
+# The agency that misses the Safeguarding Executive three times in a row in the demo.
+ABSENT_AGENCY = "probation"
+EXECUTIVE = "safeguarding-executive"
+BOARD = "dscb"
+ATTENDANCE_KPI = "3.3.K4"
+
+
+def _demo_meetings(plan, periods, users):
+    """The board's agencies and seats, its 2015/16 meetings (the Board quarterly, the Safeguarding Executive on each
+    period's meeting date, the subgroups every other month) and the attendance of those held up to the meeting
+    period 3 reports to, with KPI 3.3.K4 computed from it; once."""
+    if Meeting.objects.filter(is_demo=True).exists():
+        return
+    since = timezone.now()
+    agencies = {}
+    for name, short_name, slug, kind, statutory in AGENCIES:
+        agencies[slug], _ = Agency.objects.get_or_create(
+            slug=slug, defaults={"name": name, "short_name": short_name, "kind": kind, "is_statutory": statutory}
+        )
+    bodies = {body.slug: body for body in Subgroup.objects.exclude(kind=Subgroup.Kind.ROLE)}
+    manager = users["manager"]
+    starts_on = plan.starts_on
+
+    def seat(body, agency_slug, person_name, role, user=None):
+        email = f"{person_name}.{agency_slug}@example.org".lower().replace(" ", "-").replace("..", ".")
+        made = Seat(
+            body=body,
+            person_name=person_name,
+            user=user,
+            email=email,
+            agency=agencies[agency_slug],
+            role=role,
+            starts_on=starts_on,
+            is_demo=True,
+        )
+        made._history_user = manager
+        made.save()
+        if person_name in DEPUTIES:
+            Deputy.objects.create(seat=made, name=DEPUTIES[person_name])
+        return made
+
+    chair_of = {slug: users.get(f"chair-{slug}") for slug in bodies}
+    for agency_slug, name, role in BOARD_SEATS:
+        seat(bodies[BOARD], agency_slug, name, role, chair_of[BOARD] if role == "chair" else None)
+    for agency_slug, name, role in EXECUTIVE_SEATS:
+        seat(bodies[EXECUTIVE], agency_slug, name, role, chair_of[EXECUTIVE] if role == "chair" else None)
+    for index, (slug, body) in enumerate(sorted(bodies.items())):
+        if slug in (BOARD, EXECUTIVE):
+            continue
+        chair = chair_of.get(slug)
+        seat(body, "childrens-services", chair.get_full_name() if chair else f"{body.name} chair", "chair", chair)
+        for offset, agency_slug in enumerate(SUBGROUP_AGENCIES):
+            seat(body, agency_slug, DEMO_MEMBERS[(index * 3 + offset) % len(DEMO_MEMBERS)], "member")
+    QuorumRule.objects.get_or_create(body=bodies[BOARD], defaults={"kind": "statutory_agencies", "number": 6})
+    QuorumRule.objects.get_or_create(body=bodies[EXECUTIVE], defaults={"kind": "members", "number": 5})
+
+    meetings = []
+
+    def meeting(body, day, hour, place, period=None):
+        made = Meeting(body=body, date=day, starts_at=datetime.time(hour), place=place, period=period, is_demo=True)
+        made._history_user = manager
+        made._history_date = _at(starts_on, 10)
+        made.save()
+        meetings.append(made)
+
+    for day in rule_dates(
+        weekday_index=1, nth=2, every_months=3, starts_on=starts_on.replace(month=6), ends_on=plan.ends_on
+    ):
+        meeting(bodies[BOARD], day, 14, "Council House, Dudley")
+    for period in periods.values():
+        if period.meeting_on:
+            meeting(bodies[EXECUTIVE], period.meeting_on, 10, "Saltwells Education Development Centre", period)
+    for index, (slug, body) in enumerate(sorted(bodies.items())):
+        if slug not in (BOARD, EXECUTIVE):
+            for day in rule_dates(
+                weekday_index=index % 5, nth=1, every_months=2, starts_on=starts_on, ends_on=plan.ends_on
+            ):
+                meeting(body, day, 14, "Brierley Hill Civic Hall")
+    for model in (Agency, Seat, Deputy, QuorumRule):  # set up on the plan's first morning
+        model.history.filter(history_date__gte=since).update(history_date=_at(starts_on, 9, 15))
+    last_recorded = periods[LOCKED_PERIODS[-1]].meeting_on
+    _demo_attendance([m for m in meetings if m.date <= last_recorded], manager)
+    kpi = KPI.objects.filter(objective__priority__plan=plan, ref=ATTENDANCE_KPI).first()
+    if kpi is not None:
+        measure = attendance_measure_set(kpi=kpi, bodies=list(bodies.values()), user=manager)
+        for model in (KPI, AttendanceMeasure):
+            model.history.filter(history_date__gte=since).update(history_date=_at(starts_on, 9, 30))
+        _demo_attendance_values(measure, periods, manager)
+
+
+DEMO_MEMBERS = [
+    "Alan Birch",
+    "Bev Cartwright",
+    "Colin Dale",
+    "Dawn Ellery",
+    "Eddie Frost",
+    "Faye Gill",
+    "Hugh Iles",
+    "Irene Jukes",
+    "Jack Kemp",
+    "Kath Lyons",
+    "Leon Marsh",
+    "Mandy Noakes",
+    "Neil Oakes",
+    "Olive Parry",
+    "Phil Quarry",
+    "Rita Sands",
+    "Stan Tolley",
+    "Tina Underhill",
+    "Vic Wood",
+    "Wendy Yates",
+    "Yusuf Zaman",
+]
+
+
+def _demo_attendance(meetings, manager):
+    """Attendance at each meeting: about one seat in five sends apologies, one comes by deputy, and probation
+    misses the Safeguarding Executive every time."""
+    for meeting_index, meeting in enumerate(sorted(meetings, key=lambda m: (m.date, m.body_id))):
+        rows = []
+        seats = list(Seat.objects.on(meeting.date).filter(body=meeting.body).select_related("agency"))
+        for seat_index, seat in enumerate(seats):
+            status, deputy = Attendance.Status.PRESENT, ""
+            if meeting.body.slug == EXECUTIVE and seat.agency.slug == ABSENT_AGENCY:
+                status = Attendance.Status.ABSENT
+            elif seat.person_name in DEPUTIES and meeting_index % 2:
+                status, deputy = Attendance.Status.DEPUTY, DEPUTIES[seat.person_name]
+            elif seat.role != Seat.Role.CHAIR and (meeting_index * 3 + seat_index) % 5 == 0:
+                status = Attendance.Status.APOLOGIES
+            rows.append(Attendance(meeting=meeting, seat=seat, status=status, deputy_name=deputy))
+        meeting.status = Meeting.Status.HELD
+        meeting.in_attendance = "Helen Morris, board business manager"
+        meeting._history_user = manager
+        meeting._history_date = _at(meeting.date, 17)
+        meeting.save(update_fields=["status", "in_attendance"])
+        bulk_create_with_history(rows, Attendance, default_user=manager, default_date=_at(meeting.date, 17))
+
+
+def _demo_attendance_values(measure, periods, manager):
+    """KPI 3.3.K4 for each period with meetings held: computed once, dated the evening of its last meeting."""
+    for period in periods.values():
+        represented, expected = attendance_figures(measure, period)
+        if not expected:
+            continue
+        value = kpi_value_computed(
+            kpi=measure.kpi,
+            period=period,
+            user=manager,
+            numerator=represented,
+            denominator=expected,
+            note=f"Computed from attendance: {represented} of {expected} seats represented at the meetings held.",
+        )
+        last = Meeting.objects.filter(
+            body__in=measure.bodies.all(), status=Meeting.Status.HELD, date__range=(period.starts_on, period.ends_on)
+        ).latest("date")
+        when = _at(last.date, 18)
+        value.created_at = value.updated_at = when
+        _saved_when_sent(KPIValue, [value])
+        KPIValue.history.filter(id=value.pk).update(history_date=when)

@@ -364,7 +364,8 @@ def subgroup_work(action_rows, kpi_rows, subgroups):
             if subgroup.pk in work:
                 work[subgroup.pk].supported.append(row)
     for row in kpi_rows:
-        if row.kpi.owner_id in work:
+        # A computed KPI (from meeting attendance) is nobody's to enter: My work does not ask for it.
+        if row.kpi.owner_id in work and not row.kpi.is_computed:
             work[row.kpi.owner_id].kpis.append(row)
     return sorted(work.values(), key=lambda item: item.subgroup.name)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dscb.models import SentEmail, TaskWorker
 from kpis.models import KPI, KPIValue
+from meetings.models import Agency, Attendance, AttendanceMeasure, Deputy, Meeting, MeetingItem, QuorumRule, Seat
 from planfile.models import PendingImport
 from plans.models import BusinessPlan, ReportingPeriod
 from plans.services import plan_create_periods
@@ -260,6 +261,83 @@ class SentEmailFactory(factory.django.DjangoModelFactory):
     key = factory.Sequence(lambda n: f"set-password:{n}:request-{n}")
     to = "someone@example.org"
     subject = "Your account"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    short_name = factory.Sequence(lambda n: f"A{n}")
+    slug = factory.Sequence(lambda n: f"agency-{n}")
+    kind = Agency.Kind.HEALTH
+    is_statutory = True
+
+
+class SeatFactory(factory.django.DjangoModelFactory):
+    """A member sitting on a subgroup for an agency since 1 April 2015."""
+
+    class Meta:
+        model = Seat
+
+    body = factory.SubFactory(SubgroupFactory)
+    person_name = factory.Faker("name")
+    agency = factory.SubFactory(AgencyFactory)
+    role = Seat.Role.MEMBER
+    starts_on = datetime.date(2015, 4, 1)
+
+
+class DeputyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deputy
+
+    seat = factory.SubFactory(SeatFactory)
+    name = factory.Faker("name")
+
+
+class QuorumRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuorumRule
+
+    body = factory.SubFactory(SubgroupFactory)
+    kind = QuorumRule.Kind.MEMBERS
+    number = 3
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    body = factory.SubFactory(SubgroupFactory)
+    date = datetime.date(2015, 5, 14)
+    starts_at = datetime.time(14, 0)
+    place = "Council House, Dudley"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    seat = factory.SubFactory(SeatFactory, body=factory.SelfAttribute("..meeting.body"))
+    status = Attendance.Status.PRESENT
+
+
+class MeetingItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = MeetingItem.Kind.ACTION
+    text = factory.Faker("sentence")
+    owner = factory.Faker("name")
+
+
+class AttendanceMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttendanceMeasure
+
+    kpi = factory.SubFactory(KPIFactory, value_source=KPI.Source.ATTENDANCE)
 
 
 class EmailPreferenceFactory(factory.django.DjangoModelFactory):

@@ -9,9 +9,8 @@ from priorities.models import Action, Objective
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [
-    model for model in admin.site._registry if model._meta.app_label in {"plans", "priorities", "subgroups", "kpis"}
-]
+APPS = {"plans", "priorities", "subgroups", "kpis", "meetings"}
+MODELS = [model for model in admin.site._registry if model._meta.app_label in APPS]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)

@@ -21,6 +21,7 @@ LAYERS = [
     ["plans"],
     ["priorities"],
     ["kpis"],
+    ["meetings"],
     ["progress"],
     ["planfile", "yearend", "reports"],
 ]

@@ -37,6 +37,8 @@ def pages(action):
         "plan-list": reverse("plans:plan-list"),
         "plan": plan.get_absolute_url(),
         "action": action.get_absolute_url(),
+        "meetings": reverse("meetings:meeting-list"),
+        "agencies": reverse("meetings:agency-list"),
     }
 
 
@@ -45,7 +47,7 @@ def pages(action):
 ACTIVE_PLAN_TABLE = [
     (persona, page, 302 if persona == "anon" else 200)
     for persona in ["chair", "member", "other_chair", "manager", "viewer", "anon"]
-    for page in ["home", "plan-list", "plan", "action"]
+    for page in ["home", "plan-list", "plan", "action", "meetings", "agencies"]
 ]
 
 

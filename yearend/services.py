@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils.dateformat import format as date_format
 
 from kpis.models import KPI
+from meetings.models import AttendanceMeasure
+from meetings.services import attendance_measure_set
 from plans.models import BusinessPlan, ReportingPeriod
 from plans.services import period_lock, plan_create_periods
 from priorities.models import (
@@ -260,7 +262,10 @@ def plan_roll_over(*, plan: BusinessPlan, user=None):
                 new_action.co_leads.set(action.co_leads.all())
                 new_action.supporting.set(action.supporting.all())
             for kpi in KPI.objects.filter(objective=objective, archived=False):
-                _copy(kpi, user, objective=new_objective)
+                new_kpi = _copy(kpi, user, objective=new_objective)
+                measure = AttendanceMeasure.objects.filter(kpi=kpi).first()
+                if measure is not None:  # computed from the same bodies' attendance next year
+                    attendance_measure_set(kpi=new_kpi, bodies=list(measure.bodies.all()), user=user)
     return new
 
 

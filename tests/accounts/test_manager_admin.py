@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from kpis.models import KPI
+from meetings.models import Agency, AttendanceMeasure, QuorumRule, Seat
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, Objective, StrategicPriority
 from subgroups.models import Membership, Subgroup
@@ -30,11 +31,19 @@ GRANTED = {
     ("priorities", "objective"): {"view", "add", "change", "delete"},
     ("priorities", "action"): {"view", "add", "change", "delete"},
     ("kpis", "kpi"): {"view", "add", "change", "delete"},
+    # The board's agencies (kept, never deleted: attendance names them), seats and their deputies, quorum rules,
+    # and which KPIs are computed from attendance (meetings' own migration).
+    ("meetings", "agency"): {"view", "add", "change"},
+    ("meetings", "seat"): {"view", "add", "change", "delete"},
+    ("meetings", "deputy"): {"view", "add", "change", "delete"},
+    ("meetings", "quorumrule"): {"view", "add", "change", "delete"},
+    ("meetings", "attendancemeasure"): {"view", "add", "change", "delete"},
     # The background tasks: seen, and a failed one retried (dscb.admin); never changed by hand.
     ("django_tasks_database", "dbtaskresult"): {"view"},
 }
 
 MODELS = [User, Subgroup, Membership, BusinessPlan, ReportingPeriod, StrategicPriority, Objective, Action, KPI]
+MODELS += [Agency, Seat, QuorumRule, AttendanceMeasure]
 
 
 def test_the_manager_group_has_exactly_the_permissions_of_the_role():

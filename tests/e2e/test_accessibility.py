@@ -50,7 +50,39 @@ def kpi(page, site):
     expect(page.get_by_role("img", name=re.compile(r"^KPI 1\.1\.K1: value in each period"))).to_be_visible()
 
 
+def meetings(page, site):
+    """The meetings calendar as the manager sees it, filtered to one body, with the three-in-a-row flag."""
+    sign_in(page, site.url, "manager")
+    page.goto(f"{site.url}/meetings/")
+    page.get_by_label("Body").select_option(label="Safeguarding Executive")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#absent-flags")).to_be_visible()
+
+
+def meeting(page, site):
+    """A held meeting's page, reached from the calendar: attendance, quorum, decisions and actions."""
+    meetings(page, site)
+    page.get_by_role("link", name=re.compile(r"^17 August 2015")).click()
+    expect(page.locator("#meeting-quorum")).to_be_visible()
+
+
+def attendance_with_errors(page, site):
+    """The attendance form, a deputy left unnamed."""
+    meeting(page, site)
+    page.get_by_role("link", name="Record attendance").click()
+    page.get_by_label("Attendance of Kevin Dunn").select_option("deputy")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the name of the deputy who came for Kevin Dunn")
+
+
+def agencies(page, site):
+    sign_in(page, site.url, "viewer")
+    page.goto(f"{site.url}/agencies/")
+    expect(page.locator("#by-agency")).to_be_visible()
+
+
 PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi]
+PAGES += [meetings, meeting, attendance_with_errors, agencies]
 
 
 @pytest.mark.parametrize("visit", PAGES, ids=[visit.__name__ for visit in PAGES])

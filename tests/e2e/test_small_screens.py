@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from kpis.models import KPI
+from meetings.models import Meeting
 from planfile.demo import DEMO_PLAN_FILE
 from priorities.models import Action, ProgressUpdate
 from reports.models import IssuedReport
@@ -171,7 +172,12 @@ def test_every_page_of_the_chair_and_manager_journeys_fits_a_phone(browser, demo
     expect(page.locator("#import-changes")).to_contain_text(LONG_REF)
     widths.check(page, "manager: import preview")
     widths.visit(page, "manager: roll-over", url + reverse("yearend:roll-over", args=[plan.slug]))
+    widths.visit(page, "manager: meetings", url + reverse("meetings:meeting-list"))
+    held = Meeting.objects.filter(body__slug="safeguarding-executive", status="held").first()
+    widths.visit(page, "manager: a meeting", url + held.get_absolute_url())
+    widths.visit(page, "manager: attendance", url + reverse("meetings:attendance-edit", args=[held.pk]))
+    widths.visit(page, "manager: agencies", url + reverse("meetings:agency-list"))
     manager_context.close()
 
-    assert len(widths.seen) == 23
+    assert len(widths.seen) == 27
     assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)

@@ -10,8 +10,11 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from kpis.models import KPI, KPIValue
+from meetings.models import Agency, Attendance, Deputy, Meeting, Seat
+from meetings.services import attendance_figures
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
 from progress.selectors import plan_rows
@@ -22,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def snapshot():
     models = [BusinessPlan, ReportingPeriod, StrategicPriority, Objective, Action, KPI, Subgroup, Membership]
+    models += [Agency, Seat, Meeting, Attendance]
     counts = {model.__name__: model.objects.count() for model in models}
     counts["users"] = get_user_model().objects.count()
     counts["updates"] = list(ProgressUpdate.objects.order_by("pk").values_list("pk", "status", "version"))
@@ -194,3 +198,43 @@ def test_demo_people_have_names_and_readable_usernames(demo):
     board_chair = users["chair-dscb"]
     assert sorted(board_chair.memberships.values_list("subgroup__name", flat=True)) == ["Chair of DSCB", "DSCB"]
     assert not get_user_model().objects.filter(username__startswith="chair-chair").exists()
+
+
+def test_the_demo_has_the_boards_agencies_seats_meetings_and_attendance(client, demo):
+    plan, users = demo
+    assert 12 <= Agency.objects.count() <= 14 and Agency.objects.filter(is_statutory=True).count() >= 10
+    assert Seat.objects.filter(body__slug="dscb").count() == 14
+    assert Seat.objects.filter(body__slug="safeguarding-executive").count() == 9
+    assert not Seat.objects.filter(is_demo=False).exists() and Deputy.objects.count() == 3
+    # The Safeguarding Executive: one meeting per period, on its meeting date, linked to it; the Board quarterly.
+    executive = Meeting.objects.filter(body__slug="safeguarding-executive").select_related("period")
+    assert [(m.period.number, m.date) for m in executive] == [(p.number, p.meeting_on) for p in plan.periods.all()]
+    assert Meeting.objects.filter(body__slug="dscb").count() == 4
+    # Attendance up to the meeting period 3 reports to; later meetings are still to come.
+    last = plan.periods.get(number=3).meeting_on
+    assert not Meeting.objects.filter(date__lte=last).exclude(status="held").exists()
+    assert not Meeting.objects.filter(date__gt=last).exclude(status="scheduled").exists()
+    statuses = set(Attendance.objects.values_list("status", flat=True))
+    assert statuses == {"present", "deputy", "apologies", "absent"}
+    # Their history is the board's year: set up on its first morning, attendance on each meeting's day.
+    first = datetime.datetime.combine(plan.starts_on, datetime.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    for model in (Agency, Seat, Deputy, Meeting, Attendance):
+        dates = set(model.history.values_list("history_date", flat=True))
+        assert dates and all(first <= moment <= first + datetime.timedelta(days=366) for moment in dates), model
+    record = Attendance.history.filter(meeting__date=last).first()
+    assert record.history_user == users["manager"] and record.history_date.date() == last
+    # KPI 3.3.K4 is computed, attributed to the manager, below 100% in every period with meetings held.
+    kpi = KPI.objects.get(objective__priority__plan=plan, ref="3.3.K4")
+    assert kpi.is_computed
+    values = list(kpi.values.order_by("period__number"))
+    assert [value.period.number for value in values] == [1, 2, 3, 4]
+    assert all(value.value < 100 and value.entered_by == users["manager"] for value in values)
+    measure = kpi.attendance_measure
+    for value in values:
+        assert attendance_figures(measure, value.period) == (value.numerator, value.denominator)
+    # Probation has missed the Safeguarding Executive three times in a row: the manager is told.
+    client.force_login(users["manager"])
+    page = client.get(reverse("meetings:meeting-list")).content.decode()
+    assert "National Probation Service at the Safeguarding Executive (3 meetings" in page
+    page = client.get(reverse("meetings:agency-list")).content.decode()
+    assert "National Probation Service at the Safeguarding Executive" in page

@@ -6,8 +6,10 @@ import pytest
 
 from tests.migrations import migrate
 
-BEFORE = [("priorities", "0003_add_action_carry_over_and_archive"), ("kpis", "0002_add_kpi_archived")]
-AFTER = [("priorities", "0006_remove_number"), ("kpis", "0005_remove_kpi_number")]
+# The plans table as these migrations knew it, before the working-day deadlines (plans 0004).
+PLANS = ("plans", "0003_reserve_plan_slugs")
+BEFORE = [("priorities", "0003_add_action_carry_over_and_archive"), ("kpis", "0002_add_kpi_archived"), PLANS]
+AFTER = [("priorities", "0006_remove_number"), ("kpis", "0005_remove_kpi_number"), PLANS]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

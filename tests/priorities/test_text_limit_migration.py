@@ -6,8 +6,10 @@ import pytest
 
 from tests.migrations import migrate, plan_with_objective
 
-BEFORE = [("priorities", "0006_remove_number"), ("kpis", "0006_check_numbers_fit_their_columns")]
-AFTER = [("priorities", "0007_limit_update_text_lengths"), ("kpis", "0007_limit_value_note_length")]
+# The plans table as these migrations knew it, before the working-day deadlines (plans 0004).
+PLANS = ("plans", "0003_reserve_plan_slugs")
+BEFORE = [("priorities", "0006_remove_number"), ("kpis", "0006_check_numbers_fit_their_columns"), PLANS]
+AFTER = [("priorities", "0007_limit_update_text_lengths"), ("kpis", "0007_limit_value_note_length"), PLANS]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from kpis.models import KPI
+from meetings.models import Meeting
 from planfile.demo import demo_load
 from priorities.models import Action, ProgressUpdate
 from reports.models import IssuedReport
@@ -31,6 +32,15 @@ class Site:
     kpi: KPI  # owned by the Quality Assurance sub
     issued: IssuedReport
     extra: dict = field(default_factory=dict)
+
+    @property
+    def meeting(self):
+        """A held meeting of the Quality Assurance sub, whose chair records it."""
+        return Meeting.objects.filter(body__slug="quality-assurance", status="held").order_by("pk").first()
+
+    @property
+    def meeting_item(self):
+        return self.meeting.items.get()
 
     def user(self, role):
         return None if role == "anon" else self.users[role]
@@ -85,4 +95,6 @@ def site(db):
         exception_class_path="smtplib.SMTPServerDisconnected",
         traceback="smtplib.SMTPServerDisconnected: Connection unexpectedly closed",
     )
-    return Site(plan, users, action, open_period, submitted, kpi, issued)
+    site = Site(plan, users, action, open_period, submitted, kpi, issued)
+    site.meeting.items.create(kind="action", text="Circulate the neglect toolkit", owner="Rachel Turner")
+    return site

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "sign-in"  # a redirect to the sign-in page, with ?next= the page asked for
 WRITERS = {"chair", "member", "manager", "admin"}  # the action's and KPI's subgroup, and the board manager
 MANAGERS = {"manager", "admin"}
+RECORDERS = {"chair", "manager", "admin"}  # a meeting of the Quality Assurance sub: its chair and the board manager
 
 
 def everyone(status):
@@ -92,6 +93,15 @@ EXPECTED = {
     "reports:issued": signed_in(200),
     "reports:issued-pdf": signed_in(200),
     "reports:issued-xlsx": signed_in(200),
+    "meetings:meeting-list": signed_in(200),
+    "meetings:meeting-detail": signed_in(200),
+    "meetings:meeting-add": only(MANAGERS),
+    "meetings:meeting-edit": only(MANAGERS),
+    "meetings:meeting-generate": only(MANAGERS),
+    "meetings:attendance-edit": only(RECORDERS),
+    "meetings:item-add": signed_in(405),
+    "meetings:item-close": signed_in(405),
+    "meetings:agency-list": signed_in(200),
 }
 
 
@@ -102,11 +112,13 @@ def arguments(site, route):
         "kpis": site.kpi.pk,
         "progress": site.kpi.pk,  # a KPI's value entered in place on My work
         "reports": site.issued.pk,
+        "meetings": site.meeting.pk,
     }.get(route.namespace)
     number = site.open_period.number
     if route.name == "priorities:update-return":
         pk, number = site.submitted.action_id, site.submitted.period.number
     values = {"slug": site.plan.slug, "pk": pk, "number": number, "uidb64": "MQ", "token": "made-up-token"}
+    values["item_pk"] = site.meeting_item.pk
     return {param: values[param] for param in route.params}
 
 
