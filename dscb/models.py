@@ -25,7 +25,9 @@ class TaskWorker(models.Model):
 class SentEmail(models.Model):
     """One email the product sends, by the reason it is sent: the key makes a second send for a reason a no-op.
 
-    The row is made before the email goes out and marked sent after the mail server accepted it (dscb.mail).
+    The row is made before the email goes out, claimed (sending_since) just before it is handed to the mail
+    server, and marked sent once the server accepted it (dscb.mail). A claim with no sent_at is a send that was
+    cut off (its worker killed mid-send): the email may or may not have gone, so it is not sent again.
     """
 
     key = models.CharField(max_length=200, unique=True)
@@ -34,6 +36,7 @@ class SentEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -41,3 +44,8 @@ class SentEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} to {self.to}"
+
+    @property
+    def interrupted(self):
+        """Handed to the mail server by a run that stopped before it could record the answer."""
+        return self.sent_at is None and self.sending_since is not None

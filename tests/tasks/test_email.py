@@ -13,6 +13,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from accounts.tasks import RESET, SET, password_email_enqueue, password_email_send
+from dscb.mail import email_send_once
 from dscb.models import SentEmail
 from tests.factories import UserFactory
 from tests.tasks.jobs import FlakyEmailBackend, run_worker_batch
@@ -122,3 +123,30 @@ def test_the_admin_action_sends_each_person_one_email(admin_client, person, djan
         )
     [message] = mail.outbox
     assert message.to == ["nia@example.org"] and "Your username is: nia" in message.body
+
+
+def test_a_send_cut_off_by_a_killed_worker_is_not_sent_again(person):
+    """What a worker killed while the mail server had the email leaves: the row claimed, not marked sent."""
+    SentEmail.objects.create(
+        key="set-password:1:abc", to="nia@example.org", subject="Set your password", sending_since=timezone.now()
+    )
+    result = password_email_send.enqueue(kind=SET, user_id=person.pk, site_url=SITE, key="set-password:1:abc")
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert mail.outbox == []
+    record = SentEmail.objects.get(key="set-password:1:abc")
+    assert record.interrupted and record.attempts == 0
+
+
+def test_of_two_runs_at_once_only_the_one_that_claims_the_email_sends_it(person):
+    first = SentEmail.objects.create(key="reason:1", to="nia@example.org", subject="Hello")
+    # The other run has claimed the row between this run's read and its send.
+    SentEmail.objects.filter(pk=first.pk).update(sending_since=timezone.now())
+    assert email_send_once(key="reason:1", to="nia@example.org", subject="Hello", body="Hi") is False
+    assert mail.outbox == []
+
+
+def test_a_refused_email_gives_its_claim_back_for_the_retry(person, flaky):
+    flaky.failures = 1
+    password_email_send.enqueue(kind=SET, user_id=person.pk, site_url=SITE, key="set:1:abc")
+    record = SentEmail.objects.get(key="set:1:abc")
+    assert len(mail.outbox) == 1 and record.sent_at is not None and not record.interrupted
