@@ -63,6 +63,13 @@ def nothing_written():
     return not BusinessPlan.objects.exists() and not KPI.objects.exists() and not Subgroup.objects.exists()
 
 
+# The work a hostile file may make, in CPU seconds of this process. The files of the findings took minutes or
+# never finished; a refused file of the largest allowed size takes about 2 s on a quiet machine and up to 5 s with
+# the cores shared, under tracemalloc. The bound tells bounded work from unbounded, not fast from slow: the
+# benchmark measures speed (make bench, import_plan).
+WORK_LIMIT_SECONDS = 15
+
+
 def measured(call):
     """The call's result, the CPU seconds it took in this process and its peak of Python memory in MB.
 
@@ -143,7 +150,7 @@ class TestBoundedWork:
         assert len(bomb) < 10_000
         result, seconds, peak_mb = measured(lambda: plan_import(content=bomb, filename="plan.xlsx"))
         assert result.problems == [] and KPI.objects.get().target == 12
-        assert seconds < 5 and peak_mb < 200, (seconds, peak_mb)
+        assert seconds < WORK_LIMIT_SECONDS and peak_mb < 200, (seconds, peak_mb)
 
     @pytest.mark.parametrize(
         ("rows", "expected"),
@@ -162,7 +169,7 @@ class TestBoundedWork:
         assert len(bomb) < 200_000
         result, seconds, peak_mb = measured(lambda: plan_import(content=bomb, filename="plan.xlsx"))
         assert problems_of(result) == [expected]
-        assert seconds < 5 and peak_mb < 200, (seconds, peak_mb)
+        assert seconds < WORK_LIMIT_SECONDS and peak_mb < 200, (seconds, peak_mb)
 
     def test_more_rows_than_a_plan_has_are_refused_with_the_limit(self):
         content = xlsx_bytes([*PLAN_ROWS, *(action_row(f"1.1.{n}") for n in range(1, MAX_ROWS + 10))])
@@ -171,7 +178,7 @@ class TestBoundedWork:
             f"plan.xlsx has something in row {MAX_ROWS + 2:,}: a plan file has at most {MAX_ROWS:,} rows below the "
             "header. Delete what is below the plan, or split the file."
         ]
-        assert seconds < 5 and nothing_written()
+        assert seconds < WORK_LIMIT_SECONDS and nothing_written()
 
     def test_a_cell_far_to_the_right_is_refused_not_dropped(self):
         far = [*action_row(), *[""] * (MAX_COLUMNS - len(COLUMNS)), "stray"]
@@ -251,7 +258,7 @@ class TestBadFilesAnswerProblems:
                 xlsx = rewrite(xlsx, member, _declared(prolog, entity))
         result, seconds, _ = measured(lambda: plan_import(content=xlsx, filename="plan.xlsx"))
         assert len(result.problems) == 1 and "document type or entity declaration" in problems_of(result)[0]
-        assert seconds < 5 and nothing_written()
+        assert seconds < WORK_LIMIT_SECONDS and nothing_written()
 
     @pytest.mark.parametrize(
         ("only_chart", "expected"),
