@@ -186,6 +186,11 @@ class Meeting(models.Model):
     in_attendance = models.TextField(
         blank=True, help_text="Others in attendance, one per line (officers, presenters, observers)."
     )
+    sequence = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised each time the date, time, place or status changes (calendar feeds).",
+    )
     is_demo = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -205,6 +210,11 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:meeting-detail", args=[self.pk])
+
+    @property
+    def calendar_state(self):
+        """What a calendar shows changed when it changes: the date, time, place and status."""
+        return (self.date, self.starts_at, self.place, self.is_online, self.status)
 
     @property
     def where(self):

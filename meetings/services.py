@@ -49,9 +49,12 @@ def meeting_save(*, user, meeting=None, **fields):
     if problems:
         raise ValidationError(problems)
     before = (meeting.date, meeting.status, meeting.body_id) if meeting.pk else None
+    shown = meeting.calendar_state if meeting.pk else None
     for name in MEETING_FIELDS:
         if name in fields:
             setattr(meeting, name, fields[name])
+    if shown is not None and shown != meeting.calendar_state:
+        meeting.sequence += 1
     _attributed(meeting, user)
     _period_follow(meeting, user)
     if before is not None and before != (meeting.date, meeting.status, meeting.body_id):
@@ -77,6 +80,23 @@ def _period_follow(meeting, user):
         raise ValidationError({"date": [m for messages in invalid.message_dict.values() for m in messages]}) from None
     except PeriodStateError:
         return None
+
+
+def meeting_follow_period(sender, *, period, old, new, user, **kwargs):
+    """Receiver of plans.signals.period_meeting_moved: the meeting the period reports to moves to the new date,
+    keeping its time, its sequence raised, in its history with the user. It does not call back into the period
+    (which has moved already); a cancelled meeting stays where it was."""
+    meeting = Meeting.objects.select_for_update().filter(period=period).first()
+    if meeting is None or meeting.date == new or meeting.status == Meeting.Status.CANCELLED:
+        return None
+    before = (meeting.date, meeting.status, meeting.body_id)
+    meeting.date = new
+    meeting.sequence += 1
+    _attributed(meeting, user)
+    if meeting.status == Meeting.Status.HELD:
+        attendance_kpis_update(meeting=meeting, user=user, body_id=before[2], day=before[0])
+        attendance_kpis_update(meeting=meeting, user=user)
+    return meeting
 
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
