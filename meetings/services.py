@@ -2,6 +2,7 @@
 attendance figures: quorum, the attendance KPI and the agencies absent three times in a row."""
 
 import datetime
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from kpis.services import kpi_value_computed
 from plans.models import ReportingPeriod
 from plans.services import PeriodStateError, period_meeting_move
 
-from .models import Attendance, AttendanceMeasure, Meeting, MeetingItem, QuorumRule, Seat
+from .models import Attendance, AttendanceMeasure, CalendarFeed, Meeting, MeetingItem, QuorumRule, Seat
 
 SAFEGUARDING_EXECUTIVE = "safeguarding-executive"
 ABSENT_IN_A_ROW = 3
@@ -298,3 +299,29 @@ def attendance_measure_set(*, kpi, bodies, user):
         kpi._history_user = user
         kpi.save(update_fields=["value_source"])
     return measure
+
+
+def _feed_secret():
+    """A long random secret for a feed's address: 32 random bytes, 43 URL-safe characters."""
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def calendar_feed_for(*, user):
+    """The person's calendar feed, made with its secret the first time they ask for it."""
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is None:
+        feed = CalendarFeed(user=user, secret=_feed_secret())
+        feed._history_user = user
+        feed.save()
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user):
+    """Give the person's feed a new secret: the old address stops answering (404)."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first() or CalendarFeed(user=user)
+    feed.secret = _feed_secret()
+    feed._history_user = user
+    feed.save()
+    return feed
