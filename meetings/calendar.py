@@ -118,21 +118,32 @@ class Reach:
     bodies: set
     updates: bool
     papers: bool
+    seats: dict  # body id -> [(from, until or None)] of the seats, for a body they sit on only through seats
+
+    def covers(self, meeting):
+        """Is the meeting theirs: a body they are a chair or member of, or one they sat on on its day?"""
+        spans = self.seats.get(meeting.body_id)
+        if spans is None:
+            return True
+        return any(start <= meeting.date and (end is None or meeting.date <= end) for start, end in spans)
 
 
 def reach_of(user, plan):
-    """The bodies the person sits on (a seat with their account) or is a chair or member of, whether anything in
-    the plan is due from them (a subgroup of theirs leads an action or owns a KPI), and whether they are the
-    manager (every update and papers deadline). Four queries at most."""
+    """The bodies the person sits on (a seat with their account: the meetings while they sit) or is a chair or
+    member of, whether anything in the plan is due from them (a subgroup of theirs leads an action or owns a KPI),
+    and whether they are the manager (every update and papers deadline). Five queries at most."""
     subgroups = set(Membership.objects.filter(user=user).values_list("subgroup_id", flat=True))
-    seated = set(Seat.objects.filter(user=user).values_list("body_id", flat=True))
+    seats = {}
+    for body_id, starts_on, ends_on in Seat.objects.filter(user=user).values_list("body_id", "starts_on", "ends_on"):
+        if body_id not in subgroups:
+            seats.setdefault(body_id, []).append((starts_on, ends_on))
     manager = is_board_manager(user)
     updates = manager
     if plan is not None and subgroups and not manager:
         leads = Action.objects.filter(Q(lead__in=subgroups) | Q(co_leads__in=subgroups), objective__priority__plan=plan)
         owns = KPI.objects.filter(owner__in=subgroups, objective__priority__plan=plan)
         updates = leads.exists() or owns.exists()
-    return Reach(bodies=subgroups | seated, updates=updates, papers=manager)
+    return Reach(bodies=subgroups | seats.keys(), updates=updates, papers=manager, seats=seats)
 
 
 def _periods(plan, today):
@@ -161,7 +172,8 @@ def person_calendar(*, user, today, host, site_url):
     reach = reach_of(user, plan)
     if reach.bodies:
         for meeting in _meetings(today, reach.bodies):
-            calendar.add_component(_meeting_event(meeting, host=host, stamp=stamp, site_url=site_url))
+            if reach.covers(meeting):
+                calendar.add_component(_meeting_event(meeting, host=host, stamp=stamp, site_url=site_url))
     if plan is not None and reach.updates:
         for period in _periods(plan, today):
             sequence = max((period.saves or 1) - 1, 0)

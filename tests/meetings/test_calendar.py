@@ -234,3 +234,13 @@ def test_the_history_keeps_who_reset_the_address_and_not_the_secret(chair):
     rows = CalendarFeed.history.filter(user=chair)
     assert [row.history_user for row in rows] == [chair, chair]
     assert not hasattr(rows.first(), "secret")
+
+
+def test_a_seat_brings_only_the_meetings_while_it_sits(client, viewer, today):
+    board = SubgroupFactory(name="The Board")
+    SeatFactory(body=board, user=viewer, starts_on=today - 100 * DAY, ends_on=today)
+    sat = MeetingFactory(body=board, date=today - 10 * DAY)
+    left = MeetingFactory(body=board, date=today + 10 * DAY)
+    found = events(client.get(feed_url(viewer)))
+    assert list(found) == [f"meeting-{sat.pk}@plans.example.org"]
+    assert f"meeting-{left.pk}@plans.example.org" not in found

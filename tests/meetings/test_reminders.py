@@ -131,8 +131,10 @@ def test_a_reminder_queued_for_a_meeting_since_cancelled_is_not_sent(meeting):
     from meetings.tasks import meeting_reminder_send
 
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED)
+    key = f"meeting-reminder:seat-1:meeting-{meeting.pk}:2015-05-14"
+    SentEmail.objects.create(key=key, to="bob@example.org", subject="Reminder")
     result = meeting_reminder_send.call(
-        key="meeting-reminder:seat-1:meeting-1:2015-05-14",
+        key=key,
         to="bob@example.org",
         meeting_id=meeting.pk,
         date="2015-05-14",
@@ -140,6 +142,7 @@ def test_a_reminder_queued_for_a_meeting_since_cancelled_is_not_sent(meeting):
         body="",
     )
     assert result == "the meeting was cancelled or moved" and mail.outbox == []
+    assert not SentEmail.objects.exists(), "not left in the log as waiting to be sent"
 
 
 def test_a_safeguarding_executive_meeting_links_its_periods_executive_report(db):
