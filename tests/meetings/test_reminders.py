@@ -6,6 +6,8 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -201,3 +203,21 @@ def test_the_managers_log_shows_the_meeting_reminders_sent_and_scheduled(client,
     sent = text[text.index('id="sent"') :]
     assert sent.count("Meeting reminder, Learning and Improvement on 14 May 2015") == 2
     assert "Ann Account, ann@example.org" not in sent and "ann@example.org" in sent
+
+
+def test_the_log_reads_the_meeting_reminders_in_a_fixed_number_of_queries(client, manager, body, people):
+    client.force_login(manager)
+    url = reverse("progress:email-log")
+    MeetingFactory(body=body, date=D(2015, 5, 14))
+    send(REMINDER_DAY)
+    client.get(url)  # warm the session and the content types
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for day in (11, 12, 13):
+        MeetingFactory(body=body, date=D(2015, 5, day))
+    send("2015-05-08")
+    assert SentEmail.objects.count() == 2 + 3 * 3  # Cat Left too, at the meetings before she left
+    with CaptureQueriesContext(connection) as more:
+        text = client.get(url).content.decode()
+    assert len(more) == len(few)
+    assert text.count("Meeting reminder, Learning and Improvement on 1") == 11
