@@ -41,6 +41,8 @@ SITE_URL = os.environ.get(
 ).rstrip("/")
 # Days after a period's update deadline before lock_overdue_periods locks it.
 PERIOD_GRACE_DAYS = int(os.environ.get("PERIOD_GRACE_DAYS", "5"))
+# Working days before each meeting of a body that its members are reminded of it (meetings.reminders), 1 to 20.
+MEETING_REMINDER_DAYS = min(max(int(os.environ.get("MEETING_REMINDER_DAYS", "5")), 1), 20)
 
 # The budget of drawing one report PDF (reports.pdfdraw): wall time and memory of the child process that draws it.
 REPORT_PDF_SECONDS = float(os.environ.get("REPORT_PDF_SECONDS", "60"))

@@ -5,6 +5,8 @@ Executive and every subgroup)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -186,6 +188,11 @@ class Meeting(models.Model):
     in_attendance = models.TextField(
         blank=True, help_text="Others in attendance, one per line (officers, presenters, observers)."
     )
+    sequence = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised each time the date, time, place or status changes (calendar feeds).",
+    )
     is_demo = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -205,6 +212,11 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:meeting-detail", args=[self.pk])
+
+    @property
+    def calendar_state(self):
+        """What a calendar shows changed when it changes: the date, time, place and status."""
+        return (self.date, self.starts_at, self.place, self.is_online, self.status)
 
     @property
     def where(self):
@@ -299,3 +311,24 @@ class AttendanceMeasure(models.Model):
 
     def __str__(self):
         return f"KPI {self.kpi.code}, computed from attendance"
+
+
+SECRET_LIMIT = 64
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar feed: the secret in its address, which they can reset (the old address then
+    404s). Looked up by the secret, a unique indexed field; the secret is not kept in the history."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    secret = models.CharField(max_length=SECRET_LIMIT, unique=True)
+    reset_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=GreaterThanOrEqual(Length("secret"), 32), name="feed_secret_long")
+        ]
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"

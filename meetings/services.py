@@ -2,6 +2,7 @@
 attendance figures: quorum, the attendance KPI and the agencies absent three times in a row."""
 
 import datetime
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from kpis.services import kpi_value_computed
 from plans.models import ReportingPeriod
 from plans.services import PeriodStateError, period_meeting_move
 
-from .models import Attendance, AttendanceMeasure, Meeting, MeetingItem, QuorumRule, Seat
+from .models import Attendance, AttendanceMeasure, CalendarFeed, Meeting, MeetingItem, QuorumRule, Seat
 
 SAFEGUARDING_EXECUTIVE = "safeguarding-executive"
 ABSENT_IN_A_ROW = 3
@@ -49,9 +50,12 @@ def meeting_save(*, user, meeting=None, **fields):
     if problems:
         raise ValidationError(problems)
     before = (meeting.date, meeting.status, meeting.body_id) if meeting.pk else None
+    shown = meeting.calendar_state if meeting.pk else None
     for name in MEETING_FIELDS:
         if name in fields:
             setattr(meeting, name, fields[name])
+    if shown is not None and shown != meeting.calendar_state:
+        meeting.sequence += 1
     _attributed(meeting, user)
     _period_follow(meeting, user)
     if before is not None and before != (meeting.date, meeting.status, meeting.body_id):
@@ -77,6 +81,23 @@ def _period_follow(meeting, user):
         raise ValidationError({"date": [m for messages in invalid.message_dict.values() for m in messages]}) from None
     except PeriodStateError:
         return None
+
+
+def meeting_follow_period(sender, *, period, old, new, user, **kwargs):
+    """Receiver of plans.signals.period_meeting_moved: the meeting the period reports to moves to the new date,
+    keeping its time, its sequence raised, in its history with the user. It does not call back into the period
+    (which has moved already); a cancelled meeting stays where it was."""
+    meeting = Meeting.objects.select_for_update().filter(period=period).first()
+    if meeting is None or meeting.date == new or meeting.status == Meeting.Status.CANCELLED:
+        return None
+    before = (meeting.date, meeting.status, meeting.body_id)
+    meeting.date = new
+    meeting.sequence += 1
+    _attributed(meeting, user)
+    if meeting.status == Meeting.Status.HELD:
+        attendance_kpis_update(meeting=meeting, user=user, body_id=before[2], day=before[0])
+        attendance_kpis_update(meeting=meeting, user=user)
+    return meeting
 
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -278,3 +299,29 @@ def attendance_measure_set(*, kpi, bodies, user):
         kpi._history_user = user
         kpi.save(update_fields=["value_source"])
     return measure
+
+
+def _feed_secret():
+    """A long random secret for a feed's address: 32 random bytes, 43 URL-safe characters."""
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def calendar_feed_for(*, user):
+    """The person's calendar feed, made with its secret the first time they ask for it."""
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is None:
+        feed = CalendarFeed(user=user, secret=_feed_secret())
+        feed._history_user = user
+        feed.save()
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user):
+    """Give the person's feed a new secret: the old address stops answering (404)."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first() or CalendarFeed(user=user)
+    feed.secret = _feed_secret()
+    feed._history_user = user
+    feed.save()
+    return feed

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("meetings/<int:pk>/items/", views.item_add, name="item-add"),
     path("meetings/<int:pk>/items/<int:item_pk>/done/", views.item_close, name="item-close"),
     path("agencies/", views.agency_list, name="agency-list"),
+    path("calendar/", calendar_views.calendar_page, name="calendar"),
+    path("calendar/reset/", calendar_views.calendar_reset, name="calendar-reset"),
+    path("calendar/board.ics", calendar_views.board_feed, name="board-feed"),
+    path("calendar/<slug:secret>.ics", calendar_views.person_feed, name="person-feed"),
 ]

@@ -10,6 +10,7 @@ from django.utils.dateformat import format as format_date
 from subgroups.roles import is_board_manager
 
 from .models import BusinessPlan, ReportingPeriod, bimonthly_periods
+from .signals import period_meeting_moved
 
 # Updates are due ten days after a period ends; the Safeguarding Executive meets a week later.
 DEADLINE_AFTER_PERIOD = datetime.timedelta(days=10)
@@ -165,14 +166,19 @@ def period_meeting_dates(*, period: ReportingPeriod, meeting_on, today=None):
 def period_meeting_move(*, period: ReportingPeriod, meeting_on, user, today=None):
     """Move the Safeguarding Executive meeting a period reports to, and its deadlines with it (period_meeting_dates);
     the lock date and the reminders follow the update deadline. The change is in the period's history, with the user.
+
+    Then period_meeting_moved is sent (plans.signals): the meeting the period reports to moves too, in the same
+    transaction, whichever page moved it.
     """
     period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
     if period.plan.is_closed:
         raise PeriodStateError(f"{period.plan} is closed: its periods can no longer be changed.")
+    old = period.meeting_on
     period.deadline, period.papers_deadline = period_meeting_dates(period=period, meeting_on=meeting_on, today=today)
     period.meeting_on = meeting_on
     period._history_user = user
     period.save(update_fields=["deadline", "meeting_on", "papers_deadline"])
+    period_meeting_moved.send(sender=ReportingPeriod, period=period, old=old, new=meeting_on, user=user)
     return period
 
 

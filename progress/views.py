@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from dscb.models import SentEmail
 from kpis.views import value_edit
+from meetings import reminders as meeting_reminders
+from meetings.models import Meeting
 from plans.models import BusinessPlan, ReportingPeriod
 from subgroups.models import Membership
 from subgroups.roles import is_board_manager
@@ -114,19 +117,25 @@ def email_preference(request):
 
 
 def _sent_rows(page):
-    """The page's SentEmail rows with the person, the period and the kind read from each key, in two queries."""
+    """The page's SentEmail rows with the person, the period and the kind read from each key (or the meeting, for a
+    meeting reminder), in three queries."""
     parsed = {email.pk: reminders.parse_key(email.key) for email in page}
+    about = {email.pk: meeting_reminders.parse_key(email.key) for email in page}
     people = get_user_model().objects.in_bulk({found[1] for found in parsed.values() if found})
     periods = ReportingPeriod.objects.in_bulk({found[2] for found in parsed.values() if found})
+    meetings = Meeting.objects.select_related("body").in_bulk({found[0] for found in about.values() if found})
     rows = []
     for email in page:
         kind, person, period = parsed[email.pk] or (None, None, None)
+        meeting, day = about[email.pk] or (None, None)
         rows.append(
             {
                 "email": email,
-                "kind": reminders.KIND_LABELS.get(kind, ""),
+                "kind": meeting_reminders.LABEL if day else reminders.KIND_LABELS.get(kind, ""),
                 "person": people.get(person),
                 "period": periods.get(period),
+                "meeting": meetings.get(meeting),
+                "meeting_day": day,
             }
         )
     return rows
@@ -135,23 +144,27 @@ def _sent_rows(page):
 @require_safe
 def email_log(request):
     """The board business manager's log of reminders and chasers: what was sent to whom, when and why, and what is
-    scheduled next for the reporting period."""
+    scheduled next for the reporting period and the bodies' meetings."""
     if not is_board_manager(request.user):
         raise PermissionDenied("Only the board business manager sees the reminders sent.")
     today = timezone.localdate()
     due = reminders.reminders_due(today=today)
     scheduled = reminders.scheduled(due, today=today)
-    keys = Q()
+    keys = Q(key__startswith=meeting_reminders.KEY_PREFIX)
     for kind in reminders.KIND_LABELS:
         keys |= Q(key__startswith=f"{kind}:")
     emails = SentEmail.objects.filter(keys).order_by("-created_at", "-pk")
     page = Paginator(emails, EMAIL_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    meetings_due, meetings_ahead = meeting_reminders.scheduled(today=today)
     context = {
         "due": due,
         "today": today,
         "scheduled": scheduled,
         "next_digest": due.schedule.next_digest(today) if due.schedule else None,
         "digest_weekday": reminders.DIGEST_WEEKDAY,
+        "meetings_due": meetings_due,
+        "meetings_ahead": meetings_ahead,
+        "meeting_reminder_days": settings.MEETING_REMINDER_DAYS,
         "page": page,
         "rows": _sent_rows(page),
     }

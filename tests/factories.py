@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import secrets
 
 import factory
 from django.contrib.auth import get_user_model
@@ -10,7 +11,17 @@ from django.utils import timezone
 
 from dscb.models import SentEmail, TaskWorker
 from kpis.models import KPI, KPIValue
-from meetings.models import Agency, Attendance, AttendanceMeasure, Deputy, Meeting, MeetingItem, QuorumRule, Seat
+from meetings.models import (
+    Agency,
+    Attendance,
+    AttendanceMeasure,
+    CalendarFeed,
+    Deputy,
+    Meeting,
+    MeetingItem,
+    QuorumRule,
+    Seat,
+)
 from planfile.models import PendingImport
 from plans.models import BusinessPlan, ReportingPeriod
 from plans.services import plan_create_periods
@@ -321,6 +332,14 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     seat = factory.SubFactory(SeatFactory, body=factory.SelfAttribute("..meeting.body"))
     status = Attendance.Status.PRESENT
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarFeed
+
+    user = factory.SubFactory(UserFactory)
+    secret = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
 
 
 class MeetingItemFactory(factory.django.DjangoModelFactory):

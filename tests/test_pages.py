@@ -39,6 +39,7 @@ def pages(action):
         "action": action.get_absolute_url(),
         "meetings": reverse("meetings:meeting-list"),
         "agencies": reverse("meetings:agency-list"),
+        "calendar": reverse("meetings:calendar"),
     }
 
 
@@ -47,7 +48,7 @@ def pages(action):
 ACTIVE_PLAN_TABLE = [
     (persona, page, 302 if persona == "anon" else 200)
     for persona in ["chair", "member", "other_chair", "manager", "viewer", "anon"]
-    for page in ["home", "plan-list", "plan", "action", "meetings", "agencies"]
+    for page in ["home", "plan-list", "plan", "action", "meetings", "agencies", "calendar"]
 ]
 
 

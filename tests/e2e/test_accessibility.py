@@ -81,8 +81,15 @@ def agencies(page, site):
     expect(page.locator("#by-agency")).to_be_visible()
 
 
+def calendar(page, site):
+    """A person's calendar feed page: the address to copy, and the button that resets it."""
+    sign_in(page, site.url, "viewer")
+    page.goto(f"{site.url}/calendar/")
+    expect(page.get_by_label("Your calendar's address")).to_have_value(re.compile(r"/calendar/[\w-]{43}\.ics$"))
+
+
 PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi]
-PAGES += [meetings, meeting, attendance_with_errors, agencies]
+PAGES += [meetings, meeting, attendance_with_errors, agencies, calendar]
 
 
 @pytest.mark.parametrize("visit", PAGES, ids=[visit.__name__ for visit in PAGES])

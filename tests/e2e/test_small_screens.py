@@ -177,7 +177,8 @@ def test_every_page_of_the_chair_and_manager_journeys_fits_a_phone(browser, demo
     widths.visit(page, "manager: a meeting", url + held.get_absolute_url())
     widths.visit(page, "manager: attendance", url + reverse("meetings:attendance-edit", args=[held.pk]))
     widths.visit(page, "manager: agencies", url + reverse("meetings:agency-list"))
+    widths.visit(page, "manager: calendar feed", url + reverse("meetings:calendar"))
     manager_context.close()
 
-    assert len(widths.seen) == 27
+    assert len(widths.seen) == 28
     assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)

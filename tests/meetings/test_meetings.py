@@ -162,6 +162,93 @@ def test_the_period_and_its_deadlines_follow_the_meeting_it_reports_to(client, m
     assert meeting.date == period.meeting_on == datetime.date(2027, 6, 24)
 
 
+def _period_2027(executive, day=datetime.date(2027, 6, 17)):
+    period = ReportingPeriodFactory(
+        plan__status="draft",
+        plan__starts_on=datetime.date(2027, 4, 1),
+        plan__ends_on=datetime.date(2028, 3, 31),
+        starts_on=datetime.date(2027, 4, 1),
+        ends_on=datetime.date(2027, 5, 31),
+        deadline=datetime.date(2027, 6, 10),
+        meeting_on=day,
+        number=1,
+    )
+    meeting = MeetingFactory(body=executive, date=day, starts_at=datetime.time(10, 30), period=period)
+    return period, meeting
+
+
+def test_moving_the_meeting_on_the_plans_page_moves_the_meeting_it_reports_to(client, manager, executive):
+    """The plans page moves the period's meeting date; the Meeting row follows it, keeping its time, its sequence
+    raised for the calendars, the move in its history with the manager."""
+    period, meeting = _period_2027(executive)
+    client.force_login(manager)
+    url = reverse("plans:period-meeting", args=[period.plan.slug, period.number])
+    response = client.post(url, {"meeting_on_0": "24", "meeting_on_1": "6", "meeting_on_2": "2027"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    period.refresh_from_db()
+    assert meeting.date == period.meeting_on == datetime.date(2027, 6, 24)
+    assert period.deadline == datetime.date(2027, 6, 17)
+    assert (meeting.starts_at, meeting.sequence, meeting.status) == (datetime.time(10, 30), 1, "scheduled")
+    moved = meeting.history.latest()
+    assert (moved.date, moved.history_user) == (datetime.date(2027, 6, 24), manager)
+    assert moved.prev_record.date == datetime.date(2027, 6, 17)
+    # The meeting's page shows the new date.
+    assert "24 June 2027" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_moving_the_meeting_on_its_page_moves_the_period_once(client, manager, executive):
+    """The meeting's edit page moves the period (through period_meeting_move); the signal it sends finds the
+    meeting moved already and changes nothing more: one history row, one sequence step."""
+    period, meeting = _period_2027(executive)
+    client.force_login(manager)
+    edit = {
+        "body": executive.pk,
+        "date_0": "24",
+        "date_1": "6",
+        "date_2": "2027",
+        "starts_at": "10:30",
+        "place": meeting.place,
+        "status": "scheduled",
+        "period": period.pk,
+    }
+    rows = meeting.history.count()
+    response = client.post(reverse("meetings:meeting-edit", args=[meeting.pk]), edit)
+    assert response.status_code == 302, response.context["form"].errors
+    meeting.refresh_from_db()
+    period.refresh_from_db()
+    assert meeting.date == period.meeting_on == datetime.date(2027, 6, 24)
+    assert meeting.sequence == 1
+    assert meeting.history.count() == rows + 1
+    assert period.history.latest().history_user == manager
+
+
+def test_a_cancelled_meeting_stays_where_it_was_when_the_period_moves(manager, executive):
+    from plans.services import period_meeting_move
+
+    period, meeting = _period_2027(executive)
+    Meeting.objects.filter(pk=meeting.pk).update(status="cancelled")
+    period_meeting_move(period=period, meeting_on=datetime.date(2027, 6, 24), user=manager)
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.sequence) == (datetime.date(2027, 6, 17), 0)
+
+
+def test_the_sequence_rises_when_what_a_calendar_shows_changes(manager, body):
+    meeting = MeetingFactory(body=body)
+    fields = {"body": body, "date": meeting.date, "starts_at": meeting.starts_at, "place": meeting.place}
+    meeting_save(user=manager, meeting=meeting, **fields)
+    assert meeting.sequence == 0
+    meeting_save(user=manager, meeting=meeting, **{**fields, "starts_at": datetime.time(15)})
+    meeting_save(user=manager, meeting=meeting, **{**fields, "starts_at": datetime.time(15), "place": "Online"})
+    meeting_save(
+        user=manager,
+        meeting=meeting,
+        **{**fields, "starts_at": datetime.time(15), "place": "Online", "status": "cancelled"},
+    )
+    meeting.refresh_from_db()
+    assert meeting.sequence == 3
+
+
 def test_only_one_safeguarding_executive_meeting_reports_to_a_period(manager, executive, body, period):
     period.meeting_on = datetime.date(2015, 6, 17)  # the meeting's day: nothing to move
     period.save()

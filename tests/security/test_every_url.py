@@ -102,6 +102,10 @@ EXPECTED = {
     "meetings:item-add": signed_in(405),
     "meetings:item-close": signed_in(405),
     "meetings:agency-list": signed_in(200),
+    "meetings:calendar": signed_in(200),
+    "meetings:calendar-reset": signed_in(405),
+    "meetings:board-feed": everyone(200),  # the board's public calendar: calendar apps do not sign in
+    "meetings:person-feed": everyone(404),  # a made-up secret: no such calendar, whoever asks
 }
 
 
@@ -119,6 +123,7 @@ def arguments(site, route):
         pk, number = site.submitted.action_id, site.submitted.period.number
     values = {"slug": site.plan.slug, "pk": pk, "number": number, "uidb64": "MQ", "token": "made-up-token"}
     values["item_pk"] = site.meeting_item.pk
+    values["secret"] = "made-up-secret-made-up-secret-made-up-secret"
     return {param: values[param] for param in route.params}
 
 

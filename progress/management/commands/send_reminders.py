@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from meetings import reminders as meeting_reminders
 from progress.reminders import KIND_LABELS, REMINDER, letters_for, reminders_due, reminders_send
 
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Email the reminders and chasers due today for the reporting period: a reminder before the update deadline, "
         "a chaser the day after it, a second chaser to the chairs and the manager after the grace period, and the "
-        "weekly digests. Run daily from cron: it enqueues the emails, which a worker sends, each once however often "
+        "weekly digests; and each body's meeting reminders to its members, MEETING_REMINDER_DAYS working days before. "
+        "Run daily from cron: it enqueues the emails, which a worker sends, each once however often "
         "it runs. --dry-run prints who would get what and enqueues nothing."
     )
 
@@ -37,9 +39,31 @@ class Command(BaseCommand):
         queued = reminders_send(today=today, site_url=settings.SITE_URL)
         for letter in queued:
             self.stdout.write(f"Queued: {letter.kind_label} to {letter.person.email} ({len(letter.items)} due)")
-        self.stdout.write(f"{len(queued)} email{'s' if len(queued) != 1 else ''} queued for {_long(today)}.")
+        meetings = meeting_reminders.meeting_reminders_send(today=today, site_url=settings.SITE_URL)
+        for letter in meetings:
+            self.stdout.write(f"Queued: {meeting_reminders.LABEL} to {letter.to} ({letter.meeting})")
+        count = len(queued) + len(meetings)
+        self.stdout.write(f"{count} email{'s' if count != 1 else ''} queued for {_long(today)}.")
 
     def _dry_run(self, today):
+        self._dry_run_updates(today)
+        self._dry_run_meetings(today)
+
+    def _dry_run_meetings(self, today):
+        letters = meeting_reminders.meeting_reminders_due(today=today)
+        days = settings.MEETING_REMINDER_DAYS
+        if not letters:
+            self.stdout.write(f"\nMeeting reminders ({days} working days before): none due on {_long(today)}.")
+            return
+        self.stdout.write(f"\nMeeting reminders ({days} working days before) due on {_long(today)}:")
+        meeting = None
+        for letter in letters:
+            if letter.meeting != meeting:
+                meeting = letter.meeting
+                self.stdout.write(f"  {meeting.body.name}, {_long(meeting.date)} at {meeting.starts_at:%H:%M}:")
+            self.stdout.write(f"    - {letter.name} <{letter.to}>")
+
+    def _dry_run_updates(self, today):
         due = reminders_due(today=today)
         if due.period is None:
             self.stdout.write("No reporting period: there is no active plan, or none of its periods is open yet.")
