@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from dateutil.rrule import MONTHLY, rrule, weekday
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kpis.services import kpi_value_computed
@@ -309,11 +309,18 @@ def _feed_secret():
 @transaction.atomic
 def calendar_feed_for(*, user):
     """The person's calendar feed, made with its secret the first time they ask for it."""
-    feed = CalendarFeed.objects.filter(user=user).first()
-    if feed is None:
-        feed = CalendarFeed(user=user, secret=_feed_secret())
-        feed._history_user = user
-        feed.save()
+    return CalendarFeed.objects.filter(user=user).first() or _calendar_feed_create(user=user)
+
+
+def _calendar_feed_create(*, user):
+    """Make the person's feed; when their other tab made it between the look and this save, that one is theirs."""
+    feed = CalendarFeed(user=user, secret=_feed_secret())
+    feed._history_user = user
+    try:
+        with transaction.atomic():
+            feed.save()
+    except IntegrityError:
+        return CalendarFeed.objects.get(user=user)
     return feed
 
 

@@ -226,6 +226,15 @@ def test_a_feed_is_made_once_per_person(chair):
     assert UserFactory() and CalendarFeed.objects.count() == 1
 
 
+def test_two_first_visits_at_once_give_the_person_one_feed(chair):
+    """The visit that lost the race finds the other tab's feed saved when it saves its own: it takes that one."""
+    from meetings.services import _calendar_feed_create
+
+    first = calendar_feed_for(user=chair)
+    assert _calendar_feed_create(user=chair) == first
+    assert CalendarFeed.objects.filter(user=chair).count() == 1
+
+
 def test_the_history_keeps_who_reset_the_address_and_not_the_secret(chair):
     from meetings.services import calendar_feed_reset
 
