@@ -282,6 +282,19 @@ def test_the_log_shows_who_got_what_when_and_why_and_what_is_next(client, manage
     assert "Tuesday 16 June 2015" in scheduled
 
 
+def test_the_log_says_when_a_send_was_cut_off(client, manager, chair, period):
+    SentEmailFactory(
+        key=f"reminder:{chair.pk}:period-{period.pk}",
+        to=chair.email,
+        sending_since=datetime.datetime(2015, 6, 3, 7, 0, tzinfo=datetime.UTC),
+    )
+    client.force_login(manager)
+    text = client.get(reverse("progress:email-log")).content.decode()
+    sent = text[text.index('id="sent"') :]
+    assert "Handed to the mail server 3 June 2015, 08:00 with no answer recorded" in sent
+    assert "it is not sent again" in sent and "Not sent yet" not in sent
+
+
 @pytest.mark.usefixtures("action", "chair", "kpi")
 def test_the_log_reads_a_fixed_number_of_queries(client, manager, period, django_assert_num_queries):
     client.force_login(manager)
