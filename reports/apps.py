@@ -11,6 +11,10 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self):
+        from meetings.agenda import register_issued_report_finder
+
         from . import signals
+        from .agenda import issued_report_for_meeting
 
         signals.connect()
+        register_issued_report_finder(issued_report_for_meeting)
