@@ -28,7 +28,6 @@ from dscb.templaterows import TemplateRow
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
 from priorities.models import (
-    PLAN_ORDER,
     Action,
     Objective,
     ProgressUpdate,
@@ -243,11 +242,13 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     }
     # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
     subgroups = Subgroup.objects.in_bulk()
-    joint, supported = plan_subgroups(plan, supporting=supporting, subgroups=subgroups)
-    actions = {}  # objective id -> [ActionSummary], in plan order
+    joint, supported = plan_subgroups(plan, supporting=supporting, subgroups=subgroups, objective_ids=list(objectives))
+    # Picked and grouped by the objectives just read, in their (plan) order, and sorted within each objective:
+    # no joins up to the plan to filter or sort by (the rows of every page that reads the plan pass here).
+    actions = {}  # objective id -> [ActionSummary]
     for pk, objective_id, ref, text, lead_id, lead_officer, *carried in (
-        Action.objects.filter(objective__priority__plan=plan, archived=False)
-        .order_by(*PLAN_ORDER)
+        Action.objects.filter(objective_id__in=list(objectives), archived=False)
+        .order_by("position", "pk")
         .values_list("pk", "objective_id", "ref", "text", "lead_id", "lead_officer", *CARRIED_FROM_FIELDS)
     ):
         leads = [subgroups[lead_id], *joint.get(pk, [])]
@@ -257,10 +258,11 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
         actions.setdefault(objective_id, []).append(summary)
 
     updates, own_drafts = _updates(periods, period, evidence=evidence, drafts=drafts)
-    kpis = list(KPI.objects.filter(objective__priority__plan=plan, archived=False))
-    for kpi in kpis:
+    kpis = {}  # objective id -> [KPI]
+    for kpi in KPI.objects.filter(objective_id__in=list(objectives), archived=False).order_by("position", "pk"):
         kpi.objective = objectives[kpi.objective_id]
         kpi.owner = subgroups[kpi.owner_id]
+        kpis.setdefault(kpi.objective_id, []).append(kpi)
     # By period alone (a period belongs to one plan) and unordered: the rows go into a dictionary.
     values = {
         (value.kpi_id, value.period_id): value
@@ -269,8 +271,8 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
 
     by_number = {p.pk: p.number for p in periods}
     action_rows = {}
-    for objective_id, objective_actions in actions.items():
-        for action in objective_actions:
+    for objective_id in _in_order(objectives, actions):
+        for action in actions[objective_id]:
             own = updates.get(action.pk, {})
             action_rows.setdefault(objective_id, []).append(
                 ActionRow(
@@ -282,7 +284,7 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
                 )
             )
     kpi_rows = {}
-    for kpi in kpis:
+    for kpi in (kpi for objective_id in _in_order(objectives, kpis) for kpi in kpis[objective_id]):
         series = []
         for p in periods:
             value = values.get((kpi.pk, p.pk))
@@ -291,6 +293,11 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
             series.append((p, value))
         kpi_rows.setdefault(kpi.objective_id, []).append(KPIRow(kpi=kpi, series=series))
     return PlanRows(periods=periods, objectives=objectives, actions=action_rows, kpis=kpi_rows, subgroups=subgroups)
+
+
+def _in_order(objectives, grouped):
+    """The objective ids that have rows in `grouped`, in the objectives' (plan) order."""
+    return [objective_id for objective_id in objectives if objective_id in grouped]
 
 
 def _updates(periods, period, *, evidence, drafts):
