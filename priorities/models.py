@@ -328,6 +328,19 @@ def plan_subgroups_attach(actions, plan, *, supporting=False):
     return actions
 
 
+def action_subgroups_attach(action):
+    """Give one action (with `lead` loaded) its `leads` and `supporting_subgroups`, each in name order, from one
+    query: the joint leads and the supporting subgroups read together, in place of prefetch_related("co_leads",
+    "supporting"), which reads them in two."""
+    # Unordered parts (SQLite orders only the whole of a UNION), ordered as one.
+    joint = Subgroup.objects.filter(co_led_actions=action).annotate(is_supporting=Value(False)).order_by()
+    supporting = Subgroup.objects.filter(supported_actions=action).annotate(is_supporting=Value(True)).order_by()
+    found = list(joint.union(supporting, all=True).order_by("name"))
+    action.__dict__["leads"] = [action.lead, *(subgroup for subgroup in found if not subgroup.is_supporting)]
+    action.supporting_subgroups = [subgroup for subgroup in found if subgroup.is_supporting]
+    return action
+
+
 class ProgressUpdateQuerySet(models.QuerySet):
     def reported(self):
         """Updates the board sees: submitted ones, and those returned for revision (drafts are the subgroup's)."""
