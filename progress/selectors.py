@@ -21,7 +21,7 @@ histories and checks that they agree in every period.
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Func, Q
 
 from dscb.reversing import reverse_pk
 from dscb.templaterows import TemplateRow
@@ -300,6 +300,28 @@ def _in_order(objectives, grouped):
     return [objective_id for objective_id in objectives if objective_id in grouped]
 
 
+class _InPeriod(Func):
+    """An update's text field in one period, else "": CASE WHEN period_id = <period> THEN <field> ELSE '' END.
+
+    What Case(When(period=..., then=F(field)), default=Value("")) writes, without building and compiling a lookup
+    and a condition for each of the five text fields on every request.
+    """
+
+    output_field = models.TextField()
+
+    def __init__(self, name, period_pk):
+        super().__init__(F("period_id"), F(name))
+        self.period_pk = period_pk
+
+    def as_sql(self, compiler, connection, **extra_context):
+        period_sql, period_params = compiler.compile(self.source_expressions[0])
+        text_sql, text_params = compiler.compile(self.source_expressions[1])
+        return (
+            f"CASE WHEN {period_sql} = %s THEN {text_sql} ELSE '' END",
+            (*period_params, self.period_pk, *text_params),
+        )
+
+
 def _updates(periods, period, *, evidence, drafts):
     """({action id: {period id: reported UpdateSummary}}, {action id: this period's draft}) in one query.
 
@@ -308,12 +330,7 @@ def _updates(periods, period, *, evidence, drafts):
     joins per row; unordered, as the rows go into dictionaries.
     """
     this_period = Q(period=period.pk)
-    text = {
-        name: F(name)
-        if name == "impact" and evidence
-        else Case(When(this_period, then=F(name)), default=Value(""), output_field=models.TextField())
-        for name in UPDATE_TEXT
-    }
+    text = {name: F(name) if name == "impact" and evidence else _InPeriod(name, period.pk) for name in UPDATE_TEXT}
     reported = ~Q(state=ProgressUpdate.State.DRAFT)
     found = ProgressUpdate.objects.filter(reported | this_period if drafts else reported)
     found = found.filter(period__in=[p.pk for p in periods]).order_by()
