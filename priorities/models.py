@@ -317,10 +317,10 @@ def plan_subgroups(plan, *, supporting=False, subgroups=None, objective_ids=None
     return joint, supported
 
 
-def plan_subgroups_attach(actions, plan, *, supporting=False):
+def plan_subgroups_attach(actions, plan, *, supporting=False, objective_ids=None):
     """Give a plan's actions (with `lead` loaded) their `leads`, and with `supporting=True` their
     `supporting_subgroups`, from plan_subgroups."""
-    joint, supported = plan_subgroups(plan, supporting=supporting)
+    joint, supported = plan_subgroups(plan, supporting=supporting, objective_ids=objective_ids)
     for action in actions:
         action.__dict__["leads"] = [action.lead, *joint.get(action.pk, [])]
         if supporting:

@@ -43,21 +43,23 @@ def plan_detail(request, slug):
     periods = list(plan.periods.all())
     reporting = plan.reporting_period_from(periods)
     period = _chosen_period(request, periods) or reporting
-    # The objectives and priorities come with the KPIs below, so the actions bring only their leads.
+    # The objectives (with their priorities) first, in plan order: the actions are picked by them and grouped
+    # under them, so they bring only their leads and are sorted within each objective, with no joins up to the
+    # plan to filter or sort by.
+    objectives = list(Objective.objects.filter(priority__plan=plan).select_related("priority"))
+    objective_ids = [objective.pk for objective in objectives]
     actions = (
-        Action.objects.in_plan(plan)
-        .prefetch_related(None)
-        .select_related(None)
+        Action.objects.filter(objective_id__in=objective_ids, archived=False)
         .select_related("lead")
         .with_carried_over_from()
         .with_status(period)
+        .order_by("position", "pk")
     )
     action_filter = ActionFilter(request.GET, queryset=actions, plan=plan)
     filtering = any(request.GET.get(name) for name in action_filter.filters)
     filtered = list(action_filter.qs if filtering and action_filter.is_valid() else actions)
-    plan_subgroups_attach(filtered, plan, supporting=True)
+    plan_subgroups_attach(filtered, plan, supporting=True, objective_ids=objective_ids)
     rows = [_plan_row(action) for action in filtered]
-    objectives = list(Objective.objects.filter(priority__plan=plan).select_related("priority"))
     structure = _plan_structure(objectives, rows, _kpis_with_values_in(objectives, period), show_empty=not filtering)
     counts = dict.fromkeys(Status, 0)
     for row in rows:
