@@ -1,10 +1,48 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.dispatch import receiver
+from django.utils.autoreload import file_changed
 
 from subgroups.models import Subgroup
 
 from .models import Action, Status
+
+# What DrawnOnceSelect has drawn, by everything each select shows; emptied when full.
+_drawn_selects = {}
+DRAWN_SELECTS_KEPT = 64
+
+
+class DrawnOnceSelect(forms.Select):
+    """A select drawn once per content and then reused: the key is everything the select shows (its name,
+    attributes, options and the value chosen), so a change of any of them draws it afresh. Django draws each option
+    from a template of its own; for the plan page's two filters that cost more than the rest of the form."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # Read once: the lead filter's options come from a query, which drawing them would run again (and list()
+        # would count first, with one more).
+        self.choices = [choice for choice in self.choices]  # noqa: C416
+        key = (
+            type(self),
+            type(renderer),
+            name,
+            tuple(str(item) for item in self.format_value(value)),
+            tuple(sorted((str(k), str(v)) for k, v in self.build_attrs(self.attrs, attrs).items())),
+            tuple((str(option), str(label)) for option, label in self.choices),
+        )
+        html = _drawn_selects.get(key)
+        if html is None:
+            html = super().render(name, value, attrs=attrs, renderer=renderer)
+            if len(_drawn_selects) >= DRAWN_SELECTS_KEPT:
+                _drawn_selects.clear()
+            _drawn_selects[key] = html
+        return html
+
+
+@receiver(file_changed, dispatch_uid="filters_template_changed")
+def _template_changed(sender, file_path, **kwargs):
+    """Under runserver, an edited template is drawn afresh, as the template loaders' own cache is emptied."""
+    _drawn_selects.clear()
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -16,14 +54,14 @@ class ActionFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_lead",
         empty_label="Any lead subgroup",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=DrawnOnceSelect(attrs={"class": "govuk-select"}),
     )
     status = django_filters.ChoiceFilter(
         label="Status",
         choices=Status.choices,
         field_name="status_value",
         empty_label="Any status",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=DrawnOnceSelect(attrs={"class": "govuk-select"}),
     )
 
     class Meta:

@@ -289,18 +289,22 @@ def lead_with_officer(lead_names, lead_officer):
     return f"{lead_names} (lead officer: {lead_officer})" if lead_officer else lead_names
 
 
-def plan_subgroups(plan, *, supporting=False, subgroups=None):
+def plan_subgroups(plan, *, supporting=False, subgroups=None, objective_ids=None):
     """The joint leads, and with `supporting=True` the supporting subgroups, of a plan's actions, from the join
     tables in one query: two dictionaries, action id to a list of subgroups in name order (as Subgroup's own
     ordering gives them everywhere else); the second is empty without `supporting`. The subgroups are looked up
-    in `subgroups` (id to Subgroup) when the caller has read them already, else read here.
+    in `subgroups` (id to Subgroup) when the caller has read them already, else read here; the rows are picked by
+    `objective_ids` (the plan's objectives) when the caller has read those, which spares two joins up to the plan.
 
     For pages that list many actions, in place of prefetch_related("co_leads", "supporting"), whose two related
     managers per action cost more than the rows.
     """
     if subgroups is None:
         subgroups = Subgroup.objects.in_bulk()
-    in_plan = Q(action__objective__priority__plan=plan)
+    if objective_ids is None:
+        in_plan = Q(action__objective__priority__plan=plan)
+    else:
+        in_plan = Q(action__objective_id__in=objective_ids)
     pairs = Action.co_leads.through.objects.filter(in_plan).values_list(
         "action_id", "subgroup_id", "subgroup__name", Value(False)
     )
@@ -313,15 +317,28 @@ def plan_subgroups(plan, *, supporting=False, subgroups=None):
     return joint, supported
 
 
-def plan_subgroups_attach(actions, plan, *, supporting=False):
+def plan_subgroups_attach(actions, plan, *, supporting=False, objective_ids=None):
     """Give a plan's actions (with `lead` loaded) their `leads`, and with `supporting=True` their
     `supporting_subgroups`, from plan_subgroups."""
-    joint, supported = plan_subgroups(plan, supporting=supporting)
+    joint, supported = plan_subgroups(plan, supporting=supporting, objective_ids=objective_ids)
     for action in actions:
         action.__dict__["leads"] = [action.lead, *joint.get(action.pk, [])]
         if supporting:
             action.supporting_subgroups = supported.get(action.pk, [])
     return actions
+
+
+def action_subgroups_attach(action):
+    """Give one action (with `lead` loaded) its `leads` and `supporting_subgroups`, each in name order, from one
+    query: the joint leads and the supporting subgroups read together, in place of prefetch_related("co_leads",
+    "supporting"), which reads them in two."""
+    # Unordered parts (SQLite orders only the whole of a UNION), ordered as one.
+    joint = Subgroup.objects.filter(co_led_actions=action).annotate(is_supporting=Value(False)).order_by()
+    supporting = Subgroup.objects.filter(supported_actions=action).annotate(is_supporting=Value(True)).order_by()
+    found = list(joint.union(supporting, all=True).order_by("name"))
+    action.__dict__["leads"] = [action.lead, *(subgroup for subgroup in found if not subgroup.is_supporting)]
+    action.supporting_subgroups = [subgroup for subgroup in found if subgroup.is_supporting]
+    return action
 
 
 class ProgressUpdateQuerySet(models.QuerySet):

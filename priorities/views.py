@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -15,20 +14,27 @@ from subgroups.roles import is_board_manager
 from .filters import ActionFilter
 from .forms import ProgressUpdateForm, ReturnUpdateForm
 from .history import action_history
-from .models import Action, Objective, ProgressUpdate, Status, plan_subgroups_attach, status_path
+from .models import (
+    Action,
+    Objective,
+    ProgressUpdate,
+    Status,
+    action_subgroups_attach,
+    plan_subgroups_attach,
+    status_path,
+)
 from .services import update_return, update_rules, update_save
 from .templatetags.plan_tags import CarriedLink, PlanAction
 
 
 def _get_action_for_user(user, pk):
-    """An action in a plan the user may read, else 404."""
+    """An action in a plan the user may read, else 404; with its `leads` and `supporting_subgroups`."""
     actions = Action.objects.filter(objective__priority__plan__in=BusinessPlan.objects.visible_to(user))
-    return get_object_or_404(
-        actions.select_related("objective__priority__plan", "lead")
-        .with_carried_over_from()
-        .prefetch_related("co_leads", "supporting"),
+    action = get_object_or_404(
+        actions.select_related("objective__priority__plan", "lead").with_carried_over_from(),
         pk=pk,
     )
+    return action_subgroups_attach(action)
 
 
 @require_safe
@@ -37,26 +43,24 @@ def plan_detail(request, slug):
     periods = list(plan.periods.all())
     reporting = plan.reporting_period_from(periods)
     period = _chosen_period(request, periods) or reporting
-    # The objectives and priorities come with the KPIs below, so the actions bring only their leads.
+    # The objectives (with their priorities) first, in plan order: the actions are picked by them and grouped
+    # under them, so they bring only their leads and are sorted within each objective, with no joins up to the
+    # plan to filter or sort by.
+    objectives = list(Objective.objects.filter(priority__plan=plan).select_related("priority"))
+    objective_ids = [objective.pk for objective in objectives]
     actions = (
-        Action.objects.in_plan(plan)
-        .prefetch_related(None)
-        .select_related(None)
+        Action.objects.filter(objective_id__in=objective_ids, archived=False)
         .select_related("lead")
         .with_carried_over_from()
         .with_status(period)
+        .order_by("position", "pk")
     )
     action_filter = ActionFilter(request.GET, queryset=actions, plan=plan)
     filtering = any(request.GET.get(name) for name in action_filter.filters)
     filtered = list(action_filter.qs if filtering and action_filter.is_valid() else actions)
-    plan_subgroups_attach(filtered, plan, supporting=True)
+    plan_subgroups_attach(filtered, plan, supporting=True, objective_ids=objective_ids)
     rows = [_plan_row(action) for action in filtered]
-    objectives = (
-        Objective.objects.filter(priority__plan=plan)
-        .select_related("priority")
-        .prefetch_related(*_kpis_with_values_in(period))
-    )
-    structure = _plan_structure(objectives, rows, show_empty=not filtering)
+    structure = _plan_structure(objectives, rows, _kpis_with_values_in(objectives, period), show_empty=not filtering)
     counts = dict.fromkeys(Status, 0)
     for row in rows:
         counts[row.status] += 1
@@ -105,16 +109,31 @@ def _plan_row(action):
     )
 
 
-def _kpis_with_values_in(period):
-    """The objectives' KPIs with their owners (one query), and their values in the period shown as
-    kpi.shown_values, a list of one or none (one more). The KPI model is reached through the relation, as
-    priorities sits below kpis."""
-    # In plan order within each objective, which is all the grouping by objective needs: no joins to sort by.
-    kpis = Objective._meta.get_field("kpis").related_model.objects.select_related("owner").order_by("position", "pk")
-    prefetches = [Prefetch("kpis", queryset=kpis)]
+def _kpis_with_values_in(objectives, period):
+    """{objective id: [KPI]}: the objectives' live KPIs in plan order with their owners (one query), each with its
+    value in the period shown as kpi.shown_values, a list of one or none (one more). Read by the objectives' ids and
+    grouped here rather than prefetched, which would build a related manager for every objective and KPI. The KPI
+    model is reached through the relation, as priorities sits below kpis."""
+    kpi_model = Objective._meta.get_field("kpis").related_model
+    kpis = list(
+        kpi_model.objects.filter(objective_id__in=[objective.pk for objective in objectives], archived=False)
+        .select_related("owner")
+        .order_by("position", "pk")
+    )
     if period is not None:
-        prefetches.append(Prefetch("kpis__values", queryset=period.kpi_values.order_by(), to_attr="shown_values"))
-    return prefetches
+        values = {
+            value.kpi_id: value for value in period.kpi_values.filter(kpi__in=[kpi.pk for kpi in kpis]).order_by()
+        }
+        for kpi in kpis:
+            kpi.shown_values = [values[kpi.pk]] if kpi.pk in values else []
+            for value in kpi.shown_values:
+                value.kpi = kpi  # already read: spares a query per value (its RAG reads the KPI)
+    objectives = {objective.pk: objective for objective in objectives}
+    by_objective = {}
+    for kpi in kpis:
+        kpi.objective = objectives[kpi.objective_id]  # already read: spares a query per KPI
+        by_objective.setdefault(kpi.objective_id, []).append(kpi)
+    return by_objective
 
 
 def _chosen_period(request, periods):
@@ -123,7 +142,7 @@ def _chosen_period(request, periods):
     return next((period for period in periods if str(period.number) == wanted), None)
 
 
-def _plan_structure(objectives, actions, show_empty):
+def _plan_structure(objectives, actions, kpis, show_empty):
     """Group actions under their objectives and priorities, in the order the plan reads."""
     by_objective = {}
     for action in actions:
@@ -135,7 +154,9 @@ def _plan_structure(objectives, actions, show_empty):
             continue
         if not priorities or priorities[-1]["priority"].pk != objective.priority_id:
             priorities.append({"priority": objective.priority, "objectives": []})
-        priorities[-1]["objectives"].append({"objective": objective, "actions": objective_actions})
+        priorities[-1]["objectives"].append(
+            {"objective": objective, "actions": objective_actions, "kpis": kpis.get(objective.pk, [])}
+        )
     return priorities
 
 

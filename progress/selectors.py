@@ -21,14 +21,13 @@ histories and checks that they agree in every period.
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Func, Q
 
 from dscb.reversing import reverse_pk
 from dscb.templaterows import TemplateRow
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
 from priorities.models import (
-    PLAN_ORDER,
     Action,
     Objective,
     ProgressUpdate,
@@ -243,11 +242,13 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     }
     # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
     subgroups = Subgroup.objects.in_bulk()
-    joint, supported = plan_subgroups(plan, supporting=supporting, subgroups=subgroups)
-    actions = {}  # objective id -> [ActionSummary], in plan order
+    joint, supported = plan_subgroups(plan, supporting=supporting, subgroups=subgroups, objective_ids=list(objectives))
+    # Picked and grouped by the objectives just read, in their (plan) order, and sorted within each objective:
+    # no joins up to the plan to filter or sort by (the rows of every page that reads the plan pass here).
+    actions = {}  # objective id -> [ActionSummary]
     for pk, objective_id, ref, text, lead_id, lead_officer, *carried in (
-        Action.objects.filter(objective__priority__plan=plan, archived=False)
-        .order_by(*PLAN_ORDER)
+        Action.objects.filter(objective_id__in=list(objectives), archived=False)
+        .order_by("position", "pk")
         .values_list("pk", "objective_id", "ref", "text", "lead_id", "lead_officer", *CARRIED_FROM_FIELDS)
     ):
         leads = [subgroups[lead_id], *joint.get(pk, [])]
@@ -257,10 +258,11 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
         actions.setdefault(objective_id, []).append(summary)
 
     updates, own_drafts = _updates(periods, period, evidence=evidence, drafts=drafts)
-    kpis = list(KPI.objects.filter(objective__priority__plan=plan, archived=False))
-    for kpi in kpis:
+    kpis = {}  # objective id -> [KPI]
+    for kpi in KPI.objects.filter(objective_id__in=list(objectives), archived=False).order_by("position", "pk"):
         kpi.objective = objectives[kpi.objective_id]
         kpi.owner = subgroups[kpi.owner_id]
+        kpis.setdefault(kpi.objective_id, []).append(kpi)
     # By period alone (a period belongs to one plan) and unordered: the rows go into a dictionary.
     values = {
         (value.kpi_id, value.period_id): value
@@ -269,8 +271,8 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
 
     by_number = {p.pk: p.number for p in periods}
     action_rows = {}
-    for objective_id, objective_actions in actions.items():
-        for action in objective_actions:
+    for objective_id in _in_order(objectives, actions):
+        for action in actions[objective_id]:
             own = updates.get(action.pk, {})
             action_rows.setdefault(objective_id, []).append(
                 ActionRow(
@@ -282,7 +284,7 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
                 )
             )
     kpi_rows = {}
-    for kpi in kpis:
+    for kpi in (kpi for objective_id in _in_order(objectives, kpis) for kpi in kpis[objective_id]):
         series = []
         for p in periods:
             value = values.get((kpi.pk, p.pk))
@@ -293,6 +295,33 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     return PlanRows(periods=periods, objectives=objectives, actions=action_rows, kpis=kpi_rows, subgroups=subgroups)
 
 
+def _in_order(objectives, grouped):
+    """The objective ids that have rows in `grouped`, in the objectives' (plan) order."""
+    return [objective_id for objective_id in objectives if objective_id in grouped]
+
+
+class _InPeriod(Func):
+    """An update's text field in one period, else "": CASE WHEN period_id = <period> THEN <field> ELSE '' END.
+
+    What Case(When(period=..., then=F(field)), default=Value("")) writes, without building and compiling a lookup
+    and a condition for each of the five text fields on every request.
+    """
+
+    output_field = models.TextField()
+
+    def __init__(self, name, period_pk):
+        super().__init__(F("period_id"), F(name))
+        self.period_pk = period_pk
+
+    def as_sql(self, compiler, connection, **extra_context):
+        period_sql, period_params = compiler.compile(self.source_expressions[0])
+        text_sql, text_params = compiler.compile(self.source_expressions[1])
+        return (
+            f"CASE WHEN {period_sql} = %s THEN {text_sql} ELSE '' END",
+            (*period_params, self.period_pk, *text_params),
+        )
+
+
 def _updates(periods, period, *, evidence, drafts):
     """({action id: {period id: reported UpdateSummary}}, {action id: this period's draft}) in one query.
 
@@ -301,12 +330,7 @@ def _updates(periods, period, *, evidence, drafts):
     joins per row; unordered, as the rows go into dictionaries.
     """
     this_period = Q(period=period.pk)
-    text = {
-        name: F(name)
-        if name == "impact" and evidence
-        else Case(When(this_period, then=F(name)), default=Value(""), output_field=models.TextField())
-        for name in UPDATE_TEXT
-    }
+    text = {name: F(name) if name == "impact" and evidence else _InPeriod(name, period.pk) for name in UPDATE_TEXT}
     reported = ~Q(state=ProgressUpdate.State.DRAFT)
     found = ProgressUpdate.objects.filter(reported | this_period if drafts else reported)
     found = found.filter(period__in=[p.pk for p in periods]).order_by()

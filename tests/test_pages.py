@@ -235,6 +235,30 @@ class TestPlanPage:
         ProgressUpdate.objects.filter(pk=update.pk).delete()
         assert "app-status--no-update" in item()
 
+    def test_a_change_to_the_filters_options_shows_at_once(self, client, viewer):
+        """The filters' selects are drawn once per content (filters.DrawnOnceSelect): the option chosen, a renamed
+        or new lead subgroup, each shows on the next request."""
+        plan, action, _, _ = self._plan()
+        lead = action.lead
+        client.force_login(viewer)
+
+        def select(name, query=""):
+            text = client.get(plan.get_absolute_url() + query).content.decode()
+            return " ".join(re.search(rf'<select name="{name}".*?</select>', text, re.S).group(0).split())
+
+        first = select("lead")
+        assert f'<option value="{lead.slug}">{lead.name}</option>' in first
+        assert select("lead") == first
+        chosen = select("lead", f"?lead={lead.slug}")
+        assert f'<option value="{lead.slug}" selected>{lead.name}</option>' in chosen
+        assert '<option value="red" selected>Red</option>' in select("status", "?status=red")
+        assert '<option value="red">Red</option>' in select("status")
+        # Written straight to the database: nothing is told of the change.
+        type(lead).objects.filter(pk=lead.pk).update(name="Renamed <lead>")
+        assert f'<option value="{lead.slug}">Renamed &lt;lead&gt;</option>' in select("lead")
+        ActionFactory(objective=action.objective, lead=SubgroupFactory(name="Newly leading sub", slug="newly"))
+        assert '<option value="newly">Newly leading sub</option>' in select("lead")
+
     def test_query_count_does_not_grow_with_the_plan(self, client, viewer, django_assert_num_queries):
         plan, _, period1, period2 = self._plan()
         client.force_login(viewer)
@@ -294,13 +318,13 @@ class TestActionPage:
                 update.save()
 
         add_periods(1, 1)
-        # session, user, groups, action (+plan, +the action it was carried over from), co-leads, supporting, the
-        # user's subgroups, periods, updates, action history, update history, subgroup names, KPIs, the action it
-        # was carried into
-        with django_assert_num_queries(14):
+        # session, user, groups, action (+plan, +the action it was carried over from), co-leads and supporting
+        # subgroups (one query), the user's subgroups, periods, updates, action history, update history, subgroup
+        # names, KPIs, the action it was carried into
+        with django_assert_num_queries(13):
             client.get(action.get_absolute_url())
         add_periods(2, 5)
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(13):
             response = client.get(action.get_absolute_url())
         assert response.content.count(b'class="app-update"') == 6
 
