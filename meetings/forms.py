@@ -70,6 +70,8 @@ class MeetingForm(forms.Form):
         help_text="The period's Safeguarding Executive meeting date follows this meeting's date.",
     )
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = _bodies()
@@ -82,6 +84,7 @@ class MeetingForm(forms.Form):
             Field.checkbox("is_online"),
             Field.radios("status", inline=True),
             Field.select("period"),
+            Field("version"),
             button="Save meeting",
         )
 
@@ -95,6 +98,7 @@ class MeetingForm(forms.Form):
     @staticmethod
     def initial_for(meeting):
         return {
+            "version": meeting.version,
             "body": meeting.body_id,
             "date": meeting.date,
             "starts_at": meeting.starts_at.strftime("%H:%M"),
@@ -179,10 +183,12 @@ class AttendanceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"max_length": f"In attendance must be {IN_ATTENDANCE_LIMIT} characters or fewer"},
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, seats, **kwargs):
         super().__init__(*args, **kwargs)
         self.seats = seats
+        self.rebind_kwargs = {"seats": seats}
         self.helper = FormHelper()  # the error summary's; the table is laid out by its template
         self.helper.form_tag = False
         for seat in seats:
@@ -223,7 +229,7 @@ class AttendanceForm(forms.Form):
 
     @staticmethod
     def initial_for(meeting, attendances):
-        initial = {"in_attendance": meeting.in_attendance}
+        initial = {"in_attendance": meeting.in_attendance, "version": meeting.version}
         for row in attendances:
             initial[f"status-{row.seat_id}"] = row.status
             initial[f"deputy-{row.seat_id}"] = row.deputy_name

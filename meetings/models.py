@@ -188,6 +188,11 @@ class Meeting(models.Model):
     in_attendance = models.TextField(
         blank=True, help_text="Others in attendance, one per line (officers, presenters, observers)."
     )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every save of the meeting or its attendance: a form opened at an older one is refused.",
+    )
     sequence = models.PositiveIntegerField(
         default=0,
         editable=False,

@@ -28,6 +28,25 @@ def _attributed(row, user):
     return row
 
 
+class MeetingChanged(Exception):
+    """Someone saved the meeting, or its attendance, since the form was opened."""
+
+    def __init__(self, current_version):
+        super().__init__("The meeting was saved by someone else since the form was opened.")
+        self.current_version = current_version
+
+
+def _meeting_written(meeting, user, expected_version=None):
+    """Save the meeting at its next version, attributed to `user`. With `expected_version` (the version the form
+    was opened at), only when nobody saved it since: MeetingChanged otherwise, and the transaction is undone."""
+    if meeting.pk is not None:
+        current = Meeting.objects.select_for_update().values_list("version", flat=True).get(pk=meeting.pk)
+        if expected_version is not None and current != expected_version:
+            raise MeetingChanged(current)
+        meeting.version = current + 1
+    return _attributed(meeting, user)
+
+
 def meeting_problems(*, body, period, meeting=None):
     """What is wrong with linking the meeting to the period, as {field: message}; empty if nothing."""
     problems = {}
@@ -46,6 +65,7 @@ def meeting_save(*, user, meeting=None, **fields):
     """Add a meeting, or change one; when it is the meeting a reporting period reports to, the period's meeting
     date follows it (in the period's history). ValidationError says what is wrong, in the manager's words."""
     meeting = meeting or Meeting()
+    expected_version = fields.pop("version", None)
     problems = meeting_problems(body=fields["body"], period=fields.get("period"), meeting=meeting)
     if problems:
         raise ValidationError(problems)
@@ -56,7 +76,7 @@ def meeting_save(*, user, meeting=None, **fields):
             setattr(meeting, name, fields[name])
     if shown is not None and shown != meeting.calendar_state:
         meeting.sequence += 1
-    _attributed(meeting, user)
+    _meeting_written(meeting, user, expected_version)
     _period_follow(meeting, user)
     if before is not None and before != (meeting.date, meeting.status, meeting.body_id):
         # A held meeting moved, cancelled or given to another body: the attendance KPIs of both days follow.
@@ -93,7 +113,7 @@ def meeting_follow_period(sender, *, period, old, new, user, **kwargs):
     before = (meeting.date, meeting.status, meeting.body_id)
     meeting.date = new
     meeting.sequence += 1
-    _attributed(meeting, user)
+    _meeting_written(meeting, user)
     if meeting.status == Meeting.Status.HELD:
         attendance_kpis_update(meeting=meeting, user=user, body_id=before[2], day=before[0])
         attendance_kpis_update(meeting=meeting, user=user)
@@ -139,11 +159,13 @@ def expected_seats(meeting):
 
 
 @transaction.atomic
-def attendance_record(*, meeting, user, rows, in_attendance=""):
+def attendance_record(*, meeting, user, rows, in_attendance="", expected_version=None):
     """Record who came for each expected seat, `rows` being {seat id: (status, deputy's name)}; a seat left out
     is present. The meeting becomes held, and every KPI computed from its body's attendance is worked out again
     for the period the meeting falls in."""
     meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    if expected_version is not None and meeting.version != expected_version:
+        raise MeetingChanged(meeting.version)
     seats = expected_seats(meeting)
     existing = {row.seat_id: row for row in meeting.attendances.all()}
     for seat in seats:
@@ -158,7 +180,7 @@ def attendance_record(*, meeting, user, rows, in_attendance=""):
         gone.delete()
     meeting.in_attendance = in_attendance
     meeting.status = Meeting.Status.HELD
-    _attributed(meeting, user)
+    _meeting_written(meeting, user)
     attendance_kpis_update(meeting=meeting, user=user)
     return meeting
 

@@ -16,6 +16,7 @@ from .agenda import issued_report_link
 from .forms import AttendanceForm, MeetingForm, MeetingItemForm, RuleForm
 from .models import Agency, Attendance, Meeting, MeetingItem
 from .services import (
+    MeetingChanged,
     agencies_absent_in_a_row,
     attendance_record,
     expected_seats,
@@ -84,9 +85,28 @@ def meeting_detail(request, pk):
     return render(request, "meetings/meeting_detail.html", context)
 
 
+CHANGED_SINCE = (
+    "Someone else saved this meeting since you opened the page. What you entered is below: check it against the "
+    "meeting page, then save again to keep yours."
+)
+
+
+def _conflicted(form, current_version):
+    """The form as it was sent, with the conflict said and the version moved on, so that saving again (knowingly)
+    keeps what the person entered."""
+    data = form.data.copy()
+    data["version"] = current_version
+    again = type(form)(data, **form.rebind_kwargs) if hasattr(form, "rebind_kwargs") else type(form)(data)
+    again.is_valid()
+    again.add_error(None, CHANGED_SINCE)
+    return again
+
+
 def _save_meeting_form(request, form, meeting=None):
     try:
         return meeting_save(user=request.user, meeting=meeting, **form.cleaned_data)
+    except MeetingChanged as changed:
+        form.conflicted = _conflicted(form, changed.current_version)
     except ValidationError as invalid:
         for field, errors in invalid.message_dict.items():
             for error in errors:
@@ -114,6 +134,7 @@ def meeting_edit(request, pk):
     if request.method == "POST" and form.is_valid() and _save_meeting_form(request, form, meeting) is not None:
         messages.success(request, "Meeting saved.")
         return redirect(meeting)
+    form = getattr(form, "conflicted", form)
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
 
 
@@ -156,11 +177,21 @@ def attendance_edit(request, pk):
     if request.method == "POST":
         form = AttendanceForm(request.POST, seats=seats)
         if form.is_valid():
-            attendance_record(
-                meeting=meeting, user=request.user, rows=form.rows(), in_attendance=form.cleaned_data["in_attendance"]
-            )
-            messages.success(request, f"Attendance at the meeting of {meeting.body} on {meeting.date:%-d %B %Y} saved.")
-            return redirect(meeting)
+            try:
+                attendance_record(
+                    meeting=meeting,
+                    user=request.user,
+                    rows=form.rows(),
+                    in_attendance=form.cleaned_data["in_attendance"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except MeetingChanged as changed:
+                form = _conflicted(form, changed.current_version)
+            else:
+                messages.success(
+                    request, f"Attendance at the meeting of {meeting.body} on {meeting.date:%-d %B %Y} saved."
+                )
+                return redirect(meeting)
     else:
         form = AttendanceForm(initial=AttendanceForm.initial_for(meeting, meeting.attendances.all()), seats=seats)
     return render(request, "meetings/attendance_form.html", {"meeting": meeting, "form": form})

@@ -226,3 +226,27 @@ def test_next_years_plan_computes_the_same_kpi_from_the_same_bodies(manager, att
     copied = new.priorities.get().objectives.get().kpis.get(ref=attendance_kpi.ref)
     assert copied.is_computed
     assert set(copied.attendance_measure.bodies.all()) == set(attendance_kpi.attendance_measure.bodies.all())
+
+
+def test_two_people_recording_attendance_at_once_do_not_overwrite_each_other(client, chair, manager, body):
+    """The chair and the manager open the form at the same version; the manager saves first. The chair's save is
+    refused with what they entered kept, and saving again, knowingly, keeps theirs."""
+    ann, bea = SeatFactory(body=body, person_name="Ann"), SeatFactory(body=body, person_name="Bea")
+    meeting = MeetingFactory(body=body, date=MAY)
+    url = reverse("meetings:attendance-edit", args=[meeting.pk])
+    client.force_login(chair)
+    opened = client.get(url).context["form"]["version"].value()
+    attendance_record(meeting=meeting, user=manager, rows={ann.pk: ("apologies", "")}, expected_version=opened)
+
+    chairs = {"version": opened, f"status-{ann.pk}": "present", f"status-{bea.pk}": "deputy", f"deputy-{bea.pk}": "Dee"}
+    response = client.post(url, chairs)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Someone else saved this meeting since you opened the page" in page
+    assert 'value="Dee"' in page, "what the chair typed is kept"
+    recorded = dict(meeting.attendances.values_list("seat__person_name", "status"))
+    assert recorded == {"Ann": "apologies", "Bea": "present"}
+
+    again = {**chairs, "version": response.context["form"]["version"].value()}
+    assert client.post(url, again).status_code == 302
+    assert dict(meeting.attendances.values_list("seat__person_name", "status")) == {"Ann": "present", "Bea": "deputy"}
+    assert meeting.attendances.get(seat=bea).history.latest().history_user == chair

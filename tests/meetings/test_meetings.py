@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 from meetings.services import meeting_save, rule_dates
-from tests.factories import MeetingFactory, MeetingItemFactory, ReportingPeriodFactory, SubgroupFactory
+from tests.factories import MeetingFactory, MeetingItemFactory, ReportingPeriodFactory, SubgroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -337,3 +337,32 @@ def test_the_standing_item_links_the_report_an_app_above_registers(client, viewe
     agenda.register_issued_report_finder(lambda found: ("/reports/issued/7/", "Safeguarding Executive report"))
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert '<a class="govuk-link" href="/reports/issued/7/">Safeguarding Executive report</a>' in page
+
+
+def test_two_managers_changing_a_meeting_at_once_do_not_overwrite_each_other(client, manager, body):
+    meeting = MeetingFactory(body=body, date=datetime.date(2015, 8, 13), place="Council House")
+    url = reverse("meetings:meeting-edit", args=[meeting.pk])
+    client.force_login(manager)
+    opened = client.get(url).context["form"]["version"].value()
+    meeting_save(user=UserFactory(), meeting=meeting, place="Brierley Hill Civic Hall", body=body, version=opened)
+
+    mine = {
+        "version": opened,
+        "body": body.pk,
+        "date_0": "20",
+        "date_1": "8",
+        "date_2": "2015",
+        "starts_at": "14:00",
+        "place": "Saltwells",
+        "status": "moved",
+    }
+    response = client.post(url, mine)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Someone else saved this meeting since you opened the page" in page
+    assert 'value="Saltwells"' in page
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.date) == ("Brierley Hill Civic Hall", datetime.date(2015, 8, 13))
+
+    assert client.post(url, {**mine, "version": response.context["form"]["version"].value()}).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.date) == ("Saltwells", datetime.date(2015, 8, 20))
