@@ -60,13 +60,19 @@ def period_transition(request, slug, number, transition):
     return redirect("plans:period-list", slug=plan.slug)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-def period_edit(request, slug, number):
-    """The manager moves a period's update deadline and Safeguarding Executive meeting date."""
-    plan = plan_for_manager(request.user, slug)
+def _period_for_change(user, slug, number):
+    """(plan, period) for the manager to change the period's dates; 403 for anyone else, or once the plan is closed."""
+    plan = plan_for_manager(user, slug)
     period = get_object_or_404(plan.periods, number=number)
     if plan.is_closed:
         raise PermissionDenied(f"{plan} is closed: its reporting periods can no longer be changed.")
+    return plan, period
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def period_edit(request, slug, number):
+    """The manager moves a period's update deadline and Safeguarding Executive meeting date."""
+    plan, period = _period_for_change(request.user, slug, number)
     if request.method == "POST":
         form = PeriodDatesForm(request.POST)
         if form.is_valid():
@@ -95,10 +101,7 @@ def period_edit(request, slug, number):
 @require_http_methods(["GET", "HEAD", "POST"])
 def period_meeting(request, slug, number):
     """The manager moves the period's Safeguarding Executive meeting and sees the deadlines counted back from it."""
-    plan = plan_for_manager(request.user, slug)
-    period = get_object_or_404(plan.periods, number=number)
-    if plan.is_closed:
-        raise PermissionDenied(f"{plan} is closed: its reporting periods can no longer be changed.")
+    plan, period = _period_for_change(request.user, slug, number)
     proposed = None
     if request.method == "POST":
         form = MeetingMoveForm(request.POST)
