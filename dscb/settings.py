@@ -44,6 +44,23 @@ PERIOD_GRACE_DAYS = int(os.environ.get("PERIOD_GRACE_DAYS", "5"))
 # Working days before each meeting of a body that its members are reminded of it (meetings.reminders), 1 to 20.
 MEETING_REMINDER_DAYS = min(max(int(os.environ.get("MEETING_REMINDER_DAYS", "5")), 1), 20)
 
+# The risk matrix: the band of each likelihood (rows, 1-5) x impact (columns, 1-5) cell, and the months between a
+# risk's reviews in each band. Checked at start-up (risks.checks). The default bands are 1-4 Low, 5-9 Medium,
+# 10-15 High and 16-25 Very high; a board that rates differently changes the cells here.
+RISK_MATRIX = [
+    ["low", "low", "low", "low", "medium"],
+    ["low", "low", "medium", "medium", "high"],
+    ["low", "medium", "medium", "high", "high"],
+    ["low", "medium", "high", "very_high", "very_high"],
+    ["medium", "high", "high", "very_high", "very_high"],
+]
+RISK_REVIEW_MONTHS = {
+    "very_high": int(os.environ.get("RISK_REVIEW_MONTHS_VERY_HIGH", "1")),
+    "high": int(os.environ.get("RISK_REVIEW_MONTHS_HIGH", "2")),
+    "medium": int(os.environ.get("RISK_REVIEW_MONTHS_MEDIUM", "3")),
+    "low": int(os.environ.get("RISK_REVIEW_MONTHS_LOW", "6")),
+}
+
 # The budget of drawing one report PDF (reports.pdfdraw): wall time and memory of the child process that draws it.
 REPORT_PDF_SECONDS = float(os.environ.get("REPORT_PDF_SECONDS", "60"))
 REPORT_PDF_MEMORY_MB = int(os.environ.get("REPORT_PDF_MEMORY_MB", "1024"))
@@ -89,6 +106,7 @@ INSTALLED_APPS = [
     "priorities",
     "kpis",
     "meetings",
+    "risks",
     "progress",
     "planfile",
     "yearend",

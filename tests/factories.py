@@ -28,6 +28,7 @@ from plans.services import plan_create_periods
 from priorities.models import Action, Objective, ProgressUpdate, Status, StrategicPriority
 from progress.models import EmailPreference
 from reports.models import DraftPDF, IssuedReport, PDFDrawFailure
+from risks.models import Control, Escalation, Review, Risk
 from subgroups.models import Membership, Subgroup
 from subgroups.roles import BOARD_MANAGER, VIEWER
 
@@ -365,3 +366,60 @@ class EmailPreferenceFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     weekly_digest = True
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    """An open Safeguarding Executive risk, High now (3 x 4), Very high before its controls, Medium at target."""
+
+    class Meta:
+        model = Risk
+
+    reference = factory.Sequence(lambda n: f"R{n + 1}")
+    title = factory.Sequence(lambda n: f"Risk {n + 1}")
+    cause = "Because referrals rose faster than the teams that take them"
+    event = "there is a risk that a child at risk of harm is not seen in time"
+    effect = "which would leave the child unprotected and the board unable to assure itself"
+    category = Risk.Category.PRACTICE
+    level = Risk.Level.EXECUTIVE
+    lead_body = factory.SubFactory(SubgroupFactory)
+    owner_name = factory.Faker("name")
+    inherent_likelihood = 4
+    inherent_impact = 5
+    current_likelihood = 3
+    current_impact = 4
+    target_likelihood = 2
+    target_impact = 3
+    opened_on = datetime.date(2015, 4, 1)
+    next_review_on = datetime.date(2015, 6, 1)
+
+
+class ControlFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Control
+
+    risk = factory.SubFactory(RiskFactory)
+    description = factory.Faker("sentence")
+    owner = factory.Faker("name")
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    risk = factory.SubFactory(RiskFactory)
+    reviewed_on = datetime.date(2015, 6, 17)
+    reviewer = factory.SubFactory(UserFactory)
+    likelihood = 3
+    impact = 4
+    direction = Review.Direction.SAME
+
+
+class EscalationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Escalation
+
+    risk = factory.SubFactory(RiskFactory)
+    kind = Escalation.Kind.ESCALATED
+    on = datetime.date(2015, 8, 19)
+    reason = "Partners' funding for the coming year is not agreed and the Executive cannot settle it."
+    by = factory.SubFactory(UserFactory)

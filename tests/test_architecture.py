@@ -22,6 +22,7 @@ LAYERS = [
     ["priorities"],
     ["kpis"],
     ["meetings"],
+    ["risks"],
     ["progress"],
     ["planfile", "yearend", "reports"],
 ]
