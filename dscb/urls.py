@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("priorities.urls")),
     path("", include("kpis.urls")),
     path("", include("meetings.urls")),
+    path("", include("risks.urls")),
     path("", include("progress.urls")),
     path("", include("planfile.urls")),
     path("", include("yearend.urls")),

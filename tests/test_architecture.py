@@ -101,7 +101,8 @@ def _sample_paths(resolver, prefix=""):
             converters = entry.pattern.converters
 
             def value(match, converters=converters):
-                return "3" if converters[match.group(1)].regex == "[0-9]+" else "2015-16"
+                converter = converters[match.group(1)]
+                return getattr(converter, "sample", None) or ("3" if converter.regex == "[0-9]+" else "2015-16")
 
             paths.append("/" + prefix + re.sub(r"<(?:\w+:)?(\w+)>", value, str(entry.pattern)))
     return paths
