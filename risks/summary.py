@@ -7,48 +7,39 @@ from django.urls import reverse
 from meetings.models import Seat
 from subgroups.models import Membership
 
+from .filters import overdue, score_cells
 from .matrix import SCALE, band_of
 from .models import Risk
 
-HIGH_BANDS = ("high", "very_high")
-
-# The register's filters each count links to, so the count and the list it opens agree.
+# The register's filters each count links to (risks.filters.RiskFilter), so the count and the list agree.
 FILTERS = {
-    "high": "band=very_high&band=high",
-    "overdue": "overdue=yes",
-    "escalated": "flag=escalated",
-    "suggested": "flag=review_suggested",
+    "very_high": "band=very_high",
+    "high": "band=high",
+    "overdue": "overdue=on",
+    "escalated": "escalated=on",
+    "suggested": "suggested=on",
 }
 
 
-def in_bands(codes, prefix="current"):
-    """A filter for the risks whose score (current by default) falls in one of the bands, read from the matrix."""
-    cells = Q(pk__in=[])
-    for likelihood in SCALE:
-        for impact in SCALE:
-            if band_of(likelihood, impact).code in codes:
-                cells |= Q(**{f"{prefix}_likelihood": likelihood, f"{prefix}_impact": impact})
-    return cells
-
-
-def overdue_on(day):
-    """A filter for the open risks whose next review is before the day."""
-    return Q(status=Risk.Status.OPEN, next_review_on__lt=day)
+def in_band(code):
+    """A filter for the risks whose current score is in the band, by the matrix's cells."""
+    return score_cells("current", [(l, i) for l in SCALE for i in SCALE if band_of(l, i).code == code])  # noqa: E741
 
 
 def review_due_on(day):
     """A filter for the open risks a chair should look at: the review is overdue, or one is suggested."""
-    return overdue_on(day) | (Q(status=Risk.Status.OPEN) & ~Q(review_suggested=""))
+    return overdue(day) | (Q(status=Risk.Status.OPEN) & ~Q(review_suggested=""))
 
 
 def register_counts(day):
-    """The open risks, how many are Very high or High, overdue a review on the day, escalated and flagged for review,
+    """The open risks, how many are Very high and High, overdue a review on the day, escalated and flagged for review,
     with a link to each in the register; one query."""
     is_open = Q(status=Risk.Status.OPEN)
     counts = Risk.objects.aggregate(
         open=Count("pk", filter=is_open),
-        high=Count("pk", filter=is_open & in_bands(HIGH_BANDS)),
-        overdue=Count("pk", filter=overdue_on(day)),
+        very_high=Count("pk", filter=is_open & in_band("very_high")),
+        high=Count("pk", filter=is_open & in_band("high")),
+        overdue=Count("pk", filter=overdue(day)),
         escalated=Count("pk", filter=is_open & Q(is_escalated=True)),
         suggested=Count("pk", filter=is_open & ~Q(review_suggested="")),
     )

@@ -2,6 +2,7 @@
 against the database, for everyone signed in, in the same few queries however large the plan."""
 
 import datetime
+import re
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -428,14 +429,16 @@ def test_the_risks_panel_counts_the_register_and_links_to_its_filters(client, de
     # R4 escalated to the Board and R3 flagged since KPI 3.3.K4 went Red.
     assert risk_counts(response) == {
         "Open risks": "8",
-        "Very high or High": "5",
+        "Very high": "2",
+        "High": "3",
         "Review overdue": "8",
         "Escalated to the Board": "1",
         "Review suggested": "1",
     }
     text = response.content.decode()
-    for query in ("band=very_high&amp;band=high", "overdue=yes", "flag=escalated", "flag=review_suggested"):
-        assert f'href="{reverse("risks:risk-list")}?{query}"' in text, query
+    register = reverse("risks:risk-list")
+    for query in ("band=very_high", "band=high", "overdue=on", "escalated=on", "suggested=on"):
+        assert f'href="{register}?{query}"' in text, query
     assert f'href="{reverse("risks:heat-map")}"' in text
 
 
@@ -446,9 +449,10 @@ def test_the_risks_panel_counts_only_open_risks_and_bands_them_by_the_matrix(cli
     Risk.objects.filter(reference="R5").update(next_review_on=today)  # due today: not yet overdue
     client.force_login(users["viewer"])
     counts = risk_counts(client.get(DASHBOARD))
-    assert (counts["Open risks"], counts["Very high or High"], counts["Review overdue"]) == ("7", "4", "6")
+    assert (counts["Open risks"], counts["Very high"], counts["High"], counts["Review overdue"]) == ("7", "1", "3", "6")
     settings.RISK_MATRIX = [["high"] * 5 for _ in range(5)]
-    assert risk_counts(client.get(DASHBOARD))["Very high or High"] == "7"
+    counts = risk_counts(client.get(DASHBOARD))
+    assert (counts["Very high"], counts["High"]) == ("0", "7")
 
 
 def test_the_risks_panel_says_when_the_register_is_empty(client, demo):
@@ -457,3 +461,24 @@ def test_the_risks_panel_says_when_the_register_is_empty(client, demo):
     client.force_login(users["viewer"])
     text = client.get(DASHBOARD).content.decode()
     assert "There are no open risks on the register." in text and 'id="risk-counts"' not in text
+
+
+@pytest.mark.parametrize(
+    ("row", "references"),
+    [
+        ("Very high", ["R2", "R4"]),
+        ("High", ["R1", "R3", "R6"]),
+        ("Review overdue", [f"R{n}" for n in range(1, 9)]),
+        ("Escalated to the Board", ["R4"]),
+        ("Review suggested", ["R3"]),
+    ],
+)
+def test_each_count_opens_the_register_at_those_risks(client, demo, row, references):
+    _, users = demo
+    client.force_login(users["viewer"])
+    section = client.get(DASHBOARD).content.decode().split('id="risk-counts"', 1)[1]
+    cell = section.split(f">{row}</th>", 1)[1]
+    link = cell.split('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    register = client.get(link).content.decode()
+    listed = sorted(set(re.findall(r'href="/risks/(R[0-9]+)/"', register)), key=lambda ref: int(ref[1:]))
+    assert listed == references
