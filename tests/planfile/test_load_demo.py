@@ -293,3 +293,20 @@ def test_demo_risks_history_is_the_managers_and_dated_at_each_review(demo):
     then = risk.history.as_of(datetime.datetime.combine(as_at, datetime.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE)))
     assert (then.current_likelihood, then.current_impact) == (3, 3) != (risk.current_likelihood, risk.current_impact)
     assert all(r.history_user == users["manager"] for r in Review.history.all())
+
+
+def test_the_register_and_the_heat_map_show_the_demo_risks(client, demo):
+    _, users = demo
+    client.force_login(users["viewer"])
+    register = client.get(reverse("risks:risk-list")).content.decode()
+    assert sorted(set(re.findall(r'href="/risks/(R[0-9])/"', register))) == [f"R{n}" for n in range(1, 9)]
+    # R2 went from Medium to Very high over the summer: the heat map as at each date places it where it was.
+    url = reverse("risks:heat-map")
+
+    def cell_of(reference, as_at):
+        page = client.get(url, {"as_at": as_at}).content.decode()
+        cells = re.findall(r'data-cell="(\d)x(\d)">(.*?)</td>', page, re.S)
+        return [(int(l), int(i)) for l, i, text in cells if re.search(rf"\b{reference}\b", text)]  # noqa: E741
+
+    assert cell_of("R2", "2015-06-30") == [(2, 3)]
+    assert cell_of("R2", "2015-10-31") == [(4, 4)]
