@@ -87,6 +87,7 @@ def _kpis(workbook, progress):
     _finish(sheet)
 
 
+BAND = object()  # in a row of the risk tables: the risk's band, in words on its colour
 BAND_FILLS = {"low": "CCE2D8", "medium": "FFF7BF", "high": "FCD6C3", "very_high": "F4CDC6"}
 
 
@@ -102,7 +103,8 @@ def _risks(workbook, section):
     if section is None:
         return
     heat_map = section.heat_map
-    sheet = _sheet(workbook, "Risks", [f"Risk register as at {section.as_at:%-d %B %Y}"], [30, 22, 22, 22, 22, 22])
+    title = f"Risk register as at {section.as_at.day} {section.as_at:%B %Y}"
+    sheet = _sheet(workbook, "Risks", [title], [30, 22, 22, 22, 22, 22])
     sheet.freeze_panes = None
     _put(sheet, 2, 1, f"{heat_map.score_label} scores of the {heat_map.count} open risks: likelihood by impact")
     _put(sheet, 3, 1, "Likelihood / impact").font = Font(bold=True)
@@ -125,16 +127,21 @@ def _risks(workbook, section):
                 risk.lead_body,
                 risk.owner,
                 risk.value,
-                None,
+                BAND,
                 risk.direction or "Not reviewed yet",
-                risk.last_reviewed_on,
+                risk.last_reviewed_on or "Not reviewed yet",
             ],
         ),
         (
             "Escalated to the Board",
             ["Risk", "Title", "Escalated on", "Why", "Score", "Band"],
             section.escalated,
-            lambda risk: [risk.escalated_on, risk.escalation_reason, risk.value, None],
+            lambda risk: [
+                risk.escalated_on or "Not recorded",
+                risk.escalation_reason or "Not recorded",
+                risk.value,
+                BAND,
+            ],
         ),
         (
             "Reviews overdue",
@@ -158,7 +165,7 @@ def _risks(workbook, section):
             _put(sheet, row, 1, risk.reference)
             _put(sheet, row, 2, risk.title)
             for column, value in enumerate(columns(risk), start=3):
-                if value is None:
+                if value is BAND:
                     _band_cell(sheet, row, column, risk.band.label, risk.band)
                 else:
                     cell = _put(sheet, row, column, value)

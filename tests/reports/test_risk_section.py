@@ -15,6 +15,7 @@ from django.utils import timezone
 from reports.models import IssuedReport
 from reports.services import report_issue
 from risks.models import Risk
+from tests.factories import RiskFactory
 from tests.reports.test_reports import executive_url, pdf_pages, squash
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +196,21 @@ def test_an_issued_report_keeps_the_scores_it_was_issued_with(client, demo, djan
     assert next(row for row in workbook["Risks"].iter_rows(values_only=True) if row[0] == "R2")[4] == 16
     issued.refresh_from_db()
     assert issued.data["risks"] == frozen
+
+
+def test_a_risk_never_reviewed_nor_with_its_escalation_recorded_says_so(client, demo):
+    plan, users = demo
+    RiskFactory(reference="R9", title="Added in October", current_likelihood=5, current_impact=5, is_escalated=True)
+    Risk.history.filter(reference="R9").update(history_date=timezone.make_aware(datetime.datetime(2015, 10, 1, 9)))
+    client.force_login(users["viewer"])
+    text = section(client.get(executive_url(plan, 3)).content.decode())
+    r9 = next(row for row in table(text, "risks-high") if row[0].startswith("R9"))
+    assert r9[2:] == ["5 x 5 = 25 Very high", "Not reviewed yet", "Not reviewed yet"]
+    assert next(row for row in table(text, "risks-escalated") if row[0].startswith("R9"))[1:3] == [
+        "Not recorded",
+        "Not recorded",
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(executive_url(plan, 3, "xlsx")).content))["Risks"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if row[0] == "R9"]
+    assert rows[0][4:8] == (25, "Very high", "Not reviewed yet", "Not reviewed yet")
+    assert rows[1][2:6] == ("Not recorded", "Not recorded", 25, "Very high")
