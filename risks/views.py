@@ -128,6 +128,5 @@ def risk_detail(request, reference):
         "is_overdue": risk.is_open and risk.next_review_on < timezone.localdate(),
         "history": risk_history(risk),
         "may_edit": may_edit(request.user, risk),
-        "may_add": may_add(request.user),
     }
     return render(request, "risks/risk_detail.html", context)

@@ -286,3 +286,14 @@ def test_a_closed_risk_says_when_and_why(reader):
     risk = RiskFactory(status=Risk.Status.CLOSED, closed_on=datetime.date(2015, 9, 1), closed_reason="Post filled.")
     page = text(reader.get(risk.get_absolute_url()))
     assert "Closed, closed on 1 September 2015: Post filled." in page
+
+
+@pytest.mark.parametrize("address", [REGISTER, reverse("risks:heat-map")])
+def test_the_risks_entry_follows_meetings_in_the_navigation_and_is_current_on_the_risk_pages(reader, address):
+    page = text(reader.get(address))
+    nav = page[page.index('id="navigation"') : page.index("</nav>")]
+    assert nav.index(">Meetings<") < nav.index("Risks")
+    active = re.search(r'service-navigation__item--active">(.*?)</li>', nav).group(1)
+    assert f'href="{REGISTER}"' in active and ">Risks</strong>" in active
+    elsewhere = text(reader.get(reverse("meetings:meeting-list")))
+    assert f'<a class="govuk-service-navigation__link" href="{REGISTER}">Risks</a>' in elsewhere
