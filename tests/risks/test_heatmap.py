@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -273,3 +274,11 @@ def test_the_page_costs_the_same_queries_with_ten_times_the_risks(client, viewer
     with django_assert_num_queries(4):
         response = client.get(URL, {"as_at": "2015-06-30"})
     assert "30 risks" in text(response)
+
+
+def test_a_frozen_map_draws_with_the_same_include_without_links():
+    made_on(APRIL, reference="R1")
+    frozen = json.loads(json.dumps(heat_map(as_at=JUNE_30).to_dict()))
+    html = re.sub(r"\s+", " ", render_to_string("risks/_heat_map.html", {"heat_map": HeatMap.from_dict(frozen)}))
+    assert re.search(r'data-cell="3x4">.*?High</strong>.*?1 risk: R1', html)
+    assert "as at 30 June 2015: 1 risk" in html and "likelihood=" not in html
