@@ -222,6 +222,10 @@ def test_the_page_shows_movement_since_the_board_meeting_before_unless_another_d
     assert "Movement since" not in page and "The risks on the map" in page
     page = text(client.get(URL, {"as_at": "2015-05-01"}))
     assert "Movement since" not in page  # no Board meeting before
+    # Each Board meeting (not the cancelled one) is a link to the map as at its day.
+    meetings = re.search(r'id="board-meetings">(.*?)</p>', page).group(1)
+    assert 'href="?score=current&amp;as_at=2015-05-14">14 May 2015</a>' in meetings
+    assert "20 June" not in meetings and "25 June" not in meetings
 
 
 @pytest.mark.parametrize(
@@ -267,7 +271,7 @@ def test_the_page_costs_the_same_queries_with_ten_times_the_risks(client, viewer
 
     grow(1, 3)
     client.get(URL)  # the session and the user's roles are read once and kept
-    # The session, the user, the Board meeting before, the risks' history.
+    # The session, the user, the Board's meeting dates, the risks' history.
     with django_assert_num_queries(4):
         assert client.get(URL, {"as_at": "2015-06-30"}).status_code == 200
     grow(4, 27)
