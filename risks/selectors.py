@@ -82,6 +82,7 @@ RISK_FIELDS = {
     "status": "Status",
     "closed_on": "Closed on",
     "closed_reason": "Why it was closed",
+    "last_reviewed_on": "Last reviewed",
     "next_review_on": "Next review",
     "is_escalated": "Escalated to the Board",
     "review_suggested": "Review suggested",

@@ -147,6 +147,7 @@ def test_a_frozen_map_reads_back_the_same_and_keeps_its_bands_when_the_matrix_ch
     assert cell_of(again, "R1") == (4, 4) and again.placed[0].title == "CSE not identified early"
     settings.RISK_MATRIX = default_matrix(((25, "low"),))  # everything Low from now on
     assert again.rows[1].cells[3].band.label == "Very high"  # likelihood 4 x impact 4, as it was drawn
+    assert again.placed[0].band.label == "Very high" and again.placed[0].before_band.label == "High"  # 3 x 4
     assert heat_map(as_at=JUNE_30).rows[1].cells[3].band.label == "Low"
 
 
