@@ -1,0 +1,160 @@
+"""What the risk register's pages read: the register's rows, a risk with everything its page shows, its history as
+people read it, and the Board meeting a heat map's movement is measured from."""
+
+import datetime
+
+from django.db.models import BooleanField as BooleanOutput
+from django.db.models import Case, OuterRef, Subquery, Value, When
+
+from meetings.models import Meeting
+from subgroups.models import Subgroup
+
+from .filters import overdue
+from .matrix import IMPACT, LIKELIHOOD
+from .models import Control, Review, Risk
+
+
+def register_rows(today=None):
+    """The register's risks with their lead body and owner, the direction of their last review and whether their
+    review is overdue, escalated risks first: one query."""
+    last_review = Review.objects.filter(risk=OuterRef("pk")).order_by("-reviewed_on", "-pk")
+    return (
+        Risk.objects.select_related("lead_body", "owner_agency")
+        .annotate(
+            last_direction=Subquery(last_review.values("direction")[:1]),
+            is_overdue=Case(When(overdue(today), then=Value(True)), default=Value(False), output_field=BooleanOutput()),
+        )
+        .order_by("-is_escalated", "number")
+    )
+
+
+def direction_label(code):
+    return Review.Direction(code).label if code else ""
+
+
+def risk_page(reference):
+    """A risk with its links, controls, reviews and escalations, each read once: six queries after the risk's."""
+    risk = Risk.objects.select_related("lead_body", "owner_agency", "owner_user").get(reference=reference)
+    return {
+        "objectives": list(risk.objectives.select_related("priority__plan")),
+        "actions": list(risk.actions.select_related("objective__priority__plan")),
+        "kpis": list(risk.kpis.select_related("objective__priority__plan")),
+        "controls": list(risk.controls.all()),
+        "reviews": list(risk.reviews.select_related("meeting__body", "reviewer").order_by("-reviewed_on", "-pk")),
+        "escalations": list(risk.escalations.select_related("by").order_by("-on", "-pk")),
+    }, risk
+
+
+def board_meeting_dates():
+    """The dates of the Board's meetings (not cancelled), oldest first: the days a heat map is most often asked
+    for, and the days its movement is measured from."""
+    return list(
+        Meeting.objects.filter(body__kind=Subgroup.Kind.BOARD)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .distinct()
+    )
+
+
+def previous_board_meeting(before, dates):
+    """The last of the Board meeting dates before the day, or None."""
+    return next((day for day in reversed(dates) if day < before), None)
+
+
+# A risk's fields a reader of its history needs, with their labels; the rest is bookkeeping.
+RISK_FIELDS = {
+    "title": "Title",
+    "cause": "Cause",
+    "event": "Event",
+    "effect": "Effect",
+    "category": "Category",
+    "level": "Level",
+    "lead_body_id": "Lead body",
+    "owner_name": "Owner",
+    "treatment": "Treatment",
+    "inherent_likelihood": "Inherent likelihood",
+    "inherent_impact": "Inherent impact",
+    "current_likelihood": "Current likelihood",
+    "current_impact": "Current impact",
+    "target_likelihood": "Target likelihood",
+    "target_impact": "Target impact",
+    "status": "Status",
+    "closed_on": "Closed on",
+    "closed_reason": "Why it was closed",
+    "last_reviewed_on": "Last reviewed",
+    "next_review_on": "Next review",
+    "is_escalated": "Escalated to the Board",
+    "review_suggested": "Review suggested",
+}
+CONTROL_FIELDS = {"description": "Control", "owner": "Owner", "effectiveness": "Effectiveness"}
+CHOICES = {
+    "category": Risk.Category,
+    "level": Risk.Level,
+    "treatment": Risk.Treatment,
+    "status": Risk.Status,
+    "effectiveness": Control.Effectiveness,
+}
+
+
+def _words(field, value, bodies):
+    if value is None or value == "":
+        return "(blank)"
+    if field in CHOICES:
+        try:
+            return CHOICES[field](value).label
+        except ValueError:
+            return str(value)
+    if field == "lead_body_id":
+        return bodies.get(value, "(a body since removed)")
+    if field.endswith("_likelihood"):
+        return f"{value} {LIKELIHOOD[value][0]}"
+    if field.endswith("_impact"):
+        return f"{value} {IMPACT[value][0]}"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    return str(value)
+
+
+def _entries(records, fields, bodies, title):
+    entries, previous_by_object = [], {}
+    for record in records:
+        previous = previous_by_object.get(record.id)
+        previous_by_object[record.id] = record
+        changes = []
+        for name, label in fields.items():
+            new = getattr(record, name)
+            if previous is None:
+                if record.history_type == "+" and new not in (None, "", False):
+                    changes.append({"field": label, "old": None, "new": _words(name, new, bodies)})
+                continue
+            old = getattr(previous, name)
+            if old != new:
+                changes.append({"field": label, "old": _words(name, old, bodies), "new": _words(name, new, bodies)})
+        if not changes and record.history_type == "~":
+            continue
+        kind = {"+": "Added", "~": "Changed", "-": "Removed"}[record.history_type]
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "kind": kind,
+                "title": title(record),
+                "changes": changes,
+            }
+        )
+    return entries
+
+
+def risk_history(risk):
+    """Who changed what on the risk and its controls, and when, newest first: three queries."""
+    risk_records = list(risk.history.select_related("history_user").order_by("history_date", "history_id"))
+    control_records = Control.history.filter(risk_id=risk.pk).select_related("history_user")
+    control_records = list(control_records.order_by("history_date", "history_id"))
+    body_ids = {record.lead_body_id for record in risk_records}
+    bodies = dict(Subgroup.objects.filter(pk__in=body_ids).values_list("pk", "name"))
+    entries = _entries(risk_records, RISK_FIELDS, bodies, lambda record: f"Risk {record.reference}")
+    entries += _entries(control_records, CONTROL_FIELDS, bodies, lambda record: "Control")
+    return sorted(entries, key=lambda entry: entry["when"], reverse=True)
