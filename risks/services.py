@@ -37,6 +37,7 @@ RISK_FIELDS = [
     "opened_on",
     "is_demo",
 ]
+STORY = {"cause": "the cause", "event": "the event", "effect": "the effect"}
 CONTROL_FIELDS = ["description", "owner", "effectiveness", "position"]
 
 
@@ -121,6 +122,8 @@ def risk_save(*, user, risk=None, expected_version=None, objectives=None, action
             "opened_on",
             f"The date it was added cannot be after its last review, {risk.last_reviewed_on:%-d %B %Y}",
         )
+    for name, label in STORY.items():
+        _check_text(name, label, getattr(risk, name))
     if risk.reference and risk.reference[1:].isdigit():
         risk.number = int(risk.reference[1:])
     try:
