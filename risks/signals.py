@@ -15,16 +15,23 @@ def _period_words(period):
 
 
 def kpi_value_saved(sender, instance, raw=False, **kwargs):
-    """Receiver of post_save for a KPI value: Red against its target flags the open risks linked to its KPI."""
+    """Receiver of post_save for a KPI value: Red against its target flags the open risks linked to its KPI. A value
+    whose KPI is at hand and not Red costs no query."""
     if raw:
         return
+    if instance._state.fields_cache.get("kpi") is not None and not _is_red(instance):
+        return
     risks = list(Risk.objects.filter(kpis=instance.kpi_id, status=Risk.Status.OPEN))
-    rating = instance.rating if risks else None
-    if rating is None or rating.code != "red":
+    if not risks or not _is_red(instance):
         return
     reason = f"KPI {instance.kpi.code} was Red in {_period_words(instance.period)}"
     for risk in risks:
         risk_review_suggest(risk=risk, reason=reason, user=instance.entered_by)
+
+
+def _is_red(value):
+    rating = value.rating
+    return rating is not None and rating.code == "red"
 
 
 def progress_update_saved(sender, instance, raw=False, **kwargs):
