@@ -14,7 +14,7 @@ from risks.models import Review, Risk
 from subgroups.models import Subgroup
 from tests.factories import ControlFactory, RiskFactory
 
-from .checks import assert_no_axe_violations, sign_in
+from .checks import assert_no_axe_violations, assert_valid_html, sign_in, vnu_command
 from .test_small_screens import WidthCheck, phone_context
 
 EXECUTIVE = "safeguarding-executive"
@@ -91,6 +91,9 @@ def form_pages(site, risk, control):
 
 
 def test_every_form_of_the_register_passes_axe_and_fits_a_phone(browser, demo_site, executive_risk):
+    """And is valid HTML (the Nu HTML Checker)."""
+    vnu_command()  # before visiting the pages: skip (or fail on CI) at once without java
+    documents = {}
     control = ControlFactory(risk=executive_risk, description="Interim cover from the police's CSE lead")
     context = phone_context(browser)
     page = context.new_page()
@@ -99,12 +102,15 @@ def test_every_form_of_the_register_passes_axe_and_fits_a_phone(browser, demo_si
     for name, url in form_pages(demo_site, executive_risk, control).items():
         widths.visit(page, f"manager: {name}", url)
         assert_no_axe_violations(page)
+        documents[name] = page.content()
     page.goto(demo_site.url + reverse("risks:risk-add"))
     page.get_by_role("textbox", name="Reference").fill("")
     page.get_by_role("button", name="Save risk").click()
     expect(page.get_by_role("alert")).to_contain_text(re.compile("Enter the reference"))
     widths.check(page, "manager: the risk form with errors")
     assert_no_axe_violations(page)
+    documents["the risk form with errors"] = page.content()
+    assert_valid_html(documents)
     context.close()
     assert len(widths.seen) == 8
     assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)
