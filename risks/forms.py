@@ -189,7 +189,8 @@ class RiskForm(forms.ModelForm):
         plan_id = plan.pk if plan else None
 
         def linked(name):
-            return list(getattr(risk, name).values_list("pk", flat=True)) if risk else []
+            """The rows the risk is linked to, as the ModelForm read them for its initial values."""
+            return [getattr(row, "pk", row) for row in self.initial.get(name) or []] if risk else []
 
         fields = self.fields
         fields["lead_body"].queryset = _bodies()

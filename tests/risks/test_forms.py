@@ -309,3 +309,51 @@ def test_a_kpi_linked_on_the_form_later_turning_red_flags_the_risk(client, chair
     client.post(reverse("risks:risk-edit", args=[risk.reference]), risk_data(risk, kpis=[kpi.pk]))
     KPIValueFactory(kpi=kpi, period=period, value=20, numerator=None, denominator=None)
     assert Risk.objects.get(pk=risk.pk).review_suggested == f"KPI {kpi.code} was Red in period 1 (Apr–May 2015)"
+
+
+def _plan_rows(action, count):
+    """`count` more actions and KPIs in the active plan, and `count` more agencies and accounts to choose from."""
+    from tests.factories import AgencyFactory, KPIFactory, UserFactory
+
+    objective = action.objective
+    for _ in range(count):
+        ActionFactory(objective=objective, lead=action.lead)
+        KPIFactory(objective=objective, owner=action.lead)
+        AgencyFactory()
+        UserFactory()
+
+
+def test_the_risk_form_costs_the_same_with_ten_times_the_plan(client, chair, risk, action, django_assert_num_queries):
+    url = reverse("risks:risk-edit", args=[risk.reference])
+    client.force_login(chair)
+    _plan_rows(action, 3)
+    risk.actions.add(action)
+    client.get(url)
+    # The session, the user, the risk, the user's groups, the bodies they chair (memberships, seats); the risk's
+    # objectives, actions and KPIs (its initial values); the active plan; the bodies (read twice), the accounts and
+    # the agencies for the selects; the objectives, actions and KPIs for the checkboxes, each counted and read.
+    with django_assert_num_queries(20):
+        first = client.get(url)
+    _plan_rows(action, 30)
+    with django_assert_num_queries(20):
+        second = client.get(url)
+    drawn = second.content.decode().count('name="actions"') - first.content.decode().count('name="actions"')
+    assert drawn == 30
+
+
+def test_the_review_form_costs_the_same_with_ten_times_the_meetings(
+    client, chair, risk, body, django_assert_num_queries
+):
+    url = reverse("risks:review-add", args=[risk.reference])
+    client.force_login(chair)
+    for number in range(1, 4):
+        MeetingFactory(body=body, date=datetime.date(2015, 5, number))
+    client.get(url)
+    # The session, the user, the risk, the user's groups, the bodies they chair (memberships, seats), the meetings.
+    with django_assert_num_queries(7):
+        client.get(url)
+    for number in range(4, 31):
+        MeetingFactory(body=body, date=datetime.date(2015, 5, number))
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert len(response.context["form"].fields["meeting"].queryset) == 30
