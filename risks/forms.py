@@ -18,6 +18,7 @@ from subgroups.models import Subgroup
 
 from .matrix import IMPACT, LIKELIHOOD
 from .models import NAME_LIMIT, TEXT_LIMIT, TITLE_LIMIT, Control, Review, Risk
+from .services import REOPEN_LIMIT
 
 # The years a date may fall in: a mistyped year is caught.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -435,10 +436,16 @@ class DatedReasonForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = _text("Why is it reopened?", help_text="Kept with the risk's history.", what="why it is reopened")
+    reason = _text(
+        "Why is it reopened?",
+        limit=REOPEN_LIMIT,
+        rows=2,
+        help_text="In a sentence: it is kept with the risk's history.",
+        what="why it is reopened",
+    )
     version = _version()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rebind_kwargs = {}
-        self.helper = _helper(Field.textarea("reason", max_characters=TEXT_LIMIT), button="Reopen risk")
+        self.helper = _helper(Field.textarea("reason", max_characters=REOPEN_LIMIT), button="Reopen risk")

@@ -38,6 +38,9 @@ RISK_FIELDS = [
     "is_demo",
 ]
 STORY = {"cause": "the cause", "event": "the event", "effect": "the effect"}
+# Why a risk is reopened is kept only as the reason of the change in its history, a column of 100 characters; the
+# words "Reopened: " go before it.
+REOPEN_LIMIT = 90
 CONTROL_FIELDS = ["description", "owner", "effectiveness", "position"]
 
 
@@ -314,7 +317,7 @@ def risk_reopen(*, user, risk, reason, expected_version=None):
     risk = _risk_locked(risk, expected_version)
     if risk.is_open:
         raise ValidationError("This risk is already open")
-    _check_text("reason", "why it is reopened", reason)
+    _check_text("reason", "why it is reopened", reason, limit=REOPEN_LIMIT)
     risk.status, risk.closed_on, risk.closed_reason = Risk.Status.OPEN, None, ""
     return _risk_written(risk, user, reason=f"Reopened: {reason}")
 

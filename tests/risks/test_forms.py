@@ -357,3 +357,14 @@ def test_the_review_form_costs_the_same_with_ten_times_the_meetings(
     with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["form"].fields["meeting"].queryset) == 30
+
+
+def test_why_a_risk_is_reopened_fits_the_history_whole(client, chair, body):
+    risk = RiskFactory(lead_body=body, status="closed", closed_on=SAME_DAY, closed_reason="Filled")
+    client.force_login(chair)
+    url = reverse("risks:risk-close", args=[risk.reference])
+    response = client.post(url, {"reason": "x" * 91, "version": risk.version})
+    assert errors(response) == ["Why it is reopened must be 90 characters or fewer"]
+    reason = "The interim cover ended in October and the post is vacant again; recruitment restarts."
+    assert client.post(url, {"reason": reason, "version": risk.version}).status_code == 302
+    assert Risk.objects.get(pk=risk.pk).history.latest().history_change_reason == f"Reopened: {reason}"
