@@ -3,7 +3,7 @@ or changed, its controls, its reviews (which move its current score and next rev
 Board and back, closing and reopening it, and the "review suggested" flag that the plan raises."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -100,6 +100,14 @@ def _check_day(field, label, day, *, today, not_before=None, not_before_words=""
         raise _invalid(field, f"The {label} cannot be before {not_before_words}, {not_before:%-d %B %Y}")
 
 
+def _reference_taken(reference, risk):
+    return Risk.objects.filter(reference=reference).exclude(pk=risk.pk).exists()
+
+
+def _reference_refused(reference):
+    return _invalid("reference", f"{reference} is already the reference of another risk: choose another number")
+
+
 def _review_from(risk):
     """The day the next review is counted from: the last review, else the day the risk was added."""
     return risk.last_reviewed_on or risk.opened_on
@@ -114,8 +122,8 @@ def risk_save(*, user, risk=None, expected_version=None, objectives=None, action
         raise TypeError(f"risk_save() has no field {', '.join(sorted(unknown))}")
     risk = Risk() if risk is None or risk.pk is None else _risk_locked(risk, expected_version)
     reference = fields.get("reference", risk.reference)
-    if reference and Risk.objects.filter(reference=reference).exclude(pk=risk.pk).exists():
-        raise _invalid("reference", f"{reference} is already the reference of another risk: choose another number")
+    if reference and _reference_taken(reference, risk):
+        raise _reference_refused(reference)
     for name, value in fields.items():
         setattr(risk, name, value)
     if risk.is_escalated and risk.level != Risk.Level.EXECUTIVE:
@@ -136,7 +144,14 @@ def risk_save(*, user, risk=None, expected_version=None, objectives=None, action
     risk.full_clean(exclude=["number"], validate_unique=False)
     if risk.pk is None:
         risk.version = 0
-    _risk_written(risk, user)
+    try:
+        with transaction.atomic():
+            _risk_written(risk, user)
+    except IntegrityError:
+        # Someone took the reference between the check above and this save (two people adding R9 at once).
+        if Risk.objects.filter(reference=reference).exclude(pk=risk.pk).exists():
+            raise _reference_refused(reference) from None
+        raise
     for name, rows in (("objectives", objectives), ("actions", actions), ("kpis", kpis)):
         if rows is not None:
             getattr(risk, name).set(rows)

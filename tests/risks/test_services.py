@@ -401,3 +401,15 @@ class TestReviewSuggested:
         risk_close(user=chair, risk=risk, on=datetime.date(2015, 9, 1), reason="Filled", today=TODAY)
         risk_review_suggest(risk=risk, reason="KPI 3.3.K4 was Red")
         assert Risk.objects.get(pk=risk.pk).review_suggested == ""
+
+
+def test_two_people_adding_the_same_reference_at_once_one_is_told_in_words(body, manager, risk, monkeypatch):
+    """The other's risk is saved between this one's check and its save: the database's unique reference refuses
+    it, and the person is told as if the check had seen it."""
+    import risks.services
+
+    monkeypatch.setattr(risks.services, "_reference_taken", lambda reference, risk: False)
+    with pytest.raises(ValidationError) as invalid:
+        risk_save(user=manager, **new_risk_fields(body, reference=risk.reference))
+    assert messages(invalid) == ["R3 is already the reference of another risk: choose another number"]
+    assert Risk.objects.count() == 1
