@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from risks.models import Control, Escalation, Review, Risk
-from tests.factories import ControlFactory, MeetingFactory, UserFactory
+from tests.factories import ControlFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +15,6 @@ PERSONAS = ["anon", "viewer", "member", "other_chair", "chair", "manager", "admi
 EDITORS = {"anon": 302, "chair": 200, "manager": 200, "admin": 200}
 ADDERS = {"anon": 302, "manager": 200, "admin": 200}
 PAGES = ["add", "edit", "control-add", "control-edit", "review", "escalation", "close"]
-
-
-@pytest.fixture
-def admin(db):
-    return UserFactory(username="admin", is_superuser=True, is_staff=True)
 
 
 @pytest.fixture
