@@ -42,8 +42,22 @@ class ControlAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["risk"]
 
 
+class RecordedOnTheRiskPageMixin:
+    """Reviews and escalations are recorded on the risk's own pages, which move the risk's current score, next
+    review date and escalation flag with them. Here they are read, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Review)
-class ReviewAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ReviewAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["risk", "reviewed_on", "meeting", "reviewer", "likelihood", "impact", "direction"]
     list_filter = ["direction"]
     search_fields = ["comment", "risk__reference", "risk__title"]
@@ -53,7 +67,7 @@ class ReviewAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class EscalationAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["risk", "kind", "on", "by"]
     list_filter = ["kind"]
     search_fields = ["reason", "risk__reference", "risk__title"]

@@ -330,6 +330,14 @@ class ControlForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in ("description", "owner", "effectiveness")}
 
 
+def reviewing_bodies(risk):
+    """The bodies whose meetings may review the risk: its lead body, and the Board once the risk is escalated to it."""
+    bodies = Q(body_id=risk.lead_body_id)
+    if risk.is_escalated:
+        bodies |= Q(body__kind=Subgroup.Kind.BOARD)
+    return bodies
+
+
 class ReviewForm(forms.Form):
     """A review of the risk: when, at which of its lead body's meetings (if any), the current score then (set to
     the risk's current score, so that "no change" is one click), direction of travel and a comment."""
@@ -339,8 +347,8 @@ class ReviewForm(forms.Form):
         queryset=Meeting.objects.none(),
         required=False,
         empty_label="Not at a meeting",
-        help_text="The lead body's meetings held so far, latest first.",
-        error_messages={"invalid_choice": "Select one of the lead body's meetings, or not at a meeting"},
+        help_text="The lead body's meetings held so far (and the Board's, for a risk escalated to it), latest first.",
+        error_messages={"invalid_choice": "Select one of the meetings listed, or not at a meeting"},
     )
     reviewed_on = DayMonthYearField(
         name="date of the review",
@@ -368,7 +376,7 @@ class ReviewForm(forms.Form):
         self.risk = risk
         self.rebind_kwargs = {"risk": risk}
         self.fields["meeting"].queryset = (
-            Meeting.objects.filter(body_id=risk.lead_body_id, date__lte=timezone.localdate())
+            Meeting.objects.filter(reviewing_bodies(risk), date__lte=timezone.localdate())
             .exclude(status=Meeting.Status.CANCELLED)
             .select_related("body")
             .order_by("-date")

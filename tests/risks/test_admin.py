@@ -13,6 +13,7 @@ from tests.factories import ControlFactory, EscalationFactory, ReviewFactory
 pytestmark = pytest.mark.django_db
 
 MODELS = [Risk, Control, Review, Escalation]
+EDITABLE = [Risk, Control]  # reviews and escalations are recorded on the risk's pages, and only read here
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def test_every_list_add_change_and_history_page_opens(admin_client, rows, model)
     info = (model._meta.app_label, model._meta.model_name)
     assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
     assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "R3"}).status_code == 200
-    assert admin_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+    assert admin_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == (200 if model in EDITABLE else 403)
     obj = model.objects.first()
     assert admin_client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk])).status_code == 200
     assert admin_client.get(reverse("admin:{}_{}_history".format(*info), args=[obj.pk])).status_code == 200
@@ -59,7 +60,21 @@ def test_a_risk_changed_in_the_admin_gets_its_next_review_from_its_band(admin_cl
     assert risk.history.latest().history_user == admin_user
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+@pytest.mark.parametrize("model", [Review, Escalation], ids=lambda model: model.__name__)
+def test_reviews_and_escalations_are_read_in_the_admin_never_changed(admin_client, rows, model):
+    info = (model._meta.app_label, model._meta.model_name)
+    obj = model.objects.get()
+    before = model.objects.values().get()
+    response = admin_client.post(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]), {"comment": "x"})
+    assert response.status_code == 403
+    assert (
+        admin_client.post(reverse("admin:{}_{}_delete".format(*info), args=[obj.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert model.objects.values().get() == before
+
+
+@pytest.mark.parametrize("model", EDITABLE, ids=lambda model: model.__name__)
 def test_a_tampered_autocomplete_value_is_a_form_error(admin_client, rows, model):
     info = (model._meta.app_label, model._meta.model_name)
     url = reverse("admin:{}_{}_change".format(*info), args=[model.objects.first().pk])

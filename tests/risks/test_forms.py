@@ -150,6 +150,15 @@ class TestReviewForm:
         form = client.get(reverse("risks:review-add", args=[risk.reference])).context["form"]
         assert list(form.fields["meeting"].queryset) == [held]
 
+    def test_a_risk_escalated_to_the_board_may_be_reviewed_at_the_boards_meetings_too(self, client, chair, risk, body):
+        held = MeetingFactory(body=body, date=SAME_DAY)
+        board_meeting = MeetingFactory(body__kind="board", body__name="The Board", date=datetime.date(2015, 7, 2))
+        client.force_login(chair)
+        url = reverse("risks:review-add", args=[risk.reference])
+        assert list(client.get(url).context["form"].fields["meeting"].queryset) == [held]
+        Risk.objects.filter(pk=risk.pk).update(is_escalated=True)
+        assert list(client.get(url).context["form"].fields["meeting"].queryset) == [board_meeting, held]
+
     @pytest.mark.parametrize(
         ("data", "message"),
         [
