@@ -7,3 +7,6 @@ class RisksConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the risk matrix check)
+        from .signals import connect
+
+        connect()

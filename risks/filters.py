@@ -44,7 +44,7 @@ class RiskFilter(django_filters.FilterSet):
         choices=list(SCORES.items()),
         method="filter_nothing",
         empty_label=None,
-        widget=forms.Select(attrs=SELECT),
+        widget=forms.Select(attrs={**SELECT, "aria-describedby": "id_score-hint"}),
         help_text="Which score the band and the heat map cell are read from.",
     )
     band = django_filters.ChoiceFilter(

@@ -34,7 +34,8 @@ ROW_FIELDS = [
 
 @dataclass
 class Placed:
-    """A risk in its cell, and where it was at the earlier date (None if it was not on the map then)."""
+    """A risk in its cell, and where it was at the earlier date (None if it was not on the map then), with the bands
+    of both as they were when the map was drawn."""
 
     reference: str
     number: int
@@ -43,6 +44,13 @@ class Placed:
     impact: int
     before: tuple | None = None
     movement: str | None = None  # up, down, same or new; None when the map has no earlier date
+    band_code: str = ""
+    before_band_code: str = ""
+
+    def __post_init__(self):
+        self.band_code = self.band_code or band_of(self.likelihood, self.impact).code
+        if self.before and not self.before_band_code:
+            self.before_band_code = band_of(*self.before).code
 
     @property
     def value(self):
@@ -50,7 +58,7 @@ class Placed:
 
     @property
     def band(self):
-        return band_of(self.likelihood, self.impact)
+        return _band(self.band_code, self.likelihood, self.impact)
 
     @property
     def movement_words(self):
@@ -58,7 +66,7 @@ class Placed:
 
     @property
     def before_band(self):
-        return band_of(*self.before) if self.before else None
+        return _band(self.before_band_code, *self.before) if self.before else None
 
     def to_dict(self):
         return {
@@ -69,12 +77,19 @@ class Placed:
             "impact": self.impact,
             "before": list(self.before) if self.before else None,
             "movement": self.movement,
+            "band_code": self.band_code,
+            "before_band_code": self.before_band_code,
         }
 
     @classmethod
     def from_dict(cls, data):
         before = data.get("before")
         return cls(**{**data, "before": tuple(before) if before else None})
+
+
+def _band(code, likelihood, impact):
+    """The band by its code (as a map was drawn), else the matrix's band for the cell today."""
+    return next((band for band in bands() if band.code == code), None) or band_of(likelihood, impact)
 
 
 @dataclass
@@ -91,9 +106,7 @@ class Cell:
     @property
     def band(self):
         """The band the cell was in when the map was drawn (a frozen map keeps its own)."""
-        return next((band for band in bands() if band.code == self.band_code), None) or band_of(
-            self.likelihood, self.impact
-        )
+        return _band(self.band_code, self.likelihood, self.impact)
 
 
 @dataclass

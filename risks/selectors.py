@@ -45,16 +45,21 @@ def risk_page(reference):
     }, risk
 
 
-def previous_board_meeting(before):
-    """The date of the last Board meeting (not cancelled) before the day, or None: the heat map's movement is
-    measured from it by default."""
-    return (
-        Meeting.objects.filter(body__kind=Subgroup.Kind.BOARD, date__lt=before)
+def board_meeting_dates():
+    """The dates of the Board's meetings (not cancelled), oldest first: the days a heat map is most often asked
+    for, and the days its movement is measured from."""
+    return list(
+        Meeting.objects.filter(body__kind=Subgroup.Kind.BOARD)
         .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-date")
+        .order_by("date")
         .values_list("date", flat=True)
-        .first()
+        .distinct()
     )
+
+
+def previous_board_meeting(before, dates):
+    """The last of the Board meeting dates before the day, or None."""
+    return next((day for day in reversed(dates) if day < before), None)
 
 
 # A risk's fields a reader of its history needs, with their labels; the rest is bookkeeping.
@@ -77,6 +82,7 @@ RISK_FIELDS = {
     "status": "Status",
     "closed_on": "Closed on",
     "closed_reason": "Why it was closed",
+    "last_reviewed_on": "Last reviewed",
     "next_review_on": "Next review",
     "is_escalated": "Escalated to the Board",
     "review_suggested": "Review suggested",

@@ -14,7 +14,14 @@ from .heatmap import SCORES
 from .heatmap import heat_map as draw_heat_map
 from .matrix import IMPACT, LIKELIHOOD
 from .models import Risk
-from .selectors import direction_label, previous_board_meeting, register_rows, risk_history, risk_page
+from .selectors import (
+    board_meeting_dates,
+    direction_label,
+    previous_board_meeting,
+    register_rows,
+    risk_history,
+    risk_page,
+)
 from .spreadsheets import register_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,10 +85,9 @@ def _day(request, name, label, problems):
 @require_safe
 def heat_map(request):
     """The heat map of the chosen score as at a day (today unless chosen), with each risk's movement since an
-    earlier day (the Board meeting before, unless chosen). Queries: the Board meeting, the risks' history."""
+    earlier day (the Board meeting before, unless chosen). Queries: the Board's meeting dates, the risks' history."""
     problems = []
-    today = timezone.localdate()
-    as_at = _day(request, "as_at", "date the map is as at", problems) or today
+    as_at = _day(request, "as_at", "date the map is as at", problems) or timezone.localdate()
     score = request.GET.get("score") or "current"
     if score not in SCORES:
         problems.append("Choose the inherent, current or target score. The current score is shown.")
@@ -92,8 +98,9 @@ def heat_map(request):
         problems.append("The date to show movement since must be before the date the map is as at.")
         since = None
     # No "since" at all: from the Board meeting before. A bad one: the same, said. An empty one: no movement.
+    meetings = board_meeting_dates()
     if since is None and ("since" not in request.GET or len(problems) > known):
-        since = previous_board_meeting(as_at)
+        since = previous_board_meeting(as_at, meetings)
     drawn = draw_heat_map(as_at=as_at, score=score, since=since)
     context = {
         "heat_map": drawn,
@@ -103,7 +110,7 @@ def heat_map(request):
         if "since" in request.GET
         else (since.isoformat() if since else ""),
         "scores": [(code, label, code == score) for code, label in SCORES.items()],
-        "today": today,
+        "meetings": meetings,
     }
     return render(request, "risks/heat_map.html", context)
 
@@ -128,6 +135,5 @@ def risk_detail(request, reference):
         "is_overdue": risk.is_open and risk.next_review_on < timezone.localdate(),
         "history": risk_history(risk),
         "may_edit": may_edit(request.user, risk),
-        "may_add": may_add(request.user),
     }
     return render(request, "risks/risk_detail.html", context)

@@ -40,6 +40,8 @@ def pages(action):
         "meetings": reverse("meetings:meeting-list"),
         "agencies": reverse("meetings:agency-list"),
         "calendar": reverse("meetings:calendar"),
+        "risks": reverse("risks:risk-list"),
+        "heat-map": reverse("risks:heat-map"),
     }
 
 
@@ -48,7 +50,7 @@ def pages(action):
 ACTIVE_PLAN_TABLE = [
     (persona, page, 302 if persona == "anon" else 200)
     for persona in ["chair", "member", "other_chair", "manager", "viewer", "anon"]
-    for page in ["home", "plan-list", "plan", "action", "meetings", "agencies", "calendar"]
+    for page in ["home", "plan-list", "plan", "action", "meetings", "agencies", "calendar", "risks", "heat-map"]
 ]
 
 

@@ -5,6 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from meetings.models import Agency, Meeting
+from risks.models import Risk
+from subgroups.models import Subgroup
+from tests.factories import ControlFactory, ReviewFactory, RiskFactory, UserFactory
+
 from .checks import assert_no_axe_violations, assert_valid_html, sign_in, vnu_command
 
 
@@ -88,8 +93,80 @@ def calendar(page, site):
     expect(page.get_by_label("Your calendar's address")).to_have_value(re.compile(r"/calendar/[\w-]{43}\.ics$"))
 
 
+def demo_like_risks():
+    """The demo's risks, or, until the demo has them, two like them: a Safeguarding Executive risk escalated to the
+    Board and reviewed at a meeting, with a control, and a Board risk with a review suggested."""
+    risk = Risk.objects.order_by("number").first()
+    if risk is not None:
+        return risk
+    executive = Subgroup.objects.get(slug="safeguarding-executive")
+    risk = RiskFactory(
+        reference="R1",
+        title="Child sexual exploitation is not identified early",
+        lead_body=executive,
+        owner_agency=Agency.objects.order_by("name").first(),
+        is_escalated=True,
+    )
+    ControlFactory(risk=risk, description="CSE screening tool used in the MASH", effectiveness="partly")
+    meeting = Meeting.objects.filter(body=executive, status="held").order_by("date").first()
+    ReviewFactory(risk=risk, meeting=meeting, reviewer=UserFactory(username="reviewer"), comment="No change.")
+    RiskFactory(
+        reference="R2",
+        title="Partners' funding for next year is not agreed",
+        level="board",
+        category="resources",
+        lead_body=Subgroup.objects.get(slug="dscb"),
+        current_likelihood=4,
+        current_impact=4,
+        review_suggested="Action 3.3.1 is Red in period 3.",
+    )
+    return risk
+
+
+def risk_register(page, site):
+    """The register as the manager sees it, filtered to the Board's risks and those escalated to it."""
+    demo_like_risks()
+    sign_in(page, site.url, "manager")
+    page.goto(f"{site.url}/risks/")
+    page.get_by_label("Level").select_option(label="Board")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("link", name="Clear filters")).to_be_visible()
+
+
+def risk_register_with_errors(page, site):
+    demo_like_risks()
+    sign_in(page, site.url, "viewer")
+    page.goto(f"{site.url}/risks/?likelihood=99")
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+
+
+def risk(page, site):
+    """A risk's page, reached from the register by its lead body's chair: scores, controls, reviews, history."""
+    reference = demo_like_risks().reference
+    sign_in(page, site.url, "chair-safeguarding-executive")
+    page.goto(f"{site.url}/risks/")
+    page.get_by_role("link", name=reference, exact=True).click()
+    expect(page.locator("#score-table")).to_be_visible()
+
+
+def heat_map(page, site):
+    """The heat map as at a day in the demo year, with movement since the Board meeting before."""
+    demo_like_risks()
+    sign_in(page, site.url, "viewer")
+    page.goto(f"{site.url}/risks/heat-map/?as_at=2015-11-30")
+    page.get_by_role("link", name="Inherent score").click()
+    expect(page.locator("#heat-map-inherent")).to_be_visible()
+
+
+def heat_map_with_errors(page, site):
+    sign_in(page, site.url, "viewer")
+    page.goto(f"{site.url}/risks/heat-map/?as_at=1999-01-01&score=evil")
+    expect(page.get_by_role("alert")).to_contain_text("between 2000 and 2100")
+
+
 PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi]
 PAGES += [meetings, meeting, attendance_with_errors, agencies, calendar]
+PAGES += [risk_register, risk_register_with_errors, risk, heat_map, heat_map_with_errors]
 
 
 @pytest.mark.parametrize("visit", PAGES, ids=[visit.__name__ for visit in PAGES])

@@ -13,6 +13,7 @@ from priorities.models import Action, ProgressUpdate
 from reports.models import IssuedReport
 
 from .checks import assert_no_axe_violations, sign_in
+from .test_accessibility import demo_like_risks
 
 PHONE = {"width": 390, "height": 844}
 ACTION = re.compile(r"^1\.1\.2 Review and strengthen processes")
@@ -178,7 +179,11 @@ def test_every_page_of_the_chair_and_manager_journeys_fits_a_phone(browser, demo
     widths.visit(page, "manager: attendance", url + reverse("meetings:attendance-edit", args=[held.pk]))
     widths.visit(page, "manager: agencies", url + reverse("meetings:agency-list"))
     widths.visit(page, "manager: calendar feed", url + reverse("meetings:calendar"))
+    risk = demo_like_risks()
+    widths.visit(page, "manager: risk register", url + reverse("risks:risk-list"))
+    widths.visit(page, "manager: a risk", url + risk.get_absolute_url())
+    widths.visit(page, "manager: heat map", url + reverse("risks:heat-map") + "?as_at=2015-11-30")
     manager_context.close()
 
-    assert len(widths.seen) == 28
+    assert len(widths.seen) == 31
     assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)

@@ -12,12 +12,14 @@ from meetings.models import Meeting
 from planfile.demo import demo_load
 from priorities.models import Action, ProgressUpdate
 from reports.models import IssuedReport
+from risks.models import Risk
 from subgroups.models import Membership, Subgroup
-from tests.factories import UserFactory
+from tests.factories import ControlFactory, EscalationFactory, ReviewFactory, RiskFactory, UserFactory
 
 PASSWORD = "demo-password-for-tests"
 ROLES = ["anon", "chair", "member", "viewer", "manager", "admin"]
 SIGNED_IN = ROLES[1:]
+SWEEP_RISK = "R900"
 
 
 @dataclass
@@ -37,6 +39,11 @@ class Site:
     def meeting(self):
         """A held meeting of the Quality Assurance sub, whose chair records it."""
         return Meeting.objects.filter(body__slug="quality-assurance", status="held").order_by("pk").first()
+
+    @property
+    def risk(self):
+        """A risk the Quality Assurance sub holds, with a control, a review and an escalation."""
+        return Risk.objects.get(reference=SWEEP_RISK)
 
     @property
     def meeting_item(self):
@@ -97,4 +104,8 @@ def site(db):
     )
     site = Site(plan, users, action, open_period, submitted, kpi, issued)
     site.meeting.items.create(kind="action", text="Circulate the neglect toolkit", owner="Rachel Turner")
+    risk = RiskFactory(reference=SWEEP_RISK, lead_body=qa, level=Risk.Level.SUBGROUP)
+    ControlFactory(risk=risk)
+    ReviewFactory(risk=risk, reviewer=users["chair"])
+    EscalationFactory(risk=RiskFactory(reference="R901"), by=users["manager"])
     return site

@@ -106,6 +106,18 @@ EXPECTED = {
     "meetings:calendar-reset": signed_in(405),
     "meetings:board-feed": everyone(200),  # the board's public calendar: calendar apps do not sign in
     "meetings:person-feed": everyone(404),  # a made-up secret: no such calendar, whoever asks
+    "risks:risk-list": signed_in(200),
+    "risks:risk-export": signed_in(200),
+    "risks:heat-map": signed_in(200),
+    "risks:risk-detail": signed_in(200),
+    "risks:risk-add": only(MANAGERS),
+    # A risk the Quality Assurance sub holds: its chair and the board manager change it.
+    "risks:risk-edit": only(RECORDERS),
+    "risks:control-add": only(RECORDERS),
+    "risks:control-edit": only(RECORDERS),
+    "risks:review-add": only(RECORDERS),
+    "risks:risk-escalation": only(RECORDERS),
+    "risks:risk-close": only(RECORDERS),
 }
 
 
@@ -117,6 +129,7 @@ def arguments(site, route):
         "progress": site.kpi.pk,  # a KPI's value entered in place on My work
         "reports": site.issued.pk,
         "meetings": site.meeting.pk,
+        "risks": site.risk.controls.get().pk,
     }.get(route.namespace)
     number = site.open_period.number
     if route.name == "priorities:update-return":
@@ -124,6 +137,7 @@ def arguments(site, route):
     values = {"slug": site.plan.slug, "pk": pk, "number": number, "uidb64": "MQ", "token": "made-up-token"}
     values["item_pk"] = site.meeting_item.pk
     values["secret"] = "made-up-secret-made-up-secret-made-up-secret"
+    values["reference"] = site.risk.reference
     return {param: values[param] for param in route.params}
 
 
