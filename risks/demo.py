@@ -9,7 +9,6 @@ that the heat map "as at" an earlier date shows the scores then.
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from kpis.models import KPI
@@ -19,6 +18,7 @@ from subgroups.models import Subgroup
 
 from .matrix import band_of
 from .models import Control, Escalation, Review, Risk
+from .schedule import next_review_on
 
 BOARD = "dscb"
 EXECUTIVE = "safeguarding-executive"
@@ -29,10 +29,8 @@ ESCALATION_REASON = (
     "Partners' contributions for 2016/17 are not agreed and the Safeguarding Executive cannot settle them: the "
     "Board is asked to take it up with the chief officers."
 )
-# The KPI whose period 4 figure, entered after the last review, is Red: the risk linked to it is flagged for review.
-SUGGESTED = {
-    "R3": "KPI 3.3.K4 (100% agency attendance at DSCB, Safeguarding Executive and subgroups) is Red for Period 4."
-}
+# The risk flagged for review by a linked KPI whose period 4 figure, entered after the last review, is Red.
+SUGGESTED = {"R3": ("3.3.K4", 4)}
 
 C = Control.Effectiveness
 # Each risk: reference, level, lead body, title, cause, event, effect, category, owner (a demo seat's person),
@@ -271,9 +269,8 @@ def _at(day, hour, minute=0):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def next_review_on(day, likelihood, impact):
-    """The date a risk reviewed (or added) on `day` at this score is next due: RISK_REVIEW_MONTHS of its band on."""
-    return day + relativedelta(months=band_of(likelihood, impact).review_months)
+def _next_review_on(day, likelihood, impact):
+    return next_review_on(day, band_of(likelihood, impact))
 
 
 def _direction(before, after):
@@ -333,7 +330,7 @@ def demo_risks(*, plan, periods, users):
             target_likelihood=spec["target"][0],
             target_impact=spec["target"][1],
             opened_on=plan.starts_on,
-            next_review_on=next_review_on(plan.starts_on, *spec["opened"]),
+            next_review_on=_next_review_on(plan.starts_on, *spec["opened"]),
             is_demo=True,
         )
         _saved(risk, user=manager, when=added)
@@ -366,7 +363,7 @@ def demo_risks(*, plan, periods, users):
             score = new_score
             risk.current_likelihood, risk.current_impact = new_score
             risk.last_reviewed_on = meeting.date
-            risk.next_review_on = next_review_on(meeting.date, *new_score)
+            risk.next_review_on = _next_review_on(meeting.date, *new_score)
             risk.review_suggested = ""
             if spec["reference"] == ESCALATED and number == ESCALATED_AT:
                 escalation = Escalation(
@@ -378,10 +375,13 @@ def demo_risks(*, plan, periods, users):
             risk.version += 1
             _saved(risk, user=manager, when=when)
         if spec["reference"] in SUGGESTED:
-            flagged = _flagged_when(kpis.get("3.3.K4"), periods.get(4))
+            ref, number = SUGGESTED[spec["reference"]]
+            kpi, period = kpis.get(ref), periods.get(number)
+            flagged = _flagged_when(kpi, period)
             if flagged:
-                risk.review_suggested = SUGGESTED[spec["reference"]]
-                risk.version += 1
+                # In the words of risks.signals, which flags it so when a Red value is saved.
+                risk.review_suggested = f"KPI {kpi.code} was Red in period {period.number} ({period.label})"
+                risk._change_reason = "Review suggested"
                 _saved(risk, user=manager, when=flagged)
         risks.append(risk)
     return risks
