@@ -21,6 +21,7 @@ from meetings.services import attendance_figures, attendance_measure_set, rule_d
 from planfile.services import plan_import
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
+from risks.demo import demo_risks
 from subgroups.models import Membership, Subgroup
 from subgroups.roles import BOARD_MANAGER, VIEWER
 
@@ -215,6 +216,7 @@ def demo_load(*, password=DEMO_PASSWORD):
     _demo_updates(plan, periods, users)
     _demo_meetings(plan, periods, users)
     _demo_kpi_values(plan, periods, users)
+    demo_risks(plan=plan, periods=periods, users=users)
     if imported:
         _dated_from_the_first_day(plan, since=started, first_day=first_day)
     return plan, users

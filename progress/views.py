@@ -14,6 +14,7 @@ from kpis.views import value_edit
 from meetings import reminders as meeting_reminders
 from meetings.models import Meeting
 from plans.models import BusinessPlan, ReportingPeriod
+from risks.summary import risks_to_review_for
 from subgroups.models import Membership
 from subgroups.roles import is_board_manager
 
@@ -61,6 +62,7 @@ def my_work(request):
         item.role = Membership.Role(roles[item.subgroup.pk]).label
     overview = [item for item in everyone if item.total] if manager else []
     corrections = [p for p in plan.periods_open_for_corrections(periods) if p != period]
+    today = timezone.localdate()
     return render(
         request,
         "progress/my_work.html",
@@ -75,6 +77,8 @@ def my_work(request):
             "overview": overview,
             "is_manager": manager,
             "days_left": period.days_left() if period else None,
+            "risks_to_review": risks_to_review_for(request.user, today),
+            "today": today,
         },
     )
 

@@ -8,6 +8,7 @@ from kpis.charts import sparkline_svg
 from kpis.models import KPI
 from plans.models import BusinessPlan
 from progress.selectors import subgroup_work
+from risks.summary import register_counts
 
 from .charts import status_bars_svg
 from .data import EXCEPTIONS, STATUS_ORDER, plan_progress
@@ -108,5 +109,7 @@ def dashboard(request):
             ],
             "deadline_period": deadline_period,
             "days_left": deadline_period.days_left(today) if deadline_period else None,
+            "risks": register_counts(today),
+            "today": today,
         },
     )

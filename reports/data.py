@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from priorities.models import Status
 from progress.selectors import plan_rows
+from risks.report import risk_section
 
 STATUS_ORDER = [Status.RED, Status.AMBER, Status.NO_UPDATE, Status.NOT_STARTED, Status.GREEN, Status.COMPLETE]
 EXCEPTIONS = (Status.RED, Status.AMBER, Status.NO_UPDATE)
@@ -47,6 +48,7 @@ class PlanProgress:
     priorities: list
     counts: Counts
     outstanding: list  # [(subgroup, missing, led)] for the last period, most missing first
+    risks: object = None  # risks.report.RiskSection for a report's risk register section, else None
 
     @property
     def actions(self):
@@ -66,11 +68,19 @@ class PlanProgress:
         return [row for row in self.actions if row.status == Status.COMPLETE]
 
 
-def plan_progress(plan, period, *, now=None, evidence=False, drafts=False):
+def risks_as_at(period, as_at=None):
+    """The day a report's risk register section is as at: the Board report's date; for the Safeguarding Executive
+    report, the day of the meeting its period reports to (the period's last day if it has none), so that it shows
+    the reviews made at that meeting."""
+    return as_at or period.meeting_on or period.ends_on
+
+
+def plan_progress(plan, period, *, now=None, evidence=False, drafts=False, risks_on=None):
     """The plan's progress in every period up to and including `period`, grouped as the reports print it.
 
     The rows come from progress.selectors.plan_rows (which see for `evidence` and `drafts`, and for the queries: seven,
-    however large the plan); the grouping and counting here cost none.
+    however large the plan); the grouping and counting here cost none. With `risks_on` (a date), the risk register as
+    it stood at the end of that day too (risks.report.risk_section: two queries more).
     """
     read = plan_rows(plan, period, evidence=evidence, drafts=drafts)
     action_rows, kpi_rows = read.actions, read.kpis
@@ -107,6 +117,7 @@ def plan_progress(plan, period, *, now=None, evidence=False, drafts=False):
         priorities=priorities,
         counts=counts,
         outstanding=outstanding,
+        risks=risk_section(risks_on) if risks_on else None,
     )
 
 

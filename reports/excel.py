@@ -87,6 +87,93 @@ def _kpis(workbook, progress):
     _finish(sheet)
 
 
+BAND = object()  # in a row of the risk tables: the risk's band, in words on its colour
+BAND_FILLS = {"low": "CCE2D8", "medium": "FFF7BF", "high": "FCD6C3", "very_high": "F4CDC6"}
+
+
+def _band_cell(sheet, row, column, text, band):
+    cell = _put(sheet, row, column, text)
+    cell.fill = PatternFill("solid", fgColor=BAND_FILLS.get(band.code, "FFFFFF"))
+    return cell
+
+
+def _risks(workbook, section):
+    """The risk register as at the report's day: the heat map of current scores, then the Very high and High risks,
+    those escalated to the Board and the reviews overdue, one table under another."""
+    if section is None:
+        return
+    heat_map = section.heat_map
+    title = f"Risk register as at {section.as_at.day} {section.as_at:%B %Y}"
+    sheet = _sheet(workbook, "Risks", [title], [30, 22, 22, 22, 22, 22])
+    sheet.freeze_panes = None
+    _put(sheet, 2, 1, f"{heat_map.score_label} scores of the {heat_map.count} open risks: likelihood by impact")
+    _put(sheet, 3, 1, "Likelihood / impact").font = Font(bold=True)
+    for column, (number, label) in enumerate(heat_map.impacts, start=2):
+        _put(sheet, 3, column, f"{number} {label}").font = Font(bold=True)
+    row = 4
+    for grid_row in heat_map.rows:
+        _put(sheet, row, 1, f"{grid_row.likelihood} {grid_row.label}").font = Font(bold=True)
+        for column, cell in enumerate(grid_row.cells, start=2):
+            references = ", ".join(risk.reference for risk in cell.risks)
+            text = f"{cell.band.label}: {cell.count}" + (f" ({references})" if references else "")
+            _band_cell(sheet, row, column, text, cell.band)
+        row += 1
+    parts = [
+        (
+            "Very high and High risks",
+            ["Risk", "Title", "Lead body", "Owner", "Score", "Band", "Direction of travel", "Last reviewed"],
+            section.high,
+            lambda risk: [
+                risk.lead_body,
+                risk.owner,
+                risk.value,
+                BAND,
+                risk.direction or "Not reviewed yet",
+                risk.last_reviewed_on or "Not reviewed yet",
+            ],
+        ),
+        (
+            "Escalated to the Board",
+            ["Risk", "Title", "Escalated on", "Why", "Score", "Band"],
+            section.escalated,
+            lambda risk: [
+                risk.escalated_on or "Not recorded",
+                risk.escalation_reason or "Not recorded",
+                risk.value,
+                BAND,
+            ],
+        ),
+        (
+            "Reviews overdue",
+            ["Risk", "Title", "Lead body", "Review due by", "Last reviewed"],
+            section.overdue,
+            lambda risk: [risk.lead_body, risk.next_review_on, risk.last_reviewed_on or "Not reviewed yet"],
+        ),
+    ]
+    for heading, headers, risks, columns in parts:
+        row += 1
+        _put(sheet, row, 1, heading).font = Font(bold=True)
+        row += 1
+        for column, header in enumerate(headers, start=1):
+            _put(sheet, row, column, header).font = Font(bold=True)
+        if not risks:
+            _put(sheet, row + 1, 1, "None")
+            row += 2
+            continue
+        for risk in risks:
+            row += 1
+            _put(sheet, row, 1, risk.reference)
+            _put(sheet, row, 2, risk.title)
+            for column, value in enumerate(columns(risk), start=3):
+                if value is BAND:
+                    _band_cell(sheet, row, column, risk.band.label, risk.band)
+                else:
+                    cell = _put(sheet, row, column, value)
+                    if hasattr(value, "year"):
+                        cell.number_format = "d mmmm yyyy"
+        row += 1
+
+
 def _save(workbook):
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -131,6 +218,7 @@ def executive_xlsx(title, progress, marking):
         _put(sheet, row, 2, missing)
         _put(sheet, row, 3, led)
     _finish(sheet)
+    _risks(workbook, progress.risks)
     return _save(workbook)
 
 
@@ -172,4 +260,5 @@ def board_xlsx(title, progress, marking):
                 row += 1
     _finish(sheet)
     _kpis(workbook, progress)
+    _risks(workbook, progress.risks)
     return _save(workbook)

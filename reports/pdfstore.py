@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from .data import board_meeting_dates, board_report_default_date, period_as_at, plan_progress
+from .data import board_meeting_dates, board_report_default_date, period_as_at, plan_progress, risks_as_at
 from .models import DraftPDF, IssuedReport, PDFDrawFailure, report_scope
 from .pdfdraw import PDFBudgetExceeded
 from .render import draft_marking, pdf_fingerprint, render_pdf
@@ -155,7 +155,10 @@ def draft_pdfs_build(plans, *, today=None):
 
 def _build_one(name, kind, plan, period, as_at=None):
     started = time.perf_counter()
-    outcome = _draft_pdf(kind, plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD), as_at)
+    progress = plan_progress(
+        plan, period, evidence=kind == IssuedReport.Kind.BOARD, risks_on=risks_as_at(period, as_at)
+    )
+    outcome = _draft_pdf(kind, progress, as_at)
     if not outcome.current:
         state = f"not drawn, {outcome.failure.reason}"
     else:

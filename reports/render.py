@@ -174,4 +174,5 @@ def progress_data(kind, progress, as_at=None):
             for row in progress.kpis
         ],
         "outstanding": [[subgroup.name, missing, led] for subgroup, missing, led in progress.outstanding],
+        "risks": progress.risks.to_dict() if progress.risks else None,
     }

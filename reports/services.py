@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .data import plan_progress
+from .data import plan_progress, risks_as_at
 from .excel import board_xlsx, executive_xlsx
 from .models import IssuedReport, report_scope
 from .render import issued_marking, pdf_document, progress_data, render_body, report_title
@@ -27,7 +27,9 @@ def report_issue(*, plan, kind, period, user, meeting, as_at=None):
     latest = IssuedReport.objects.filter(plan=plan, kind=kind, **scope).aggregate(Max("version"))["version__max"]
     version = (latest or 0) + 1
     now = timezone.now()
-    progress = plan_progress(plan, period, now=now, evidence=kind == IssuedReport.Kind.BOARD)
+    progress = plan_progress(
+        plan, period, now=now, evidence=kind == IssuedReport.Kind.BOARD, risks_on=risks_as_at(period, as_at)
+    )
     marking = issued_marking(version=version, meeting=meeting, user=user, when=now)
     title = report_title(kind, progress, as_at)
     body = render_body(kind, progress, marking, as_at)

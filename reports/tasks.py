@@ -22,7 +22,7 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 
 from plans.models import BusinessPlan
 
-from .data import plan_progress
+from .data import plan_progress, risks_as_at
 from .models import IssuedReport
 from .pdfdraw import PDFBudgetExceeded
 from .pdfstore import draft_pdf, draft_pdfs_build
@@ -53,7 +53,10 @@ def draft_pdf_draw(*, plan_id, kind, period_number, as_at=None):
         kind = IssuedReport.Kind(kind)  # arguments come as JSON: the kind's value
         period = plan.periods.get(number=period_number)
         day = datetime.date.fromisoformat(as_at) if as_at else None
-        outcome = draft_pdf(kind, plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD), day)
+        progress = plan_progress(
+            plan, period, evidence=kind == IssuedReport.Kind.BOARD, risks_on=risks_as_at(period, day)
+        )
+        outcome = draft_pdf(kind, progress, day)
     finally:
         cache.delete(_draft_key(plan_id, kind, period_number, as_at))
     if not outcome.current:

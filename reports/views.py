@@ -17,7 +17,14 @@ from plans.access import plan_for_manager, plan_for_reader
 from plans.models import BusinessPlan
 from subgroups.roles import is_board_manager
 
-from .data import board_meeting_dates, board_quarter, board_report_default_date, period_as_at, plan_progress
+from .data import (
+    board_meeting_dates,
+    board_quarter,
+    board_report_default_date,
+    period_as_at,
+    plan_progress,
+    risks_as_at,
+)
 from .excel import board_xlsx, executive_xlsx
 from .forms import BoardReportDate
 from .models import IssuedReport, report_scope
@@ -156,7 +163,9 @@ def _html_url(request, plan, kind, period, as_at):
 
 
 def _report(request, plan, kind, period, fmt, as_at=None, filename="", defaulted=False):
-    progress = plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD)
+    progress = plan_progress(
+        plan, period, evidence=kind == IssuedReport.Kind.BOARD, risks_on=risks_as_at(period, as_at)
+    )
     marking = draft_marking(progress)
     title = report_title(kind, progress, as_at)
     if fmt == "pdf":

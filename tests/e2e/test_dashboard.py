@@ -28,6 +28,8 @@ def test_a_viewer_signs_in_and_lands_on_the_dashboard(page, demo_site):
     expect(kpis.get_by_role("row")).to_have_count(23)  # the header and 22 KPIs
     expect(kpis.get_by_role("img", name=re.compile(r"^Values of 1\.1\.K1 so far"))).to_be_visible()
     expect(page.get_by_role("table", name=re.compile(r"^How many of each subgroup"))).to_be_visible()
+    risks = page.get_by_role("table", name=re.compile(r"^The risk register on "))
+    expect(risks.get_by_role("row", name=re.compile(r"^Escalated to the Board"))).to_contain_text("1")
 
     TEST_RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=TEST_RESULTS / "dashboard.png", full_page=True)

@@ -183,6 +183,13 @@ def my_work(page, site):
     page.goto(f"{site.url}/my/")
 
 
+def my_work_with_risks(page, site):
+    """The Safeguarding Executive's chair: My work with the Executive's risks due a review."""
+    sign_in(page, site.url, "chair-safeguarding-executive")
+    page.goto(f"{site.url}/my/")
+    expect(page.get_by_role("heading", level=2, name="Risks to review")).to_be_visible()
+
+
 def my_work_manager(page, site):
     sign_in(page, site.url, "manager")
     page.goto(f"{site.url}/my/")
@@ -214,6 +221,7 @@ def period_dates_with_errors(page, site):
 
 
 PAGES = [
+    my_work_with_risks,
     my_work,
     my_work_manager,
     open_update_form,

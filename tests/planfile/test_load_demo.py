@@ -6,6 +6,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
@@ -18,6 +19,7 @@ from meetings.services import attendance_figures
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
 from progress.selectors import plan_rows
+from risks.models import Control, Escalation, Review, Risk
 from subgroups.models import Membership, Subgroup
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +27,12 @@ pytestmark = pytest.mark.django_db
 
 def snapshot():
     models = [BusinessPlan, ReportingPeriod, StrategicPriority, Objective, Action, KPI, Subgroup, Membership]
-    models += [Agency, Seat, Meeting, Attendance]
+    models += [Agency, Seat, Meeting, Attendance, Risk, Control, Review, Escalation]
     counts = {model.__name__: model.objects.count() for model in models}
     counts["users"] = get_user_model().objects.count()
     counts["updates"] = list(ProgressUpdate.objects.order_by("pk").values_list("pk", "status", "version"))
     counts["values"] = KPIValue.objects.count()
+    counts["risks"] = list(Risk.objects.values_list("reference", "version", "current_likelihood", "current_impact"))
     counts["periods"] = list(ReportingPeriod.objects.order_by("number").values_list("number", "state"))
     return counts
 
@@ -238,3 +241,72 @@ def test_the_demo_has_the_boards_agencies_seats_meetings_and_attendance(client, 
     assert "National Probation Service at the Safeguarding Executive (3 meetings" in page
     page = client.get(reverse("meetings:agency-list")).content.decode()
     assert "National Probation Service at the Safeguarding Executive" in page
+
+
+def test_the_demo_has_a_risk_register_reviewed_at_the_executive_in_periods_1_to_3(demo):
+    risks = list(Risk.objects.prefetch_related("reviews__meeting__period", "controls", "actions").order_by("number"))
+    assert [risk.reference for risk in risks] == [f"R{n}" for n in range(1, 9)]
+    assert all(risk.is_demo and risk.is_open and risk.cause and risk.event and risk.effect for risk in risks)
+    assert {risk.level for risk in risks} == {"board", "executive"}
+    assert all(2 <= len(risk.controls.all()) <= 3 for risk in risks)
+    # Owners are the demo's seat people, with their agencies; the bodies are the Board and the Executive.
+    seats = {seat.person_name: seat.agency_id for seat in Seat.objects.filter(is_demo=True)}
+    assert all(seats[risk.owner_name] == risk.owner_agency_id for risk in risks)
+    assert {risk.lead_body.slug for risk in risks} == {"dscb", "safeguarding-executive"}
+    # Each risk reviewed at the Safeguarding Executive meeting of periods 1, 2 and 3, moving up, down or not at all.
+    executive = {
+        m.period.number: m for m in Meeting.objects.filter(body__slug="safeguarding-executive", period__isnull=False)
+    }
+    for risk in risks:
+        reviews = list(risk.reviews.all())
+        assert [(r.meeting, r.reviewed_on) for r in reviews] == [(executive[n], executive[n].date) for n in (1, 2, 3)]
+        last = reviews[-1]
+        assert (risk.current_likelihood, risk.current_impact) == (last.likelihood, last.impact)
+        assert risk.last_reviewed_on == last.reviewed_on
+        months = settings.RISK_REVIEW_MONTHS[risk.current.band.code]
+        assert risk.next_review_on == last.reviewed_on + relativedelta(months=months)
+    directions = Review.objects.values_list("direction", flat=True)
+    assert set(directions) == {"up", "down", "same"}
+    # One escalated to the Board, with its record; it is a Safeguarding Executive risk.
+    escalated = [risk for risk in risks if risk.is_escalated]
+    assert len(escalated) == 1 and escalated[0].level == "executive"
+    assert list(escalated[0].escalations.values_list("kind", "on")) == [("escalated", executive[2].date)]
+    # One linked to an action whose update is Red in period 3.
+    red = set(ProgressUpdate.objects.filter(period__number=3, status="red").values_list("action_id", flat=True))
+    assert [risk.reference for risk in risks if {a.pk for a in risk.actions.all()} & red] == ["R2"]
+    # The risk linked to KPI 3.3.K4, Red in period 4 since its last review, is flagged for review.
+    assert [risk.reference for risk in risks if risk.review_suggested] == ["R3"]
+    assert "3.3.K4" in Risk.objects.get(reference="R3").review_suggested
+
+
+def test_demo_risks_history_is_the_managers_and_dated_at_each_review(demo):
+    plan, users = demo
+    risk = Risk.objects.get(reference="R2")
+    records = list(risk.history.order_by("history_date"))
+    assert {record.history_user for record in records} == {users["manager"]}
+    # Added on the plan's first morning, then one record on each review's day with the score set there.
+    assert records[0].history_date.date() == plan.starts_on
+    assert [(r.history_date.date(), r.current_likelihood, r.current_impact) for r in records[1:]] == [
+        (review.reviewed_on, review.likelihood, review.impact) for review in risk.reviews.all()
+    ]
+    as_at = risk.reviews.all()[1].reviewed_on + datetime.timedelta(days=1)
+    then = risk.history.as_of(datetime.datetime.combine(as_at, datetime.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE)))
+    assert (then.current_likelihood, then.current_impact) == (3, 3) != (risk.current_likelihood, risk.current_impact)
+    assert all(r.history_user == users["manager"] for r in Review.history.all())
+
+
+def test_the_register_and_the_heat_map_show_the_demo_risks(client, demo):
+    _, users = demo
+    client.force_login(users["viewer"])
+    register = client.get(reverse("risks:risk-list")).content.decode()
+    assert sorted(set(re.findall(r'href="/risks/(R[0-9])/"', register))) == [f"R{n}" for n in range(1, 9)]
+    # R2 went from Medium to Very high over the summer: the heat map as at each date places it where it was.
+    url = reverse("risks:heat-map")
+
+    def cell_of(reference, as_at):
+        page = client.get(url, {"as_at": as_at}).content.decode()
+        cells = re.findall(r'data-cell="(\d)x(\d)">(.*?)</td>', page, re.S)
+        return [(int(l), int(i)) for l, i, text in cells if re.search(rf"\b{reference}\b", text)]  # noqa: E741
+
+    assert cell_of("R2", "2015-06-30") == [(2, 3)]
+    assert cell_of("R2", "2015-10-31") == [(4, 4)]

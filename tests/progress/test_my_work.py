@@ -1,5 +1,6 @@
 """My work: what is due from a person's subgroups this period, and the manager's view of who has updated."""
 
+import datetime
 import re
 
 import pytest
@@ -12,7 +13,10 @@ from tests.factories import (
     KPIValueFactory,
     MembershipFactory,
     ProgressUpdateFactory,
+    RiskFactory,
+    SeatFactory,
     SubgroupFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -137,13 +141,18 @@ def test_query_count_does_not_grow_with_the_plan(client, chair, action, period, 
     grow(2)
     # session, user, groups (manager?), plan, its periods (prefetched), the user's memberships; the rows
     # (progress.selectors.plan_rows): objectives with priorities, subgroups, joint leads and supporting subgroups
-    # (one query), actions, updates up to the period (this period's drafts and text too), KPIs, KPI values
-    with django_assert_num_queries(13):
+    # (one query), actions, updates up to the period (this period's drafts and text too), KPIs, KPI values; the
+    # risks of the bodies the user chairs due a review (one query)
+    RiskFactory(lead_body=action.lead, review_suggested="A linked KPI is Red.")
+    with django_assert_num_queries(14):
         client.get(MY_WORK)
     grow(20)
-    with django_assert_num_queries(13):
+    for number in range(10):
+        RiskFactory(lead_body=action.lead, next_review_on=datetime.date(2015, 6, 1 + number))
+    with django_assert_num_queries(14):
         response = client.get(MY_WORK)
     assert "44 of 45 done." in response.content.decode()  # 23 actions, one without an update; 22 KPIs
+    assert response.content.decode().count('href="/risks/R') == 11
 
 
 def test_my_work_and_the_dashboard_use_the_same_words_for_an_action_without_an_update(client, demo):
@@ -155,3 +164,65 @@ def test_my_work_and_the_dashboard_use_the_same_words_for_an_action_without_an_u
     assert action.get_absolute_url() in no_update[: no_update.index("</table>")]
     my_work = client.get(MY_WORK).content.decode()
     assert task_tags(my_work, action) == [("govuk-tag--yellow", "To do"), ("app-status--no-update", "No update")]
+
+
+def risks_listed(response):
+    text = response.content.decode()
+    if 'id="risks-to-review"' not in text:
+        return []
+    section = text.split('id="risks-to-review"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'href="/risks/(R[0-9]+)/"', section)
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("chair-safeguarding-executive", ["R1", "R2", "R4", "R5", "R6"]),
+        ("chair-dscb", ["R3", "R7", "R8"]),
+        ("chair-quality-assurance", []),  # owns R7 but does not chair the Board that holds it
+        ("viewer", []),
+        ("manager", []),
+    ],
+)
+def test_a_chair_sees_the_risks_of_the_bodies_they_chair_due_a_review(client, demo, username, expected):
+    _, users = demo
+    client.force_login(users[username])
+    assert risks_listed(client.get(MY_WORK)) == expected
+
+
+def test_my_work_says_why_a_risk_is_due_a_review(client, demo):
+    _, users = demo
+    client.force_login(users["chair-dscb"])
+    text = client.get(MY_WORK).content.decode()
+    section = text.split('id="risks-to-review"', 1)[1].split("</section>", 1)[0]
+    r3 = section.split('href="/risks/R3/"', 1)[1].split("</li>", 1)[0]
+    assert "Review overdue: it was due by" in r3 and "Review suggested: KPI 3.3.K4" in r3 and ">Overdue<" in r3
+
+
+def test_a_risk_is_listed_only_when_its_review_is_overdue_or_suggested(client, chair, action, period):
+    today = datetime.date.today()
+    RiskFactory(reference="R1", lead_body=action.lead, next_review_on=today + datetime.timedelta(days=1))
+    RiskFactory(reference="R2", lead_body=action.lead, next_review_on=today, review_suggested="Action 1.1.1 is Red.")
+    RiskFactory(reference="R3", lead_body=action.lead, next_review_on=today - datetime.timedelta(days=1))
+    RiskFactory(
+        reference="R4",
+        lead_body=action.lead,
+        status="closed",
+        closed_on=today,
+        closed_reason="Gone.",
+        next_review_on=today - datetime.timedelta(days=1),
+    )
+    RiskFactory(reference="R5", next_review_on=today - datetime.timedelta(days=1))  # another body's
+    client.force_login(chair)
+    response = client.get(MY_WORK)
+    assert risks_listed(response) == ["R2", "R3"]
+    assert ">Suggested<" in response.content.decode()
+
+
+def test_a_chair_in_a_seat_sees_the_bodys_risks(client, period):
+    body = SubgroupFactory()
+    person = UserFactory()
+    SeatFactory(body=body, user=person, role="chair")
+    RiskFactory(reference="R9", lead_body=body, next_review_on=datetime.date(2015, 6, 1))
+    client.force_login(person)
+    assert risks_listed(client.get(MY_WORK)) == ["R9"]

@@ -2,6 +2,7 @@
 against the database, for everyone signed in, in the same few queries however large the plan."""
 
 import datetime
+import re
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -13,6 +14,7 @@ from kpis.models import KPI
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, ProgressUpdate, Status
 from reports.data import STATUS_ORDER
+from risks.models import Risk
 from subgroups.models import Subgroup
 from tests.factories import (
     ActionFactory,
@@ -20,6 +22,7 @@ from tests.factories import (
     KPIValueFactory,
     ObjectiveFactory,
     ProgressUpdateFactory,
+    RiskFactory,
     StrategicPriorityFactory,
     SubgroupFactory,
 )
@@ -385,14 +388,97 @@ def test_query_count_does_not_grow_with_the_plan(client, demo, django_assert_num
     # 3 active plan, 4 its periods (prefetched: the rows read them from the prefetch);
     # the rows (progress.selectors.plan_rows): 5 objectives with priorities, 6 subgroups, 7 joint leads, 8 actions,
     # 9 updates up to the period (this period's drafts and text too), 10 KPIs, 11 KPI values up to the period.
-    # "Updates in" is counted from the same rows: no query of its own.
-    with django_assert_num_queries(11):
+    # "Updates in" is counted from the same rows: no query of its own. 12 the risk register's counts.
+    with django_assert_num_queries(12):
         client.get(DASHBOARD)
 
     actions_before = Action.objects.filter(objective__priority__plan=plan).count()
     grow(plan, 10)
     assert Action.objects.filter(objective__priority__plan=plan).count() >= 10 * actions_before
-    with django_assert_num_queries(11):
+    grow_risks(10)
+    with django_assert_num_queries(12):
         response = client.get(DASHBOARD)
     assert count_rows(response) == expected_count_rows(plan, 4)
     assert BusinessPlan.objects.active().get() == plan
+
+
+def grow_risks(times):
+    """Times as many risks as the demo has, in every state the panel counts."""
+    body = Subgroup.objects.get(slug="safeguarding-executive")
+    for number in range(Risk.objects.count() * (times - 1)):
+        RiskFactory(
+            reference=f"R{100 + number}",
+            lead_body=body,
+            current_likelihood=1 + number % 5,
+            current_impact=1 + (number // 5) % 5,
+            next_review_on=datetime.date(2015, 6, 1) if number % 2 else datetime.date(2999, 1, 1),
+            is_escalated=number % 3 == 0,
+            review_suggested="A linked KPI is Red." if number % 4 == 0 else "",
+        )
+
+
+def risk_counts(response):
+    return {row[0]: row[1].split(" ", 1)[0] for row in tables(response)["risk-counts"]}
+
+
+def test_the_risks_panel_counts_the_register_and_links_to_its_filters(client, demo):
+    _, users = demo
+    client.force_login(users["viewer"])
+    response = client.get(DASHBOARD)
+    # The demo's eight risks: five High or Very high now, all due a review before today (the demo is 2015/16),
+    # R4 escalated to the Board and R3 flagged since KPI 3.3.K4 went Red.
+    assert risk_counts(response) == {
+        "Open risks": "8",
+        "Very high": "2",
+        "High": "3",
+        "Review overdue": "8",
+        "Escalated to the Board": "1",
+        "Review suggested": "1",
+    }
+    text = response.content.decode()
+    register = reverse("risks:risk-list")
+    for query in ("band=very_high", "band=high", "overdue=on", "escalated=on", "suggested=on"):
+        assert f'href="{register}?{query}"' in text, query
+    assert f'href="{reverse("risks:heat-map")}"' in text
+
+
+def test_the_risks_panel_counts_only_open_risks_and_bands_them_by_the_matrix(client, demo, settings):
+    _, users = demo
+    today = timezone.localdate()
+    Risk.objects.filter(reference="R2").update(status="closed", closed_on=today, closed_reason="Post filled.")
+    Risk.objects.filter(reference="R5").update(next_review_on=today)  # due today: not yet overdue
+    client.force_login(users["viewer"])
+    counts = risk_counts(client.get(DASHBOARD))
+    assert (counts["Open risks"], counts["Very high"], counts["High"], counts["Review overdue"]) == ("7", "1", "3", "6")
+    settings.RISK_MATRIX = [["high"] * 5 for _ in range(5)]
+    counts = risk_counts(client.get(DASHBOARD))
+    assert (counts["Very high"], counts["High"]) == ("0", "7")
+
+
+def test_the_risks_panel_says_when_the_register_is_empty(client, demo):
+    _, users = demo
+    Risk.objects.all().delete()
+    client.force_login(users["viewer"])
+    text = client.get(DASHBOARD).content.decode()
+    assert "There are no open risks on the register." in text and 'id="risk-counts"' not in text
+
+
+@pytest.mark.parametrize(
+    ("row", "references"),
+    [
+        ("Very high", ["R2", "R4"]),
+        ("High", ["R1", "R3", "R6"]),
+        ("Review overdue", [f"R{n}" for n in range(1, 9)]),
+        ("Escalated to the Board", ["R4"]),
+        ("Review suggested", ["R3"]),
+    ],
+)
+def test_each_count_opens_the_register_at_those_risks(client, demo, row, references):
+    _, users = demo
+    client.force_login(users["viewer"])
+    section = client.get(DASHBOARD).content.decode().split('id="risk-counts"', 1)[1]
+    cell = section.split(f">{row}</th>", 1)[1]
+    link = cell.split('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    register = client.get(link).content.decode()
+    listed = sorted(set(re.findall(r'href="/risks/(R[0-9]+)/"', register)), key=lambda ref: int(ref[1:]))
+    assert listed == references

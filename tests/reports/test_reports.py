@@ -19,12 +19,17 @@ from reports.data import plan_progress
 from reports.models import IssuedReport
 from reports.render import draft_marking, render_body, render_pdf, report_context
 from reports.templatetags import report_tags
+from risks.models import Escalation, Review, Risk
+from subgroups.models import Subgroup
 from tests.factories import (
     ActionFactory,
+    EscalationFactory,
     KPIFactory,
     KPIValueFactory,
     ObjectiveFactory,
     ProgressUpdateFactory,
+    ReviewFactory,
+    RiskFactory,
     StrategicPriorityFactory,
 )
 
@@ -198,7 +203,7 @@ class TestExecutiveReport:
         client.force_login(users["viewer"])
         response = client.get(executive_url(plan, 3, "xlsx"))
         workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-        assert workbook.sheetnames == ["Summary", "Exceptions", "Actions", "KPIs", "Outstanding"]
+        assert workbook.sheetnames == ["Summary", "Exceptions", "Actions", "KPIs", "Outstanding", "Risks"]
         actions = workbook["Actions"]
         assert actions.freeze_panes == "A2" and actions.auto_filter.ref
         rows = {row[0].value: row for row in actions.iter_rows(min_row=2)}
@@ -260,12 +265,15 @@ class TestExecutiveReport:
         plan, users = demo
         client.force_login(users["viewer"])
         # session, user, groups, plan, period, periods, objectives, subgroups, joint leads, actions,
-        # updates up to the period (this period's text alone), KPIs, KPI values, issued versions
-        with django_assert_num_queries(14):
+        # updates up to the period (this period's text alone), KPIs, KPI values, issued versions; the risk
+        # register section: the risks' history, their last reviews and escalations
+        with django_assert_num_queries(16):
             client.get(executive_url(plan, 3))
         grow_tenfold(plan, plan.periods.get(number=3))
-        with django_assert_num_queries(14):
+        risks_tenfold()
+        with django_assert_num_queries(16):
             response = client.get(executive_url(plan, 3))
+        assert response.content.count(b"(escalated to the Board)") == 9 * 8 + 1  # and the demo's R4
         assert response.content.count(b'class="app-report-action"') == 26 + 9 * 27
 
 
@@ -278,6 +286,22 @@ def grow_tenfold(plan, period):
             KPIValueFactory(kpi=KPIFactory(objective=objective), period=period)
             for _ in range(9):
                 ProgressUpdateFactory(action=ActionFactory(objective=objective), period=period)
+
+
+def risks_tenfold():
+    """Nine times the demo's risks more, Very high, reviewed and escalated, each with its history."""
+    body = Subgroup.objects.get(slug="safeguarding-executive")
+    for number in range(9 * Risk.objects.count()):
+        risk = RiskFactory(
+            reference=f"R{100 + number}", lead_body=body, current_likelihood=4, current_impact=5, is_escalated=True
+        )
+        ReviewFactory(risk=risk, reviewed_on=datetime.date(2015, 6, 17))
+        EscalationFactory(risk=risk, on=datetime.date(2015, 6, 17))
+    # Written on the day of the meeting, so that the reports as at later dates show them.
+    when = datetime.datetime(2015, 6, 17, 16, tzinfo=datetime.UTC)
+    Risk.history.filter(number__gte=100).update(history_date=when)
+    for model in (Review, Escalation):
+        model.objects.filter(risk__number__gte=100).update(created_at=when)
 
 
 class TestBoardReport:
@@ -325,12 +349,14 @@ class TestBoardReport:
         url = reverse("reports:board-report", args=[plan.slug])
         # session, user, groups, plan, periods (for the date), periods, objectives, subgroups, joint leads,
         # actions, updates up to the period (this period's text, and every period's impact), KPIs, KPI values,
-        # issued versions
-        with django_assert_num_queries(14):
+        # issued versions; the risk register section: the risks' history, their last reviews and escalations
+        with django_assert_num_queries(16):
             client.get(url, {"as_at": "2015-10-14"})
         grow_tenfold(plan, plan.periods.get(number=3))
-        with django_assert_num_queries(14):
+        risks_tenfold()
+        with django_assert_num_queries(16):
             response = client.get(url, {"as_at": "2015-10-14"})
+        assert response.content.count(b"(escalated to the Board)") == 9 * 8 + 1  # and the demo's R4
         assert response.content.count(b"<tr") > 26 + 9 * 27
 
     def test_a_bad_date_is_refused_in_words(self, client, demo):
@@ -351,7 +377,7 @@ class TestBoardReport:
                 client.get(reverse("reports:board-report-xlsx", args=[plan.slug]), {"as_at": "2015-12-01"}).content
             )
         )
-        assert workbook.sheetnames == ["Summary", "Status by period", "Completed", "Impact evidence", "KPIs"]
+        assert workbook.sheetnames == ["Summary", "Status by period", "Completed", "Impact evidence", "KPIs", "Risks"]
         header = [cell.value for cell in workbook["Status by period"][1]]
         assert header[3:] == [
             "Apr–May 2015",
