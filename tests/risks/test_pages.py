@@ -121,9 +121,17 @@ def test_the_band_filter_follows_the_matrix_in_settings(reader, settings):
 def test_filters_by_lead_body_owner_category_overdue_and_suggested(reader):
     body = SubgroupFactory(name="MASH strategic group", slug="mash")
     RiskFactory(reference="R1", lead_body=body, owner_name="Jane Porter", category="information", next_review_on=LATER)
-    RiskFactory(reference="R2", next_review_on=EARLIER, category="workforce")
-    RiskFactory(reference="R3", review_suggested="Action 2.1.3 is Red.", next_review_on=LATER)
-    RiskFactory(reference="R4", next_review_on=EARLIER, status="closed", closed_on=EARLIER, closed_reason="Gone.")
+    # Named owners: a made-up name could contain "porter" too.
+    RiskFactory(reference="R2", next_review_on=EARLIER, category="workforce", owner_name="Sam Lee")
+    RiskFactory(reference="R3", review_suggested="Action 2.1.3 is Red.", next_review_on=LATER, owner_name="Ann Cole")
+    RiskFactory(
+        reference="R4",
+        next_review_on=EARLIER,
+        status="closed",
+        closed_on=EARLIER,
+        closed_reason="Gone.",
+        owner_name="Raj Patel",
+    )
     assert shown(reader, lead_body="mash") == ["R1"]
     assert shown(reader, owner="porter") == ["R1"]
     assert shown(reader, category="workforce") == ["R2"]
