@@ -62,8 +62,6 @@ class ReviewAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, SimpleHisto
     list_filter = ["direction"]
     search_fields = ["comment", "risk__reference", "risk__title"]
     list_select_related = ["risk", "meeting__body", "reviewer"]
-    autocomplete_fields = ["risk", "reviewer"]
-    raw_id_fields = ["meeting"]
 
 
 @admin.register(Escalation)
@@ -72,4 +70,3 @@ class EscalationAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, SimpleH
     list_filter = ["kind"]
     search_fields = ["reason", "risk__reference", "risk__title"]
     list_select_related = ["risk", "by"]
-    autocomplete_fields = ["risk", "by"]
