@@ -217,6 +217,8 @@ class RiskForm(forms.ModelForm):
         fields["kpis"].label_from_instance = lambda row: _short(f"{row.code} {row.name}")
         for name in ("objectives", "actions", "kpis"):
             fields[name].required = False
+        for name in ("category", "level", "treatment"):  # radios: no "---------" choice
+            fields[name].choices = [choice for choice in fields[name].choices if choice[0] != ""]
         self.helper = _helper(
             Field.text("reference", field_width=5),
             Field.text("title"),

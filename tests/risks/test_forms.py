@@ -121,6 +121,14 @@ class TestRiskForm:
         assert "5 Catastrophic" in html and "Death or lasting serious harm to a child" in html
 
 
+def test_the_risk_forms_radios_offer_no_empty_choice(client, manager):
+    client.force_login(manager)
+    form = client.get(reverse("risks:risk-add")).context["form"]
+    for name in ("category", "level", "treatment"):
+        assert "" not in [value for value, _ in form.fields[name].choices], name
+    assert "---------" not in page(client.get(reverse("risks:risk-add")))
+
+
 class TestReviewForm:
     def test_no_change_at_the_meeting_is_one_choice_and_the_next_review_moves_on(self, client, chair, risk, body):
         meeting = MeetingFactory(body=body, date=SAME_DAY)
