@@ -29,7 +29,7 @@ def contact_return_ids(user):
 
 def is_contact(user):
     """True for someone who is the contact or substitute of a return (and not the manager): they see only theirs."""
-    return bool(contact_return_ids(user)) and not is_board_manager(user)
+    return not is_board_manager(user) and bool(contact_return_ids(user))
 
 
 def visible_rounds(user):

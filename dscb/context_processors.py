@@ -7,6 +7,7 @@ NAV_SECTIONS = {
     "plans": "plans",
     "priorities": "plans",
     "meetings": "meetings",
+    "audits": "audits",
     "login": "login",
 }
 
