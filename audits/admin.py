@@ -15,7 +15,8 @@ from .models import (
     ScaleLevel,
     Standard,
 )
-from .services import framework_new_version
+from .services import framework_new_version, round_scope_add
+from .tasks import invitation_enqueue
 
 
 def _in_use(framework):
@@ -124,6 +125,31 @@ class ReturnAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_select_related = ["organisation", "round"]
     autocomplete_fields = ["organisation", "contact", "substitute"]
     readonly_fields = ["receipt", "signed_off_at", "submitted_at", "prefilled_from"]
+    actions = ["invite_again"]
+
+    def save_model(self, request, obj, form, change):
+        """A new organisation in scope goes through round_scope_add: pre-filled, and its contacts invited."""
+        if change:
+            return super().save_model(request, obj, form, change)
+        made, _ = round_scope_add(
+            round=obj.round,
+            organisation=obj.organisation,
+            contact=obj.contact,
+            substitute=obj.substitute,
+            user=request.user,
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        obj.pk = made.pk
+        return None
+
+    @admin.action(description="Send the contacts their invitation again")
+    def invite_again(self, request, queryset):
+        site_url = request.build_absolute_uri("/").rstrip("/")
+        for row in queryset.select_related("contact", "substitute"):
+            for person in (row.contact, row.substitute):
+                if person is not None:
+                    invitation_enqueue(person=person, return_form=row, site_url=site_url)
+        messages.success(request, "Invitations sent again.")
 
 
 @admin.register(CriterionAnswer)

@@ -26,13 +26,13 @@ def _text(label, limit, *, textarea=True, required=False, help_text="", what=Non
     )
 
 
-def _helper(*fields, button=None):
+def _helper(*fields, button=None, name="save"):
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL
-    helper.layout = Layout(*fields, *([Button("save", button)] if button else []))
+    helper.layout = Layout(*fields, *([Button(name, button)] if button else []))
     return helper
 
 
@@ -233,7 +233,7 @@ class SendBackForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("reason", rows=3), button="Send the return back")
+        self.helper = _helper(Field.textarea("reason", rows=3), button="Send the return back", name="send-back")
 
 
 class ChallengeForm(forms.Form):
@@ -250,6 +250,7 @@ class ChallengeForm(forms.Form):
             Field.textarea("outcome", rows=3),
             Field.textarea("agreed_actions", rows=3),
             button="Record the challenge event",
+            name="record-challenge",
         )
 
     def clean(self):

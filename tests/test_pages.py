@@ -40,6 +40,7 @@ def pages(action):
         "meetings": reverse("meetings:meeting-list"),
         "agencies": reverse("meetings:agency-list"),
         "calendar": reverse("meetings:calendar"),
+        "audits": reverse("audits:round-list"),
     }
 
 
@@ -48,7 +49,7 @@ def pages(action):
 ACTIVE_PLAN_TABLE = [
     (persona, page, 302 if persona == "anon" else 200)
     for persona in ["chair", "member", "other_chair", "manager", "viewer", "anon"]
-    for page in ["home", "plan-list", "plan", "action", "meetings", "agencies", "calendar"]
+    for page in ["home", "plan-list", "plan", "action", "meetings", "agencies", "calendar", "audits"]
 ]
 
 
