@@ -106,6 +106,15 @@ EXPECTED = {
     "meetings:calendar-reset": signed_in(405),
     "meetings:board-feed": everyone(200),  # the board's public calendar: calendar apps do not sign in
     "meetings:person-feed": everyone(404),  # a made-up secret: no such calendar, whoever asks
+    "audits:round-list": signed_in(200),
+    "audits:round-detail": signed_in(200),  # none of the personas is an audit contact: they read the results
+    "audits:round-export": signed_in(200),
+    "audits:return-detail": only(MANAGERS, others=404),  # a return: its organisation's contacts and the manager
+    "audits:return-edit": only(MANAGERS, status=403, others=404),  # only its contacts fill it in
+    "audits:return-submit": only(MANAGERS, status=403, others=404),
+    "audits:return-moderate": only(MANAGERS, others=404),
+    "audits:return-send-back": signed_in(405),
+    "audits:challenge-add": signed_in(405),
 }
 
 
@@ -117,12 +126,14 @@ def arguments(site, route):
         "progress": site.kpi.pk,  # a KPI's value entered in place on My work
         "reports": site.issued.pk,
         "meetings": site.meeting.pk,
+        "audits": site.audit_return.round_id,
     }.get(route.namespace)
     number = site.open_period.number
     if route.name == "priorities:update-return":
         pk, number = site.submitted.action_id, site.submitted.period.number
     values = {"slug": site.plan.slug, "pk": pk, "number": number, "uidb64": "MQ", "token": "made-up-token"}
     values["item_pk"] = site.meeting_item.pk
+    values["organisation_pk"] = site.audit_return.organisation_id
     values["secret"] = "made-up-secret-made-up-secret-made-up-secret"
     return {param: values[param] for param in route.params}
 
