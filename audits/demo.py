@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kpis.models import KPI, KPIValue
 from meetings.models import Agency
+from priorities.models import Objective
 
 from .models import ChallengeEvent, Criterion, CriterionAnswer, Framework, Organisation, Return, Round
 from .services import audit_kpis_update, audit_measure_set
@@ -27,6 +28,9 @@ NOT_RETURNED = {"section_11": "crc", "section_175": "sandfields-special"}
 LATE = {"section_11": "voluntary-sector"}
 MODERATED = {"childrens-services", "police", "acute-trust", "education", "oakfield-primary", "castle-high"}
 CHALLENGED = "police"
+# Standards that give evidence for the plan's objectives: listening to children for 1.1 (the child's voice),
+# inter-agency working and information sharing for 3.3 (the board's own effectiveness).
+LINKED_OBJECTIVES = {"section_11": [(3, "1.1"), (7, "3.3"), (8, "3.3")], "section_175": [(8, "1.1")]}
 KPI_OF = {"section_11": "3.3.K1", "section_175": "3.3.K2"}
 CONTACT_NAMES = [
     ("Alison", "Reeves"),
@@ -101,6 +105,10 @@ def demo_audits_load(*, plan, manager, password):
         round._history_date = _at(opens_on, 9) - datetime.timedelta(days=14)
         round.save()
         criteria = list(Criterion.objects.filter(standard__framework=framework).select_related("standard"))
+        for standard_number, objective_ref in LINKED_OBJECTIVES.get(kind, []):
+            objective = Objective.objects.filter(priority__plan=plan, ref=objective_ref).first()
+            if objective is not None:
+                framework.standards.get(number=standard_number).objectives.add(objective)
         for org_index, organisation in enumerate(organisation_list):
             _demo_return(round, organisation, contacts[f"contact-{organisation.slug}"], criteria, org_index, manager)
         kpi = KPI.objects.filter(objective__priority__plan=plan, ref=KPI_OF[kind]).first()

@@ -352,13 +352,13 @@ def _percent(pair):
 
 
 def round_summary(round, *, today=None):
-    """The round's results, from three queries: its returns (with organisation), the framework's standards and
-    criteria, and every answer. Per organisation: state, % Green (moderated score where there is one, else self),
-    the optimism gap (mean self score minus mean moderated score over criteria moderated); per standard: % Green;
-    and the improvement actions overdue."""
+    """The round's results, from five queries: its returns (with organisation), the framework's standards, their
+    criteria and the plan objectives they give evidence for, and every answer. Per organisation: state, % Green
+    (moderated score where there is one, else self), the optimism gap (mean self score minus mean moderated score
+    over the criteria moderated); per standard: % Green; and the improvement actions overdue."""
     today = today or timezone.localdate()
     returns = list(round.returns.select_related("organisation").order_by("organisation__name"))
-    standards = list(round.framework.standards.prefetch_related("criteria"))
+    standards = list(round.framework.standards.prefetch_related("criteria", "objectives"))
     answers = list(CriterionAnswer.objects.filter(return_form__round=round).select_related("criterion__standard"))
     by_return = {row.pk: [] for row in returns}
     for answer in answers:

@@ -31,6 +31,8 @@ def test_the_demo_has_both_rounds_and_computes_their_kpis(demo):
     assert KPI.objects.get(ref="3.3.K1", objective__priority__plan=plan).value_source == "audits"
     assert authenticate(username="contact-oakfield-primary", password="demo-password-for-tests") is not None
     assert authenticate(username="contact-police", password="demo-password-for-tests") is not None
+    listening = section_11.framework.standards.get(number=3)
+    assert [objective.ref for objective in listening.objectives.all()] == ["1.1"]
 
 
 def test_loading_the_demo_twice_adds_no_second_round(demo):

@@ -227,11 +227,11 @@ def test_the_round_page_costs_the_same_with_ten_times_the_organisations(
     url = reverse("audits:round-detail", args=[round.pk])
     client.get(url)
     # The session, the user, the user's groups (manager), the round with its framework, the returns, the standards,
-    # their criteria, the answers.
-    with django_assert_num_queries(8):
+    # their criteria, the objectives they give evidence for, the answers.
+    with django_assert_num_queries(9):
         first = client.get(url)
     add(18)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         second = client.get(url)
     assert second.content.decode().count('id="return-') == first.content.decode().count('id="return-') + 18
 
@@ -249,3 +249,33 @@ def test_the_round_list_costs_the_same_with_ten_times_the_rounds(client, viewer,
     with django_assert_num_queries(5):
         page = client.get(url)
     assert page.content.decode().count('<tr class="govuk-table__row" id="round-') == 20
+
+
+def test_the_substitute_fills_the_return_in_as_the_contact_does(client, the_return, other_contact):
+    Return.objects.filter(pk=the_return.pk).update(substitute=other_contact)
+    client.force_login(other_contact)
+    assert client.get(_url("return-edit", the_return)).status_code == 200
+    criterion = Criterion.objects.filter(standard__framework=the_return.round.framework).first()
+    response = client.post(
+        _url("return-edit", the_return), {"version": 1, f"c{criterion.pk}-evidence": "By the deputy"}
+    )
+    assert response.status_code == 302
+    assert the_return.answers.get(criterion=criterion).evidence == "By the deputy"
+
+
+def test_a_framework_a_round_ran_on_is_read_only_in_the_admin(client, admin, round, framework):
+    client.force_login(admin)
+    change = reverse("admin:audits_framework_change", args=[framework.pk])
+    page = client.get(change)
+    assert page.status_code == 200 and b'name="name"' not in page.content
+    response = client.post(change, {"name": "Renamed", "kind": "section_175", "version": 50, "scale": "rag"})
+    assert response.status_code == 403
+    framework.refresh_from_db()
+    assert framework.name == "Section 175"
+    response = client.post(
+        reverse("admin:audits_framework_changelist"), {"action": "make_new_version", "_selected_action": [framework.pk]}
+    )
+    assert response.status_code == 302
+    copy = type(framework).objects.get(kind="section_175", version=51)
+    assert copy.standards.count() == 2 and not copy.rounds.exists()
+    assert client.get(reverse("admin:audits_framework_change", args=[copy.pk])).content.count(b'name="name"') == 1
