@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from dscb.mail import MAIL_ERRORS, email_send_once, email_sent, email_task_retry
+from dscb.models import SentEmail
 
 from .models import Return
 
@@ -94,3 +95,24 @@ def receipt_enqueue(*, return_form):
         )
         keys.append(key)
     return keys
+
+
+@task()
+def reminder_send(*, key, to, return_id, subject, body, attempt=1):
+    """Email a contact a reminder or chaser of their return (audits.reminders), once per key. Nothing goes if the
+    return has been submitted since, and the email's row leaves the log (it would wait as "not sent" for ever)."""
+    if email_sent(key=key):
+        return "already sent"
+    outstanding = Return.objects.filter(
+        pk=return_id, state__in=[Return.State.NOT_STARTED, Return.State.DRAFT, Return.State.RETURNED]
+    ).exists()
+    if not outstanding:
+        SentEmail.objects.filter(key=key, sent_at__isnull=True).delete()
+        return "the return is in"
+    try:
+        sent = email_send_once(key=key, to=to, subject=subject, body=body)
+    except MAIL_ERRORS as error:
+        return email_task_retry(
+            reminder_send, attempt=attempt, error=error, key=key, to=to, return_id=return_id, subject=subject, body=body
+        )
+    return "sent" if sent else "already sent"
