@@ -109,7 +109,7 @@ class KPI(models.Model):
 
     @property
     def is_computed(self):
-        """Computed by the product (from meeting attendance): nobody enters its values."""
+        """Computed by the product (from meeting attendance or audit returns): nobody enters its values."""
         return self.value_source != self.Source.ENTERED
 
     @property

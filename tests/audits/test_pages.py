@@ -279,3 +279,16 @@ def test_a_framework_a_round_ran_on_is_read_only_in_the_admin(client, admin, rou
     copy = type(framework).objects.get(kind="section_175", version=51)
     assert copy.standards.count() == 2 and not copy.rounds.exists()
     assert client.get(reverse("admin:audits_framework_change", args=[copy.pk])).content.count(b'name="name"') == 1
+
+
+def test_a_kpi_computed_from_audits_says_so_and_cannot_be_typed(client, manager, kpi, period):
+    from audits.services import audit_measure_set
+
+    audit_measure_set(kpi=kpi, kind="section_11", user=manager)
+    client.force_login(manager)
+    page = client.get(kpi.get_absolute_url()).content.decode()
+    assert "This KPI is computed from audit returns: nobody enters it." in page
+    assert reverse("audits:round-list") in page
+    response = client.get(reverse("kpis:value-edit", args=[kpi.pk, period.number]))
+    assert response.status_code == 403
+    assert "This KPI is computed from audit returns: nobody enters its value" in response.content.decode()
