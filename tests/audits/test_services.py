@@ -269,3 +269,22 @@ def test_the_contact_is_invited_with_a_link_to_set_a_password(
     # The link works once.
     again = client.get(path, follow=True)
     assert "validlink" in again.context and not again.context["validlink"]
+
+
+def test_the_invitation_link_expires(
+    round, school, manager, django_capture_on_commit_callbacks, client, settings, monkeypatch
+):
+    import datetime as dt
+
+    from django.contrib.auth.tokens import PasswordResetTokenGenerator
+
+    from audits.services import contact_account
+
+    person, _ = contact_account(name="Olive Parry", email="olive@oak.example.org", username="contact-oak")
+    with django_capture_on_commit_callbacks(execute=True):
+        round_scope_add(round=round, organisation=school, contact=person, user=manager, site_url="http://testserver")
+    path = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password/set/" in line)
+    later = dt.datetime.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    monkeypatch.setattr(PasswordResetTokenGenerator, "_now", lambda self: later)
+    page = client.get(path.replace("http://testserver", ""), follow=True)
+    assert page.context["validlink"] is False

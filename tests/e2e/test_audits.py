@@ -11,7 +11,7 @@ from audits.models import Criterion, Return, Round
 from audits.services import contact_account, round_scope_add
 from tests.factories import make_school
 
-from .checks import assert_no_axe_violations, sign_in
+from .checks import TEST_RESULTS, assert_no_axe_violations, sign_in
 
 PASSWORD = "a school's own long password"
 
@@ -97,3 +97,13 @@ def test_a_school_completes_its_return_and_the_manager_moderates_it(page, demo_s
     row = scores.get_by_role("row").filter(has_text="Hillcrest Primary School").filter(has_text=amber.code).first
     expect(row).to_contain_text("Amber")
     expect(row).to_contain_text("Red")
+
+    # The summary prints on A4: no navigation or download link, every table and its status words kept.
+    page.emulate_media(media="print")
+    expect(page.locator(".govuk-service-navigation")).to_be_hidden()
+    expect(page.get_by_role("link", name="Download the summary as Excel")).to_be_hidden()
+    expect(row).to_be_visible()
+    expect(page.locator("#standard-table")).to_be_visible()
+    TEST_RESULTS.mkdir(exist_ok=True)
+    page.pdf(path=TEST_RESULTS / "audit-round-print.pdf", format="A4")
+    assert (TEST_RESULTS / "audit-round-print.pdf").stat().st_size > 10_000
