@@ -1,7 +1,8 @@
-"""Who may see and do what in the audits: the board business manager sees every round and return, moderates and
-sends back; an organisation's contact (or substitute) sees the rounds their organisation is in, and only their own
-organisation's return, which they draft and submit; any other signed-in reader sees the rounds' results, never a
-return. Outside someone's scope is 404, so a guessed address says nothing of what is there."""
+"""Who may see and do what in the audits: the board business manager (and a round's moderation panel, for that
+round) sees every return, moderates, sends back and records challenge events; an organisation's contact (or
+substitute) sees the rounds their organisation is in, and only their own organisation's return, which they draft
+and submit; any other signed-in reader sees the rounds' results, never a return. Outside someone's scope is 404,
+so a guessed address says nothing of what is there."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -12,7 +13,7 @@ from subgroups.roles import is_board_manager
 
 from .models import Return, Round
 
-MANAGERS_ONLY = "Only the board business manager moderates returns and sends them back."
+MANAGERS_ONLY = "Only the board business manager and the round's moderation panel moderate its returns."
 CONTACTS_ONLY = "Only the organisation's contact and substitute change its return."
 
 
@@ -49,14 +50,27 @@ def may_edit(user, return_form):
     return return_form.pk in contact_return_ids(user)
 
 
+def may_moderate(user, round):
+    """The board business manager, or a member of the round's moderation panel (asked once per round)."""
+    if is_board_manager(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    cached = getattr(round, "_moderator_ids", None)
+    if cached is None:
+        cached = frozenset(round.moderators.values_list("pk", flat=True))
+        round._moderator_ids = cached
+    return user.pk in cached
+
+
 def return_for_user(user, round_pk, organisation_pk):
-    """The return, if the user is the manager or one of its contacts (else 404)."""
+    """The return, if the user is one of its contacts or may moderate its round (else 404)."""
     return_form = get_object_or_404(
         Return.objects.select_related("round__framework", "organisation", "contact", "substitute"),
         round_id=round_pk,
         organisation_id=organisation_pk,
     )
-    if not (is_board_manager(user) or may_edit(user, return_form)):
+    if not (may_edit(user, return_form) or may_moderate(user, return_form.round)):
         raise Http404("No such return")
     return return_form
 
@@ -69,6 +83,6 @@ def return_for_contact(user, round_pk, organisation_pk):
     return return_form
 
 
-def require_manager(user):
-    if not is_board_manager(user):
+def require_moderator(user, round):
+    if not may_moderate(user, round):
         raise PermissionDenied(MANAGERS_ONLY)

@@ -114,6 +114,7 @@ class OrganisationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 @admin.register(Round)
 class RoundAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "framework", "opens_on", "closes_on"]
+    autocomplete_fields = ["moderators"]
     list_filter = ["kind"]
     search_fields = ["title"]
 

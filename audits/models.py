@@ -204,14 +204,6 @@ class Organisation(models.Model):
         return self.name
 
 
-class RoundQuerySet(models.QuerySet):
-    def for_user(self, user, *, manager):
-        """The rounds the user sees: all for the manager; for a contact only the rounds of their returns."""
-        if manager:
-            return self
-        return self.filter(Q(returns__contact=user) | Q(returns__substitute=user)).distinct()
-
-
 class Round(models.Model):
     """A Section 11 or Section 175 round: one framework version, a return window, the organisations in scope (one
     return each) and the round whose returns pre-fill this one's."""
@@ -229,10 +221,14 @@ class Round(models.Model):
         related_name="next_rounds",
         help_text="The round whose returns pre-fill this one's.",
     )
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="audit_rounds_moderated",
+        help_text="The moderation panel: besides the board business manager, who moderates this round's returns.",
+    )
     is_demo = models.BooleanField(default=False)
     history = HistoricalRecords()
-
-    objects = RoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["-closes_on", "kind"]

@@ -5,9 +5,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from subgroups.roles import is_board_manager
-
-from .access import is_contact, require_manager, return_for_contact, return_for_user, round_for_user, visible_rounds
+from .access import (
+    is_contact,
+    may_edit,
+    may_moderate,
+    require_moderator,
+    return_for_contact,
+    return_for_user,
+    round_for_user,
+    visible_rounds,
+)
 from .export import summary_workbook
 from .forms import ChallengeForm, ModerateForm, ReturnForm, SendBackForm, SubmitForm
 from .models import Criterion, Return
@@ -65,7 +72,7 @@ def round_detail(request, pk):
     earlier = _earlier_optimism(round)
     for row in summary.returns:
         row.earlier_optimism = earlier.get(row.organisation_id)
-    context = {"round": round, "summary": summary, "is_manager": is_board_manager(request.user)}
+    context = {"round": round, "summary": summary, "is_manager": may_moderate(request.user, round)}
     return render(request, "audits/round_detail.html", context)
 
 
@@ -102,7 +109,7 @@ def return_detail(request, pk, organisation_pk):
     return_form = return_for_user(request.user, pk, organisation_pk)
     answers = answers_for(return_form)
     rows = [(criterion, answers.get(criterion.pk)) for criterion in _criteria(return_form)]
-    manager = is_board_manager(request.user)
+    manager = may_moderate(request.user, return_form.round)
     context = {
         "return": return_form,
         "round": return_form.round,
@@ -110,7 +117,7 @@ def return_detail(request, pk, organisation_pk):
         "rows": rows,
         "challenges": list(return_form.challenges.all()),
         "is_manager": manager,
-        "may_edit": return_form.is_editable and not manager,
+        "may_edit": return_form.is_editable and may_edit(request.user, return_form),
         "send_back_form": SendBackForm(),
         "challenge_form": ChallengeForm(),
     }
@@ -192,7 +199,7 @@ def return_submit_view(request, pk, organisation_pk):
 def return_moderate_view(request, pk, organisation_pk):
     """The manager's moderated score and note per criterion, the self score beside each."""
     return_form = return_for_user(request.user, pk, organisation_pk)
-    require_manager(request.user)
+    require_moderator(request.user, return_form.round)
     if return_form.state != Return.State.SUBMITTED:
         messages.info(request, "Only a submitted return can be moderated.")
         return redirect(return_form)
@@ -211,7 +218,7 @@ def return_moderate_view(request, pk, organisation_pk):
 @require_http_methods(["POST"])
 def return_send_back_view(request, pk, organisation_pk):
     return_form = return_for_user(request.user, pk, organisation_pk)
-    require_manager(request.user)
+    require_moderator(request.user, return_form.round)
     form = SendBackForm(request.POST)
     if form.is_valid():
         try:
@@ -228,7 +235,7 @@ def return_send_back_view(request, pk, organisation_pk):
 @require_http_methods(["POST"])
 def challenge_add_view(request, pk, organisation_pk):
     return_form = return_for_user(request.user, pk, organisation_pk)
-    require_manager(request.user)
+    require_moderator(request.user, return_form.round)
     form = ChallengeForm(request.POST)
     if form.is_valid():
         challenge_add(return_form=return_form, user=request.user, **form.cleaned_data)

@@ -292,3 +292,18 @@ def test_a_kpi_computed_from_audits_says_so_and_cannot_be_typed(client, manager,
     response = client.get(reverse("kpis:value-edit", args=[kpi.pk, period.number]))
     assert response.status_code == 403
     assert "This KPI is computed from audit returns: nobody enters its value" in response.content.decode()
+
+
+def test_a_moderation_panel_member_moderates_that_round_only(client, the_return, contact, elsewhere, chair):
+    submitted = _submit(the_return, contact)
+    submitted.round.moderators.add(chair)
+    client.force_login(chair)
+    assert client.get(_url("return-detail", submitted)).status_code == 200
+    assert client.get(_url("return-moderate", submitted)).status_code == 200
+    assert client.get(_url("return-edit", submitted)).status_code == 403
+    assert client.get(_url("return-detail", elsewhere)).status_code == 404
+    criterion = Criterion.objects.filter(standard__framework=submitted.round.framework).first()
+    response = client.post(_url("return-moderate", submitted), {f"c{criterion.pk}-score": "2"})
+    assert response.status_code == 302
+    answer = submitted.answers.get(criterion=criterion)
+    assert answer.moderated_score == 2 and answer.history.first().history_user == chair
