@@ -307,3 +307,20 @@ def test_a_moderation_panel_member_moderates_that_round_only(client, the_return,
     assert response.status_code == 302
     answer = submitted.answers.get(criterion=criterion)
     assert answer.moderated_score == 2 and answer.history.first().history_user == chair
+
+
+def test_an_organisation_added_to_a_round_in_the_admin_is_invited(
+    client, admin, round, school, contact, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    client.force_login(admin)
+    data = {"round": round.pk, "organisation": school.pk, "contact": contact.pk, "state": "not_started"}
+    data |= {"officer_name": "", "officer_role": "", "returned_reason": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:audits_return_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made = Return.objects.get(round=round, organisation=school)
+    assert made.contact == contact
+    assert [email.to for email in mail.outbox] == [[contact.email]]
+    assert made.get_absolute_url() in mail.outbox[0].body
