@@ -153,13 +153,16 @@ def _demo_return(round, organisation, contact, criteria, org_index, manager):
             answer.improvement_action = f"Close the gap on {criterion.standard.title.lower()}"
             answer.action_owner = "Safeguarding lead"
             answer.action_due_on = round.closes_on + datetime.timedelta(days=60 + 30 * (criterion_index % 4))
-        if moderated:
-            answer.moderated_score = max(score - 1, 1) if criterion_index % 4 == 0 else score
-            if answer.moderated_score != score:
-                answer.moderation_note = "The evidence shows the policy, not yet the practice."
         answer._history_user = contact
         answer._history_date = row._history_date
         answer.save()
+        if moderated:  # by the manager, a fortnight after the returns closed
+            answer.moderated_score = max(score - 1, 1) if criterion_index % 4 == 0 else score
+            if answer.moderated_score != score:
+                answer.moderation_note = "The evidence shows the policy, not yet the practice."
+            answer._history_user = manager
+            answer._history_date = _at(round.closes_on + datetime.timedelta(days=14), 10)
+            answer.save()
     if organisation.slug == CHALLENGED:
         event = ChallengeEvent(
             return_form=row,
