@@ -278,6 +278,17 @@ def return_moderate(*, return_form, user, scores):
 
 
 @transaction.atomic
+def improvement_action_done(*, answer, user):
+    """Mark an improvement action done: it leaves the overdue list. Allowed whatever the return's state, as the
+    work goes on after the return is in."""
+    answer = CriterionAnswer.objects.select_for_update().get(pk=answer.pk)
+    if answer.improvement_action and not answer.action_done:
+        answer.action_done = True
+        _attributed(answer, user)
+    return answer
+
+
+@transaction.atomic
 def challenge_add(*, return_form, user, held_on, attended, outcome, agreed_actions=""):
     """Record a challenge event with the organisation about its return."""
     event = ChallengeEvent(

@@ -15,4 +15,9 @@ urlpatterns = [
         "audits/<int:pk>/returns/<int:organisation_pk>/send-back/", views.return_send_back_view, name="return-send-back"
     ),
     path("audits/<int:pk>/returns/<int:organisation_pk>/challenge/", views.challenge_add_view, name="challenge-add"),
+    path(
+        "audits/<int:pk>/returns/<int:organisation_pk>/actions/<int:criterion_pk>/done/",
+        views.action_done_view,
+        name="action-done",
+    ),
 ]

@@ -1,8 +1,8 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .access import (
@@ -23,6 +23,7 @@ from .services import (
     ReturnStateError,
     answers_for,
     challenge_add,
+    improvement_action_done,
     return_moderate,
     return_problems,
     return_save_draft,
@@ -113,6 +114,7 @@ def return_detail(request, pk, organisation_pk):
     context = {
         "return": return_form,
         "round": return_form.round,
+        "may_mark_done": manager or may_edit(request.user, return_form),
         "framework": return_form.round.framework,
         "rows": rows,
         "challenges": list(return_form.challenges.all()),
@@ -243,3 +245,15 @@ def challenge_add_view(request, pk, organisation_pk):
         return redirect(return_form)
     context = {"return": return_form, "round": return_form.round, "form": form, "heading": "Record a challenge event"}
     return render(request, "audits/return_action.html", context)
+
+
+@require_http_methods(["POST"])
+def action_done_view(request, pk, organisation_pk, criterion_pk):
+    """The organisation's contact, or whoever moderates the round, marks an improvement action done."""
+    return_form = return_for_user(request.user, pk, organisation_pk)
+    if not (may_edit(request.user, return_form) or may_moderate(request.user, return_form.round)):
+        raise PermissionDenied("Only the organisation's contacts and the moderators mark its actions done.")
+    answer = get_object_or_404(return_form.answers.exclude(improvement_action=""), criterion_id=criterion_pk)
+    improvement_action_done(answer=answer, user=request.user)
+    messages.success(request, f"The improvement action for {answer.criterion.code} is marked done.")
+    return redirect(return_form)

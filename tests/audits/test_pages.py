@@ -324,3 +324,31 @@ def test_an_organisation_added_to_a_round_in_the_admin_is_invited(
     assert made.contact == contact
     assert [email.to for email in mail.outbox] == [[contact.email]]
     assert made.get_absolute_url() in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("persona_name", PERSONAS)
+def test_permission_table_for_marking_an_action_done(
+    client, persona, the_return, contact, elsewhere, chair, persona_name
+):
+    criteria = list(Criterion.objects.filter(standard__framework=the_return.round.framework))
+    overdue = {"self_score": 2, "improvement_action": "Train governors", "action_owner": "Head"}
+    overdue["action_due_on"] = datetime.date(2015, 12, 1)
+    return_save_draft(return_form=the_return, user=contact, answers={criteria[0].pk: overdue}, expected_version=1)
+    user = persona(persona_name)
+    if user:
+        client.force_login(user)
+    url = reverse("audits:action-done", args=[the_return.round_id, the_return.organisation_id, criteria[0].pk])
+    allowed = persona_name in ("contact", "manager", "admin")
+    expected = 302 if allowed else {"anon": 302, "other_contact": 404}.get(persona_name, 404)
+    response = client.post(url)
+    assert response.status_code == expected
+    answer = the_return.answers.get(criterion=criteria[0])
+    assert answer.action_done == allowed
+    assert (round_summary_overdue(the_return) == []) == allowed
+
+
+def round_summary_overdue(the_return):
+    from audits.services import round_summary
+
+    the_return.refresh_from_db()
+    return round_summary(the_return.round, today=datetime.date(2016, 1, 1)).overdue

@@ -115,6 +115,7 @@ EXPECTED = {
     "audits:return-moderate": only(MANAGERS, others=404),
     "audits:return-send-back": signed_in(405),
     "audits:challenge-add": signed_in(405),
+    "audits:action-done": signed_in(405),
 }
 
 
@@ -134,6 +135,7 @@ def arguments(site, route):
     values = {"slug": site.plan.slug, "pk": pk, "number": number, "uidb64": "MQ", "token": "made-up-token"}
     values["item_pk"] = site.meeting_item.pk
     values["organisation_pk"] = site.audit_return.organisation_id
+    values["criterion_pk"] = site.audit_return.answers.exclude(improvement_action="").first().criterion_id
     values["secret"] = "made-up-secret-made-up-secret-made-up-secret"
     return {param: values[param] for param in route.params}
 
