@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kpis.models import KPI
@@ -313,7 +314,7 @@ class Return(models.Model):
 
     @property
     def is_late(self):
-        return self.submitted_at is not None and self.submitted_at.date() > self.round.closes_on
+        return self.submitted_at is not None and timezone.localdate(self.submitted_at) > self.round.closes_on
 
     @property
     def is_editable(self):

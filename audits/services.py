@@ -383,9 +383,8 @@ def round_summary(round, *, today=None):
         final = [a.moderated_score if a.moderated_score is not None else a.self_score for a in scored]
         row.green = _percent((sum(score == TOP_SCORE for score in final), len(final)))
         moderated = [a for a in scored if a.moderated_score is not None]
-        row.optimism = (
-            round_gap(sum(a.self_score - a.moderated_score for a in moderated) / len(moderated)) if moderated else None
-        )
+        gaps = [a.self_score - a.moderated_score for a in moderated]
+        row.optimism = _two_places(sum(gaps) / len(gaps)) if gaps else None
         row.answer_by_criterion = {a.criterion_id: a for a in by_return[row.pk]}
         row.scored_answers = sorted(scored, key=lambda a: (a.criterion.standard.number, a.criterion.number))
         for answer, score in zip(scored, final, strict=True):
@@ -409,5 +408,5 @@ def round_summary(round, *, today=None):
     return summary
 
 
-def round_gap(value):
+def _two_places(value):
     return float(f"{value:.2f}")
