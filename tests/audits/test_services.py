@@ -288,3 +288,15 @@ def test_the_invitation_link_expires(
     monkeypatch.setattr(PasswordResetTokenGenerator, "_now", lambda self: later)
     page = client.get(path.replace("http://testserver", ""), follow=True)
     assert page.context["validlink"] is False
+
+
+def test_a_kpi_computed_from_audits_is_computed_from_them_next_year_too(manager):
+    from yearend.services import plan_roll_over
+
+    plan = BusinessPlanFactory(starts_on=datetime.date(2015, 4, 1))
+    kpi = KPIFactory(objective=ObjectiveFactory(priority__plan=plan), ref="3.3.K1")
+    audit_measure_set(kpi=kpi, kind="section_11", user=manager)
+    new = plan_roll_over(plan=plan, user=manager)
+    copied = KPIFactory._meta.model.objects.get(objective__priority__plan=new, ref="3.3.K1")
+    assert copied.value_source == "audits"
+    assert copied.audit_measure.kind == "section_11"
