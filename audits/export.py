@@ -26,12 +26,14 @@ def summary_workbook(summary):
     sheet.title = "Organisations"
     _row(sheet, [round.title])
     _row(sheet, [f"Returns received: {summary.received} of {summary.expected}"])
-    _row(sheet, ["Organisation", "State", "Submitted", "% Green", "Optimism gap"], bold=True)
+    _row(sheet, ["Organisation", "URN", "Phase", "State", "Submitted", "% Green", "Optimism gap"], bold=True)
     for row in summary.returns:
         _row(
             sheet,
             [
                 row.organisation.name,
+                row.organisation.urn,
+                row.organisation.get_phase_display(),
                 row.get_state_display(),
                 row.submitted_at.date() if row.submitted_at else None,
                 row.green,

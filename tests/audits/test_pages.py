@@ -182,11 +182,14 @@ def test_the_summary_shows_self_and_moderated_scores_and_exports_them(client, ma
     client.force_login(manager)
     page = client.get(_url("round-detail", submitted)).content.decode()
     assert "Returns received: 1 of 1 (100%)" in page
+    assert "URN 103824, Primary" in page
     assert ">Green</strong>" in page and ">Red</strong>" in page
     response = client.get(_url("round-export", submitted))
     book = load_workbook(__import__("io").BytesIO(response.content))
     rows = list(book["Scores"].values)
     assert ("Oak Primary School", f"1.1 {criterion.text}", "Green", "Red", "Not evidenced") in rows
+    organisations = list(book["Organisations"].values)
+    assert organisations[3][:4] == ("Oak Primary School", "103824", "Primary", "Submitted")
 
 
 def test_exported_text_is_never_a_formula(client, manager, contact, the_return):
