@@ -8,6 +8,7 @@ NAV_SECTIONS = {
     "priorities": "plans",
     "meetings": "meetings",
     "risks": "risks",
+    "audits": "audits",
     "login": "login",
 }
 

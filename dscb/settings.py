@@ -43,6 +43,11 @@ SITE_URL = os.environ.get(
 PERIOD_GRACE_DAYS = int(os.environ.get("PERIOD_GRACE_DAYS", "5"))
 # Working days before each meeting of a body that its members are reminded of it (meetings.reminders), 1 to 20.
 MEETING_REMINDER_DAYS = min(max(int(os.environ.get("MEETING_REMINDER_DAYS", "5")), 1), 20)
+# How audit criteria are scored in a new framework version: "rag" (Red, Amber, Green) or "0-3" (0 Not met to
+# 3 Fully met). A framework keeps the scale it was made with.
+AUDIT_SCALE = os.environ.get("AUDIT_SCALE", "rag")
+if AUDIT_SCALE not in ("rag", "0-3"):
+    raise ImproperlyConfigured(f"AUDIT_SCALE must be rag or 0-3, not {AUDIT_SCALE!r}")
 
 # The risk matrix: the band of each likelihood (rows, 1-5) x impact (columns, 1-5) cell, and the months between a
 # risk's reviews in each band. Checked at start-up (risks.checks). The default bands are 1-4 Low, 5-9 Medium,
@@ -107,6 +112,7 @@ INSTALLED_APPS = [
     "kpis",
     "meetings",
     "risks",
+    "audits",
     "progress",
     "planfile",
     "yearend",

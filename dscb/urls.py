@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("kpis.urls")),
     path("", include("meetings.urls")),
     path("", include("risks.urls")),
+    path("", include("audits.urls")),
     path("", include("progress.urls")),
     path("", include("planfile.urls")),
     path("", include("yearend.urls")),

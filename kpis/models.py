@@ -38,6 +38,7 @@ class KPI(models.Model):
     class Source(models.TextChoices):
         ENTERED = "entered", "Entered by its subgroup"
         ATTENDANCE = "attendance", "Computed from meeting attendance"
+        AUDITS = "audits", "Computed from audit returns"
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="kpis")
     ref = models.CharField("reference", max_length=REF_MAX_LENGTH, help_text=REF_HELP)
@@ -80,7 +81,7 @@ class KPI(models.Model):
             ),
             models.CheckConstraint(condition=Q(direction__in=["higher", "lower"]), name="kpi_direction_valid"),
             models.CheckConstraint(
-                condition=Q(value_source__in=["entered", "attendance"]), name="kpi_value_source_valid"
+                condition=Q(value_source__in=["entered", "attendance", "audits"]), name="kpi_value_source_valid"
             ),
             models.CheckConstraint(
                 condition=~Q(kind="percentage") | Q(target__isnull=True) | Q(target__gte=0, target__lte=100),
@@ -108,7 +109,7 @@ class KPI(models.Model):
 
     @property
     def is_computed(self):
-        """Computed by the product (from meeting attendance): nobody enters its values."""
+        """Computed by the product (from meeting attendance or audit returns): nobody enters its values."""
         return self.value_source != self.Source.ENTERED
 
     @property

@@ -15,6 +15,14 @@ from .models import KPI, NOTE_LIMIT, KPIValue
 
 VALUE_FIELDS = ["value", "numerator", "denominator", "received", "note"]
 COMPUTED = "This KPI is computed from meeting attendance: nobody enters its value"
+COMPUTED_FROM_AUDITS = "This KPI is computed from audit returns: nobody enters its value"
+
+
+def computed_message(kpi):
+    """Why nobody enters the computed KPI's value, in the user's words."""
+    return COMPUTED_FROM_AUDITS if kpi.value_source == KPI.Source.AUDITS else COMPUTED
+
+
 HUNDREDTH = Decimal("0.01")  # the value column keeps two decimals
 
 
@@ -51,7 +59,7 @@ def kpi_value_save(*, kpi: KPI, period: ReportingPeriod, user, values: dict, exp
     (kpi_value_percentage) whatever `values` says it is.
     """
     if kpi.is_computed:
-        raise ValidationError({"value": COMPUTED})
+        raise ValidationError({"value": computed_message(kpi)})
     period_for_writing(period=period, user=user)
     problem = note_length_problem(values.get("note"), report=kpi.kind == KPI.Kind.REPORT)
     if problem:

@@ -14,7 +14,7 @@ from .forms import KPIValueForm
 from .history import kpi_history
 from .models import KPI, KPIValue
 from .rag import rate, trend
-from .services import COMPUTED, kpi_value_save
+from .services import computed_message, kpi_value_save
 
 
 def _get_kpi_for_user(user, pk):
@@ -95,7 +95,7 @@ def value_edit(request, pk, number, *, saved_in_place=None):
     """
     kpi = _get_kpi_for_user(request.user, pk)
     if kpi.is_computed:
-        return render(request, "kpis/value_computed.html", {"kpi": kpi, "message": COMPUTED}, status=403)
+        return render(request, "kpis/value_computed.html", {"kpi": kpi, "message": computed_message(kpi)}, status=403)
     if not may_write_for(request.user, [kpi.owner_id]):
         raise PermissionDenied(
             "Only members of the subgroup that owns this KPI and the board business manager enter it."

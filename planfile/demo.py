@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from audits.demo import demo_audits_load
 from kpis.models import KPI, KPIValue
 from kpis.services import kpi_value_computed, kpi_value_percentage
 from meetings.models import Agency, Attendance, AttendanceMeasure, Deputy, Meeting, QuorumRule, Seat
@@ -120,10 +121,7 @@ KPI_SERIES = {
     "3.1.K1": [True, True, True],
     "3.1.K2": [True, False, True],
     "3.2.K1": [False, True, True],
-    # Target 100%, Amber within 10: 16 partner agencies.
-    "3.3.K1": [(12, 16), (14, 16), (15, 16)],
-    # Target 95%, Amber within 10: 104 schools and colleges.
-    "3.3.K2": [(61, 104), (78, 104), (83, 104)],
+    # 3.3.K1 and 3.3.K2 are computed from the audit rounds (audits.demo).
     # Two multi-agency audits a period, Amber at one.
     "3.3.K3": [1, 2, 3],
     # Target 100%, Amber within 10: 26 member agencies.
@@ -215,6 +213,7 @@ def demo_load(*, password=DEMO_PASSWORD):
         open_period.save(update_fields=["state"])
     _demo_updates(plan, periods, users)
     _demo_meetings(plan, periods, users)
+    demo_audits_load(plan=plan, manager=users["manager"], password=password)
     _demo_kpi_values(plan, periods, users)
     demo_risks(plan=plan, periods=periods, users=users)
     if imported:
@@ -312,7 +311,7 @@ def _demo_kpi_values(plan, periods, users):
     written = []
     for index, kpi in enumerate(kpis):
         if kpi.is_computed:
-            continue  # computed from meeting attendance (_demo_meetings)
+            continue  # computed from meeting attendance (_demo_meetings) or audit returns (audits.demo)
         author = users[chair_username(kpi.owner)]
         for position, number in enumerate((*LOCKED_PERIODS, OPEN_PERIOD)):
             sample = _kpi_sample(kpi, position)

@@ -9,6 +9,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from audits.models import (
+    AuditKind,
+    AuditMeasure,
+    ChallengeEvent,
+    Criterion,
+    CriterionAnswer,
+    Framework,
+    Organisation,
+    Return,
+    Round,
+    ScaleLevel,
+    Standard,
+)
 from dscb.models import SentEmail, TaskWorker
 from kpis.models import KPI, KPIValue
 from meetings.models import (
@@ -423,3 +436,115 @@ class EscalationFactory(factory.django.DjangoModelFactory):
     on = datetime.date(2015, 8, 19)
     reason = "Partners' funding for the coming year is not agreed and the Executive cannot settle it."
     by = factory.SubFactory(UserFactory)
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    """A Section 11 framework version (its number above the shipped ones) with no standards."""
+
+    class Meta:
+        model = Framework
+
+    kind = AuditKind.SECTION_11
+    name = "Section 11 self-assessment"
+    version = factory.Sequence(lambda n: n + 100)
+    scale = "rag"
+
+
+class ScaleLevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScaleLevel
+
+    framework = factory.SubFactory(FrameworkFactory)
+    score = 3
+    descriptor = "Fully in place, embedded and evidenced"
+
+
+class StandardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Standard
+
+    framework = factory.SubFactory(FrameworkFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Standard {n + 1}")
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    standard = factory.SubFactory(StandardFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Staff receive safeguarding training at the level their role needs."
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """An agency in audits' sense (no URN); `school=True`-like rows pass kind, urn and phase."""
+
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n + 1}")
+    slug = factory.Sequence(lambda n: f"organisation-{n + 1}")
+    kind = Organisation.Kind.AGENCY
+
+
+def make_school(**kwargs):
+    n = Organisation.objects.count() + 1
+    defaults = {
+        "name": f"School {n}",
+        "slug": f"school-{n}",
+        "kind": "school",
+        "urn": f"{100000 + n}",
+        "phase": "primary",
+    }
+    return OrganisationFactory(**(defaults | kwargs))
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    kind = factory.LazyAttribute(lambda row: row.framework.kind)
+    title = factory.Sequence(lambda n: f"Section 11 audit {n + 1}")
+    framework = factory.SubFactory(FrameworkFactory)
+    opens_on = datetime.date(2015, 9, 1)
+    closes_on = datetime.date(2015, 11, 30)
+
+
+class ReturnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Return
+
+    round = factory.SubFactory(RoundFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    contact = factory.SubFactory(UserFactory)
+
+
+class CriterionAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CriterionAnswer
+
+    return_form = factory.SubFactory(ReturnFactory)
+    criterion = factory.SubFactory(
+        CriterionFactory, standard__framework=factory.SelfAttribute("...return_form.round.framework")
+    )
+    self_score = 3
+    evidence = "Training records for 2015 show 96% of staff trained at the right level."
+
+
+class ChallengeEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChallengeEvent
+
+    return_form = factory.SubFactory(ReturnFactory)
+    held_on = datetime.date(2016, 1, 20)
+    attended = "Board business manager; the agency's safeguarding lead"
+    outcome = "The self-assessment was agreed, with the training standard moderated to Amber."
+
+
+class AuditMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditMeasure
+
+    kpi = factory.SubFactory(KPIFactory)
+    kind = AuditKind.SECTION_11

@@ -22,7 +22,7 @@ LAYERS = [
     ["priorities"],
     ["kpis"],
     ["meetings"],
-    ["risks"],
+    ["risks", "audits"],
     ["progress"],
     ["planfile", "yearend", "reports"],
 ]

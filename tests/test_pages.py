@@ -42,6 +42,7 @@ def pages(action):
         "calendar": reverse("meetings:calendar"),
         "risks": reverse("risks:risk-list"),
         "heat-map": reverse("risks:heat-map"),
+        "audits": reverse("audits:round-list"),
     }
 
 
@@ -51,6 +52,7 @@ ACTIVE_PLAN_TABLE = [
     (persona, page, 302 if persona == "anon" else 200)
     for persona in ["chair", "member", "other_chair", "manager", "viewer", "anon"]
     for page in ["home", "plan-list", "plan", "action", "meetings", "agencies", "calendar", "risks", "heat-map"]
+    for page in ["home", "plan-list", "plan", "action", "meetings", "agencies", "calendar", "audits"]
 ]
 
 

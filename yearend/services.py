@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.dateformat import format as date_format
 
+from audits.models import AuditMeasure
+from audits.services import audit_measure_set
 from kpis.models import KPI
 from meetings.models import AttendanceMeasure
 from meetings.services import attendance_measure_set
@@ -210,6 +212,9 @@ def plan_roll_over(*, plan: BusinessPlan, user=None):
                 measure = AttendanceMeasure.objects.filter(kpi=kpi).first()
                 if measure is not None:  # computed from the same bodies' attendance next year
                     attendance_measure_set(kpi=new_kpi, bodies=list(measure.bodies.all()), user=user)
+                audits = AuditMeasure.objects.filter(kpi=kpi).first()
+                if audits is not None:  # computed from next year's rounds of the same kind
+                    audit_measure_set(kpi=new_kpi, kind=audits.kind, user=user)
     return new
 
 

@@ -164,9 +164,37 @@ def heat_map_with_errors(page, site):
     expect(page.get_by_role("alert")).to_contain_text("between 2000 and 2100")
 
 
+def audit_round(page, site):
+    """The Section 11 round's summary as the manager sees it: by organisation, by standard, scores, overdue."""
+    sign_in(page, site.url, "manager")
+    page.goto(f"{site.url}/audits/")
+    page.get_by_role("link", name=re.compile(r"^Section 11 audit")).click()
+    expect(page.locator("#organisation-table")).to_be_visible()
+
+
+def audit_return(page, site):
+    """A moderated agency return, with its challenge event, as the manager sees it."""
+    audit_round(page, site)
+    page.get_by_role("link", name="West Midlands Police").click()
+    expect(page.locator("#answer-table")).to_be_visible()
+
+
+def audit_return_form_with_errors(page, site):
+    """The contact's return form, an improvement action left without an owner."""
+    sign_in(page, site.url, "contact-crc")
+    page.goto(f"{site.url}/audits/")
+    page.get_by_role("link", name=re.compile(r"^Community Rehabilitation Company")).click()
+    page.get_by_role("link", name="Change the return").click()
+    page.get_by_label("Improvement action").first.fill("Train the duty team")
+    page.get_by_label("Who owns the action").first.fill("")
+    page.get_by_role("button", name="Save as draft").click()
+    expect(page.get_by_role("alert")).to_contain_text("Name who owns the improvement action")
+
+
 PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi]
 PAGES += [meetings, meeting, attendance_with_errors, agencies, calendar]
 PAGES += [risk_register, risk_register_with_errors, risk, heat_map, heat_map_with_errors]
+PAGES += [audit_round, audit_return, audit_return_form_with_errors]
 
 
 @pytest.mark.parametrize("visit", PAGES, ids=[visit.__name__ for visit in PAGES])

@@ -187,3 +187,40 @@ def test_every_page_of_the_chair_and_manager_journeys_fits_a_phone(browser, demo
 
     assert len(widths.seen) == 31
     assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)
+
+
+def test_the_audit_pages_fit_a_phone(browser, demo_site):
+    from audits.models import Return, Round
+
+    url = demo_site.url
+    widths = WidthCheck()
+    section_11 = Round.objects.get(kind="section_11", is_demo=True)
+    police = Return.objects.get(round=section_11, organisation__slug="police")
+    draft = Return.objects.get(round=section_11, organisation__slug="crc")
+
+    manager_context = phone_context(browser)
+    page = manager_context.new_page()
+    sign_in(page, url, "manager")
+    widths.visit(page, "manager: audits", url + reverse("audits:round-list"))
+    widths.visit(page, "manager: an audit round", url + section_11.get_absolute_url())
+    widths.visit(page, "manager: a return", url + police.get_absolute_url())
+    moderate = reverse("audits:return-moderate", args=[section_11.pk, police.organisation_id])
+    widths.visit(page, "manager: moderation", url + moderate)
+    manager_context.close()
+
+    contact_context = phone_context(browser)
+    page = contact_context.new_page()
+    sign_in(page, url, "contact-crc")
+    widths.visit(page, "contact: audits", url + reverse("audits:round-list"))
+    widths.visit(
+        page,
+        "contact: the return form",
+        url + reverse("audits:return-edit", args=[section_11.pk, draft.organisation_id]),
+    )
+    widths.visit(
+        page, "contact: sign-off", url + reverse("audits:return-submit", args=[section_11.pk, draft.organisation_id])
+    )
+    contact_context.close()
+
+    assert len(widths.seen) == 7
+    assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)

@@ -54,8 +54,9 @@ def test_loads_the_dscb_plan_accounts_and_demo_progress(settings):
     assert ProgressUpdate.objects.filter(period__number__in=[1, 2, 3]).count() == 26 * 3 - 3
     assert not ProgressUpdate.objects.filter(period__number__gt=3).exists()
     assert ProgressUpdate.objects.filter(is_demo=False).count() == 0
-    # Every KPI in periods 1 to 3 but the six-monthly 2.3.K1 (first due in period 3); five already in period 4.
-    assert KPIValue.objects.filter(period__number__in=[1, 2, 3]).count() == 22 * 3 - 2
+    # Every KPI in periods 1 to 3 but the six-monthly 2.3.K1 (first due in period 3) and the audits' 3.3.K1 and
+    # 3.3.K2 (computed for period 3 only, when the rounds close); five already in period 4.
+    assert KPIValue.objects.filter(period__number__in=[1, 2, 3]).count() == 22 * 3 - 2 - 4
     assert sorted(KPIValue.objects.filter(period__number=4).values_list("kpi__ref", flat=True)) == [
         "1.2.K2",
         "1.2.K3",
@@ -105,9 +106,13 @@ def test_refuses_when_debug_is_off_unless_forced(settings):
 def test_each_percentage_kpi_has_its_own_series(demo):
     plan, _ = demo
     series = {}
-    for kpi in KPI.objects.filter(objective__priority__plan=plan, kind=KPI.Kind.PERCENTAGE):
+    percentages = KPI.objects.filter(objective__priority__plan=plan, kind=KPI.Kind.PERCENTAGE)
+    # 3.3.K1 and 3.3.K2 are computed from the audit rounds, once, for the period each round closes in (period 3).
+    for kpi in percentages.exclude(value_source=KPI.Source.AUDITS):
         series[kpi.ref] = tuple(kpi.values.filter(period__number__in=[1, 2, 3]).values_list("value", flat=True))
-    assert len(series) == 12 and all(len(values) == 3 for values in series.values())
+    assert len(series) == 10 and all(len(values) == 3 for values in series.values())
+    computed = percentages.filter(value_source=KPI.Source.AUDITS)
+    assert sorted(computed.values_list("ref", "values__period__number")) == [("3.3.K1", 3), ("3.3.K2", 3)]
     assert len(set(series.values())) == len(series), series
     # Values that fit what each measures: neglect is the category of under half of child protection plans, few
     # contacts closed with no further action come back within a year, and audits are counted in ones.

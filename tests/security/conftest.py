@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from audits.models import Return
 from kpis.models import KPI
 from meetings.models import Meeting
 from planfile.demo import demo_load
@@ -48,6 +49,11 @@ class Site:
     @property
     def meeting_item(self):
         return self.meeting.items.get()
+
+    @property
+    def audit_return(self):
+        """A submitted (and moderated) Section 11 return of the demo, whose contact is none of the personas."""
+        return Return.objects.get(round__kind="section_11", round__is_demo=True, organisation__slug="police")
 
     def user(self, role):
         return None if role == "anon" else self.users[role]

@@ -118,6 +118,16 @@ EXPECTED = {
     "risks:review-add": only(RECORDERS),
     "risks:risk-escalation": only(RECORDERS),
     "risks:risk-close": only(RECORDERS),
+    "audits:round-list": signed_in(200),
+    "audits:round-detail": signed_in(200),  # none of the personas is an audit contact: they read the results
+    "audits:round-export": signed_in(200),
+    "audits:return-detail": only(MANAGERS, others=404),  # a return: its organisation's contacts and the manager
+    "audits:return-edit": only(MANAGERS, status=403, others=404),  # only its contacts fill it in
+    "audits:return-submit": only(MANAGERS, status=403, others=404),
+    "audits:return-moderate": only(MANAGERS, others=404),
+    "audits:return-send-back": signed_in(405),
+    "audits:challenge-add": signed_in(405),
+    "audits:action-done": signed_in(405),
 }
 
 
@@ -130,12 +140,15 @@ def arguments(site, route):
         "reports": site.issued.pk,
         "meetings": site.meeting.pk,
         "risks": site.risk.controls.get().pk,
+        "audits": site.audit_return.round_id,
     }.get(route.namespace)
     number = site.open_period.number
     if route.name == "priorities:update-return":
         pk, number = site.submitted.action_id, site.submitted.period.number
     values = {"slug": site.plan.slug, "pk": pk, "number": number, "uidb64": "MQ", "token": "made-up-token"}
     values["item_pk"] = site.meeting_item.pk
+    values["organisation_pk"] = site.audit_return.organisation_id
+    values["criterion_pk"] = site.audit_return.answers.exclude(improvement_action="").first().criterion_id
     values["secret"] = "made-up-secret-made-up-secret-made-up-secret"
     values["reference"] = site.risk.reference
     return {param: values[param] for param in route.params}

@@ -20,3 +20,5 @@ class Command(BaseCommand):
         width = max(map(len, users), default=0)
         for username, user in users.items():
             self.stdout.write(f"  {username.ljust(width)}  {user.get_full_name()}".rstrip())
+        self.stdout.write("Audit contacts, one per organisation in the demo rounds: contact-<organisation slug>,")
+        self.stdout.write("  for example contact-police or contact-oakfield-primary.")

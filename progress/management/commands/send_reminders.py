@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from audits import reminders as audit_reminders
 from meetings import reminders as meeting_reminders
 from progress.reminders import KIND_LABELS, REMINDER, letters_for, reminders_due, reminders_send
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
     help = (
         "Email the reminders and chasers due today for the reporting period: a reminder before the update deadline, "
         "a chaser the day after it, a second chaser to the chairs and the manager after the grace period, and the "
-        "weekly digests; and each body's meeting reminders to its members, MEETING_REMINDER_DAYS working days before. "
+        "weekly digests; each body's meeting reminders to its members, MEETING_REMINDER_DAYS working days before; and "
+        "the audit returns' reminders (five working days before they close) and chasers (from the day after). "
         "Run daily from cron: it enqueues the emails, which a worker sends, each once however often "
         "it runs. --dry-run prints who would get what and enqueues nothing."
     )
@@ -42,12 +44,27 @@ class Command(BaseCommand):
         meetings = meeting_reminders.meeting_reminders_send(today=today, site_url=settings.SITE_URL)
         for letter in meetings:
             self.stdout.write(f"Queued: {meeting_reminders.LABEL} to {letter.to} ({letter.meeting})")
-        count = len(queued) + len(meetings)
+        audits = audit_reminders.audit_reminders_send(today=today, site_url=settings.SITE_URL)
+        for letter in audits:
+            self.stdout.write(f"Queued: {letter.label} to {letter.person.email} ({letter.return_form.organisation})")
+        count = len(queued) + len(meetings) + len(audits)
         self.stdout.write(f"{count} email{'s' if count != 1 else ''} queued for {_long(today)}.")
 
     def _dry_run(self, today):
         self._dry_run_updates(today)
         self._dry_run_meetings(today)
+        self._dry_run_audits(today)
+
+    def _dry_run_audits(self, today):
+        letters = audit_reminders.audit_reminders_due(today=today)
+        if not letters:
+            self.stdout.write(f"\nAudit return reminders and chasers: none due on {_long(today)}.")
+            return
+        self.stdout.write(f"\nAudit return reminders and chasers due on {_long(today)}:")
+        for letter in letters:
+            person = letter.person
+            name = f"{person.get_full_name() or person.username} <{person.email}>"
+            self.stdout.write(f"  - {letter.label} to {name}, {letter.return_form.organisation}")
 
     def _dry_run_meetings(self, today):
         letters = meeting_reminders.meeting_reminders_due(today=today)
