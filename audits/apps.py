@@ -7,3 +7,12 @@ class AuditsConfig(AppConfig):
 
     name = "audits"
     verbose_name = "Section 11 and Section 175 audits"
+
+    def ready(self):
+        from kpis.evidence import register_audit_link_finder as register_for_kpis
+        from priorities.evidence import register_audit_link_finder as register_for_objectives
+
+        from .evidence import kpi_audit_links, objective_audit_links
+
+        register_for_objectives(objective_audit_links)
+        register_for_kpis(kpi_audit_links)

@@ -10,6 +10,7 @@ from plans.versioning import UpdateConflict
 from subgroups.access import may_write_for
 
 from .charts import trend_svg
+from .evidence import kpi_audit_links
 from .forms import KPIValueForm
 from .history import kpi_history
 from .models import KPI, KPIValue
@@ -80,6 +81,7 @@ def kpi_detail(request, pk):
             "rows": rows,
             "chart": chart,
             "may_write": may_write,
+            "audit_links": kpi_audit_links(kpi, request.user),
             "history": kpi_history(kpi, periods={period.pk: period for period in periods}),
         },
     )

@@ -11,6 +11,7 @@ from plans.versioning import UpdateConflict
 from subgroups.access import may_write_for
 from subgroups.roles import is_board_manager
 
+from .evidence import objective_audit_links
 from .filters import ActionFilter
 from .forms import ProgressUpdateForm, ReturnUpdateForm
 from .history import action_history
@@ -60,7 +61,13 @@ def plan_detail(request, slug):
     filtered = list(action_filter.qs if filtering and action_filter.is_valid() else actions)
     plan_subgroups_attach(filtered, plan, supporting=True, objective_ids=objective_ids)
     rows = [_plan_row(action) for action in filtered]
-    structure = _plan_structure(objectives, rows, _kpis_with_values_in(objectives, period), show_empty=not filtering)
+    structure = _plan_structure(
+        objectives,
+        rows,
+        _kpis_with_values_in(objectives, period),
+        objective_audit_links(objective_ids, request.user),
+        show_empty=not filtering,
+    )
     counts = dict.fromkeys(Status, 0)
     for row in rows:
         counts[row.status] += 1
@@ -142,7 +149,7 @@ def _chosen_period(request, periods):
     return next((period for period in periods if str(period.number) == wanted), None)
 
 
-def _plan_structure(objectives, actions, kpis, show_empty):
+def _plan_structure(objectives, actions, kpis, audit_links, show_empty):
     """Group actions under their objectives and priorities, in the order the plan reads."""
     by_objective = {}
     for action in actions:
@@ -155,7 +162,12 @@ def _plan_structure(objectives, actions, kpis, show_empty):
         if not priorities or priorities[-1]["priority"].pk != objective.priority_id:
             priorities.append({"priority": objective.priority, "objectives": []})
         priorities[-1]["objectives"].append(
-            {"objective": objective, "actions": objective_actions, "kpis": kpis.get(objective.pk, [])}
+            {
+                "objective": objective,
+                "actions": objective_actions,
+                "kpis": kpis.get(objective.pk, []),
+                "audit_links": audit_links.get(objective.pk, []),
+            }
         )
     return priorities
 

@@ -55,6 +55,14 @@ def kpi(page, site):
     expect(page.get_by_role("img", name=re.compile(r"^KPI 1\.1\.K1: value in each period"))).to_be_visible()
 
 
+def kpi_from_audits(page, site):
+    """KPI 3.3.K1, computed from the Section 11 returns, with the link to the round's summary."""
+    sign_in(page, site.url, "viewer")
+    page.goto(site.plan_url)
+    page.goto(site.url + page.get_by_role("link", name=re.compile(r"^KPI 3\.3\.K1 ")).get_attribute("href"))
+    expect(page.get_by_role("link", name="Section 11 audit 2015/16 (summary)")).to_be_visible()
+
+
 def meetings(page, site):
     """The meetings calendar as the manager sees it, filtered to one body, with the three-in-a-row flag."""
     sign_in(page, site.url, "manager")
@@ -191,7 +199,7 @@ def audit_return_form_with_errors(page, site):
     expect(page.get_by_role("alert")).to_contain_text("Name who owns the improvement action")
 
 
-PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi]
+PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi, kpi_from_audits]
 PAGES += [meetings, meeting, attendance_with_errors, agencies, calendar]
 PAGES += [risk_register, risk_register_with_errors, risk, heat_map, heat_map_with_errors]
 PAGES += [audit_round, audit_return, audit_return_form_with_errors]

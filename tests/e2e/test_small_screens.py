@@ -127,6 +127,8 @@ def test_every_page_of_the_chair_and_manager_journeys_fits_a_phone(browser, demo
     kpi = next(kpi for kpi in KPI.objects.filter(objective__priority__plan=plan) if kpi.code == "3.3.K3")
     widths.visit(page, "chair: the KPI value form", url + reverse("kpis:value-edit", args=[kpi.pk, period_number]))
     widths.visit(page, "chair: the KPI's page", url + kpi.get_absolute_url())
+    from_audits = next(kpi for kpi in KPI.objects.filter(objective__priority__plan=plan) if kpi.code == "3.3.K1")
+    widths.visit(page, "chair: a KPI computed from audits, with its round", url + from_audits.get_absolute_url())
     widths.visit(page, "chair: plan page", demo_site.plan_url)
     assert_no_axe_violations(page)
     widths.visit(page, "chair: plan page filtered", f"{demo_site.plan_url}?status=no_update")
@@ -185,7 +187,7 @@ def test_every_page_of_the_chair_and_manager_journeys_fits_a_phone(browser, demo
     widths.visit(page, "manager: heat map", url + reverse("risks:heat-map") + "?as_at=2015-11-30")
     manager_context.close()
 
-    assert len(widths.seen) == 31
+    assert len(widths.seen) == 32
     assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)
 
 
