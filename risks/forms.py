@@ -18,7 +18,7 @@ from subgroups.models import Subgroup
 
 from .matrix import IMPACT, LIKELIHOOD
 from .models import NAME_LIMIT, TEXT_LIMIT, TITLE_LIMIT, Control, Review, Risk
-from .services import REOPEN_LIMIT
+from .services import REOPEN_LIMIT, RISK_FIELDS
 
 # The years a date may fall in: a mistyped year is caught.
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -130,30 +130,8 @@ class RiskForm(forms.ModelForm):
 
     class Meta:
         model = Risk
-        fields = [
-            "reference",
-            "title",
-            "cause",
-            "event",
-            "effect",
-            "category",
-            "level",
-            "lead_body",
-            "owner_name",
-            "owner_user",
-            "owner_agency",
-            "objectives",
-            "actions",
-            "kpis",
-            "treatment",
-            "inherent_likelihood",
-            "inherent_impact",
-            "current_likelihood",
-            "current_impact",
-            "target_likelihood",
-            "target_impact",
-            "opened_on",
-        ]
+        # What the register's writes take (risks.services), less the demo mark; the plan links with them.
+        fields = [name for name in RISK_FIELDS if name != "is_demo"] + ["objectives", "actions", "kpis"]
         labels = {
             "lead_body": "Lead body",
             "owner_user": "Owner's account (optional)",
