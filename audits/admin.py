@@ -95,7 +95,7 @@ class StandardAdmin(FrozenWhenUsedMixin, SafeAutocompleteMixin, SimpleHistoryAdm
     list_display = ["__str__", "framework"]
     list_filter = ["framework"]
     list_select_related = ["framework"]
-    filter_horizontal = ["objectives"]
+    filter_horizontal = ["objectives", "kpis"]
     inlines = [CriterionInline]
 
     def _framework(self, obj):

@@ -1,12 +1,11 @@
-"""The plan's side of the audits: an objective linked to a standard, and a KPI computed from a kind of round (3.3.K1,
-3.3.K2), link the summary of the latest round of that kind. Priorities and kpis sit below audits and ask through
-their slots (priorities.evidence, kpis.evidence); AuditsConfig.ready() fills them with these."""
+"""The plan's side of the audits: an objective or KPI linked to a standard, and a KPI computed from a kind of round
+(3.3.K1, 3.3.K2), link the summary of the latest round of that kind. Priorities and kpis sit below audits and ask
+through their slots (priorities.evidence, kpis.evidence); AuditsConfig.ready() fills them with these."""
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from kpis.models import KPI
 from subgroups.roles import is_board_manager
 
 from .models import AuditMeasure, Return, Round, Standard
@@ -53,10 +52,19 @@ def objective_audit_links(objective_ids, user):
 
 
 def kpi_audit_links(kpi, user):
-    """[(round title, address)]: the latest round of the kind the KPI is computed from (one query), or nothing for a
-    KPI not computed from audits (no query)."""
-    if kpi.value_source != KPI.Source.AUDITS or not user.is_authenticated:
+    """[(round title, address)]: the latest round of each kind the KPI is computed from (3.3.K1, 3.3.K2) or gives
+    evidence for through a linked standard, one link per kind. One query."""
+    if not user.is_authenticated:
         return []
-    kind = AuditMeasure.objects.filter(kpi=kpi).values("kind")[:1]
-    found = _latest(_rounds_seen_by(user), Subquery(kind)).values_list("pk", "title").first()
-    return [_link(*found)] if found else []
+    computed_from = AuditMeasure.objects.filter(kpi=kpi).values("kind")
+    linked = Standard.kpis.through.objects.filter(kpi=kpi).values("standard__framework__kind")
+    latest = _latest(_rounds_seen_by(user), OuterRef("kind"))
+    rows = (
+        Round.objects.filter(Q(kind__in=computed_from) | Q(kind__in=linked))
+        .values("kind")
+        .distinct()
+        .annotate(round_pk=Subquery(latest.values("pk")[:1]), round_title=Subquery(latest.values("title")[:1]))
+        .values_list("kind", "round_pk", "round_title")
+        .order_by("kind")
+    )
+    return [_link(round_pk, title) for _, round_pk, title in rows if round_pk is not None]

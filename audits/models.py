@@ -106,14 +106,15 @@ class ScaleLevel(models.Model):
 
 class Standard(models.Model):
     """A standard of a framework version (for example Section 11's "children's views"), linked to the plan's
-    objectives it gives evidence for."""
+    objectives and KPIs it gives evidence for."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="standards")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=NAME_LIMIT)
     description = models.TextField(blank=True)
     objectives = models.ManyToManyField(Objective, blank=True, related_name="audit_standards")
-    history = HistoricalRecords()
+    kpis = models.ManyToManyField(KPI, blank=True, related_name="audit_standards", verbose_name="KPIs")
+    history = HistoricalRecords(m2m_fields=[objectives, kpis])
 
     class Meta:
         ordering = ["framework", "number"]

@@ -196,6 +196,24 @@ def test_a_contact_is_linked_to_the_latest_round_of_their_own(client, linked):
         assert client.get(_round_link(later)[1]).status_code == 404
 
 
+def test_a_kpi_linked_to_a_standard_links_the_latest_round_of_each_kind_it_is_linked_to(client, viewer):
+    kpi = KPIFactory()
+    section_11 = FrameworkFactory(kind="section_11")
+    section_175 = FrameworkFactory(kind="section_175")
+    client.force_login(viewer)
+    assert _audit_links(client.get(kpi.get_absolute_url()).content.decode()) == []
+    StandardFactory(framework=section_11).kpis.add(kpi)
+    StandardFactory(framework=section_11).kpis.add(kpi)  # a second standard of the same kind: still one link
+    older = RoundFactory(framework=section_11, opens_on=datetime.date(2014, 6, 1), closes_on=datetime.date(2014, 9, 30))
+    latest = RoundFactory(framework=section_11, closes_on=datetime.date(2015, 9, 30))
+    RoundFactory(framework=section_175)  # a kind the KPI is not linked to
+    assert _audit_links(client.get(kpi.get_absolute_url()).content.decode()) == [_round_link(latest)]
+    assert older != latest
+    StandardFactory(framework=section_175).kpis.add(kpi)
+    links = _audit_links(client.get(kpi.get_absolute_url()).content.decode())
+    assert links[0] == _round_link(latest) and len(links) == 2
+
+
 def test_the_plan_page_asks_once_for_its_audit_links_however_many_there_are(
     client, viewer, linked, django_assert_num_queries
 ):
