@@ -29,6 +29,7 @@ from priorities.models import (
     StrategicPriority,
     status_path,
 )
+from risks.models import Risk
 
 COPIED_PLAN_FIELDS = [
     "strategy_period",
@@ -191,6 +192,7 @@ def plan_roll_over(*, plan: BusinessPlan, user=None):
         new_priority = _copy(priority, user, plan=new)
         for objective in priority.objectives.all():
             new_objective = _copy(objective, user, priority=new_priority)
+            _links_follow(objective, new_objective)
             position = 0
             for action in Action.objects.in_plan(plan).filter(objective=objective):
                 if action.pk not in carried:
@@ -207,8 +209,10 @@ def plan_roll_over(*, plan: BusinessPlan, user=None):
                 )
                 new_action.co_leads.set(action.co_leads.all())
                 new_action.supporting.set(action.supporting.all())
+                _links_follow(action, new_action)
             for kpi in KPI.objects.filter(objective=objective, archived=False):
                 new_kpi = _copy(kpi, user, objective=new_objective)
+                _links_follow(kpi, new_kpi)
                 measure = AttendanceMeasure.objects.filter(kpi=kpi).first()
                 if measure is not None:  # computed from the same bodies' attendance next year
                     attendance_measure_set(kpi=new_kpi, bodies=list(measure.bodies.all()), user=user)
@@ -216,6 +220,15 @@ def plan_roll_over(*, plan: BusinessPlan, user=None):
                 if audits is not None:  # computed from next year's rounds of the same kind
                     audit_measure_set(kpi=new_kpi, kind=audits.kind, user=user)
     return new
+
+
+def _links_follow(part, copy):
+    """Next year's copy of an objective, action or KPI is linked to what this year's is: the open risks of the
+    register (whose plan signals then come from next year's plan too) and, for objectives and KPIs, the audit
+    standards that give evidence for it. This year's links stay as they are."""
+    copy.risks.add(*part.risks.filter(status=Risk.Status.OPEN))
+    if hasattr(part, "audit_standards"):
+        copy.audit_standards.add(*part.audit_standards.all())
 
 
 def _copy(instance, user, **changes):

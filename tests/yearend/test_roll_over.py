@@ -15,6 +15,7 @@ from planfile.services import plan_file_preview, plan_import
 from planfile.writer import plan_to_csv, plan_to_xlsx
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
+from risks.models import Risk
 from tests.factories import ActionFactory, BusinessPlanFactory, ObjectiveFactory, UserFactory
 from tests.reports.test_reports import pdf_pages
 from yearend.services import due_is_past, plan_activate, plan_roll_over, plan_roll_over_preview
@@ -65,6 +66,40 @@ def test_editing_next_year_leaves_this_year_alone(demo):
     old_objective = Objective.objects.get(priority__plan=plan, ref="1.1")
     assert old_objective.title.startswith("The voice of children")
     assert KPI.objects.get(objective=old_objective, ref=kpi.ref).target == 75
+
+
+def _linked(parts, relation, leaving_out=None):
+    """{code of the plan part: what it is linked to, less `leaving_out`}, for the parts linked to anything."""
+    found = {
+        part.code: sorted(str(row) for row in getattr(part, relation).all() if row != leaving_out) for part in parts
+    }
+    return {code: rows for code, rows in found.items() if rows}
+
+
+def test_next_years_plan_is_linked_to_the_open_risks_and_audit_standards_this_years_is(demo):
+    plan, users = demo
+    closed = Risk.objects.get(reference="R8")
+    Risk.objects.filter(pk=closed.pk).update(status="closed", closed_on=datetime.date(2016, 3, 1), closed_reason="Met")
+    new = plan_roll_over(plan=plan, user=users["manager"])
+    objectives = Objective.objects.filter(priority__plan=plan)
+    kpis = KPI.objects.filter(objective__priority__plan=plan, archived=False)
+    carried = Action.objects.in_plan(plan).filter(carried_into__isnull=False)
+    new_objectives = Objective.objects.filter(priority__plan=new)
+    new_kpis = KPI.objects.filter(objective__priority__plan=new)
+    new_actions = Action.objects.in_plan(new)
+    this_year = {
+        **_linked(objectives, "risks", closed),
+        **_linked(kpis, "risks", closed),
+        **_linked(carried, "risks", closed),
+    }
+    assert this_year, "the demo links risks to the plan"
+    assert {**_linked(new_objectives, "risks"), **_linked(new_kpis, "risks"), **_linked(new_actions, "risks")} == (
+        this_year
+    )
+    assert not closed.objectives.filter(priority__plan=new).exists()
+    standards = {**_linked(objectives, "audit_standards"), **_linked(kpis, "audit_standards")}
+    assert standards, "the demo links audit standards to the plan"
+    assert {**_linked(new_objectives, "audit_standards"), **_linked(new_kpis, "audit_standards")} == standards
 
 
 def test_the_old_plan_refuses_edits_once_next_year_is_active(client, demo):
@@ -138,7 +173,7 @@ def test_carried_actions_say_where_they_came_from_and_the_old_ones_where_they_we
     assert len(carried) == 22
     # The queries of any plan page (tests/test_pages.py), less the KPI values of the period shown: no period of the
     # new year has been opened yet. The old action is joined onto the actions' query.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         page = client.get(new.get_absolute_url()).content.decode()
     assert page.count("Carried over unfinished from") == 22
     for action in carried:
