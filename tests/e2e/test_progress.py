@@ -15,6 +15,9 @@ def open_update_form(page, site, username="chair-quality-assurance"):
     page.goto(f"{site.url}/my/")
     page.get_by_role("link", name=ACTION).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Progress update")
+    # The heading shows as the page is parsed; the form keeps what is typed once its module script has run, which
+    # is before DOMContentLoaded. A loaded machine can be between the two.
+    page.wait_for_load_state("domcontentloaded")
 
 
 def test_chair_records_an_amber_update_and_two_kpi_values(page, demo_site):
@@ -168,6 +171,7 @@ def test_a_value_entered_in_place_that_someone_else_saved_first_says_so_in_place
 def test_kept_text_expires_after_a_week(page, demo_site):
     open_update_form(page, demo_site)
     page.get_by_label("Progress this period").fill("Words from long ago")
+    page.wait_for_function("() => Object.keys(localStorage).some(key => key.startsWith('dscb-draft-'))")
     keys = [key for key in page.evaluate("Object.keys(localStorage)") if key.startswith("dscb-draft-")]
     assert len(keys) == 1
     page.evaluate(
