@@ -10,7 +10,7 @@ from django.utils import timezone
 from subgroups.models import Subgroup
 
 from .heatmap import SCORES
-from .matrix import SCALE, band_of, bands
+from .matrix import SCALE, band_cells, bands
 from .models import Risk
 
 SELECT = {"class": "govuk-select"}
@@ -146,8 +146,7 @@ class RiskFilter(django_filters.FilterSet):
         return queryset.filter(level=value)
 
     def filter_band(self, queryset, name, value):
-        cells = [(l, i) for l in SCALE for i in SCALE if band_of(l, i).code == value]  # noqa: E741
-        return queryset.filter(score_cells(self.chosen_score, cells))
+        return queryset.filter(score_cells(self.chosen_score, band_cells(value)))
 
     def filter_axis(self, queryset, name, value):
         return queryset.filter(**{f"{self.chosen_score}_{name}": int(value)})

@@ -59,6 +59,11 @@ def band_of(likelihood, impact):
     return next(band for band in bands() if band.code == code)
 
 
+def band_cells(code):
+    """The (likelihood, impact) cells of the matrix in the band, so a query can ask for a band without a product."""
+    return [(row, column) for row in SCALE for column in SCALE if band_of(row, column).code == code]
+
+
 def default_matrix(thresholds=((4, "low"), (9, "medium"), (15, "high"), (25, "very_high"))):
     """The usual matrix: the band of likelihood x impact by the thresholds 1-4, 5-9, 10-15 and 16-25."""
     return [

@@ -8,7 +8,7 @@ from meetings.models import Seat
 from subgroups.models import Membership
 
 from .filters import overdue, score_cells
-from .matrix import SCALE, band_of
+from .matrix import band_cells
 from .models import Risk
 
 # The register's filters each count links to (risks.filters.RiskFilter), so the count and the list agree.
@@ -23,7 +23,7 @@ FILTERS = {
 
 def in_band(code):
     """A filter for the risks whose current score is in the band, by the matrix's cells."""
-    return score_cells("current", [(l, i) for l in SCALE for i in SCALE if band_of(l, i).code == code])  # noqa: E741
+    return score_cells("current", band_cells(code))
 
 
 def review_due_on(day):
