@@ -310,3 +310,10 @@ def test_the_demo_draft_downloads_and_holds_its_impact_statements(client, demo):
     assert len(document.inline_shapes) > 5
     assert "Section 11 audit 2015/16" in text
     assert "R4" in text and "Escalated to the Board" in text
+
+
+def test_the_reports_page_and_the_plan_page_link_to_it(client, year):
+    client.force_login(make_viewer())
+    address = reverse("annualreport:annual-report", args=[year.slug]).encode()
+    assert address in client.get(reverse("reports:report-list", args=[year.slug])).content
+    assert address in client.get(year.get_absolute_url()).content
