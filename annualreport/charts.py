@@ -91,5 +91,5 @@ def trend_png(points, *, target=None, percentage=False):
         draw.ellipse([(x - radius, y - radius), (x + radius, y + radius)], fill=LINE_COLOUR)
         draw.text((x, y - 9 * SCALE), words(value, percentage), fill=TEXT_COLOUR, font=bold, anchor="ms")
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False)
+    image.save(out, format="PNG", compress_level=1)  # fast: a chart of flat colours stays small
     return out.getvalue()

@@ -14,11 +14,11 @@ import re
 from django.conf import settings
 from django.urls import reverse
 from docx import Document
-from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from .charts import trend_png, words
 from .data import CHART_LIMIT
@@ -53,6 +53,14 @@ class Builder:
         self.document = Document()
         self.as_at_words = day_words(record.as_at)
         self.query = f"?as_at={record.as_at:%Y-%m-%d}"
+        # python-docx looks a style up by name, and a link's relationship among all the others, on every call, and
+        # inserts each paragraph by searching the body: at a 600-action plan's thousands of paragraphs that is
+        # most of the build. The style ids and relationships are looked up once, and paragraphs written directly
+        # before the body's section properties.
+        self.style_ids = {style.name: style.style_id for style in self.document.styles}
+        self.relations = {}
+        self.body = self.document.element.body
+        self.section_end = self.body.sectPr
 
     # -- pieces -------------------------------------------------------------------------------------------------
 
@@ -62,7 +70,11 @@ class Builder:
     def link(self, paragraph, path, text):
         """A hyperlink to the product's page at `path` (absolute), as a run of the paragraph."""
         address = self.url(path)
-        relation = paragraph.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        relation = self.relations.get(address)
+        if relation is None:  # an id of the links' own, as python-docx's next free id searches all the others
+            relation = f"rIdLink{len(self.relations) + 1}"
+            paragraph.part.rels.add_relationship(RELATIONSHIP_TYPE.HYPERLINK, address, relation, is_external=True)
+            self.relations[address] = relation
         hyperlink = OxmlElement("w:hyperlink")
         hyperlink.set(qn("r:id"), relation)
         run = OxmlElement("w:r")
@@ -84,21 +96,50 @@ class Builder:
 
     def source(self, path, what="the product", note=""):
         """The line under a section or table that says where its figures come from, and as at when."""
-        paragraph = self.document.add_paragraph(style="Caption" if "Caption" in self.styles else None)
-        paragraph.add_run(f"Source: {what}, ")
+        paragraph = self.para(f"Source: {what}, ", style="Caption")
         self.link(paragraph, path, self.url(path))
-        paragraph.add_run(f", as at {self.as_at_words}.{' ' + note if note else ''}")
+        self.run(paragraph, f", as at {self.as_at_words}.{' ' + note if note else ''}")
         return paragraph
 
-    @property
-    def styles(self):
-        return {style.name for style in self.document.styles}
-
     def heading(self, text, level):
-        return self.document.add_heading(clean(text), level=level)
+        return self.para(text, style="Title" if level == 0 else f"Heading {level}")
 
-    def para(self, text="", style=None):
-        return self.document.add_paragraph(clean(text), style=style)
+    def para(self, text="", style=None, bold=False):
+        """A paragraph at the end of the document, in the style of that name (the default template's)."""
+        element = OxmlElement("w:p")
+        style_id = self.style_ids.get(style) if style else None
+        if style_id:
+            properties = OxmlElement("w:pPr")
+            style_element = OxmlElement("w:pStyle")
+            style_element.set(qn("w:val"), style_id)
+            properties.append(style_element)
+            element.append(properties)
+        self.section_end.addprevious(element)
+        paragraph = Paragraph(element, self.document._body)
+        if text:
+            self.run(paragraph, text, bold=bold)
+        return paragraph
+
+    def page_break(self):
+        run = self.run(self.para(), "")
+        run.append(_page_break())
+
+    def run(self, paragraph, text, bold=False):
+        """A run of text at the end of the paragraph; a line break in the text is one in Word."""
+        element = OxmlElement("w:r")
+        if bold:
+            properties = OxmlElement("w:rPr")
+            properties.append(OxmlElement("w:b"))
+            element.append(properties)
+        for index, line in enumerate(clean(text).split("\n")):
+            if index:
+                element.append(OxmlElement("w:br"))
+            words_ = OxmlElement("w:t")
+            words_.text = line
+            words_.set(qn("xml:space"), "preserve")
+            element.append(words_)
+        paragraph._p.append(element)
+        return element
 
     def table(self, headings, rows, links=None):
         """A table with a heading row; `links` maps a row index to (column, path) to link that cell's text."""
@@ -143,9 +184,9 @@ class Builder:
 
     def title_page(self):
         plan_path = self.plan.get_absolute_url()
-        self.document.add_heading(clean(settings.BOARD_NAME), level=0)
+        self.heading(settings.BOARD_NAME, 0)
         self.para(f"Annual report {self.plan.year_label}", style="Subtitle")
-        self.para(f"Draft as at {self.as_at_words}").runs[0].bold = True
+        self.para(f"Draft as at {self.as_at_words}", bold=True)
         paragraph = self.para(f"Written from the business plan ({self.plan.title}): ")
         self.link(paragraph, plan_path, self.url(plan_path))
         self.heading("How to use this draft", 2)
@@ -162,7 +203,7 @@ class Builder:
             "the report's own voice, and check anything personal has been left out.",
         ):
             self.para(text, style="List Bullet")
-        self.para().add_run().add_break(WD_BREAK.PAGE)
+        self.page_break()
 
     def priorities(self):
         self.heading("What was done, and the impact on children and young people", 1)
@@ -181,26 +222,25 @@ class Builder:
                 if not block.actions:
                     self.para("No actions under this objective.")
                     continue
-                self.para("What was done").runs[0].bold = True
+                self.para("What was done", bold=True)
                 for action in block.actions:
-                    paragraph = self.document.add_paragraph(style="List Bullet")
-                    self.link(paragraph, reverse("priorities:action-detail", args=[action.pk]), action.ref)
+                    paragraph = self.para(style="List Bullet")
+                    self.link(paragraph, action_path(action.pk), action.ref)
                     when = f" (Period {action.period_number})" if action.period_number else ""
-                    paragraph.add_run(clean(f" {brief(action.text)} (lead: {action.lead}): "))
-                    paragraph.add_run(f"{action.status.label}{when}.").bold = True
+                    self.run(paragraph, f" {brief(action.text)} (lead: {action.lead}): ")
+                    self.run(paragraph, f"{action.status.label}{when}.", bold=True)
                 impacts = [(action, number, text) for action in block.actions for number, text in action.impacts]
-                self.para("Impact on children and young people").runs[0].bold = True
+                self.para("Impact on children and young people", bold=True)
                 if not impacts:
                     self.para("No impact statement had been submitted for these actions by the date.")
                 for action, number, text in impacts:
-                    paragraph = self.document.add_paragraph(style="List Bullet")
-                    paragraph.add_run(f"{action.ref}, Period {number}: ").bold = True
-                    paragraph.add_run(clean(text.strip()))
+                    paragraph = self.para(f"{action.ref}, Period {number}: ", style="List Bullet", bold=True)
+                    self.run(paragraph, text.strip())
                 self.source(f"{plan_path}#{objective.anchor}", f"objective {objective.code} on the plan page")
 
     def kpis(self):
         record = self.record
-        self.document.add_page_break()
+        self.page_break()
         self.heading("Key performance indicators", 1)
         self.para(
             "For each priority, its KPIs' value in each period of the year (as entered by the date) and the RAG "
@@ -250,7 +290,7 @@ class Builder:
         )
         target = f" Target {words(kpi.target, percentage)}." if kpi.target is not None else ""
         alt = clean(f"Trend of KPI {kpi.ref} over {self.plan.year_label}. {figures}.{target}")
-        self.para(f"KPI {kpi.ref}: {brief(kpi.name, 200)}").runs[0].bold = True
+        self.para(f"KPI {kpi.ref}: {brief(kpi.name, 200)}", bold=True)
         picture = trend_png(points, target=kpi.target, percentage=percentage)
         shape = self.document.add_picture(io.BytesIO(picture), width=Cm(16))
         properties = shape._inline.docPr
@@ -357,17 +397,27 @@ class Builder:
             "carries them over when the year is rolled over, as these stand now."
         )
         for action in carried:
-            paragraph = self.document.add_paragraph(style="List Bullet")
-            self.link(paragraph, reverse("priorities:action-detail", args=[action.pk]), action.ref)
-            paragraph.add_run(clean(f" {brief(action.text, 160)} ({action.status.label}; lead: {action.lead})"))
+            paragraph = self.para(style="List Bullet")
+            self.link(paragraph, action_path(action.pk), action.ref)
+            self.run(paragraph, f" {brief(action.text, 160)} ({action.status.label}; lead: {action.lead})")
         self.source(self.plan.get_absolute_url(), "the plan page")
         risks = record.open_risks
         self.para(f"Open risks at the date ({len(risks)}), which stay on the register into next year:")
         for risk in risks:
-            paragraph = self.document.add_paragraph(style="List Bullet")
+            paragraph = self.para(style="List Bullet")
             self.link(paragraph, reverse("risks:risk-detail", args=[risk.reference]), risk.reference)
-            paragraph.add_run(clean(f" {risk.title}: {risk.words(risk.now)}"))
+            self.run(paragraph, f" {risk.title}: {risk.words(risk.now)}")
         self.source(reverse("risks:risk-list"), "the risk register")
+
+
+def action_path(pk):
+    return reverse("priorities:action-detail", args=[pk])
+
+
+def _page_break():
+    element = OxmlElement("w:br")
+    element.set(qn("w:type"), "page")
+    return element
 
 
 def _repeat_heading_row(row):
