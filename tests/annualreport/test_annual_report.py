@@ -167,12 +167,22 @@ def test_the_draft_holds_the_record(client, year):
 
 
 def test_as_at_a_date_leaves_out_what_came_after(client, year):
+    # Period 3's update of 1.1.1, submitted after the period ended: not yet written on 30 September.
+    ProgressUpdateFactory(
+        action=year.priorities.get().objectives.get().actions.get(ref="1.1.1"),
+        period=year.periods.get(number=3),
+        status=Status.RED,
+        reason="Stalled",
+        impact="Submitted in October for period 3.",
+        submitted_at=when(datetime.date(2015, 10, 10)),
+    )
     client.force_login(make_manager())
     document = opened(client.get(url(year, as_at="2015-09-30")))
     text = text_of(document)
     assert "Draft as at 30 September 2015" in text
     assert IMPACT in text
     assert LATE_IMPACT not in text
+    assert "Submitted in October for period 3." not in text and "Red (Period 3)" not in text
     assert "Green (Period 1)" in text and "Amber" not in text.split("Key performance indicators")[0]
     audits = next(t for t in document.tables if t.rows[0].cells[0].text == "Round")
     assert [c.text for c in audits.rows[1].cells][3:5] == ["2", "0"]  # submitted in December
