@@ -17,6 +17,7 @@ from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
@@ -29,6 +30,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 ACTION_TEXT_WORDS = 240  # characters of an action's text in "what was done": the plan page has the rest
 LINK_COLOUR = RGBColor(0x1D, 0x70, 0xB8)
+SHAPE_IDS_FROM = 1000  # the pictures' ids: above any the default template holds
 
 
 def clean(text):
@@ -61,6 +63,7 @@ class Builder:
         self.relations = {}
         self.body = self.document.element.body
         self.section_end = self.body.sectPr
+        self.shape_id = SHAPE_IDS_FROM
 
     # -- pieces -------------------------------------------------------------------------------------------------
 
@@ -292,10 +295,17 @@ class Builder:
         alt = clean(f"Trend of KPI {kpi.ref} over {self.plan.year_label}. {figures}.{target}")
         self.para(f"KPI {kpi.ref}: {brief(kpi.name, 200)}", bold=True)
         picture = trend_png(points, target=kpi.target, percentage=percentage)
-        shape = self.document.add_picture(io.BytesIO(picture), width=Cm(16))
-        properties = shape._inline.docPr
-        properties.set("descr", alt)
-        properties.set("title", clean(f"KPI {kpi.ref} trend"))
+        # As python-docx's add_picture, but with the shape ids counted here: it finds the next one by reading
+        # every id in the document, for each picture.
+        relation, image = self.document.part.get_or_add_image(io.BytesIO(picture))
+        width, height = image.scaled_dimensions(Cm(16), None)
+        self.shape_id += 1
+        inline = CT_Inline.new_pic_inline(self.shape_id, relation, image.filename, width, height)
+        inline.docPr.set("descr", alt)
+        inline.docPr.set("title", clean(f"KPI {kpi.ref} trend"))
+        run = OxmlElement("w:r")
+        run.add_drawing(inline)
+        self.para()._p.append(run)
 
     def attendance(self):
         record = self.record
