@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "planfile",
     "yearend",
     "reports",
+    "annualreport",
     "dscb.apps.DscbConfig",
 ]
 

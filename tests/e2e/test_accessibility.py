@@ -199,10 +199,18 @@ def audit_return_form_with_errors(page, site):
     expect(page.get_by_role("alert")).to_contain_text("Name who owns the improvement action")
 
 
+def annual_report_with_errors(page, site):
+    """The annual report draft asked for as at a date that is not one: the message page, not a document."""
+    sign_in(page, site.url, "manager")
+    page.goto(f"{site.url}/plans/2015-16/annual-report.docx?as_at=2016-02-30")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("could not be made for that date")
+
+
 PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi, kpi_from_audits]
 PAGES += [meetings, meeting, attendance_with_errors, agencies, calendar]
 PAGES += [risk_register, risk_register_with_errors, risk, heat_map, heat_map_with_errors]
 PAGES += [audit_round, audit_return, audit_return_form_with_errors]
+PAGES += [annual_report_with_errors]
 
 
 @pytest.mark.parametrize("visit", PAGES, ids=[visit.__name__ for visit in PAGES])

@@ -160,6 +160,9 @@ def test_every_page_of_the_chair_and_manager_journeys_fits_a_phone(browser, demo
     issued = IssuedReport.objects.get(plan=plan)
     widths.visit(page, "manager: issued report", url + issued.get_absolute_url())
     widths.visit(page, "manager: Board report", url + reverse("reports:board-report", args=[plan.slug]))
+    annual = reverse("annualreport:annual-report", args=[plan.slug])
+    page.goto(f"{url}{annual}?as_at=2016-02-30")  # answers 400, with the message page
+    widths.check(page, "manager: annual report draft, a date that is not one")
     widths.visit(page, "manager: import upload", url + reverse("planfile:import"))
     # This year's plan again, one action reworded with a reference longer than a phone's line.
     changed = tmp_path / "plan.csv"
@@ -187,7 +190,7 @@ def test_every_page_of_the_chair_and_manager_journeys_fits_a_phone(browser, demo
     widths.visit(page, "manager: heat map", url + reverse("risks:heat-map") + "?as_at=2015-11-30")
     manager_context.close()
 
-    assert len(widths.seen) == 32
+    assert len(widths.seen) == 33
     assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)
 
 

@@ -89,6 +89,7 @@ EXPECTED = {
     "reports:board-report": signed_in(200),
     "reports:board-report-pdf": signed_in(200),
     "reports:board-report-xlsx": signed_in(200),
+    "annualreport:annual-report": signed_in(200),  # readers of the Board report; not an audit contact (403)
     "reports:report-issue": signed_in(405),
     "reports:issued": signed_in(200),
     "reports:issued-pdf": signed_in(200),

@@ -1,0 +1,95 @@
+"""A KPI's year as a PNG image for the annual report draft: the trend chart of the KPI's page (kpis.charts), drawn
+with Pillow on the same geometry and in the same colours, as Word shows pictures, not SVG.
+
+Each image goes into the document with alt text that gives the same figures in words (see document.py)."""
+
+import functools
+import io
+from decimal import Decimal
+
+from PIL import Image, ImageDraw, ImageFont
+
+from kpis.charts import (
+    GRID_COLOUR,
+    LINE_COLOUR,
+    TEXT_COLOUR,
+    TREND_BOTTOM,
+    TREND_FONT_SIZE,
+    TREND_HEIGHT,
+    TREND_LEFT,
+    TREND_RIGHT,
+    TREND_TOP,
+    TREND_WIDTH,
+    _top_of_scale,
+)
+
+SCALE = 2  # pixels per viewBox unit: sharp when Word prints the picture 16 cm wide
+
+
+@functools.lru_cache(maxsize=2)
+def _font(bold=False):
+    """Pillow's own scalable font (no font files needed on the server), at the trend chart's size."""
+    return ImageFont.load_default(size=TREND_FONT_SIZE * SCALE + (1 if bold else 0))
+
+
+def words(value, percentage):
+    number = f"{Decimal(value).normalize():f}"
+    return f"{number}%" if percentage else number
+
+
+def trend_png(points, *, target=None, percentage=False):
+    """PNG bytes of the trend chart: `points` are (axis label, value or None) in period order; a missing value
+    breaks the line. The value axis runs 0 to 100 for a percentage, else 0 to a round number above the highest
+    value or target; every value is written above its point and the target is a dashed line named in words."""
+    numbers = [Decimal(value) for _, value in points if value is not None]
+    if target is not None:
+        numbers.append(Decimal(target))
+    top = Decimal(100) if percentage else _top_of_scale(max(numbers, default=Decimal(0)))
+    plot_width = TREND_WIDTH - TREND_LEFT - TREND_RIGHT
+    plot_height = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
+    bottom = TREND_TOP + plot_height
+    step = plot_width / len(points) if points else plot_width
+
+    def x_at(index):
+        return (TREND_LEFT + step * (index + 0.5)) * SCALE
+
+    def y_at(value):
+        return (bottom - float(Decimal(value) / top) * plot_height) * SCALE
+
+    image = Image.new("RGB", (TREND_WIDTH * SCALE, TREND_HEIGHT * SCALE), "white")
+    draw = ImageDraw.Draw(image)
+    font, bold = _font(), _font(bold=True)
+    left, right = TREND_LEFT * SCALE, (TREND_WIDTH - TREND_RIGHT) * SCALE
+    for share in (0, Decimal("0.5"), 1):  # the value axis: nought, half way and the top
+        y = y_at(top * share)
+        draw.line([(left, y), (right, y)], fill=GRID_COLOUR, width=SCALE)
+        draw.text((left - 6 * SCALE, y), words(top * share, percentage), fill=TEXT_COLOUR, font=font, anchor="rm")
+    for index, (label, _) in enumerate(points):
+        draw.text((x_at(index), (TREND_HEIGHT - 10) * SCALE), label, fill=TEXT_COLOUR, font=font, anchor="ms")
+    if target is not None:
+        y = y_at(target)
+        x = left
+        while x < right:  # dashes of 8, gaps of 4, as the SVG's stroke-dasharray
+            draw.line([(x, y), (min(x + 8 * SCALE, right), y)], fill=TEXT_COLOUR, width=2 * SCALE)
+            x += 12 * SCALE
+        draw.text(
+            (right, y - 5 * SCALE), f"Target {words(target, percentage)}", fill=TEXT_COLOUR, font=font, anchor="rs"
+        )
+    run = []
+    for index, (_, value) in enumerate([*points, ("", None)]):
+        if value is None:
+            if len(run) > 1:
+                draw.line(run, fill=LINE_COLOUR, width=3 * SCALE, joint="curve")
+            run = []
+        else:
+            run.append((x_at(index), y_at(value)))
+    radius = 4 * SCALE
+    for index, (_, value) in enumerate(points):
+        if value is None:
+            continue
+        x, y = x_at(index), y_at(value)
+        draw.ellipse([(x - radius, y - radius), (x + radius, y + radius)], fill=LINE_COLOUR)
+        draw.text((x, y - 9 * SCALE), words(value, percentage), fill=TEXT_COLOUR, font=bold, anchor="ms")
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=1)  # fast: a chart of flat colours stays small
+    return out.getvalue()

@@ -1,0 +1,370 @@
+"""The record a plan year's annual report draft is written from, as it stood at the end of a chosen day.
+
+Gathered in a fixed number of queries however large the plan (twelve: periods; objectives with their priorities;
+actions; progress updates; KPIs; KPI values; attendance by agency; audit rounds; risk history; risk reviews;
+escalations; the open risks' titles come with the history), so the document's build time grows with the text it
+holds, not with round trips to the database.
+
+"As at" a day means what had been written by the end of it: updates submitted by then, KPI values entered by
+then, meetings held by then, audit returns submitted by then, and the risk register as its history stood then.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
+
+from audits.models import Return, Round
+from kpis.models import KPI, KPIValue
+from kpis.rag import rate
+from meetings.models import Attendance, Meeting
+from priorities.models import Action, Objective, ProgressUpdate, Status, status_path
+from risks.heatmap import ROW_FIELDS, end_of, standing_at
+from risks.matrix import band_of
+from risks.models import Escalation, Review, Risk
+
+# A chart for every KPI with values would make a 600-action plan's document hundreds of pages of pictures: the
+# first CHART_LIMIT KPIs with numbers are drawn, and the document says how many are left out.
+CHART_LIMIT = 40
+# Counts and percentages are drawn; a yes/no or a report received has no line to draw.
+CHARTED_KINDS = (KPI.Kind.PERCENTAGE, KPI.Kind.COUNT)
+
+
+def default_as_at(plan, today=None):
+    """The end of the plan's year, or today if that is earlier."""
+    today = today or timezone.localdate()
+    return min(plan.ends_on, today)
+
+
+@dataclass
+class ActionDone:
+    pk: int
+    ref: str
+    text: str
+    lead: str
+    status: Status  # its latest status recorded by the date (Complete carried forward), else No update
+    period_number: int | None  # the period that status was recorded for
+    impacts: list = field(default_factory=list)  # (period number, impact statement), oldest first
+
+    @property
+    def is_complete(self):
+        return self.status == Status.COMPLETE
+
+
+@dataclass
+class KPIYear:
+    kpi: KPI
+    values: list  # (period, KPIValue or None) for every period of the year
+
+    @property
+    def latest(self):
+        present = [value for _, value in self.values if value is not None]
+        return present[-1] if present else None
+
+    @property
+    def rating(self):
+        latest = self.latest
+        return rate(self.kpi, latest.value) if latest is not None and latest.value is not None else None
+
+    @property
+    def chartable(self):
+        return self.kpi.kind in CHARTED_KINDS and any(v is not None and v.value is not None for _, v in self.values)
+
+
+@dataclass
+class ObjectiveYear:
+    objective: Objective
+    actions: list = field(default_factory=list)  # ActionDone
+    kpis: list = field(default_factory=list)  # KPIYear
+
+
+@dataclass
+class PriorityYear:
+    priority: object
+    objectives: list = field(default_factory=list)  # ObjectiveYear
+
+    @property
+    def kpis(self):
+        return [kpi for objective in self.objectives for kpi in objective.kpis]
+
+
+@dataclass
+class AgencyAttendance:
+    agency: str
+    represented: int
+    expected: int
+
+    @property
+    def percent(self):
+        return round(100 * self.represented / self.expected) if self.expected else None
+
+
+@dataclass
+class RoundResult:
+    round: Round
+    expected: int
+    submitted: int
+    late: int
+    moderated: int
+    criteria_moderated: int
+    mean_self: float | None  # over the criteria moderated, beside the moderated mean
+    mean_moderated: float | None
+
+
+@dataclass
+class RiskMovement:
+    reference: str
+    title: str
+    start: tuple | None  # (likelihood, impact) of the current score when the year began; None: not yet raised
+    now: tuple | None  # the same as at the date; None: closed or deleted by then
+    status: str  # Open / Closed at the date
+    direction: str  # the last review's direction of travel in the year, in words
+    reviews: int  # reviews in the year up to the date
+    escalations: list = field(default_factory=list)  # (date, "Escalated to the Board"/"De-escalated", reason)
+
+    @staticmethod
+    def words(score):
+        if score is None:
+            return ""
+        likelihood, impact = score
+        return f"{likelihood} x {impact} = {likelihood * impact} ({band_of(likelihood, impact).label})"
+
+    @property
+    def movement(self):
+        if self.start is None:
+            return "New this year"
+        if self.now is None:
+            return "Closed"
+        before, after = self.start[0] * self.start[1], self.now[0] * self.now[1]
+        if after > before:
+            return "Up"
+        if after < before:
+            return "Down"
+        return "No change"
+
+
+@dataclass
+class AnnualRecord:
+    plan: object
+    as_at: datetime.date
+    periods: list  # every period of the year
+    priorities: list  # PriorityYear
+    attendance: list  # AgencyAttendance, by agency name
+    rounds: list  # RoundResult
+    risks: list  # RiskMovement, by number
+    impacts_count: int = 0
+
+    @property
+    def actions(self):
+        return [a for p in self.priorities for o in p.objectives for a in o.actions]
+
+    @property
+    def kpis(self):
+        return [k for p in self.priorities for k in p.kpis]
+
+    @property
+    def carried(self):
+        """The actions next year's plan would carry (the roll-over's rule: not Complete), as at the date."""
+        return [action for action in self.actions if not action.is_complete]
+
+    @property
+    def open_risks(self):
+        return [risk for risk in self.risks if risk.status == Risk.Status.OPEN.label]
+
+    @property
+    def charted(self):
+        return [kpi for kpi in self.kpis if kpi.chartable][:CHART_LIMIT]
+
+    @property
+    def charts_left_out(self):
+        return max(0, sum(kpi.chartable for kpi in self.kpis) - CHART_LIMIT)
+
+
+def annual_record(plan, as_at):
+    """The plan year's record as it stood at the end of `as_at` (see the module's docstring for the queries)."""
+    moment = end_of(as_at)
+    periods = list(plan.periods.all())
+    started = [period for period in periods if period.starts_on <= as_at]
+    by_pk = {period.pk: period for period in periods}
+
+    priorities, objectives = [], {}
+    for objective in Objective.objects.filter(priority__plan=plan).select_related("priority"):
+        if not priorities or priorities[-1].priority.pk != objective.priority_id:
+            priorities.append(PriorityYear(objective.priority))
+        objectives[objective.pk] = ObjectiveYear(objective)
+        priorities[-1].objectives.append(objectives[objective.pk])
+
+    updates, impacts = {}, {}
+    reported = (
+        ProgressUpdate.objects.filter(period__in=[p.pk for p in started])
+        .filter(Q(submitted_at__lt=moment) | Q(submitted_at__isnull=True, created_at__lt=moment))
+        .exclude(state=ProgressUpdate.State.DRAFT)
+        .order_by()
+        .values_list("action_id", "period_id", "status", "state", "impact")
+    )
+    impacts_count = 0
+    for action_id, period_id, status, state, impact in reported:
+        updates.setdefault(action_id, {})[period_id] = ProgressUpdate(status=status, state=state)
+        # The impact on children and young people, from submitted updates only (a returned one is being revised).
+        if state == ProgressUpdate.State.SUBMITTED and impact.strip():
+            impacts.setdefault(action_id, []).append((by_pk[period_id].number, impact))
+            impacts_count += 1
+
+    for pk, objective_id, ref, text, lead in (
+        Action.objects.filter(objective_id__in=list(objectives), archived=False)
+        .order_by("position", "pk")
+        .values_list("pk", "objective_id", "ref", "text", "lead__name")
+    ):
+        own = updates.get(pk, {})
+        path = status_path(started, own)
+        # The latest status recorded by then (Complete carries forward), and the period it was recorded for.
+        written = [i for i, period in enumerate(started) if period.pk in own]
+        index = written[-1] if written else None
+        status = path[index] if index is not None else Status.NO_UPDATE
+        objectives[objective_id].actions.append(
+            ActionDone(
+                pk=pk,
+                ref=ref,
+                text=text,
+                lead=lead,
+                status=status,
+                period_number=started[index].number if index is not None else None,
+                impacts=sorted(impacts.get(pk, [])),
+            )
+        )
+
+    kpis = list(KPI.objects.filter(objective_id__in=list(objectives), archived=False).order_by("position", "pk"))
+    values = {
+        (value.kpi_id, value.period_id): value
+        for value in KPIValue.objects.filter(period__in=[p.pk for p in started], created_at__lt=moment).order_by()
+    }
+    for kpi in kpis:
+        series = []
+        for period in periods:
+            value = values.get((kpi.pk, period.pk))
+            if value is not None:
+                value.kpi = kpi
+            series.append((period, value))
+        objectives[kpi.objective_id].kpis.append(KPIYear(kpi, series))
+
+    return AnnualRecord(
+        plan=plan,
+        as_at=as_at,
+        periods=periods,
+        priorities=priorities,
+        attendance=_attendance(plan, as_at),
+        rounds=_rounds(plan, as_at, moment),
+        risks=_risks(plan, as_at, moment),
+        impacts_count=impacts_count,
+    )
+
+
+def _attendance(plan, as_at):
+    """Seats represented (present or by a deputy) / seats expected, by agency, at the meetings held in the year
+    up to the date: the register's figures, as the Agencies page counts them. One query."""
+    rows = (
+        Attendance.objects.filter(
+            meeting__status=Meeting.Status.HELD,
+            meeting__date__gte=plan.starts_on,
+            meeting__date__lte=min(as_at, plan.ends_on),
+        )
+        .values("seat__agency__name")
+        .annotate(
+            represented=Count("pk", filter=Q(status__in=Attendance.REPRESENTED)),
+            expected=Count("pk"),
+        )
+        .order_by("seat__agency__name")
+    )
+    return [AgencyAttendance(row["seat__agency__name"], row["represented"], row["expected"]) for row in rows]
+
+
+def _rounds(plan, as_at, moment):
+    """The Section 11 and 175 rounds whose window falls in the year and had opened by the date, with their returns
+    as at the date: expected, submitted by then, of those late, and moderated, and the mean self score beside the
+    mean moderated score over the criteria moderated (of the returns submitted by then). One query."""
+    submitted = Q(returns__state=Return.State.SUBMITTED, returns__submitted_at__lt=moment)
+    moderated = submitted & Q(returns__answers__moderated_score__isnull=False)
+    rounds = (
+        Round.objects.filter(opens_on__lte=min(as_at, plan.ends_on), closes_on__gte=plan.starts_on)
+        .annotate(
+            expected=Count("returns", distinct=True),
+            submitted=Count("returns", filter=submitted, distinct=True),
+            late=Count("returns", filter=submitted & Q(returns__submitted_at__date__gt=F("closes_on")), distinct=True),
+            moderated_returns=Count("returns", filter=moderated, distinct=True),
+            criteria_moderated=Count("returns__answers", filter=moderated),
+            mean_self=Avg("returns__answers__self_score", filter=moderated),
+            mean_moderated=Avg("returns__answers__moderated_score", filter=moderated),
+        )
+        .order_by("opens_on", "kind", "pk")
+    )
+    return [
+        RoundResult(
+            round=row,
+            expected=row.expected,
+            submitted=row.submitted,
+            late=row.late,
+            moderated=row.moderated_returns,
+            criteria_moderated=row.criteria_moderated,
+            mean_self=_two_places(row.mean_self),
+            mean_moderated=_two_places(row.mean_moderated),
+        )
+        for row in rounds
+    ]
+
+
+def _two_places(value):
+    return None if value is None else round(float(value), 2)
+
+
+DIRECTION_WORDS = dict(Review.Direction.choices)
+ESCALATION_WORDS = {Escalation.Kind.ESCALATED: "Escalated to the Board", Escalation.Kind.DEESCALATED: "De-escalated"}
+
+
+def _risks(plan, as_at, moment):
+    """Each risk on the register at the year's start or at the date: its current score then and at the date, the
+    last review's direction of travel and the escalations in the year. Three queries: the history, the reviews,
+    the escalations."""
+    rows = list(Risk.history.filter(history_date__lt=moment).order_by("history_date", "history_id").values(*ROW_FIELDS))
+    year_start = timezone.make_aware(datetime.datetime.combine(plan.starts_on, datetime.time.min))
+    start = standing_at(rows, year_start)
+    now = standing_at(rows, moment)
+    start = {pk: row for pk, row in start.items() if row["status"] == Risk.Status.OPEN}
+    in_year = {"created_at__lt": moment}
+    reviews = {}
+    for risk_id, direction in (
+        Review.objects.filter(reviewed_on__gte=plan.starts_on, reviewed_on__lte=as_at, **in_year)
+        .order_by("reviewed_on", "pk")
+        .values_list("risk_id", "direction")
+    ):
+        reviews.setdefault(risk_id, []).append(direction)
+    escalations = {}
+    for risk_id, kind, on, reason in (
+        Escalation.objects.filter(on__gte=plan.starts_on, on__lte=as_at, **in_year)
+        .order_by("on", "pk")
+        .values_list("risk_id", "kind", "on", "reason")
+    ):
+        escalations.setdefault(risk_id, []).append((on, ESCALATION_WORDS.get(kind, kind), reason))
+    movements = []
+    for pk in sorted(set(start) | set(now), key=lambda pk: (now.get(pk) or start[pk])["number"]):
+        row = now.get(pk) or start[pk]
+        current = now.get(pk)
+        is_open = current is not None and current["status"] == Risk.Status.OPEN
+        directions = reviews.get(pk, [])
+        movements.append(
+            RiskMovement(
+                reference=row["reference"],
+                title=row["title"],
+                start=_score(start.get(pk)),
+                now=_score(current) if is_open else None,
+                status=Risk.Status(current["status"]).label if current is not None else "Deleted",
+                direction=DIRECTION_WORDS.get(directions[-1], "") if directions else "",
+                reviews=len(directions),
+                escalations=escalations.get(pk, []),
+            )
+        )
+    return movements
+
+
+def _score(row):
+    return None if row is None else (row["current_likelihood"], row["current_impact"])

@@ -1,0 +1,330 @@
+"""The annual report draft: a Word document written from the record as at a date, opened here with python-docx."""
+
+import datetime
+import io
+
+import docx
+import pytest
+from django.urls import reverse
+
+from annualreport.data import CHART_LIMIT
+from annualreport.document import DOCX_TYPE, clean
+from kpis.models import KPIValue
+from meetings.models import Attendance, Meeting
+from priorities.models import ProgressUpdate, Status
+from risks.models import Escalation, Review, Risk
+from tests.factories import (
+    ActionFactory,
+    AttendanceFactory,
+    BusinessPlanFactory,
+    CriterionAnswerFactory,
+    EscalationFactory,
+    KPIFactory,
+    KPIValueFactory,
+    MeetingFactory,
+    ObjectiveFactory,
+    ProgressUpdateFactory,
+    ReturnFactory,
+    ReviewFactory,
+    RiskFactory,
+    RoundFactory,
+    StrategicPriorityFactory,
+    UserFactory,
+    make_manager,
+    make_viewer,
+)
+
+pytestmark = pytest.mark.django_db
+
+IMPACT = "Children in the pilot schools told us they know who to talk to when they feel unsafe."
+PROGRESS = "The subgroup met twice and agreed the terms of reference."
+LATE_IMPACT = "Written after the date: it must not be in the draft as at 30 September."
+
+
+def when(day):
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+
+
+def url(plan, **query):
+    address = reverse("annualreport:annual-report", args=[plan.slug])
+    return address + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def opened(response):
+    assert response.status_code == 200, response.content[:500]
+    return docx.Document(io.BytesIO(response.content))
+
+
+def text_of(document):
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+def links_of(document):
+    return [link.url for paragraph in document.paragraphs for link in paragraph.hyperlinks]
+
+
+@pytest.fixture
+def year():
+    """A plan year with one priority, an action with updates in periods 1 and 4, a KPI with values, a held
+    meeting, an audit round and a risk reviewed and escalated."""
+    plan = BusinessPlanFactory(slug="2015-16", year_label="2015/16", title="Business Plan 2015/16")
+    periods = {period.number: period for period in plan.periods.all()}
+    priority = StrategicPriorityFactory(plan=plan, ref="1", title="Children are safe from harm")
+    objective = ObjectiveFactory(priority=priority, ref="1.1", title="The child's voice is heard")
+    action = ActionFactory(objective=objective, ref="1.1.1", text="Produce practice standards")
+    done = ActionFactory(objective=objective, ref="1.1.2", text="Relaunch the threshold document")
+    ProgressUpdateFactory(
+        action=action,
+        period=periods[1],
+        status=Status.GREEN,
+        impact=IMPACT,
+        progress=PROGRESS,
+        submitted_at=when(datetime.date(2015, 6, 5)),
+    )
+    ProgressUpdateFactory(
+        action=action,
+        period=periods[4],
+        status=Status.AMBER,
+        reason="Slipped",
+        impact=LATE_IMPACT,
+        progress=PROGRESS,
+        submitted_at=when(datetime.date(2015, 12, 5)),
+    )
+    ProgressUpdateFactory(
+        action=done, period=periods[2], status=Status.COMPLETE, impact="", submitted_at=when(datetime.date(2015, 8, 5))
+    )
+    kpi = KPIFactory(objective=objective, ref="1.1.K1", name="Conferences the child attends", target=75)
+    for number, value in ((1, 60), (2, 70), (3, 80)):
+        KPIValueFactory(kpi=kpi, period=periods[number], value=value, numerator=None, denominator=None)
+    KPIValue.objects.update(created_at=when(datetime.date(2015, 9, 1)))
+    meeting = MeetingFactory(date=datetime.date(2015, 5, 14), status=Meeting.Status.HELD)
+    AttendanceFactory(meeting=meeting, seat__agency__name="West Midlands Police")
+    AttendanceFactory(meeting=meeting, seat__agency__name="Dudley CCG", status=Attendance.Status.APOLOGIES)
+    round = RoundFactory(title="Section 11 audit 2015/16")
+    returned = ReturnFactory(
+        round=round, state="submitted", officer_name="A Officer", submitted_at=when(datetime.date(2015, 12, 2))
+    )
+    CriterionAnswerFactory(return_form=returned, self_score=3, moderated_score=2)
+    ReturnFactory(round=round)
+    risk = RiskFactory(reference="R1", title="Partner funding not agreed")
+    Risk.history.update(history_date=when(datetime.date(2015, 3, 1)))
+    ReviewFactory(risk=risk, reviewed_on=datetime.date(2015, 6, 17), direction=Review.Direction.UP)
+    EscalationFactory(risk=risk, on=datetime.date(2015, 8, 19))
+    for model in (Review, Escalation):
+        model.objects.update(created_at=when(datetime.date(2015, 8, 19)))
+    return plan
+
+
+def test_the_draft_holds_the_record(client, year):
+    client.force_login(make_manager())
+    response = client.get(url(year))
+    assert response["Content-Type"] == DOCX_TYPE
+    assert response["Content-Disposition"] == 'attachment; filename="annual-report-2015-16-2016-03-31.docx"'
+    document = opened(response)
+    text = text_of(document)
+    assert "Draft as at 31 March 2016" in text
+    assert "Annual report 2015/16" in text
+    # What was done: each action's latest status, and the impact statements (not the progress text).
+    assert "Amber (Period 4)" in text and "Complete (Period 2)" in text
+    assert IMPACT in text and LATE_IMPACT in text
+    assert PROGRESS not in text
+    # The KPI table with its values and RAG.
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Reference")
+    row = [cell.text for cell in table.rows[1].cells]
+    assert row[:6] == ["1.1.K1", "Conferences the child attends", "75%", "60%", "70%", "80%"]
+    assert row[-1] == "Green"
+    # The chart, with alt text giving the figures.
+    assert len(document.inline_shapes) == 1
+    alt = document.inline_shapes[0]._inline.docPr.get("descr")
+    assert "Period 1: 60%; Period 2: 70%; Period 3: 80%" in alt and "Target 75%" in alt
+    # Attendance by agency, audit results, risk movement, carry-over.
+    assert "West Midlands Police\n1\n1\n100%" in text and "Dudley CCG\n0\n1\n0%" in text
+    audits = next(t for t in document.tables if t.rows[0].cells[0].text == "Round")
+    assert [c.text for c in audits.rows[1].cells][3:] == ["2", "1", "1", "1", "3", "2"]
+    risks = next(t for t in document.tables if t.rows[0].cells[0].text == "Risk")
+    assert [c.text for c in risks.rows[1].cells][:6] == [
+        "R1",
+        "Partner funding not agreed",
+        "3 x 4 = 12 (High)",
+        "3 x 4 = 12 (High)",
+        "No change",
+        "Up (1 review)",
+    ]
+    assert "Escalated to the Board on 19 August 2015" in risks.rows[1].cells[6].text
+    assert "The actions not complete by the date (1 of 2)" in text
+    carried = text[text.index("What carries into next year") :]
+    assert "1.1.1" in carried and "1.1.2" not in carried
+    assert "Open risks at the date (1)" in carried
+    # Traceability: absolute links to the product's pages, and the as-at date beside each source.
+    links = links_of(document)
+    assert "http://testserver/plans/2015-16/" in links
+    assert "http://testserver/agencies/" in links
+    assert text.count("as at 31 March 2016.") >= 7
+
+
+def test_as_at_a_date_leaves_out_what_came_after(client, year):
+    # Period 3's update of 1.1.1, submitted after the period ended: not yet written on 30 September.
+    ProgressUpdateFactory(
+        action=year.priorities.get().objectives.get().actions.get(ref="1.1.1"),
+        period=year.periods.get(number=3),
+        status=Status.RED,
+        reason="Stalled",
+        impact="Submitted in October for period 3.",
+        submitted_at=when(datetime.date(2015, 10, 10)),
+    )
+    client.force_login(make_manager())
+    document = opened(client.get(url(year, as_at="2015-09-30")))
+    text = text_of(document)
+    assert "Draft as at 30 September 2015" in text
+    assert IMPACT in text
+    assert LATE_IMPACT not in text
+    assert "Submitted in October for period 3." not in text and "Red (Period 3)" not in text
+    assert "Green (Period 1)" in text and "Amber" not in text.split("Key performance indicators")[0]
+    audits = next(t for t in document.tables if t.rows[0].cells[0].text == "Round")
+    assert [c.text for c in audits.rows[1].cells][3:5] == ["2", "0"]  # submitted in December
+
+
+def test_a_draft_returned_or_unsubmitted_update_gives_no_impact(client, year):
+    action = ActionFactory(objective=year.priorities.get().objectives.get(), ref="1.1.3")
+    period = year.periods.get(number=1)
+    ProgressUpdateFactory(
+        action=action,
+        period=period,
+        state=ProgressUpdate.State.DRAFT,
+        status="",
+        impact="A draft's impact",
+        submitted_at=None,
+    )
+    client.force_login(make_manager())
+    assert "A draft's impact" not in text_of(opened(client.get(url(year))))
+
+
+@pytest.mark.parametrize("as_at", ["yesterday", "2015-02-30", "31/03/2016", "2015-03-31", "2999-01-01", "%00"])
+def test_a_bad_date_gets_a_clear_message(client, year, as_at):
+    client.force_login(make_manager())
+    response = client.get(url(year, as_at=as_at))
+    assert response.status_code == 400
+    assert b"could not be made for that date" in response.content
+
+
+def test_hostile_text_does_not_break_the_document(client, year):
+    update = ProgressUpdate.objects.get(impact=IMPACT)
+    # (PostgreSQL stores no NUL character at all; clean() is checked for it below.)
+    hostile = "Bell\x07 escape\x1b form\x0c feed \ufffe <w:t>&amp; " + "long " * 990
+    ProgressUpdate.objects.filter(pk=update.pk).update(impact=hostile)
+    year.priorities.update(title="Priority \x01 with a control character")
+    client.force_login(make_manager())
+    text = text_of(opened(client.get(url(year))))
+    assert "Bell escape form feed  <w:t>&amp; long" in text
+    assert "Priority  with a control character" in text
+    assert clean("a\x00b\x1fc\ud800d\tend") == "abcd\tend"
+
+
+@pytest.fixture
+def audit_contact(year):
+    contact = UserFactory(username="contact-police")
+    ReturnFactory(round=year and RoundFactory(), contact=contact)
+    return contact
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anon", 302), ("viewer", 200), ("chair", 200), ("contact", 403), ("manager", 200), ("admin", 200)],
+)
+def test_who_may_download(client, year, who, status):
+    users = {
+        "viewer": lambda: make_viewer(),
+        "chair": lambda: year.priorities.get().objectives.get().actions.first().lead.memberships.get(role="chair").user,
+        "contact": lambda: ReturnFactory(contact=UserFactory(username="contact-police")).contact,
+        "manager": lambda: make_manager(),
+        "admin": lambda: UserFactory(is_superuser=True, is_staff=True),
+    }
+    if who in users:
+        client.force_login(users[who]())
+    response = client.get(url(year))
+    assert response.status_code == status
+    if status == 302:
+        assert "/accounts/login/" in response["Location"] or "sign-in" in response["Location"]
+
+
+def test_another_plans_slug_gives_that_plans_draft_and_an_unknown_one_404(client, year):
+    other = BusinessPlanFactory(slug="2014-15", year_label="2014/15", title="Business Plan 2014/15", status="closed")
+    draft = BusinessPlanFactory(slug="2017-18", year_label="2017/18", status="draft")
+    client.force_login(make_viewer())
+    text = text_of(opened(client.get(url(other))))
+    assert "Annual report 2014/15" in text and IMPACT not in text
+    assert client.get(url(draft)).status_code == 404  # a draft plan is the manager's
+    assert client.get("/plans/no-such-plan/annual-report.docx").status_code == 404
+
+
+def grow(plan, times):
+    """More priorities, objectives, actions with updates, KPIs with values, meetings, risks."""
+    periods = list(plan.periods.all())
+    for number in range(2, 2 + times):
+        priority = StrategicPriorityFactory(plan=plan, ref=str(number), position=number)
+        objective = ObjectiveFactory(priority=priority)
+        kpi = KPIFactory(objective=objective, target=50)
+        for period in periods[:3]:
+            KPIValueFactory(kpi=kpi, period=period)
+        for _ in range(3):
+            action = ActionFactory(objective=objective)
+            for period in periods[:3]:
+                ProgressUpdateFactory(action=action, period=period, submitted_at=when(period.ends_on))
+        AttendanceFactory(meeting=MeetingFactory(status=Meeting.Status.HELD))
+        risk = RiskFactory()
+        ReviewFactory(risk=risk)
+        EscalationFactory(risk=risk)
+        ReturnFactory(round=RoundFactory())
+    KPIValue.objects.update(created_at=when(datetime.date(2015, 9, 1)))
+
+
+def test_the_query_count_does_not_grow_with_the_plan(client, year, django_assert_num_queries):
+    client.force_login(make_manager())
+    # session, user, manager check, plan; periods, objectives, updates, actions, KPIs, KPI values, attendance,
+    # rounds, risk history, reviews, escalations (a reader who is not the manager: one more, for audit returns)
+    with django_assert_num_queries(15):
+        client.get(url(year))
+    grow(year, 5)
+    with django_assert_num_queries(15):
+        response = client.get(url(year))
+    assert len(opened(response).inline_shapes) == 6
+
+
+def test_charts_are_capped_and_the_draft_says_so(client, year, monkeypatch):
+    monkeypatch.setattr("annualreport.data.CHART_LIMIT", 2)
+    monkeypatch.setattr("annualreport.document.CHART_LIMIT", 2)
+    grow(year, 3)
+    client.force_login(make_manager())
+    document = opened(client.get(url(year)))
+    assert len(document.inline_shapes) == 2
+    assert "2 more KPIs with values have no chart here: a draft holds the first 2." in text_of(document)
+    assert CHART_LIMIT == 40
+
+
+def test_the_demo_draft_downloads_and_holds_its_impact_statements(client, demo):
+    plan, users = demo
+    client.force_login(users["manager"])
+    response = client.get(url(plan))
+    document = opened(response)
+    text = text_of(document)
+    assert "Draft as at 31 March 2016" in text
+    impacts = set(
+        ProgressUpdate.objects.filter(state="submitted", action__objective__priority__plan=plan)
+        .exclude(impact="")
+        .values_list("impact", flat=True)
+    )
+    assert impacts and all(impact.strip() in text for impact in impacts)
+    assert len(document.inline_shapes) > 5
+    assert "Section 11 audit 2015/16" in text
+    assert "R4" in text and "Escalated to the Board" in text
+
+
+def test_the_reports_page_and_the_plan_page_link_to_it(client, year):
+    client.force_login(make_viewer())
+    address = reverse("annualreport:annual-report", args=[year.slug]).encode()
+    assert address in client.get(reverse("reports:report-list", args=[year.slug])).content
+    assert address in client.get(year.get_absolute_url()).content
