@@ -27,8 +27,11 @@ class ResponseForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
-    def __init__(self, *args, questions, answers=None, **kwargs):
+    def __init__(self, *args, questions, answers=None, own=False, **kwargs):
         answers = answers or {}
+        comment_hint = (
+            "Seen by you and the Board's chair." if own else "Shown only beside the totals, never with your name."
+        )
         initial = kwargs.pop("initial", {})
         for question in questions:
             answer = answers.get(question.pk)
@@ -49,6 +52,7 @@ class ResponseForm(forms.Form):
             )
             self.fields[p + "comment"] = forms.CharField(
                 label="Comment (optional)",
+                help_text=comment_hint,
                 max_length=COMMENT_LIMIT,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),

@@ -167,7 +167,7 @@ def _respond(request, pk, secret, *, own):
     if is_open:
         initial = {"version": response.version if response else 0}
         if request.method == "POST":
-            form = ResponseForm(request.POST, questions=questions, answers=answers, initial=initial)
+            form = ResponseForm(request.POST, questions=questions, answers=answers, initial=initial, own=own)
             if form.is_valid():
                 try:
                     response_save(
@@ -179,7 +179,7 @@ def _respond(request, pk, secret, *, own):
                 except ResponseChanged as changed:
                     data = request.POST.copy()
                     data["version"] = changed.current_version
-                    form = ResponseForm(data, questions=questions, answers=answers)
+                    form = ResponseForm(data, questions=questions, answers=answers, own=own)
                     form.is_valid()
                     form.add_error(None, CHANGED_SINCE)
                 except ValidationError as invalid:
@@ -189,7 +189,7 @@ def _respond(request, pk, secret, *, own):
                     messages.success(request, "Thank you: your answers are saved. You can change them until it closes.")
                     return redirect(request.path)
         else:
-            form = ResponseForm(questions=questions, answers=answers, initial=initial)
+            form = ResponseForm(questions=questions, answers=answers, initial=initial, own=own)
     elif request.method == "POST":
         messages.error(request, CLOSED)
     context = {
