@@ -231,9 +231,11 @@ def test_a_refused_invitation_is_retried_and_goes_once(db, django_capture_on_com
     FlakyEmailBackend.refused = 0
     FlakyEmailBackend.failures = 2
     try:
-        with override_settings(EMAIL_BACKEND="tests.tasks.jobs.FlakyEmailBackend", EMAIL_SEND_ATTEMPTS=3):
-            with django_capture_on_commit_callbacks(execute=True):
-                window_open(window=window, user=None)
+        with (
+            override_settings(EMAIL_BACKEND="tests.tasks.jobs.FlakyEmailBackend", EMAIL_SEND_ATTEMPTS=3),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            window_open(window=window, user=None)
     finally:
         FlakyEmailBackend.failures = FlakyEmailBackend.refused = 0
     assert len(mail.outbox) == 1
