@@ -43,8 +43,8 @@ class Board:
         return response_save(invitation=invitation, questionnaire=questionnaire, answers=answers)
 
 
-def _questionnaire(kind, version=1):
-    questionnaire = QuestionnaireFactory(kind=kind, version=version)
+def _questionnaire(kind):
+    questionnaire = QuestionnaireFactory(kind=kind)
     for order, key in enumerate(KEYS, start=1):
         QuestionFactory(questionnaire=questionnaire, order=order, key=key, text=f"The board does {key} well.")
     return questionnaire
