@@ -206,7 +206,6 @@ def _respond(request, pk, secret, *, own):
         request, "selfassessment/respond.html", context, status=200 if is_open or request.method != "POST" else 403
     )
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
 
