@@ -10,6 +10,6 @@ urlpatterns = [
     path("self-assessment/<int:pk>/open/", views.window_open_view, name="window-open"),
     path("self-assessment/<int:pk>/actions/", views.finding_action, name="finding-action"),
     path("self-assessment/<int:pk>/members/", views.member_list, name="member-list"),
-    path("self-assessment/<int:pk>/respond/<str:secret>/", views.respond, name="respond"),
-    path("self-assessment/<int:pk>/respond/<str:secret>/own/", views.respond_own, name="respond-own"),
+    path("self-assessment/<int:pk>/respond/<slug:secret>/", views.respond, name="respond"),
+    path("self-assessment/<int:pk>/respond/<slug:secret>/own/", views.respond_own, name="respond-own"),
 ]
