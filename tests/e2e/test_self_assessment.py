@@ -73,7 +73,7 @@ def test_a_member_answers_by_keyboard_changes_an_answer_and_the_chair_sees_the_t
     # The Board's chair sees the totals, with this answer counted once, and not whose it is.
     page.context.clear_cookies()
     sign_in(page, demo_site.url, "chair-dscb")
-    page.goto(demo_site.url + "/self-assessment/")
+    page.get_by_role("link", name="Self-assessment", exact=True).click()
     page.get_by_role("link", name=window.year_label, exact=True).click()
     expect(page.locator("#respondents")).to_contain_text(str(before + 1))
     table = page.locator(f"#question-{questions[0].key}")

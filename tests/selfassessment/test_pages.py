@@ -236,3 +236,10 @@ def test_the_pages_query_counts_do_not_grow_with_the_responses(client, board, se
     # objectives; list: session, user, windows with counts, my invitations, manager check; members: session, user,
     # window, chair seats, responses, their answers, the answers' questions.
     assert counts[0] == [10, 5, 7]
+
+
+def test_the_service_navigation_leads_to_the_self_assessment_and_marks_it(client, board):
+    client.force_login(board.users["viewer"])
+    home = client.get(reverse("selfassessment:window-results", args=[board.window.pk])).content.decode()
+    active = re.search(r'service-navigation__item--active">(.*?)</li>', home, re.S).group(1)
+    assert 'href="/self-assessment/"' in active and "Self-assessment" in active
