@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,6 +20,7 @@ from .access import (
     window_for_chair,
     window_for_reader,
 )
+from .export import totals_workbook
 from .forms import FindingActionForm, ResponseForm, WindowForm
 from .models import Window
 from .services import (
@@ -107,6 +109,19 @@ def window_results(request, pk):
         else None,
     }
     return render(request, "selfassessment/window_results.html", context)
+
+
+@require_safe
+def window_export(request, pk):
+    """The totals as an Excel workbook: what the page shows, and no answers below the minimum group."""
+    window = window_for_reader(pk)
+    results, earlier = compared_results(window)
+    response = HttpResponse(
+        totals_workbook(results, earlier),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="self-assessment-{window.pk}.xlsx"'
+    return response
 
 
 @require_POST

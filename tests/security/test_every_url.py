@@ -131,6 +131,7 @@ EXPECTED = {
     "selfassessment:window-list": signed_in(200),
     "selfassessment:window-add": only(MANAGERS),
     "selfassessment:window-results": signed_in(200),  # totals only, for a group large enough
+    "selfassessment:window-export": signed_in(200),
     "selfassessment:window-open": signed_in(405),
     "selfassessment:finding-action": signed_in(405),
     "selfassessment:member-list": only(set()),  # the Board's chair alone, who is none of the personas

@@ -40,6 +40,7 @@ GETS = {
     "window-list": _everyone_signed_in(200),
     "window-add": _only({"manager", "admin"}),
     "window-results": _everyone_signed_in(200),
+    "window-export": _everyone_signed_in(200),
     "member-list": _only({"board_chair"}),
     "window-open": _everyone_signed_in(405),
     "finding-action": _everyone_signed_in(405),

@@ -49,14 +49,18 @@ def test_a_group_of_four_shows_no_answers_whatever_the_url(client, board, role, 
     checked = 0
     for url in _every_self_assessment_url(board):
         response = client.get(url)
-        body = response.content.decode()
+        if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+            body = " ".join(str(cell) for row in _workbook_text(response.content) for cell in row)
+            assert "Strongly agree" not in body
+        else:
+            body = response.content.decode()
         for index in range(4):
             if own_page.get(url) == index:
                 continue  # the respondent's own page shows what they answered, to change it
             assert MARK.format(index) not in body, f"{url} as {role} shows respondent {index}'s comment"
         assert 'id="question-' not in body, f"{url} as {role} shows totals for four"
         checked += 1
-    assert checked >= 8
+    assert checked >= 9
 
 
 def test_five_show_totals_per_question_and_comments_not_attributed(client, board):
@@ -124,3 +128,41 @@ def test_responded_is_tracked_apart_from_the_answers(board):
     assert invitation.responded_at is not None
     assert not hasattr(Response, "history") and not hasattr(Invitation, "score")
     assert {field.name for field in Invitation._meta.concrete_fields}.isdisjoint({"score", "comment"})
+
+
+def _workbook_text(content):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(content))
+    return [
+        [cell for cell in row if cell is not None]
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    ]
+
+
+def test_the_export_of_four_holds_no_answers_and_of_five_the_totals(client, board, settings):
+    settings.SELF_ASSESSMENT_MIN_GROUP = 5
+    _answer_four(board)
+    client.force_login(board.users["manager"])
+    url = reverse("selfassessment:window-export", args=[board.window.pk])
+    rows = _workbook_text(client.get(url).content)
+    flat = " ".join(str(cell) for row in rows for cell in row)
+    assert "at least 5 members" in flat and "private-comment" not in flat and "Strongly agree" not in flat
+
+    board.answer(4, [5, 1, 3], {"scrutiny": "=HYPERLINK('http://evil')"})
+    rows = _workbook_text(client.get(url).content)
+    scrutiny = next(row for row in rows if row and row[0] == "The board does scrutiny well.")
+    assert scrutiny == ["The board does scrutiny well.", 0, 0, 0, 0, 5, 0, 5]
+    comments = [row[1] for row in rows if len(row) == 2 and row[0] == "The board does scrutiny well."]
+    assert len(comments) == 5 and all(MARK.format(i) in comments for i in range(4))
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    cell = next(
+        c for c in load_workbook(BytesIO(client.get(url).content))["Comments"]["B"] if str(c.value).startswith("=")
+    )
+    assert cell.data_type == "s"  # kept as text, never a formula
