@@ -9,6 +9,7 @@ NAV_SECTIONS = {
     "meetings": "meetings",
     "risks": "risks",
     "audits": "audits",
+    "selfassessment": "selfassessment",
     "login": "login",
 }
 

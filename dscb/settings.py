@@ -43,6 +43,8 @@ SITE_URL = os.environ.get(
 PERIOD_GRACE_DAYS = int(os.environ.get("PERIOD_GRACE_DAYS", "5"))
 # Working days before each meeting of a body that its members are reminded of it (meetings.reminders), 1 to 20.
 MEETING_REMINDER_DAYS = min(max(int(os.environ.get("MEETING_REMINDER_DAYS", "5")), 1), 20)
+# The fewest responses for which the board self-assessment's totals are shown (fewer could be told apart).
+SELF_ASSESSMENT_MIN_GROUP = min(max(int(os.environ.get("SELF_ASSESSMENT_MIN_GROUP", "5")), 3), 50)
 # How audit criteria are scored in a new framework version: "rag" (Red, Amber, Green) or "0-3" (0 Not met to
 # 3 Fully met). A framework keeps the scale it was made with.
 AUDIT_SCALE = os.environ.get("AUDIT_SCALE", "rag")
@@ -113,6 +115,7 @@ INSTALLED_APPS = [
     "meetings",
     "risks",
     "audits",
+    "selfassessment",
     "progress",
     "planfile",
     "yearend",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("risks.urls")),
     path("", include("audits.urls")),
+    path("", include("selfassessment.urls")),
     path("", include("progress.urls")),
     path("", include("planfile.urls")),
     path("", include("yearend.urls")),

@@ -354,3 +354,16 @@ def calendar_feed_reset(*, user):
     feed._history_user = user
     feed.save()
     return feed
+
+
+def seat_attendance(seat, *, starts_on, ends_on):
+    """A seat's attendance at its body's meetings held between two days: {"expected": n, "present": n, "deputy": n,
+    "apologies": n, "absent": n}. One query."""
+    figures = dict.fromkeys(["expected", *Attendance.Status.values], 0)
+    rows = Attendance.objects.filter(
+        seat=seat, meeting__status=Meeting.Status.HELD, meeting__date__gte=starts_on, meeting__date__lte=ends_on
+    ).values_list("status", flat=True)
+    for status in rows:
+        figures["expected"] += 1
+        figures[status] += 1
+    return figures

@@ -23,6 +23,7 @@ from planfile.services import plan_import
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
 from risks.demo import demo_risks
+from selfassessment.demo import demo_self_assessment_load
 from subgroups.models import Membership, Subgroup
 from subgroups.roles import BOARD_MANAGER, VIEWER
 
@@ -216,6 +217,7 @@ def demo_load(*, password=DEMO_PASSWORD):
     demo_audits_load(plan=plan, manager=users["manager"], password=password)
     _demo_kpi_values(plan, periods, users)
     demo_risks(plan=plan, periods=periods, users=users)
+    demo_self_assessment_load(plan=plan, manager=users["manager"])
     if imported:
         _dated_from_the_first_day(plan, since=started, first_day=first_day)
     return plan, users

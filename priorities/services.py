@@ -10,7 +10,7 @@ from plans.models import ReportingPeriod
 from plans.services import period_for_writing
 from plans.versioning import save_versioned, versioned_row
 
-from .models import TEXT_LIMITS, Action, ProgressUpdate, Status
+from .models import REF_MAX_LENGTH, TEXT_LIMITS, Action, ProgressUpdate, Status
 
 UPDATE_FIELDS = ["status", "progress", "impact", "next_steps", "reason", "evidence_links"]
 
@@ -175,3 +175,31 @@ def plan_reorder(*, plan, user=None):
                 row.save(update_fields=["position"])
                 changed += 1
     return changed
+
+
+ACTION_TEXT_LIMIT = 2000
+
+
+@transaction.atomic
+def action_add(*, objective, user, text, lead, due=""):
+    """Add an action to the objective, at its end, with the next free "<objective>.<n>" reference (references are
+    unique across the plan); attributed to `user` in the history."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError("Enter the action")
+    if len(text) > ACTION_TEXT_LIMIT:
+        raise ValidationError(f"The action must be {ACTION_TEXT_LIMIT} characters or fewer")
+    plan_id = objective.priority.plan_id
+    taken = set(Action.objects.filter(objective__priority__plan_id=plan_id).values_list("ref", flat=True))
+    number = objective.actions.count() + 1
+    while True:
+        suffix = f".{number}"
+        ref = objective.ref[: REF_MAX_LENGTH - len(suffix)] + suffix
+        if ref not in taken:
+            break
+        number += 1
+    last = objective.actions.order_by("-position").values_list("position", flat=True).first() or 0
+    action = Action(objective=objective, ref=ref, position=last + 1, text=text, lead=lead, due=due[:60])
+    action._history_user = user
+    action.save()
+    return action

@@ -42,6 +42,7 @@ from priorities.models import Action, Objective, ProgressUpdate, Status, Strateg
 from progress.models import EmailPreference
 from reports.models import DraftPDF, IssuedReport, PDFDrawFailure
 from risks.models import Control, Escalation, Review, Risk
+from selfassessment.models import Answer, Invitation, Question, Questionnaire, Response, Window
 from subgroups.models import Membership, Subgroup
 from subgroups.roles import BOARD_MANAGER, VIEWER
 
@@ -548,3 +549,66 @@ class AuditMeasureFactory(factory.django.DjangoModelFactory):
 
     kpi = factory.SubFactory(KPIFactory)
     kind = AuditKind.SECTION_11
+
+
+class QuestionnaireFactory(factory.django.DjangoModelFactory):
+    """The board effectiveness questionnaire, in a version of its own."""
+
+    class Meta:
+        model = Questionnaire
+
+    kind = Questionnaire.Kind.BOARD
+    version = factory.Sequence(lambda n: n + 1)
+    title = "The board's effectiveness"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    key = factory.Sequence(lambda n: f"question-{n}")
+    text = factory.Sequence(lambda n: f"The board does thing {n} well.")
+
+
+class WindowFactory(factory.django.DjangoModelFactory):
+    """A 2015/16 window of the Board's seats, opened, open from 1 February to 31 March 2016."""
+
+    class Meta:
+        model = Window
+
+    year_label = "2015/16"
+    plan = factory.SubFactory(BusinessPlanFactory, bare=True)
+    body = factory.SubFactory(SubgroupFactory, kind=Subgroup.Kind.BOARD)
+    board_questionnaire = factory.SubFactory(QuestionnaireFactory)
+    member_questionnaire = factory.SubFactory(QuestionnaireFactory, kind=Questionnaire.Kind.MEMBER)
+    opens_on = datetime.date(2016, 2, 1)
+    closes_on = datetime.date(2016, 3, 31)
+    opened_at = factory.LazyFunction(timezone.now)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    window = factory.SubFactory(WindowFactory)
+    seat = factory.SubFactory(SeatFactory, body=factory.SelfAttribute("..window.body"))
+    secret = factory.LazyFunction(lambda: secrets.token_urlsafe(32))
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    invitation = factory.SubFactory(InvitationFactory)
+    questionnaire = factory.SelfAttribute("invitation.window.board_questionnaire")
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(QuestionFactory, questionnaire=factory.SelfAttribute("..response.questionnaire"))
+    score = 4

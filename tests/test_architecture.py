@@ -22,7 +22,7 @@ LAYERS = [
     ["priorities"],
     ["kpis"],
     ["meetings"],
-    ["risks", "audits"],
+    ["risks", "audits", "selfassessment"],
     ["progress"],
     ["planfile", "yearend", "reports"],
     ["annualreport"],

@@ -38,6 +38,11 @@ GRANTED = {
     ("meetings", "deputy"): {"view", "add", "change", "delete"},
     ("meetings", "quorumrule"): {"view", "add", "change", "delete"},
     ("meetings", "attendancemeasure"): {"view", "add", "change", "delete"},
+    # The self-assessment's questionnaires and their questions (read-only once answered), and a window's dates;
+    # never the answers (selfassessment's own migration).
+    ("selfassessment", "questionnaire"): {"view", "add", "change"},
+    ("selfassessment", "question"): {"view", "add", "change", "delete"},
+    ("selfassessment", "window"): {"view", "change"},
     # The background tasks: seen, and a failed one retried (dscb.admin); never changed by hand.
     ("django_tasks_database", "dbtaskresult"): {"view"},
 }

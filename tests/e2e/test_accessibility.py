@@ -206,11 +206,82 @@ def annual_report_with_errors(page, site):
     expect(page.get_by_role("heading", level=1)).to_contain_text("could not be made for that date")
 
 
+def _self_assessment(site):
+    from selfassessment.models import Window
+
+    return Window.objects.get(plan=site.plan)
+
+
+def self_assessment_list(page, site):
+    """The self-assessments as the Board's chair sees them, with their own invitation."""
+    sign_in(page, site.url, "chair-dscb")
+    page.goto(f"{site.url}/self-assessment/")
+    expect(page.locator("#my-invitations")).to_be_visible()
+
+
+def self_assessment_results(page, site):
+    """The 2015/16 totals beside 2014/15's, reached from the list, with the chair's form to act on a finding."""
+    self_assessment_list(page, site)
+    page.get_by_role("link", name="2015/16", exact=True).click()
+    expect(page.locator("#act")).to_be_visible()
+
+
+def self_assessment_action_with_errors(page, site):
+    self_assessment_results(page, site)
+    page.get_by_role("button", name="Add the action to the plan").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose the finding")
+
+
+def self_assessment_members(page, site):
+    self_assessment_results(page, site)
+    page.get_by_role("link", name="The members' own assessments").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Members' own assessments")
+
+
+def _respond_url(site, own=False):
+    import datetime
+
+    from django.utils import timezone
+
+    from selfassessment.models import Window
+
+    window = _self_assessment(site)
+    today = timezone.localdate()
+    Window.objects.filter(pk=window.pk).update(
+        opens_on=today - datetime.timedelta(days=1), closes_on=today + datetime.timedelta(days=30)
+    )
+    invitation = window.invitations.order_by("pk").first()
+    return site.url + invitation.get_absolute_url() + ("own/" if own else "")
+
+
+def self_assessment_respond(page, site):
+    """A member's personal link, no account needed: the board's effectiveness questionnaire."""
+    page.goto(_respond_url(site))
+    expect(page.get_by_role("button", name="Save my answers")).to_be_visible()
+
+
+def self_assessment_own_contribution(page, site):
+    """The member's own contribution, with their attendance over the year from the meetings register."""
+    page.goto(_respond_url(site, own=True))
+    expect(page.locator("#attendance")).to_be_visible()
+
+
+def self_assessment_set_up_with_errors(page, site):
+    sign_in(page, site.url, "manager")
+    page.goto(f"{site.url}/self-assessment/new/")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
 PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi, kpi_from_audits]
 PAGES += [meetings, meeting, attendance_with_errors, agencies, calendar]
 PAGES += [risk_register, risk_register_with_errors, risk, heat_map, heat_map_with_errors]
 PAGES += [audit_round, audit_return, audit_return_form_with_errors]
 PAGES += [annual_report_with_errors]
+
+
+PAGES += [self_assessment_list, self_assessment_results, self_assessment_action_with_errors, self_assessment_members]
+PAGES += [self_assessment_respond, self_assessment_own_contribution, self_assessment_set_up_with_errors]
 
 
 @pytest.mark.parametrize("visit", PAGES, ids=[visit.__name__ for visit in PAGES])

@@ -229,3 +229,43 @@ def test_the_audit_pages_fit_a_phone(browser, demo_site):
 
     assert len(widths.seen) == 7
     assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)
+
+
+def test_the_self_assessment_pages_fit_a_phone(browser, demo_site):
+    import datetime
+
+    from django.utils import timezone
+
+    from selfassessment.models import Window
+
+    url = demo_site.url
+    widths = WidthCheck()
+    window = Window.objects.get(plan=demo_site.plan)
+    today = timezone.localdate()
+    Window.objects.filter(pk=window.pk).update(
+        opens_on=today - datetime.timedelta(days=1), closes_on=today + datetime.timedelta(days=30)
+    )
+    invitation = window.invitations.order_by("pk").first()
+
+    chair_context = phone_context(browser)
+    page = chair_context.new_page()
+    sign_in(page, url, "chair-dscb")
+    widths.visit(page, "chair: self-assessments", url + reverse("selfassessment:window-list"))
+    widths.visit(page, "chair: the totals", url + window.get_absolute_url())
+    widths.visit(page, "chair: members' own", url + reverse("selfassessment:member-list", args=[window.pk]))
+    chair_context.close()
+
+    member_context = phone_context(browser)
+    page = member_context.new_page()
+    widths.visit(page, "member: the board's effectiveness", url + invitation.get_absolute_url())
+    widths.visit(page, "member: their own contribution", url + invitation.get_absolute_url() + "own/")
+    member_context.close()
+
+    manager_context = phone_context(browser)
+    page = manager_context.new_page()
+    sign_in(page, url, "manager")
+    widths.visit(page, "manager: set up a self-assessment", url + reverse("selfassessment:window-add"))
+    manager_context.close()
+
+    assert len(widths.seen) == 6
+    assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)

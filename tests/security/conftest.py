@@ -14,6 +14,7 @@ from planfile.demo import demo_load
 from priorities.models import Action, ProgressUpdate
 from reports.models import IssuedReport
 from risks.models import Risk
+from selfassessment.models import Window
 from subgroups.models import Membership, Subgroup
 from tests.factories import ControlFactory, EscalationFactory, ReviewFactory, RiskFactory, UserFactory
 
@@ -54,6 +55,11 @@ class Site:
     def audit_return(self):
         """A submitted (and moderated) Section 11 return of the demo, whose contact is none of the personas."""
         return Return.objects.get(round__kind="section_11", round__is_demo=True, organisation__slug="police")
+
+    @property
+    def self_assessment(self):
+        """The demo's 2015/16 board self-assessment, with enough responses for its totals."""
+        return Window.objects.get(plan=self.plan)
 
     def user(self, role):
         return None if role == "anon" else self.users[role]

@@ -129,6 +129,15 @@ EXPECTED = {
     "audits:return-send-back": signed_in(405),
     "audits:challenge-add": signed_in(405),
     "audits:action-done": signed_in(405),
+    "selfassessment:window-list": signed_in(200),
+    "selfassessment:window-add": only(MANAGERS),
+    "selfassessment:window-results": signed_in(200),  # totals only, for a group large enough
+    "selfassessment:window-export": signed_in(200),
+    "selfassessment:window-open": signed_in(405),
+    "selfassessment:finding-action": signed_in(405),
+    "selfassessment:member-list": only(set()),  # the Board's chair alone, who is none of the personas
+    "selfassessment:respond": everyone(404),  # a made-up secret: no such invitation, whoever asks
+    "selfassessment:respond-own": everyone(404),
 }
 
 
@@ -142,6 +151,7 @@ def arguments(site, route):
         "meetings": site.meeting.pk,
         "risks": site.risk.controls.get().pk,
         "audits": site.audit_return.round_id,
+        "selfassessment": site.self_assessment.pk,
     }.get(route.namespace)
     number = site.open_period.number
     if route.name == "priorities:update-return":

@@ -13,6 +13,7 @@ from kpis.models import KPIValue
 from priorities.models import ProgressUpdate
 from reports.models import IssuedReport
 from reports.services import report_issue
+from selfassessment.models import Answer, Question
 
 from .test_every_url import arguments, site_routes, url_for
 
@@ -63,6 +64,11 @@ def hostile(site):
             "author": chair,
             "state": ProgressUpdate.State.SUBMITTED,
         },
+    )
+    # The board self-assessment's questions and comments (shown with the totals, and in their Excel file).
+    Question.objects.filter(key="impact").update(text=planted("Question"))
+    Answer.objects.filter(pk=Answer.objects.filter(question__key="scrutiny").order_by("pk").values("pk")[:1]).update(
+        comment=planted("Comment")
     )
     KPIValue.objects.update_or_create(
         kpi=kpi,

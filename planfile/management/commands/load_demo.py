@@ -22,3 +22,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username.ljust(width)}  {user.get_full_name()}".rstrip())
         self.stdout.write("Audit contacts, one per organisation in the demo rounds: contact-<organisation slug>,")
         self.stdout.write("  for example contact-police or contact-oakfield-primary.")
+        self.stdout.write("Board self-assessment: chair-dscb sits in the Board chair's seat and sees the members' own")
+        self.stdout.write("  assessments at /self-assessment/; each Board seat answers through its personal link.")
