@@ -278,8 +278,6 @@ PAGES += [meetings, meeting, attendance_with_errors, agencies, calendar]
 PAGES += [risk_register, risk_register_with_errors, risk, heat_map, heat_map_with_errors]
 PAGES += [audit_round, audit_return, audit_return_form_with_errors]
 PAGES += [annual_report_with_errors]
-
-
 PAGES += [self_assessment_list, self_assessment_results, self_assessment_action_with_errors, self_assessment_members]
 PAGES += [self_assessment_respond, self_assessment_own_contribution, self_assessment_set_up_with_errors]
 
