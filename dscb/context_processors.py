@@ -9,6 +9,7 @@ NAV_SECTIONS = {
     "meetings": "meetings",
     "risks": "risks",
     "audits": "audits",
+    "assurance": "assurance",
     "login": "login",
 }
 

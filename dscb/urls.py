@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("planfile.urls")),
     path("", include("yearend.urls")),
     path("", include("reports.urls")),
+    path("", include("assurance.urls")),
 ]
 
 handler400 = "dscb.views.bad_request"

@@ -175,3 +175,32 @@ def plan_reorder(*, plan, user=None):
                 row.save(update_fields=["position"])
                 changed += 1
     return changed
+
+
+ACTION_TEXT_LIMIT = 2000
+
+
+@transaction.atomic
+def action_add(*, objective, text: str, lead, user, due: str = ""):
+    """Add an action to an objective of the plan, numbered after its last action, attributed in its history."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter what the action is"})
+    if len(text) > ACTION_TEXT_LIMIT:
+        raise ValidationError({"text": f"The action must be {ACTION_TEXT_LIMIT:,} characters or fewer"})
+    siblings = list(Action.objects.select_for_update().filter(objective=objective).values_list("ref", "position"))
+    taken = {ref for ref, _ in siblings}
+    number = len(siblings) + 1
+    while f"{objective.ref}.{number}" in taken:
+        number += 1
+    action = Action(
+        objective=objective,
+        ref=f"{objective.ref}.{number}",
+        position=max((position for _, position in siblings), default=0) + 1,
+        text=text,
+        lead=lead,
+        due=due,
+    )
+    action._history_user = user
+    action.save()
+    return action

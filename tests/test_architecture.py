@@ -25,6 +25,7 @@ LAYERS = [
     ["risks", "audits"],
     ["progress"],
     ["planfile", "yearend", "reports"],
+    ["assurance"],
 ]
 LAYER_OF = {app: index for index, apps in enumerate(LAYERS) for app in apps}
 # The wiring: settings and the root URLconf name every app, as their job is to put the house together.
