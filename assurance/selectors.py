@@ -101,6 +101,10 @@ def _carries():
 def coverage_map(as_at):
     """[FrameworkRows] of every framework (the current first) with each requirement's coverage and grade. Queries:
     the frameworks, the requirements with their grades, the mappings, the evidence's dates."""
+    return _coverage_map(as_at)[0]
+
+
+def _coverage_map(as_at):
     frameworks = list(RequirementFramework.objects.all()[:FRAMEWORK_LIMIT])
     requirements = list(
         Requirement.objects.filter(framework__in=frameworks)
@@ -116,7 +120,7 @@ def coverage_map(as_at):
         by_framework.setdefault(requirement.framework_id, []).append(
             RequirementRow(requirement, covered[requirement.pk], grade)
         )
-    return [FrameworkRows(framework, by_framework.get(framework.pk, [])) for framework in frameworks]
+    return [FrameworkRows(framework, by_framework.get(framework.pk, [])) for framework in frameworks], carries
 
 
 def _has_grade(requirement):
@@ -169,8 +173,7 @@ def requirement_page(pk, as_at):
 def pack(as_at):
     """The whole map as at a date for the pack: every framework and requirement, its coverage, grade and newest
     evidence (at most PACK_EVIDENCE_LIMIT each). Queries: those of coverage_map and one for the evidence."""
-    frameworks = coverage_map(as_at)
-    carries = _carries()
+    frameworks, carries = _coverage_map(as_at)
     ids = [row.requirement.pk for framework in frameworks for row in framework.rows]
     sources = carried_sources(ids, carries)
     wanted = set().union(*sources.values()) if sources else set()

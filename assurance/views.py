@@ -130,7 +130,7 @@ def evidence_add(request, pk, kind):
     requirement = _requirement_or_404(pk)
     if kind not in Evidence.Kind.values:
         raise Http404("No such kind of evidence.")
-    form = EvidenceForm(request.POST or None, kind=kind)
+    form = EvidenceForm(request.POST if request.method == "POST" else None, kind=kind)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -220,7 +220,7 @@ def gap_action(request, pk):
     plan = plan if plan is not None and not plan.is_closed else None
     grade = SelfGrade.objects.filter(requirement=requirement).first()
     initial = {"text": grade.gaps if grade and grade.gaps else ""}
-    form = GapActionForm(request.POST or None, plan=plan, initial=initial)
+    form = GapActionForm(request.POST if request.method == "POST" else None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
