@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Evidence, Requirement, RequirementFramework, SelfGrade
@@ -23,9 +24,14 @@ class RequirementAdmin(SimpleHistoryAdmin):
     list_display = ["framework", "number", "short_text"]
     list_filter = ["framework"]
     fields = ["framework", "number", "text", "carries_from", "is_demo"]
-    autocomplete_fields = ["carries_from"]
+    filter_horizontal = ["carries_from"]
     search_fields = ["text", "framework__name"]
     list_select_related = ["framework"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "carries_from":
+            kwargs["queryset"] = Requirement.objects.select_related("framework")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="requirement")
     def short_text(self, requirement):
@@ -52,6 +58,7 @@ class EvidenceAdmin(SimpleHistoryAdmin):
         "added_by",
     ]
     readonly_fields = ["added_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

@@ -163,7 +163,7 @@ def test_the_pack_xlsx_holds_every_requirement_its_evidence_and_no_formula(clien
     client.force_login(viewer)
     response = client.get(reverse("assurance:pack-xlsx") + AS_AT)
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    requirements = [row for row in book["Requirements"].iter_rows(min_row=4, values_only=True)]
+    requirements = list(book["Requirements"].iter_rows(min_row=4, values_only=True))
     assert [(row[1], row[2], row[8]) for row in requirements] == [
         (1, first.text, "Covered"),
         (2, second.text, "Gap"),

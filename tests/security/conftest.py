@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from assurance.models import Requirement
 from audits.models import Return
 from kpis.models import KPI
 from meetings.models import Meeting
@@ -54,6 +55,11 @@ class Site:
     def audit_return(self):
         """A submitted (and moderated) Section 11 return of the demo, whose contact is none of the personas."""
         return Return.objects.get(round__kind="section_11", round__is_demo=True, organisation__slug="police")
+
+    @property
+    def requirement(self):
+        """The demo's first Ofsted requirement (its framework made from the plan)."""
+        return Requirement.objects.filter(framework__plan=self.plan).order_by("number").first()
 
     def user(self, role):
         return None if role == "anon" else self.users[role]
