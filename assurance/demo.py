@@ -6,6 +6,8 @@ Run again, it changes nothing."""
 
 import datetime
 
+from django.utils import timezone
+
 from audits.models import Round
 from kpis.models import KPI, KPIValue
 from meetings.models import Meeting
@@ -13,7 +15,7 @@ from priorities.models import Action, ProgressUpdate
 from risks.models import Review, Risk
 from subgroups.models import Subgroup
 
-from .models import Evidence, SelfGrade
+from .models import Evidence, Requirement, RequirementFramework, SelfGrade
 from .services import evidence_accept, evidence_add, framework_from_plan, self_grade_save
 
 ACCEPTED, PROPOSED = True, False
@@ -108,7 +110,29 @@ def demo_assurance_load(*, plan, manager):
                 requirement=requirements[number], user=manager, grade=grade, gaps=gaps, expected_version=0
             )
             SelfGrade.objects.filter(pk=made.pk).update(is_demo=True)
+    _dated_in_the_plan_year(plan, framework)
     return framework
+
+
+def _at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _dated_in_the_plan_year(plan, framework):
+    """As if the manager had kept the map as the year went: the framework made on the plan's first day, each piece
+    of evidence linked (and accepted) on its own date or the plan's first day, whichever is later, the self-grades
+    written at the year's end."""
+    made = _at(plan.starts_on, 9)
+    RequirementFramework.history.filter(id=framework.pk).update(history_date=made)
+    Requirement.history.filter(framework_id=framework.pk).update(history_date=made)
+    for evidence in Evidence.objects.filter(requirement__framework=framework, is_demo=True):
+        linked = _at(min(max(evidence.evidence_on, plan.starts_on), plan.ends_on), 10)
+        Evidence.objects.filter(pk=evidence.pk).update(added_at=linked)
+        Evidence.history.filter(id=evidence.pk).update(history_date=linked)
+    graded = _at(plan.ends_on - datetime.timedelta(days=10), 11)
+    grades = SelfGrade.objects.filter(requirement__framework=framework)
+    SelfGrade.history.filter(id__in=list(grades.values_list("pk", flat=True))).update(history_date=graded)
+    grades.update(updated_at=graded)
 
 
 def _linked(requirement, manager, accepted, **fields):

@@ -38,3 +38,12 @@ def test_loading_the_demo_twice_adds_nothing(demo):
     counts = (RequirementFramework.objects.count(), Evidence.objects.count(), SelfGrade.objects.count())
     demo_load(password="demo-password-for-tests")
     assert (RequirementFramework.objects.count(), Evidence.objects.count(), SelfGrade.objects.count()) == counts
+
+
+def test_the_demo_map_is_dated_in_the_plan_year(demo):
+    plan, _ = demo
+    first, last = plan.starts_on, plan.ends_on
+    for model in (RequirementFramework, Evidence, SelfGrade):
+        dates = model.history.values_list("history_date", flat=True)
+        assert dates and all(first <= moment.date() <= last for moment in dates), model.__name__
+    assert all(first <= moment.date() <= last for moment in Evidence.objects.values_list("added_at", flat=True))
