@@ -111,7 +111,10 @@ def _exactly_one_source():
 
 
 def _source(field, model):
-    return models.ForeignKey(model, on_delete=models.PROTECT, null=True, blank=True, related_name="assurance_evidence")
+    # A source the product deletes in its own work (a computed KPI value whose measure is cleared, a meeting's
+    # decision) takes its evidence link with it, kept in the link's history: the registers below are not held up
+    # by the inspection map.
+    return models.ForeignKey(model, on_delete=models.CASCADE, null=True, blank=True, related_name="assurance_evidence")
 
 
 class Evidence(models.Model):

@@ -360,3 +360,11 @@ def test_evidence_the_service_refuses_says_why():
 
     with pytest.raises(ValidationError):
         evidence_add(requirement=None, user=None, kind="nonsense")
+
+
+def test_a_source_deleted_by_its_register_takes_its_link_along_in_history(manager, requirement, action):
+    value = KPIValueFactory(kpi=KPIFactory(objective=action.objective, owner=action.lead))
+    evidence = evidence_add(requirement=requirement, user=manager, kind="kpi_value", source=value)
+    value.delete()
+    assert not Evidence.objects.filter(pk=evidence.pk).exists()
+    assert Evidence.history.filter(id=evidence.pk, history_type="-").exists()
