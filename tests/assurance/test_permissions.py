@@ -120,3 +120,12 @@ def test_reading_pages_take_no_post(client, viewer, requirement, page):
 def test_the_nav_links_the_map(client, viewer):
     client.force_login(viewer)
     assert reverse("assurance:coverage") in client.get(reverse("risks:risk-list")).content.decode()
+
+
+def test_a_contact_who_also_chairs_a_body_reads_the_map_but_does_not_change_it(client, chair, requirement):
+    from tests.factories import ReturnFactory
+
+    ReturnFactory(contact=chair)
+    client.force_login(chair)
+    assert client.get(reverse("assurance:coverage")).status_code == 200
+    assert client.get(reverse("assurance:grade-edit", args=[requirement.pk])).status_code == 403
