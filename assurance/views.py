@@ -36,11 +36,6 @@ def _as_at(request, plan):
         return as_at_from("", plan), f"{bad} The map is shown as at the default date."
 
 
-def _with_as_at(url, request):
-    as_at = request.GET.get("as_at", "")[:20]
-    return f"{url}?{urlencode({'as_at': as_at})}" if as_at else url
-
-
 @require_safe
 def coverage(request):
     """Every framework's requirements with their evidence count, newest date, gap flag and self-grade. Queries:
