@@ -368,3 +368,31 @@ def test_a_source_deleted_by_its_register_takes_its_link_along_in_history(manage
     value.delete()
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
     assert Evidence.history.filter(id=evidence.pk, history_type="-").exists()
+
+
+def test_a_new_frameworks_requirement_shows_the_evidence_it_carries_from_the_old_one(client, viewer, requirement):
+    from tests.factories import RequirementFrameworkFactory
+
+    newer = RequirementFactory(
+        framework=RequirementFrameworkFactory(name="Joint inspection 2018", effective_from=datetime.date(2018, 1, 1)),
+        number=1,
+        text="Partners hold each other to account.",
+    )
+    newer.carries_from.add(requirement)
+    EvidenceFactory(requirement=requirement, document_title="Board minutes March 2016")
+    client.force_login(viewer)
+    frameworks = client.get(reverse("assurance:coverage") + AS_AT).context["frameworks"]
+    assert [item.framework.name for item in frameworks] == ["Joint inspection 2018", "Ofsted requirements"]
+    assert not frameworks[0].rows[0].coverage.is_gap
+    content = client.get(newer.get_absolute_url() + AS_AT).content.decode()
+    assert "Board minutes March 2016" in content and "Carried from Ofsted requirements requirement 1" in content
+    pack = client.get(reverse("assurance:pack") + AS_AT).context["frameworks"]
+    assert [line.evidence.document_title for line in pack[0].rows[0].evidence] == ["Board minutes March 2016"]
+
+
+def test_the_map_is_the_current_section_of_the_navigation(client, viewer, requirement):
+    client.force_login(viewer)
+    content = client.get(requirement.get_absolute_url()).content.decode()
+    nav = content[content.index('id="navigation"') : content.index("</nav>")]
+    active = nav[nav.index("item--active") :]
+    assert active[: active.index("</li>")].count("Assurance") == 1
