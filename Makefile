@@ -33,7 +33,7 @@ test: $(STAMP)
 # pre-commit runs the hooks of .pre-commit-config.yaml: django-upgrade, ruff check, ruff format and djhtml.
 lint: $(STAMP)
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
-	$(BIN)/bandit -c pyproject.toml -q -r dscb accounts subgroups plans priorities kpis meetings risks audits selfassessment progress planfile yearend reports annualreport -x tests
+	$(BIN)/bandit -c pyproject.toml -q -r dscb accounts subgroups plans priorities kpis meetings risks audits selfassessment progress planfile yearend reports assurance annualreport -x tests
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=lint-check-a-long-random-secret-key-value-0123456789abcdefghij \
 		ALLOWED_HOSTS=plans.example.org DATABASE_URL=sqlite:///:memory: \

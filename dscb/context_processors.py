@@ -10,6 +10,7 @@ NAV_SECTIONS = {
     "risks": "risks",
     "audits": "audits",
     "selfassessment": "selfassessment",
+    "assurance": "assurance",
     "login": "login",
 }
 

@@ -68,6 +68,9 @@ RISK_REVIEW_MONTHS = {
     "low": int(os.environ.get("RISK_REVIEW_MONTHS_LOW", "6")),
 }
 
+# Evidence of an inspection requirement older than this many months at the date the map is read as at is stale.
+ASSURANCE_STALE_MONTHS = min(max(int(os.environ.get("ASSURANCE_STALE_MONTHS", "12")), 1), 120)
+
 # The budget of drawing one report PDF (reports.pdfdraw): wall time and memory of the child process that draws it.
 REPORT_PDF_SECONDS = float(os.environ.get("REPORT_PDF_SECONDS", "60"))
 REPORT_PDF_MEMORY_MB = int(os.environ.get("REPORT_PDF_MEMORY_MB", "1024"))
@@ -121,6 +124,7 @@ INSTALLED_APPS = [
     "yearend",
     "reports",
     "annualreport",
+    "assurance",
     "dscb.apps.DscbConfig",
 ]
 

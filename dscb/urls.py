@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("yearend.urls")),
     path("", include("reports.urls")),
     path("", include("annualreport.urls")),
+    path("", include("assurance.urls")),
 ]
 
 handler400 = "dscb.views.bad_request"

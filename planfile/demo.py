@@ -20,6 +20,7 @@ from kpis.services import kpi_value_computed, kpi_value_percentage
 from meetings.models import Agency, Attendance, AttendanceMeasure, Deputy, Meeting, QuorumRule, Seat
 from meetings.services import attendance_figures, attendance_measure_set, rule_dates
 from planfile.services import plan_import
+from planfile.signals import demo_loaded
 from plans.models import BusinessPlan, ReportingPeriod
 from priorities.models import Action, Objective, ProgressUpdate, StrategicPriority
 from risks.demo import demo_risks
@@ -218,6 +219,7 @@ def demo_load(*, password=DEMO_PASSWORD):
     _demo_kpi_values(plan, periods, users)
     demo_risks(plan=plan, periods=periods, users=users)
     demo_self_assessment_load(plan=plan, manager=users["manager"])
+    demo_loaded.send(sender=demo_load, plan=plan, users=users)
     if imported:
         _dated_from_the_first_day(plan, since=started, first_day=first_day)
     return plan, users

@@ -183,23 +183,26 @@ ACTION_TEXT_LIMIT = 2000
 @transaction.atomic
 def action_add(*, objective, user, text, lead, due=""):
     """Add an action to the objective, at its end, with the next free "<objective>.<n>" reference (references are
-    unique across the plan); attributed to `user` in the history."""
+    unique across the plan); attributed to `user` in the history. The objective's actions are locked while the
+    reference is chosen, so two people adding at once get two references."""
     text = (text or "").strip()
     if not text:
-        raise ValidationError("Enter the action")
+        raise ValidationError({"text": "Enter what the action is"})
     if len(text) > ACTION_TEXT_LIMIT:
-        raise ValidationError(f"The action must be {ACTION_TEXT_LIMIT} characters or fewer")
+        raise ValidationError({"text": f"The action must be {ACTION_TEXT_LIMIT:,} characters or fewer"})
+    siblings = list(Action.objects.select_for_update().filter(objective=objective).values_list("position", flat=True))
     plan_id = objective.priority.plan_id
     taken = set(Action.objects.filter(objective__priority__plan_id=plan_id).values_list("ref", flat=True))
-    number = objective.actions.count() + 1
+    number = len(siblings) + 1
     while True:
         suffix = f".{number}"
         ref = objective.ref[: REF_MAX_LENGTH - len(suffix)] + suffix
         if ref not in taken:
             break
         number += 1
-    last = objective.actions.order_by("-position").values_list("position", flat=True).first() or 0
-    action = Action(objective=objective, ref=ref, position=last + 1, text=text, lead=lead, due=due[:60])
+    action = Action(
+        objective=objective, ref=ref, position=max(siblings, default=0) + 1, text=text, lead=lead, due=due[:60]
+    )
     action._history_user = user
     action.save()
     return action

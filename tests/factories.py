@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from assurance.models import Evidence, PackPDF, Requirement, RequirementFramework, SelfGrade
 from audits.models import (
     AuditKind,
     AuditMeasure,
@@ -612,3 +613,54 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     response = factory.SubFactory(ResponseFactory)
     question = factory.SubFactory(QuestionFactory, questionnaire=factory.SelfAttribute("..response.questionnaire"))
     score = 4
+
+
+class RequirementFrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequirementFramework
+
+    name = factory.Sequence(lambda n: f"Inspection framework {n}")
+    effective_from = datetime.date(2015, 4, 1)
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Requirement
+
+    framework = factory.SubFactory(RequirementFrameworkFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"The board shows requirement {n} is met.")
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    """An accepted external document dated 1 March 2016; pass kind and a source for another kind."""
+
+    class Meta:
+        model = Evidence
+
+    requirement = factory.SubFactory(RequirementFactory)
+    kind = Evidence.Kind.DOCUMENT
+    document_title = factory.Sequence(lambda n: f"Document {n}")
+    document_date = datetime.date(2016, 3, 1)
+    evidence_on = factory.LazyAttribute(lambda o: o.document_date or datetime.date(2016, 3, 1))
+    status = Evidence.Status.ACCEPTED
+    added_by = factory.SubFactory(UserFactory)
+
+
+class SelfGradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelfGrade
+
+    requirement = factory.SubFactory(RequirementFactory)
+    grade = SelfGrade.Grade.GOOD
+    gaps = "Little evidence from children themselves."
+
+
+class PackPDFFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PackPDF
+
+    as_at = factory.Sequence(lambda n: datetime.date(2016, 3, 31) - datetime.timedelta(days=n))
+    fingerprint = "0" * 64
+    pdf = b"%PDF-1.7"
+    built_at = factory.LazyFunction(timezone.now)

@@ -9,7 +9,7 @@ from priorities.models import Action, Objective
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"plans", "priorities", "subgroups", "kpis", "meetings", "risks"}
+APPS = {"plans", "priorities", "subgroups", "kpis", "meetings", "risks", "assurance"}
 MODELS = [model for model in admin.site._registry if model._meta.app_label in APPS]
 
 

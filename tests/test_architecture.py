@@ -25,7 +25,7 @@ LAYERS = [
     ["risks", "audits", "selfassessment"],
     ["progress"],
     ["planfile", "yearend", "reports"],
-    ["annualreport"],
+    ["assurance", "annualreport"],
 ]
 LAYER_OF = {app: index for index, apps in enumerate(LAYERS) for app in apps}
 # The wiring: settings and the root URLconf name every app, as their job is to put the house together.

@@ -273,6 +273,49 @@ def self_assessment_set_up_with_errors(page, site):
     expect(page.get_by_role("alert")).to_be_visible()
 
 
+def assurance_coverage(page, site):
+    """The inspection requirements as the manager sees them: coverage, gap flags and self-grades."""
+    sign_in(page, site.url, "manager")
+    page.goto(f"{site.url}/assurance/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inspection requirements")
+
+
+def assurance_requirement(page, site):
+    """A requirement that is a gap, reached from the coverage page: its evidence, grade and gaps."""
+    assurance_coverage(page, site)
+    page.get_by_role("link", name=re.compile(r"^4\. Practitioners")).click()
+    expect(page.locator("#evidence")).to_be_visible()
+
+
+def assurance_evidence_form_with_errors(page, site):
+    """Linking a KPI by a reference that no KPI has."""
+    assurance_requirement(page, site)
+    page.get_by_text("Link evidence").click()
+    page.get_by_role("link", name="KPI", exact=True).click()
+    page.get_by_label("Or its reference").fill("9.9.K9")
+    page.get_by_role("button", name="Link the evidence").click()
+    expect(page.get_by_role("alert")).to_contain_text("No kpi in use has the reference 9.9.K9")
+
+
+def assurance_grade_form(page, site):
+    assurance_requirement(page, site)
+    page.get_by_role("link", name="Change the self-grade and gaps").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Self-grade and gaps")
+
+
+def assurance_pack(page, site):
+    """The inspection pack as at the end of the plan year, as a viewer prints it."""
+    sign_in(page, site.url, "viewer")
+    page.goto(f"{site.url}/assurance/pack/?as_at=2016-03-31")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inspection pack as at 31 March 2016")
+
+
+def assurance_pack_with_errors(page, site):
+    sign_in(page, site.url, "viewer")
+    page.goto(f"{site.url}/assurance/pack/?as_at=2016-02-30")
+    expect(page.get_by_role("alert")).to_contain_text("The date must be a real date")
+
+
 PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi, kpi_from_audits]
 PAGES += [meetings, meeting, attendance_with_errors, agencies, calendar]
 PAGES += [risk_register, risk_register_with_errors, risk, heat_map, heat_map_with_errors]
@@ -280,6 +323,8 @@ PAGES += [audit_round, audit_return, audit_return_form_with_errors]
 PAGES += [annual_report_with_errors]
 PAGES += [self_assessment_list, self_assessment_results, self_assessment_action_with_errors, self_assessment_members]
 PAGES += [self_assessment_respond, self_assessment_own_contribution, self_assessment_set_up_with_errors]
+PAGES += [assurance_coverage, assurance_requirement, assurance_evidence_form_with_errors, assurance_grade_form]
+PAGES += [assurance_pack, assurance_pack_with_errors]
 
 
 @pytest.mark.parametrize("visit", PAGES, ids=[visit.__name__ for visit in PAGES])

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from assurance.models import Requirement
 from audits.models import Return
 from kpis.models import KPI
 from meetings.models import Meeting
@@ -60,6 +61,11 @@ class Site:
     def self_assessment(self):
         """The demo's 2015/16 board self-assessment, with enough responses for its totals."""
         return Window.objects.get(plan=self.plan)
+
+    @property
+    def requirement(self):
+        """The demo's first Ofsted requirement (its framework made from the plan)."""
+        return Requirement.objects.filter(framework__plan=self.plan).order_by("number").first()
 
     def user(self, role):
         return None if role == "anon" else self.users[role]

@@ -138,6 +138,18 @@ EXPECTED = {
     "selfassessment:member-list": only(set()),  # the Board's chair alone, who is none of the personas
     "selfassessment:respond": everyone(404),  # a made-up secret: no such invitation, whoever asks
     "selfassessment:respond-own": everyone(404),
+    # The inspection map: the board reads it (audit contacts, none of these personas, do not); the manager changes it.
+    "assurance:coverage": signed_in(200),
+    "assurance:framework-from-plan": signed_in(405),
+    "assurance:requirement-detail": signed_in(200),
+    "assurance:evidence-add": only(MANAGERS),
+    "assurance:grade-edit": only(MANAGERS),
+    "assurance:gap-action": only(MANAGERS),
+    "assurance:evidence-accept": signed_in(405),
+    "assurance:evidence-remove": signed_in(405),
+    "assurance:pack": signed_in(200),
+    "assurance:pack-pdf": signed_in(200),
+    "assurance:pack-xlsx": signed_in(200),
 }
 
 
@@ -152,6 +164,7 @@ def arguments(site, route):
         "risks": site.risk.controls.get().pk,
         "audits": site.audit_return.round_id,
         "selfassessment": site.self_assessment.pk,
+        "assurance": site.requirement.pk,
     }.get(route.namespace)
     number = site.open_period.number
     if route.name == "priorities:update-return":
@@ -162,6 +175,7 @@ def arguments(site, route):
     values["criterion_pk"] = site.audit_return.answers.exclude(improvement_action="").first().criterion_id
     values["secret"] = "made-up-secret-made-up-secret-made-up-secret"
     values["reference"] = site.risk.reference
+    values["kind"] = "kpi"
     return {param: values[param] for param in route.params}
 
 
@@ -190,6 +204,7 @@ def test_every_address_has_an_expectation():
 def fast_pdf(monkeypatch):
     """Status and headers are the point here, not the PDF: a stand-in keeps the sweep quick."""
     monkeypatch.setattr("reports.pdfstore.render_pdf", lambda *args, **kwargs: b"%PDF-1.4 stand-in")
+    monkeypatch.setattr("assurance.tasks.draw_pdf_document", lambda *args, **kwargs: b"%PDF-1.4 stand-in")
 
 
 def sign_in_as(client, site, role):
