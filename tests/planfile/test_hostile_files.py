@@ -243,7 +243,7 @@ def _chart_workbook(only_chart):
     workbook.save(buffer)
     content = buffer.getvalue()
     if only_chart:  # drop the worksheet from the workbook's list, as a workbook of one chart sheet has it
-        content = rewrite(content, "xl/workbook.xml", lambda xml: re.sub(r'<sheet name="Data"[^>]*/>', "", xml))
+        content = rewrite(content, "xl/workbook.xml", lambda xml: re.sub(r'<sheet\b[^>]*\bname="Data"[^>]*/>', "", xml))
     return content
 
 
