@@ -12,7 +12,8 @@ then, meetings held by then, audit returns submitted by then, and the risk regis
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from audits.models import Return, Round
@@ -211,12 +212,24 @@ def annual_record(plan, as_at):
             impacts.setdefault(action_id, []).append((by_pk[period_id].number, impact))
             impacts_count += 1
 
-    for pk, objective_id, ref, text, lead in (
+    # An action is in the draft if it existed at the date: from its history's first record (its creation), or from
+    # the plan's start if it came with the plan (written by the end of the day the plan itself was, as the plan
+    # file's import writes them, or by the year's first day).
+    with_the_plan = max(end_of(plan.starts_on), end_of(timezone.localtime(plan.created_at).date()))
+    created = (
+        Action.history.model.objects.filter(id=OuterRef("pk"))
+        .order_by("history_date", "history_id")
+        .values("history_date")[:1]
+    )
+    for pk, objective_id, ref, text, lead, made in (
         Action.objects.filter(objective_id__in=list(objectives), archived=False)
         .order_by("position", "pk")
-        .values_list("pk", "objective_id", "ref", "text", "lead__name")
+        .annotate(made=Subquery(created))
+        .values_list("pk", "objective_id", "ref", "text", "lead__name", "made")
     ):
         own = updates.get(pk, {})
+        if made is not None and made >= with_the_plan and made >= moment:
+            continue  # added after the date (a gap made a plan action today, say): not yet in the plan then
         path = status_path(started, own)
         # The latest status recorded by then (Complete carries forward), and the period it was recorded for.
         written = [i for i, period in enumerate(started) if period.pk in own]

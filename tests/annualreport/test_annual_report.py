@@ -11,7 +11,8 @@ from annualreport.data import CHART_LIMIT
 from annualreport.document import DOCX_TYPE, clean
 from kpis.models import KPIValue
 from meetings.models import Attendance, Meeting
-from priorities.models import ProgressUpdate, Status
+from plans.models import BusinessPlan
+from priorities.models import Action, ProgressUpdate, Status
 from risks.models import Escalation, Review, Risk
 from tests.factories import (
     ActionFactory,
@@ -328,3 +329,34 @@ def test_the_reports_page_and_the_plan_page_link_to_it(client, year):
     address = reverse("annualreport:annual-report", args=[year.slug]).encode()
     assert address in client.get(reverse("reports:report-list", args=[year.slug])).content
     assert address in client.get(year.get_absolute_url()).content
+
+
+def test_an_action_added_after_the_date_is_not_in_the_draft(client, year):
+    """An action counts from its creation (its history's first record); one that came with the plan, from the
+    plan's start."""
+    BusinessPlan.objects.filter(pk=year.pk).update(created_at=when(datetime.date(2015, 3, 1)))
+    objective = year.priorities.get().objectives.get()
+    from_a_gap = ActionFactory(objective=objective, ref="1.1.3", text="Audit the child's voice in plans")
+    added_in_july = ActionFactory(objective=objective, ref="1.1.4", text="Train the conference chairs")
+    Action.history.filter(id=added_in_july.pk).update(history_date=when(datetime.date(2015, 7, 15)))
+    Action.history.filter(id=from_a_gap.pk).update(history_date=when(datetime.date(2016, 4, 20)))
+    Action.history.filter(id__in=[a.pk for a in Action.objects.filter(ref__in=["1.1.1", "1.1.2"])]).update(
+        history_date=when(datetime.date(2015, 3, 1))
+    )
+    client.force_login(make_manager())
+    june = text_of(opened(client.get(url(year, as_at="2015-06-30"))))
+    assert "1.1.3" not in june and "1.1.4" not in june
+    assert "The actions not complete by the date (2 of 2)" in june
+    march = text_of(opened(client.get(url(year, as_at="2016-03-31"))))
+    assert "1.1.4" in march and "Train the conference chairs" in march
+    assert "1.1.3" not in march and "Audit the child's voice" not in march  # made from a gap after the year
+    assert "The actions not complete by the date (2 of 3)" in march
+
+
+def test_actions_that_came_with_the_plan_count_from_its_start(client, year):
+    """The plan file's actions are written on the day the plan is (here, today), after any as-at date of the year:
+    they are the year's plan from its first day."""
+    client.force_login(make_manager())
+    text = text_of(opened(client.get(url(year, as_at="2015-04-01"))))
+    assert "1.1.1" in text and "1.1.2" in text
+    assert "The actions not complete by the date (2 of 2)" in text
