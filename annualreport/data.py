@@ -117,7 +117,7 @@ class RoundResult:
 class RiskMovement:
     reference: str
     title: str
-    start: tuple | None  # (likelihood, impact) of the current score when the year began; None: not yet raised
+    start: tuple | None  # (likelihood, impact) at the end of the year's first day; None: not yet raised
     now: tuple | None  # the same as at the date; None: closed or deleted by then
     status: str  # Open / Closed at the date
     direction: str  # the last review's direction of travel in the year, in words
@@ -339,8 +339,9 @@ def _risks(plan, as_at, moment):
     last review's direction of travel and the escalations in the year. Three queries: the history, the reviews,
     the escalations."""
     rows = list(Risk.history.filter(history_date__lt=moment).order_by("history_date", "history_id").values(*ROW_FIELDS))
-    year_start = timezone.make_aware(datetime.datetime.combine(plan.starts_on, datetime.time.min))
-    start = standing_at(rows, year_start)
+    # The year's start position is the register at the end of its first day: a risk opened that day (the demo's
+    # are opened on 1 April) or before has one, and its first score of the year is its starting point.
+    start = standing_at(rows, end_of(plan.starts_on))
     now = standing_at(rows, moment)
     start = {pk: row for pk, row in start.items() if row["status"] == Risk.Status.OPEN}
     in_year = {"created_at__lt": moment}

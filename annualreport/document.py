@@ -362,9 +362,9 @@ class Builder:
         record = self.record
         self.heading("The risk register's movement", 1)
         self.para(
-            f"Each risk on the register when the year began ({day_words(self.plan.starts_on)}) or at the date: its "
-            "current score then and at the date, its movement, the direction of travel at its last review in the "
-            "year, and its escalations to the Board."
+            f"Each risk on the register when the year began (at the end of {day_words(self.plan.starts_on)}) or at "
+            "the date: its current score then and at the date, its movement, the direction of travel at its last "
+            "review in the year, and its escalations to the Board."
         )
         if record.risks:
             self.table(

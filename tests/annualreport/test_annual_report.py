@@ -360,3 +360,17 @@ def test_actions_that_came_with_the_plan_count_from_its_start(client, year):
     text = text_of(opened(client.get(url(year, as_at="2015-04-01"))))
     assert "1.1.1" in text and "1.1.2" in text
     assert "The actions not complete by the date (2 of 2)" in text
+
+
+def test_a_risk_opened_on_the_years_first_day_has_a_start_position(client, year):
+    opened_first_day = RiskFactory(reference="R2", title="Early help lead post vacant", current_likelihood=2)
+    Risk.history.filter(id=opened_first_day.pk).update(history_date=when(datetime.date(2015, 4, 1)))
+    later = RiskFactory(reference="R3", title="Opened in May")
+    Risk.history.filter(id=later.pk).update(history_date=when(datetime.date(2015, 5, 1)))
+    client.force_login(make_manager())
+    document = opened(client.get(url(year)))
+    risks = next(t for t in document.tables if t.rows[0].cells[0].text == "Risk")
+    rows = {row.cells[0].text: [cell.text for cell in row.cells] for row in risks.rows[1:]}
+    assert rows["R2"][2:5] == ["2 x 4 = 8 (Medium)", "2 x 4 = 8 (Medium)", "No change"]
+    assert rows["R3"][2] == "Not yet raised" and rows["R3"][4] == "New this year"
+    assert rows["R1"][2] == "3 x 4 = 12 (High)"
