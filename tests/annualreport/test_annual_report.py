@@ -374,3 +374,12 @@ def test_a_risk_opened_on_the_years_first_day_has_a_start_position(client, year)
     assert rows["R2"][2:5] == ["2 x 4 = 8 (Medium)", "2 x 4 = 8 (Medium)", "No change"]
     assert rows["R3"][2] == "Not yet raised" and rows["R3"][4] == "New this year"
     assert rows["R1"][2] == "3 x 4 = 12 (High)"
+
+
+def test_an_audit_contact_is_told_why_in_their_own_words(client, year):
+    client.force_login(ReturnFactory(contact=UserFactory(username="contact-police")).contact)
+    response = client.get(url(year))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "an audit contact sees only their own organisation&#x27;s return" in page
+    assert "not allowed to make this change" not in page
