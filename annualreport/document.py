@@ -352,7 +352,17 @@ class Builder:
         ]
         if rows:
             self.table(
-                ["Round", "Kind", "Returns window", "Expected", "Submitted", "Late", "Moderated", "Self", "Moderated"],
+                [
+                    "Round",
+                    "Kind",
+                    "Returns window",
+                    "Expected",
+                    "Submitted",
+                    "Late",
+                    "Moderated returns",
+                    "Mean self score",
+                    "Mean moderated score",
+                ],
                 rows,
                 links={i: (0, result.round.get_absolute_url()) for i, result in enumerate(record.rounds)},
             )

@@ -383,3 +383,11 @@ def test_an_audit_contact_is_told_why_in_their_own_words(client, year):
     page = response.content.decode()
     assert "an audit contact sees only their own organisation&#x27;s return" in page
     assert "not allowed to make this change" not in page
+
+
+def test_the_audit_table_names_its_columns_apart(client, year):
+    client.force_login(make_manager())
+    audits = next(t for t in opened(client.get(url(year))).tables if t.rows[0].cells[0].text == "Round")
+    headings = [cell.text for cell in audits.rows[0].cells]
+    assert len(set(headings)) == len(headings)
+    assert headings[6:] == ["Moderated returns", "Mean self score", "Mean moderated score"]
