@@ -151,7 +151,7 @@ class AnnualRecord:
     as_at: datetime.date
     periods: list  # every period of the year
     priorities: list  # PriorityYear
-    attendance: list  # AgencyAttendance, by agency name
+    attendance: list  # AgencyAttendance, by agency name (whatever its case)
     rounds: list  # RoundResult
     risks: list  # RiskMovement, by number
     impacts_count: int = 0
@@ -287,7 +287,7 @@ def _attendance(plan, as_at):
             represented=Count("pk", filter=Q(status__in=Attendance.REPRESENTED)),
             expected=Count("pk"),
         )
-        .order_by("seat__agency__name")
+        .order_by(Lower("seat__agency__name"), "seat__agency__name")
     )
     return [AgencyAttendance(row["seat__agency__name"], row["represented"], row["expected"]) for row in rows]
 

@@ -391,3 +391,14 @@ def test_the_audit_table_names_its_columns_apart(client, year):
     headings = [cell.text for cell in audits.rows[0].cells]
     assert len(set(headings)) == len(headings)
     assert headings[6:] == ["Moderated returns", "Mean self score", "Mean moderated score"]
+
+
+def test_agencies_are_sorted_whatever_their_case(client, year):
+    meeting = Meeting.objects.get()
+    for name in ("Dudley and Walsall Mental Health Partnership NHS Trust", "Dudley Council", "dudley Bridge Centre"):
+        AttendanceFactory(meeting=meeting, seat__agency__name=name)
+    client.force_login(make_manager())
+    table = next(t for t in opened(client.get(url(year))).tables if t.rows[0].cells[0].text == "Agency")
+    names = [row.cells[0].text for row in table.rows[1:]]
+    assert names == sorted(names, key=str.lower)
+    assert names.index("Dudley and Walsall Mental Health Partnership NHS Trust") < names.index("Dudley Council")
