@@ -39,8 +39,14 @@ def clean(text):
 
 
 def brief(text, limit=ACTION_TEXT_WORDS):
+    """The text on one line, whole if it fits in `limit` characters, else cut at the last whole word with "…"."""
     text = " ".join(clean(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def day_words(day):
@@ -419,7 +425,7 @@ class Builder:
         for action in carried:
             paragraph = self.para(style="List Bullet")
             self.link(paragraph, action_path(action.pk), action.ref)
-            self.run(paragraph, f" {brief(action.text, 160)} ({action.status.label}; lead: {action.lead})")
+            self.run(paragraph, f" {brief(action.text)} ({action.status.label}; lead: {action.lead})")
         self.source(self.plan.get_absolute_url(), "the plan page")
         risks = record.open_risks
         self.para(f"Open risks at the date ({len(risks)}), which stay on the register into next year:")

@@ -402,3 +402,32 @@ def test_agencies_are_sorted_whatever_their_case(client, year):
     names = [row.cells[0].text for row in table.rows[1:]]
     assert names == sorted(names, key=str.lower)
     assert names.index("Dudley and Walsall Mental Health Partnership NHS Trust") < names.index("Dudley Council")
+
+
+def paragraphs_after(document, heading):
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    return texts[texts.index(heading) :]
+
+
+LONG_ACTION = (
+    "Produce and publish practice standards for every agency, with a Miss Smith named as the contact in each, "
+    "agreed with the subgroups and tested in a multi-agency audit of twenty cases before the board signs them "
+    "off, and reported to the Safeguarding Executive at each of its meetings in the year and then to the Board"
+)
+
+
+def test_an_actions_text_reads_the_same_in_every_section(client, year):
+    Action.objects.filter(ref="1.1.1").update(text=LONG_ACTION)
+    Action.objects.filter(ref="1.1.2").update(text="Relaunch the threshold document and Miss " + "x" * 150)
+    BusinessPlan.objects.filter(pk=year.pk).update(status="active")
+    client.force_login(make_manager())
+    document = opened(client.get(url(year)))
+    done = next(p.text for p in document.paragraphs if p.text.startswith("1.1.1 "))
+    carried = next(text for text in paragraphs_after(document, "What carries into next year") if "1.1.1" in text)
+    shown = done.removeprefix("1.1.1 ").split(" (lead:")[0]
+    assert shown in carried  # cut in the same place in both sections
+    assert shown.endswith("…") and len(shown) <= 240
+    assert LONG_ACTION.startswith(shown.removesuffix("…"))
+    assert LONG_ACTION[len(shown) - 1] == " "  # cut at a whole word
+    year_text = text_of(document)
+    assert "Relaunch the threshold document and Miss " + "x" * 150 in year_text  # whole where it fits
