@@ -198,7 +198,7 @@ class Builder:
         self.para(f"Draft as at {self.as_at_words}", bold=True)
         paragraph = self.para(f"Written from the business plan ({self.plan.title}): ")
         self.link(paragraph, plan_path, self.url(plan_path))
-        self.heading("How to use this draft", 2)
+        self.heading("How to use this draft", 1)
         for text in (
             "This is a draft of the board's statutory annual report, written from what the product holds. "
             "Edit it in Word into the report: add the introduction, the board's own words and its conclusions.",

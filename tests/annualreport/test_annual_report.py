@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import itertools
 
 import docx
 import pytest
@@ -431,3 +432,14 @@ def test_an_actions_text_reads_the_same_in_every_section(client, year):
     assert LONG_ACTION[len(shown) - 1] == " "  # cut at a whole word
     year_text = text_of(document)
     assert "Relaunch the threshold document and Miss " + "x" * 150 in year_text  # whole where it fits
+
+
+def test_no_heading_comes_before_a_heading_of_a_higher_level(client, year):
+    client.force_login(make_manager())
+    document = opened(client.get(url(year)))
+    styles = [p.style.name for p in document.paragraphs if p.style.name == "Title" or p.style.name.startswith("Head")]
+    assert styles[0] == "Title"
+    levels = [int(name.split()[-1]) for name in styles[1:]]
+    assert levels[0] == 1
+    assert all(after <= before + 1 for before, after in itertools.pairwise(levels))
+    assert "How to use this draft" in [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
