@@ -37,6 +37,24 @@ def words(value, percentage):
     return f"{number}%" if percentage else number
 
 
+LABEL_GAP = 9 * SCALE  # from a point's centre to the near edge of its value's label
+LINE_CLEARANCE = 3 * SCALE  # kept clear each side of the (2 units thick) target line
+
+
+def label_top(point_y, height, target_y=None):
+    """The top of a value's label, in pixels: above its point, unless the target line would run through the label
+    there; then below it (the line cannot cross both, as the point lies between them), whichever is clear."""
+    above = point_y - LABEL_GAP - height
+    if target_y is None or not _crosses(above, height, target_y):
+        return above
+    below = point_y + LABEL_GAP
+    return below if not _crosses(below, height, target_y) else above
+
+
+def _crosses(top, height, line_y):
+    return top - LINE_CLEARANCE <= line_y <= top + height + LINE_CLEARANCE
+
+
 def trend_png(points, *, target=None, percentage=False):
     """PNG bytes of the trend chart: `points` are (axis label, value or None) in period order; a missing value
     breaks the line. The value axis runs 0 to 100 for a percentage, else 0 to a round number above the highest
@@ -89,7 +107,10 @@ def trend_png(points, *, target=None, percentage=False):
             continue
         x, y = x_at(index), y_at(value)
         draw.ellipse([(x - radius, y - radius), (x + radius, y + radius)], fill=LINE_COLOUR)
-        draw.text((x, y - 9 * SCALE), words(value, percentage), fill=TEXT_COLOUR, font=bold, anchor="ms")
+        text = words(value, percentage)
+        _, top_, _, bottom_ = draw.textbbox((0, 0), text, font=bold, anchor="lt")
+        label_y = label_top(y, bottom_ - top_, None if target is None else y_at(target))
+        draw.text((x, label_y), text, fill=TEXT_COLOUR, font=bold, anchor="mt")
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=1)  # fast: a chart of flat colours stays small
     return out.getvalue()

@@ -8,6 +8,8 @@ import docx
 import pytest
 from django.urls import reverse
 
+from annualreport import charts
+from annualreport.charts import LABEL_GAP, label_top
 from annualreport.data import CHART_LIMIT
 from annualreport.document import DOCX_TYPE, clean
 from kpis.models import KPIValue
@@ -443,3 +445,29 @@ def test_no_heading_comes_before_a_heading_of_a_higher_level(client, year):
     assert levels[0] == 1
     assert all(after <= before + 1 for before, after in itertools.pairwise(levels))
     assert "How to use this draft" in [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+
+
+@pytest.mark.parametrize(
+    ("point", "target", "below"), [(68.04, 75, True), (70, 68.04, False), (74.74, 75, False), (50, 90, False)]
+)
+def test_a_value_label_keeps_clear_of_the_target_line(monkeypatch, point, target, below):
+    """The label's place, in pixels, as the chart draws it: the target line never runs through it."""
+    placed = []
+    real = charts.label_top
+
+    def spy(point_y, height, target_y=None):
+        top = real(point_y, height, target_y)
+        placed.append((point_y, top, height, target_y))
+        return top
+
+    monkeypatch.setattr(charts, "label_top", spy)
+    assert charts.trend_png([("P1", point)], target=target, percentage=True).startswith(b"\x89PNG")
+    [(point_y, top, height, target_y)] = placed
+    assert not (top - charts.LINE_CLEARANCE <= target_y <= top + height + charts.LINE_CLEARANCE)
+    assert (top > point_y) is below
+
+
+def test_the_label_goes_below_its_point_only_when_the_line_runs_above_it():
+    assert label_top(200, 20) == 200 - LABEL_GAP - 20
+    assert label_top(200, 20, target_y=300) == 200 - LABEL_GAP - 20
+    assert label_top(200, 20, target_y=175) == 200 + LABEL_GAP
