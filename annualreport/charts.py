@@ -5,7 +5,7 @@ Each image goes into the document with alt text that gives the same figures in w
 
 import functools
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -32,7 +32,17 @@ def _font(bold=False):
     return ImageFont.load_default(size=TREND_FONT_SIZE * SCALE + (1 if bold else 0))
 
 
+PERCENT_PLACES = Decimal("0.1")  # every percentage in the draft to one decimal place: 61.7% beside 68.0%, not 68.04%
+
+
 def words(value, percentage):
+    if percentage:
+        return f"{Decimal(value).quantize(PERCENT_PLACES, ROUND_HALF_UP)}%"
+    return f"{Decimal(value).normalize():f}"
+
+
+def axis_words(value, percentage):
+    """A value axis mark: whole numbers (0%, 50%, 100%)."""
     number = f"{Decimal(value).normalize():f}"
     return f"{number}%" if percentage else number
 
@@ -81,7 +91,7 @@ def trend_png(points, *, target=None, percentage=False):
     for share in (0, Decimal("0.5"), 1):  # the value axis: nought, half way and the top
         y = y_at(top * share)
         draw.line([(left, y), (right, y)], fill=GRID_COLOUR, width=SCALE)
-        draw.text((left - 6 * SCALE, y), words(top * share, percentage), fill=TEXT_COLOUR, font=font, anchor="rm")
+        draw.text((left - 6 * SCALE, y), axis_words(top * share, percentage), fill=TEXT_COLOUR, font=font, anchor="rm")
     for index, (label, _) in enumerate(points):
         draw.text((x_at(index), (TREND_HEIGHT - 10) * SCALE), label, fill=TEXT_COLOUR, font=font, anchor="ms")
     if target is not None:

@@ -11,6 +11,7 @@ then, meetings held by then, audit returns submitted by then, and the risk regis
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
@@ -98,7 +99,7 @@ class AgencyAttendance:
 
     @property
     def percent(self):
-        return round(100 * self.represented / self.expected) if self.expected else None
+        return Decimal(100 * self.represented) / self.expected if self.expected else None
 
 
 @dataclass
@@ -223,13 +224,13 @@ def annual_record(plan, as_at):
     )
     for pk, objective_id, ref, text, lead, made in (
         Action.objects.filter(objective_id__in=list(objectives), archived=False)
-        .order_by("position", "pk")
         .annotate(made=Subquery(created))
+        .order_by("position", "pk")
         .values_list("pk", "objective_id", "ref", "text", "lead__name", "made")
     ):
-        own = updates.get(pk, {})
         if made is not None and made >= with_the_plan and made >= moment:
             continue  # added after the date (a gap made a plan action today, say): not yet in the plan then
+        own = updates.get(pk, {})
         path = status_path(started, own)
         # The latest status recorded by then (Complete carries forward), and the period it was recorded for.
         written = [i for i, period in enumerate(started) if period.pk in own]

@@ -268,8 +268,11 @@ class Builder:
                     [
                         row.kpi.ref,
                         brief(row.kpi.name, 200),
-                        row.kpi.target_display or "None set",
-                        *(value.display if value is not None else "" for _, value in row.values),
+                        kpi_words(row.kpi, row.kpi.target) or "None set",
+                        *(
+                            kpi_words(row.kpi, value.value) or value.display if value is not None else ""
+                            for _, value in row.values
+                        ),
                         row.rating.label if row.rating else "",
                     ]
                     for row in rows
@@ -324,7 +327,12 @@ class Builder:
             self.table(
                 ["Agency", "Seats represented", "Seats expected", "Represented"],
                 [
-                    [row.agency, row.represented, row.expected, f"{row.percent}%" if row.percent is not None else ""]
+                    [
+                        row.agency,
+                        row.represented,
+                        row.expected,
+                        words(row.percent, True) if row.percent is not None else "",
+                    ]
                     for row in record.attendance
                 ],
             )
@@ -434,6 +442,11 @@ class Builder:
             self.link(paragraph, reverse("risks:risk-detail", args=[risk.reference]), risk.reference)
             self.run(paragraph, f" {risk.title}: {risk.words(risk.now)}")
         self.source(reverse("risks:risk-list"), "the risk register")
+
+
+def kpi_words(kpi, number):
+    """A KPI's number as the draft writes it (percentages to one decimal place everywhere), or "" for none."""
+    return "" if number is None else words(number, kpi.kind == kpi.Kind.PERCENTAGE)
 
 
 def action_path(pk):

@@ -139,14 +139,14 @@ def test_the_draft_holds_the_record(client, year):
     # The KPI table with its values and RAG.
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Reference")
     row = [cell.text for cell in table.rows[1].cells]
-    assert row[:6] == ["1.1.K1", "Conferences the child attends", "75%", "60%", "70%", "80%"]
+    assert row[:6] == ["1.1.K1", "Conferences the child attends", "75.0%", "60.0%", "70.0%", "80.0%"]
     assert row[-1] == "Green"
     # The chart, with alt text giving the figures.
     assert len(document.inline_shapes) == 1
     alt = document.inline_shapes[0]._inline.docPr.get("descr")
-    assert "Period 1: 60%; Period 2: 70%; Period 3: 80%" in alt and "Target 75%" in alt
+    assert "Period 1: 60.0%; Period 2: 70.0%; Period 3: 80.0%" in alt and "Target 75.0%" in alt
     # Attendance by agency, audit results, risk movement, carry-over.
-    assert "West Midlands Police\n1\n1\n100%" in text and "Dudley CCG\n0\n1\n0%" in text
+    assert "West Midlands Police\n1\n1\n100.0%" in text and "Dudley CCG\n0\n1\n0.0%" in text
     audits = next(t for t in document.tables if t.rows[0].cells[0].text == "Round")
     assert [c.text for c in audits.rows[1].cells][3:] == ["2", "1", "1", "1", "3", "2"]
     risks = next(t for t in document.tables if t.rows[0].cells[0].text == "Risk")
@@ -471,3 +471,15 @@ def test_the_label_goes_below_its_point_only_when_the_line_runs_above_it():
     assert label_top(200, 20) == 200 - LABEL_GAP - 20
     assert label_top(200, 20, target_y=300) == 200 - LABEL_GAP - 20
     assert label_top(200, 20, target_y=175) == 200 + LABEL_GAP
+
+
+
+def test_percentages_have_one_decimal_place_throughout(client, year):
+    KPIValue.objects.filter(value=60).update(value="61.7")
+    KPIValue.objects.filter(value=70).update(value="68.04")
+    client.force_login(make_manager())
+    document = opened(client.get(url(year)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Reference")
+    assert [cell.text for cell in table.rows[1].cells][2:6] == ["75.0%", "61.7%", "68.0%", "80.0%"]
+    alt = document.inline_shapes[0]._inline.docPr.get("descr")
+    assert "Period 1: 61.7%; Period 2: 68.0%; Period 3: 80.0%" in alt
