@@ -5,7 +5,7 @@ Each image goes into the document with alt text that gives the same figures in w
 
 import functools
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -32,9 +32,37 @@ def _font(bold=False):
     return ImageFont.load_default(size=TREND_FONT_SIZE * SCALE + (1 if bold else 0))
 
 
+PERCENT_PLACES = Decimal("0.1")  # every percentage in the draft to one decimal place: 61.7% beside 68.0%, not 68.04%
+
+
 def words(value, percentage):
+    if percentage:
+        return f"{Decimal(value).quantize(PERCENT_PLACES, ROUND_HALF_UP)}%"
+    return f"{Decimal(value).normalize():f}"
+
+
+def axis_words(value, percentage):
+    """A value axis mark: whole numbers (0%, 50%, 100%)."""
     number = f"{Decimal(value).normalize():f}"
     return f"{number}%" if percentage else number
+
+
+LABEL_GAP = 9 * SCALE  # from a point's centre to the near edge of its value's label
+LINE_CLEARANCE = 3 * SCALE  # kept clear each side of the (2 units thick) target line
+
+
+def label_top(point_y, height, target_y=None):
+    """The top of a value's label, in pixels: above its point, unless the target line would run through the label
+    there; then below it (the line cannot cross both, as the point lies between them), whichever is clear."""
+    above = point_y - LABEL_GAP - height
+    if target_y is None or not _crosses(above, height, target_y):
+        return above
+    below = point_y + LABEL_GAP
+    return below if not _crosses(below, height, target_y) else above
+
+
+def _crosses(top, height, line_y):
+    return top - LINE_CLEARANCE <= line_y <= top + height + LINE_CLEARANCE
 
 
 def trend_png(points, *, target=None, percentage=False):
@@ -63,7 +91,7 @@ def trend_png(points, *, target=None, percentage=False):
     for share in (0, Decimal("0.5"), 1):  # the value axis: nought, half way and the top
         y = y_at(top * share)
         draw.line([(left, y), (right, y)], fill=GRID_COLOUR, width=SCALE)
-        draw.text((left - 6 * SCALE, y), words(top * share, percentage), fill=TEXT_COLOUR, font=font, anchor="rm")
+        draw.text((left - 6 * SCALE, y), axis_words(top * share, percentage), fill=TEXT_COLOUR, font=font, anchor="rm")
     for index, (label, _) in enumerate(points):
         draw.text((x_at(index), (TREND_HEIGHT - 10) * SCALE), label, fill=TEXT_COLOUR, font=font, anchor="ms")
     if target is not None:
@@ -89,7 +117,10 @@ def trend_png(points, *, target=None, percentage=False):
             continue
         x, y = x_at(index), y_at(value)
         draw.ellipse([(x - radius, y - radius), (x + radius, y + radius)], fill=LINE_COLOUR)
-        draw.text((x, y - 9 * SCALE), words(value, percentage), fill=TEXT_COLOUR, font=bold, anchor="ms")
+        text = words(value, percentage)
+        _, top_, _, bottom_ = draw.textbbox((0, 0), text, font=bold, anchor="lt")
+        label_y = label_top(y, bottom_ - top_, None if target is None else y_at(target))
+        draw.text((x, label_y), text, fill=TEXT_COLOUR, font=bold, anchor="mt")
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=1)  # fast: a chart of flat colours stays small
     return out.getvalue()

@@ -11,8 +11,10 @@ then, meetings held by then, audit returns submitted by then, and the risk regis
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from audits.models import Return, Round
@@ -97,7 +99,7 @@ class AgencyAttendance:
 
     @property
     def percent(self):
-        return round(100 * self.represented / self.expected) if self.expected else None
+        return Decimal(100 * self.represented) / self.expected if self.expected else None
 
 
 @dataclass
@@ -116,7 +118,7 @@ class RoundResult:
 class RiskMovement:
     reference: str
     title: str
-    start: tuple | None  # (likelihood, impact) of the current score when the year began; None: not yet raised
+    start: tuple | None  # (likelihood, impact) at the end of the year's first day; None: not yet raised
     now: tuple | None  # the same as at the date; None: closed or deleted by then
     status: str  # Open / Closed at the date
     direction: str  # the last review's direction of travel in the year, in words
@@ -150,7 +152,7 @@ class AnnualRecord:
     as_at: datetime.date
     periods: list  # every period of the year
     priorities: list  # PriorityYear
-    attendance: list  # AgencyAttendance, by agency name
+    attendance: list  # AgencyAttendance, by agency name (whatever its case)
     rounds: list  # RoundResult
     risks: list  # RiskMovement, by number
     impacts_count: int = 0
@@ -211,11 +213,23 @@ def annual_record(plan, as_at):
             impacts.setdefault(action_id, []).append((by_pk[period_id].number, impact))
             impacts_count += 1
 
-    for pk, objective_id, ref, text, lead in (
+    # An action is in the draft if it existed at the date: from its history's first record (its creation), or from
+    # the plan's start if it came with the plan (written by the end of the day the plan itself was, as the plan
+    # file's import writes them, or by the year's first day).
+    with_the_plan = max(end_of(plan.starts_on), end_of(timezone.localtime(plan.created_at).date()))
+    created = (
+        Action.history.model.objects.filter(id=OuterRef("pk"))
+        .order_by("history_date", "history_id")
+        .values("history_date")[:1]
+    )
+    for pk, objective_id, ref, text, lead, made in (
         Action.objects.filter(objective_id__in=list(objectives), archived=False)
+        .annotate(made=Subquery(created))
         .order_by("position", "pk")
-        .values_list("pk", "objective_id", "ref", "text", "lead__name")
+        .values_list("pk", "objective_id", "ref", "text", "lead__name", "made")
     ):
+        if made is not None and made >= with_the_plan and made >= moment:
+            continue  # added after the date (a gap made a plan action today, say): not yet in the plan then
         own = updates.get(pk, {})
         path = status_path(started, own)
         # The latest status recorded by then (Complete carries forward), and the period it was recorded for.
@@ -274,7 +288,7 @@ def _attendance(plan, as_at):
             represented=Count("pk", filter=Q(status__in=Attendance.REPRESENTED)),
             expected=Count("pk"),
         )
-        .order_by("seat__agency__name")
+        .order_by(Lower("seat__agency__name"), "seat__agency__name")
     )
     return [AgencyAttendance(row["seat__agency__name"], row["represented"], row["expected"]) for row in rows]
 
@@ -326,8 +340,9 @@ def _risks(plan, as_at, moment):
     last review's direction of travel and the escalations in the year. Three queries: the history, the reviews,
     the escalations."""
     rows = list(Risk.history.filter(history_date__lt=moment).order_by("history_date", "history_id").values(*ROW_FIELDS))
-    year_start = timezone.make_aware(datetime.datetime.combine(plan.starts_on, datetime.time.min))
-    start = standing_at(rows, year_start)
+    # The year's start position is the register at the end of its first day: a risk opened that day (the demo's
+    # are opened on 1 April) or before has one, and its first score of the year is its starting point.
+    start = standing_at(rows, end_of(plan.starts_on))
     now = standing_at(rows, moment)
     start = {pk: row for pk, row in start.items() if row["status"] == Risk.Status.OPEN}
     in_year = {"created_at__lt": moment}

@@ -39,8 +39,14 @@ def clean(text):
 
 
 def brief(text, limit=ACTION_TEXT_WORDS):
+    """The text on one line, whole if it fits in `limit` characters, else cut at the last whole word with "…"."""
     text = " ".join(clean(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def day_words(day):
@@ -192,7 +198,7 @@ class Builder:
         self.para(f"Draft as at {self.as_at_words}", bold=True)
         paragraph = self.para(f"Written from the business plan ({self.plan.title}): ")
         self.link(paragraph, plan_path, self.url(plan_path))
-        self.heading("How to use this draft", 2)
+        self.heading("How to use this draft", 1)
         for text in (
             "This is a draft of the board's statutory annual report, written from what the product holds. "
             "Edit it in Word into the report: add the introduction, the board's own words and its conclusions.",
@@ -262,8 +268,11 @@ class Builder:
                     [
                         row.kpi.ref,
                         brief(row.kpi.name, 200),
-                        row.kpi.target_display or "None set",
-                        *(value.display if value is not None else "" for _, value in row.values),
+                        kpi_words(row.kpi, row.kpi.target) or "None set",
+                        *(
+                            kpi_words(row.kpi, value.value) or value.display if value is not None else ""
+                            for _, value in row.values
+                        ),
                         row.rating.label if row.rating else "",
                     ]
                     for row in rows
@@ -318,7 +327,12 @@ class Builder:
             self.table(
                 ["Agency", "Seats represented", "Seats expected", "Represented"],
                 [
-                    [row.agency, row.represented, row.expected, f"{row.percent}%" if row.percent is not None else ""]
+                    [
+                        row.agency,
+                        row.represented,
+                        row.expected,
+                        words(row.percent, True) if row.percent is not None else "",
+                    ]
                     for row in record.attendance
                 ],
             )
@@ -352,7 +366,17 @@ class Builder:
         ]
         if rows:
             self.table(
-                ["Round", "Kind", "Returns window", "Expected", "Submitted", "Late", "Moderated", "Self", "Moderated"],
+                [
+                    "Round",
+                    "Kind",
+                    "Returns window",
+                    "Expected",
+                    "Submitted",
+                    "Late",
+                    "Moderated returns",
+                    "Mean self score",
+                    "Mean moderated score",
+                ],
                 rows,
                 links={i: (0, result.round.get_absolute_url()) for i, result in enumerate(record.rounds)},
             )
@@ -362,9 +386,9 @@ class Builder:
         record = self.record
         self.heading("The risk register's movement", 1)
         self.para(
-            f"Each risk on the register when the year began ({day_words(self.plan.starts_on)}) or at the date: its "
-            "current score then and at the date, its movement, the direction of travel at its last review in the "
-            "year, and its escalations to the Board."
+            f"Each risk on the register when the year began (at the end of {day_words(self.plan.starts_on)}) or at "
+            "the date: its current score then and at the date, its movement, the direction of travel at its last "
+            "review in the year, and its escalations to the Board."
         )
         if record.risks:
             self.table(
@@ -409,7 +433,7 @@ class Builder:
         for action in carried:
             paragraph = self.para(style="List Bullet")
             self.link(paragraph, action_path(action.pk), action.ref)
-            self.run(paragraph, f" {brief(action.text, 160)} ({action.status.label}; lead: {action.lead})")
+            self.run(paragraph, f" {brief(action.text)} ({action.status.label}; lead: {action.lead})")
         self.source(self.plan.get_absolute_url(), "the plan page")
         risks = record.open_risks
         self.para(f"Open risks at the date ({len(risks)}), which stay on the register into next year:")
@@ -418,6 +442,11 @@ class Builder:
             self.link(paragraph, reverse("risks:risk-detail", args=[risk.reference]), risk.reference)
             self.run(paragraph, f" {risk.title}: {risk.words(risk.now)}")
         self.source(reverse("risks:risk-list"), "the risk register")
+
+
+def kpi_words(kpi, number):
+    """A KPI's number as the draft writes it (percentages to one decimal place everywhere), or "" for none."""
+    return "" if number is None else words(number, kpi.kind == kpi.Kind.PERCENTAGE)
 
 
 def action_path(pk):

@@ -1,7 +1,6 @@
 import datetime
 import re
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -45,7 +44,8 @@ def annual_report(request, slug):
     it, except an audit contact, who sees only their own organisation's return."""
     plan = plan_for_reader(request.user, slug)
     if is_contact(request.user):
-        raise PermissionDenied(CONTACTS_REFUSED)
+        # Said in its own words: the general refusal speaks of a change, and nothing is changed here.
+        return render(request, "annualreport/refused.html", {"plan": plan, "refusal": CONTACTS_REFUSED}, status=403)
     as_at, problem = chosen_date(plan, request.GET.get("as_at"))
     if problem:
         context = {"plan": plan, "problem": problem, "default": default_as_at(plan)}

@@ -2,16 +2,20 @@
 
 import datetime
 import io
+import itertools
 
 import docx
 import pytest
 from django.urls import reverse
 
+from annualreport import charts
+from annualreport.charts import LABEL_GAP, label_top
 from annualreport.data import CHART_LIMIT
 from annualreport.document import DOCX_TYPE, clean
 from kpis.models import KPIValue
 from meetings.models import Attendance, Meeting
-from priorities.models import ProgressUpdate, Status
+from plans.models import BusinessPlan
+from priorities.models import Action, ProgressUpdate, Status
 from risks.models import Escalation, Review, Risk
 from tests.factories import (
     ActionFactory,
@@ -135,14 +139,14 @@ def test_the_draft_holds_the_record(client, year):
     # The KPI table with its values and RAG.
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Reference")
     row = [cell.text for cell in table.rows[1].cells]
-    assert row[:6] == ["1.1.K1", "Conferences the child attends", "75%", "60%", "70%", "80%"]
+    assert row[:6] == ["1.1.K1", "Conferences the child attends", "75.0%", "60.0%", "70.0%", "80.0%"]
     assert row[-1] == "Green"
     # The chart, with alt text giving the figures.
     assert len(document.inline_shapes) == 1
     alt = document.inline_shapes[0]._inline.docPr.get("descr")
-    assert "Period 1: 60%; Period 2: 70%; Period 3: 80%" in alt and "Target 75%" in alt
+    assert "Period 1: 60.0%; Period 2: 70.0%; Period 3: 80.0%" in alt and "Target 75.0%" in alt
     # Attendance by agency, audit results, risk movement, carry-over.
-    assert "West Midlands Police\n1\n1\n100%" in text and "Dudley CCG\n0\n1\n0%" in text
+    assert "West Midlands Police\n1\n1\n100.0%" in text and "Dudley CCG\n0\n1\n0.0%" in text
     audits = next(t for t in document.tables if t.rows[0].cells[0].text == "Round")
     assert [c.text for c in audits.rows[1].cells][3:] == ["2", "1", "1", "1", "3", "2"]
     risks = next(t for t in document.tables if t.rows[0].cells[0].text == "Risk")
@@ -328,3 +332,154 @@ def test_the_reports_page_and_the_plan_page_link_to_it(client, year):
     address = reverse("annualreport:annual-report", args=[year.slug]).encode()
     assert address in client.get(reverse("reports:report-list", args=[year.slug])).content
     assert address in client.get(year.get_absolute_url()).content
+
+
+def test_an_action_added_after_the_date_is_not_in_the_draft(client, year):
+    """An action counts from its creation (its history's first record); one that came with the plan, from the
+    plan's start."""
+    BusinessPlan.objects.filter(pk=year.pk).update(created_at=when(datetime.date(2015, 3, 1)))
+    objective = year.priorities.get().objectives.get()
+    from_a_gap = ActionFactory(objective=objective, ref="1.1.3", text="Audit the child's voice in plans")
+    added_in_july = ActionFactory(objective=objective, ref="1.1.4", text="Train the conference chairs")
+    Action.history.filter(id=added_in_july.pk).update(history_date=when(datetime.date(2015, 7, 15)))
+    Action.history.filter(id=from_a_gap.pk).update(history_date=when(datetime.date(2016, 4, 20)))
+    Action.history.filter(id__in=[a.pk for a in Action.objects.filter(ref__in=["1.1.1", "1.1.2"])]).update(
+        history_date=when(datetime.date(2015, 3, 1))
+    )
+    client.force_login(make_manager())
+    june = text_of(opened(client.get(url(year, as_at="2015-06-30"))))
+    assert "1.1.3" not in june and "1.1.4" not in june
+    assert "The actions not complete by the date (2 of 2)" in june
+    march = text_of(opened(client.get(url(year, as_at="2016-03-31"))))
+    assert "1.1.4" in march and "Train the conference chairs" in march
+    assert "1.1.3" not in march and "Audit the child's voice" not in march  # made from a gap after the year
+    assert "The actions not complete by the date (2 of 3)" in march
+
+
+def test_actions_that_came_with_the_plan_count_from_its_start(client, year):
+    """The plan file's actions are written on the day the plan is (here, today), after any as-at date of the year:
+    they are the year's plan from its first day."""
+    client.force_login(make_manager())
+    text = text_of(opened(client.get(url(year, as_at="2015-04-01"))))
+    assert "1.1.1" in text and "1.1.2" in text
+    assert "The actions not complete by the date (2 of 2)" in text
+
+
+def test_a_risk_opened_on_the_years_first_day_has_a_start_position(client, year):
+    opened_first_day = RiskFactory(reference="R2", title="Early help lead post vacant", current_likelihood=2)
+    Risk.history.filter(id=opened_first_day.pk).update(history_date=when(datetime.date(2015, 4, 1)))
+    later = RiskFactory(reference="R3", title="Opened in May")
+    Risk.history.filter(id=later.pk).update(history_date=when(datetime.date(2015, 5, 1)))
+    client.force_login(make_manager())
+    document = opened(client.get(url(year)))
+    risks = next(t for t in document.tables if t.rows[0].cells[0].text == "Risk")
+    rows = {row.cells[0].text: [cell.text for cell in row.cells] for row in risks.rows[1:]}
+    assert rows["R2"][2:5] == ["2 x 4 = 8 (Medium)", "2 x 4 = 8 (Medium)", "No change"]
+    assert rows["R3"][2] == "Not yet raised" and rows["R3"][4] == "New this year"
+    assert rows["R1"][2] == "3 x 4 = 12 (High)"
+
+
+def test_an_audit_contact_is_told_why_in_their_own_words(client, year):
+    client.force_login(ReturnFactory(contact=UserFactory(username="contact-police")).contact)
+    response = client.get(url(year))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "an audit contact sees only their own organisation&#x27;s return" in page
+    assert "not allowed to make this change" not in page
+
+
+def test_the_audit_table_names_its_columns_apart(client, year):
+    client.force_login(make_manager())
+    audits = next(t for t in opened(client.get(url(year))).tables if t.rows[0].cells[0].text == "Round")
+    headings = [cell.text for cell in audits.rows[0].cells]
+    assert len(set(headings)) == len(headings)
+    assert headings[6:] == ["Moderated returns", "Mean self score", "Mean moderated score"]
+
+
+def test_agencies_are_sorted_whatever_their_case(client, year):
+    meeting = Meeting.objects.get()
+    for name in ("Dudley and Walsall Mental Health Partnership NHS Trust", "Dudley Council", "dudley Bridge Centre"):
+        AttendanceFactory(meeting=meeting, seat__agency__name=name)
+    client.force_login(make_manager())
+    table = next(t for t in opened(client.get(url(year))).tables if t.rows[0].cells[0].text == "Agency")
+    names = [row.cells[0].text for row in table.rows[1:]]
+    assert names == sorted(names, key=str.lower)
+    assert names.index("Dudley and Walsall Mental Health Partnership NHS Trust") < names.index("Dudley Council")
+
+
+def paragraphs_after(document, heading):
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    return texts[texts.index(heading) :]
+
+
+LONG_ACTION = (
+    "Produce and publish practice standards for every agency, with a Miss Smith named as the contact in each, "
+    "agreed with the subgroups and tested in a multi-agency audit of twenty cases before the board signs them "
+    "off, and reported to the Safeguarding Executive at each of its meetings in the year and then to the Board"
+)
+
+
+def test_an_actions_text_reads_the_same_in_every_section(client, year):
+    Action.objects.filter(ref="1.1.1").update(text=LONG_ACTION)
+    Action.objects.filter(ref="1.1.2").update(text="Relaunch the threshold document and Miss " + "x" * 150)
+    BusinessPlan.objects.filter(pk=year.pk).update(status="active")
+    client.force_login(make_manager())
+    document = opened(client.get(url(year)))
+    done = next(p.text for p in document.paragraphs if p.text.startswith("1.1.1 "))
+    carried = next(text for text in paragraphs_after(document, "What carries into next year") if "1.1.1" in text)
+    shown = done.removeprefix("1.1.1 ").split(" (lead:")[0]
+    assert shown in carried  # cut in the same place in both sections
+    assert shown.endswith("…") and len(shown) <= 240
+    assert LONG_ACTION.startswith(shown.removesuffix("…"))
+    assert LONG_ACTION[len(shown) - 1] == " "  # cut at a whole word
+    year_text = text_of(document)
+    assert "Relaunch the threshold document and Miss " + "x" * 150 in year_text  # whole where it fits
+
+
+def test_no_heading_comes_before_a_heading_of_a_higher_level(client, year):
+    client.force_login(make_manager())
+    document = opened(client.get(url(year)))
+    styles = [p.style.name for p in document.paragraphs if p.style.name == "Title" or p.style.name.startswith("Head")]
+    assert styles[0] == "Title"
+    levels = [int(name.split()[-1]) for name in styles[1:]]
+    assert levels[0] == 1
+    assert all(after <= before + 1 for before, after in itertools.pairwise(levels))
+    assert "How to use this draft" in [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+
+
+@pytest.mark.parametrize(
+    ("point", "target", "below"), [(68.04, 75, True), (70, 68.04, False), (74.74, 75, False), (50, 90, False)]
+)
+def test_a_value_label_keeps_clear_of_the_target_line(monkeypatch, point, target, below):
+    """The label's place, in pixels, as the chart draws it: the target line never runs through it."""
+    placed = []
+    real = charts.label_top
+
+    def spy(point_y, height, target_y=None):
+        top = real(point_y, height, target_y)
+        placed.append((point_y, top, height, target_y))
+        return top
+
+    monkeypatch.setattr(charts, "label_top", spy)
+    assert charts.trend_png([("P1", point)], target=target, percentage=True).startswith(b"\x89PNG")
+    [(point_y, top, height, target_y)] = placed
+    assert not (top - charts.LINE_CLEARANCE <= target_y <= top + height + charts.LINE_CLEARANCE)
+    assert (top > point_y) is below
+
+
+def test_the_label_goes_below_its_point_only_when_the_line_runs_above_it():
+    assert label_top(200, 20) == 200 - LABEL_GAP - 20
+    assert label_top(200, 20, target_y=300) == 200 - LABEL_GAP - 20
+    assert label_top(200, 20, target_y=175) == 200 + LABEL_GAP
+
+
+
+def test_percentages_have_one_decimal_place_throughout(client, year):
+    KPIValue.objects.filter(value=60).update(value="61.7")
+    KPIValue.objects.filter(value=70).update(value="68.04")
+    client.force_login(make_manager())
+    document = opened(client.get(url(year)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Reference")
+    assert [cell.text for cell in table.rows[1].cells][2:6] == ["75.0%", "61.7%", "68.0%", "80.0%"]
+    alt = document.inline_shapes[0]._inline.docPr.get("descr")
+    assert "Period 1: 61.7%; Period 2: 68.0%; Period 3: 80.0%" in alt
