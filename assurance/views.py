@@ -251,7 +251,7 @@ def pack_page(request):
 def pack_xlsx_download(request):
     require_reader(request.user)
     as_at, _ = _as_at(request, current_plan())
-    response = HttpResponse(pack_xlsx(as_at), content_type=XLSX_TYPE)
+    response = HttpResponse(pack_xlsx(as_at, request.build_absolute_uri), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="inspection-pack-{as_at:%Y-%m-%d}.xlsx"'
     return response
 

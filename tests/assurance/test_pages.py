@@ -396,3 +396,33 @@ def test_the_map_is_the_current_section_of_the_navigation(client, viewer, requir
     nav = content[content.index('id="navigation"') : content.index("</nav>")]
     active = nav[nav.index("item--active") :]
     assert active[: active.index("</li>")].count("Assurance") == 1
+
+
+def test_the_pack_lists_accepted_evidence_only_and_counts_the_proposed(client, viewer, framework, tmp_path):
+    first = framework.requirements.order_by("number").first()
+    EvidenceFactory(requirement=first, document_title="Board minutes March 2016")
+    EvidenceFactory(requirement=first, document_title="Draft audit not yet accepted", status="proposed")
+    EvidenceFactory(requirement=first, document_title="Another proposed paper", status="proposed")
+    client.force_login(viewer)
+    html = client.get(reverse("assurance:pack") + AS_AT).content.decode()
+    assert "Board minutes March 2016" in html
+    assert "Draft audit not yet accepted" not in html and "Another proposed paper" not in html
+    assert "2 proposed links to evidence await acceptance, not listed here." in html
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("assurance:pack-xlsx") + AS_AT).content))
+    assert [row[3] for row in book["Evidence"].iter_rows(min_row=2, values_only=True)] == ["Board minutes March 2016"]
+    headings = [cell.value for cell in book["Requirements"][3]]
+    assert headings[8:] == ["Coverage", "Proposed, awaiting acceptance (not listed)"]
+    assert [row[9] for row in book["Requirements"].iter_rows(min_row=4, values_only=True)] == [2, 0]
+    text = pdf_text(client.get(reverse("assurance:pack-pdf") + AS_AT).content, tmp_path)
+    assert "Board minutes March 2016" in text and "Draft audit" not in text
+    assert "2 proposed links to evidence await acceptance" in text
+
+
+def test_the_pack_xlsx_links_are_whole_addresses(client, viewer, framework, action):
+    first = framework.requirements.order_by("number").first()
+    EvidenceFactory(requirement=first, kind="action", action=action, document_title="", document_date=None)
+    EvidenceFactory(requirement=first, document_title="Minutes", document_url="https://example.org/minutes.pdf")
+    client.force_login(viewer)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("assurance:pack-xlsx") + AS_AT).content))
+    links = sorted(row[7] for row in book["Evidence"].iter_rows(min_row=2, values_only=True))
+    assert links == [f"http://testserver{action.get_absolute_url()}", "https://example.org/minutes.pdf"]
