@@ -182,13 +182,34 @@ def test_the_printable_pack_lists_every_requirement(client, viewer, framework):
 
 
 @pytest.mark.parametrize("bad", ["2016-02-30", "yesterday", "1899-12-31", "2016-3-1", "9" * 5000, "2016-03-31%00"])
-@pytest.mark.parametrize("page", ["assurance:coverage", "assurance:pack", "assurance:pack-xlsx"])
+@pytest.mark.parametrize("page", ["assurance:coverage", "assurance:pack"])
 def test_a_bad_date_is_said_not_a_500(client, viewer, framework, bad, page):
     client.force_login(viewer)
     response = client.get(reverse(page), {"as_at": bad})
+    content = response.content.decode()
     assert response.status_code == 200
-    if page != "assurance:pack-xlsx":
-        assert "The date must be" in response.content.decode()
+    assert "The date must be" in content and "Shown as at 31 March 2016 instead." in content
+    assert "map is shown" not in content
+
+
+@pytest.mark.parametrize("bad", ["abc", "2016-02-30", "9999-12-31", "2016-3-1"])
+@pytest.mark.parametrize("page", ["assurance:pack-xlsx", "assurance:pack-pdf"])
+def test_a_download_for_a_bad_date_is_refused_with_the_reason(client, viewer, framework, bad, page, monkeypatch):
+    monkeypatch.setattr("assurance.views.pack_pdf_enqueue", lambda **kwargs: pytest.fail("asked for a bad date"))
+    client.force_login(viewer)
+    response = client.get(reverse(page), {"as_at": bad})
+    content = response.content.decode()
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert "The date must be" in content and "No pack was made" in content
+    assert reverse("assurance:pack") + "?as_at=2016-03-31" in content
+
+
+def test_the_pdf_being_prepared_says_the_date_as_written(client, viewer, framework, monkeypatch):
+    monkeypatch.setattr("assurance.views.pack_pdf_enqueue", lambda **kwargs: None)
+    client.force_login(viewer)
+    content = client.get(reverse("assurance:pack-pdf") + AS_AT).content.decode()
+    assert "The PDF of the inspection pack as at 31 March 2016 is being drawn" in content
+    assert "march" not in content and "the map is now" not in content
 
 
 def test_a_bad_date_on_a_requirement_is_said(client, viewer, requirement):
