@@ -18,7 +18,17 @@ from reports.models import IssuedReport
 from risks.models import Review, Risk
 from subgroups.models import Subgroup
 
-from .models import GAPS_LIMIT, NAME_LIMIT, NOTE_LIMIT, OWNER_LIMIT, SOURCES, URL_LIMIT, Evidence, SelfGrade
+from .models import (
+    GAPS_LIMIT,
+    KIND_PHRASES,
+    NAME_LIMIT,
+    NOTE_LIMIT,
+    OWNER_LIMIT,
+    SOURCES,
+    URL_LIMIT,
+    Evidence,
+    SelfGrade,
+)
 
 # The most rows a source list offers, newest first; older ones are found by their reference.
 CHOICES_LIMIT = 300
@@ -95,9 +105,9 @@ def source_label(kind, row):
 
 # Kinds found by the board's own reference, and the field it is in.
 REFERENCES = {
-    "action": ("ref", "for example 1.1.2"),
-    "kpi": ("ref", "for example 3.3.K4"),
-    "risk": ("reference", "for example R3"),
+    "action": ("ref", "For example 1.1.2."),
+    "kpi": ("ref", "For example 3.3.K4."),
+    "risk": ("reference", "For example R3."),
 }
 
 
@@ -153,15 +163,15 @@ class EvidenceForm(forms.Form):
             names = ["document_title", "document_url", "document_owner", "document_date"]
         else:
             label = SOURCES[kind][2]
+            one, many = KIND_PHRASES[kind]
             rows = list(source_queryset(kind)[:CHOICES_LIMIT])
             self.fields["source"] = forms.ChoiceField(
                 label=label,
-                choices=[("", f"Choose the {label.lower()}")]
-                + [(str(row.pk), source_label(kind, row)) for row in rows],
+                choices=[("", f"Choose the {one}")] + [(str(row.pk), source_label(kind, row)) for row in rows],
                 required=False,
                 help_text=f"The latest {CHOICES_LIMIT} at most, newest first."
                 + (" Or give its reference below." if kind in REFERENCES else ""),
-                error_messages={"invalid_choice": f"Select one of the {label.lower()}s listed"},
+                error_messages={"invalid_choice": f"Select one of the {many} listed"},
             )
             names = ["source"]
             if kind in REFERENCES:
@@ -169,7 +179,7 @@ class EvidenceForm(forms.Form):
                     label="Or its reference",
                     max_length=20,
                     required=False,
-                    help_text=REFERENCES[kind][1].capitalize() + ".",
+                    help_text=REFERENCES[kind][1],
                 )
                 names.append("reference")
         self.fields["note"] = _text("Note (optional)", limit=NOTE_LIMIT, what="the note")
@@ -179,7 +189,7 @@ class EvidenceForm(forms.Form):
         cleaned = super().clean()
         if self.kind == Evidence.Kind.DOCUMENT or self.errors:
             return cleaned
-        label = SOURCES[self.kind][2].lower()
+        label, labels = KIND_PHRASES[self.kind]
         reference = (cleaned.get("reference") or "").strip()
         chosen = cleaned.get("source")
         rows = source_queryset(self.kind)
@@ -191,7 +201,7 @@ class EvidenceForm(forms.Form):
         elif chosen:
             found = rows.filter(pk=int(chosen)).first()
             if found is None:
-                self.add_error("source", f"Select one of the {label}s listed")
+                self.add_error("source", f"Select one of the {labels} listed")
         else:
             found = None
             self.add_error("source", f"Choose the {label}")

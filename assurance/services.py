@@ -13,6 +13,7 @@ from priorities.services import action_add
 from .models import (
     DESCRIPTION_LIMIT,
     GAPS_LIMIT,
+    KIND_PHRASES,
     NAME_LIMIT,
     NOTE_LIMIT,
     OWNER_LIMIT,
@@ -152,11 +153,11 @@ def evidence_add(
         evidence.document_owner = document_owner or ""
         evidence.document_date = document_date
     else:
-        field, model, label = SOURCES[kind]
+        field, model, _ = SOURCES[kind]
         if not isinstance(source, model):
-            raise ValidationError({"source": f"Choose the {label.lower()}"})
+            raise ValidationError({"source": f"Choose the {KIND_PHRASES[kind][0]}"})
         if Evidence.objects.filter(requirement=requirement, **{field: source}).exists():
-            raise ValidationError({"source": f"That {label.lower()} is already evidence of this requirement"})
+            raise ValidationError({"source": f"That {KIND_PHRASES[kind][0]} is already evidence of this requirement"})
         setattr(evidence, field, source)
     evidence.evidence_on = evidence_date(kind, source, document_date=document_date, today=today)
     try:

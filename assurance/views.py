@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from . import services
 from .access import may_edit, require_editor, require_reader
 from .forms import EvidenceForm, GapActionForm, GradeForm
-from .models import Evidence, Requirement, SelfGrade
+from .models import KIND_PHRASES, Evidence, Requirement, SelfGrade
 from .pack import DATE, pack_context, pack_title, pack_xlsx, pdf_document
 from .selectors import BadDate, as_at_from, coverage_map, current_plan, requirement_page
 from .services import GradeChanged
@@ -164,7 +164,12 @@ def evidence_add(request, pk, kind):
         else:
             messages.success(request, "Linked the evidence. It counts once it is accepted.")
             return redirect(requirement)
-    context = {"requirement": requirement, "form": form, "kind_label": Evidence.Kind(kind).label}
+    context = {
+        "requirement": requirement,
+        "form": form,
+        "kind_label": Evidence.Kind(kind).label,
+        "kind_phrase": KIND_PHRASES[kind][0],
+    }
     return render(request, "assurance/evidence_form.html", context)
 
 

@@ -22,6 +22,7 @@ from tests.factories import (
     ObjectiveFactory,
     RequirementFactory,
     RiskFactory,
+    RoundFactory,
     StrategicPriorityFactory,
 )
 
@@ -242,10 +243,10 @@ def test_bad_evidence_ids_are_not_found(client, manager, url):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"source": "abc"}, "source", "Select one of the kpis listed"),
-        ({"source": "999999"}, "source", "Select one of the kpis listed"),
-        ({}, "source", "Choose the kpi"),
-        ({"reference": "9.9.K9"}, "reference", "No kpi in use has the reference 9.9.K9"),
+        ({"source": "abc"}, "source", "Select one of the KPIs listed"),
+        ({"source": "999999"}, "source", "Select one of the KPIs listed"),
+        ({}, "source", "Choose the KPI"),
+        ({"reference": "9.9.K9"}, "reference", "No KPI in use has the reference 9.9.K9"),
         ({"reference": "x" * 5000}, "reference", "at most 20 characters"),
     ],
 )
@@ -447,3 +448,25 @@ def test_the_pack_xlsx_links_are_whole_addresses(client, viewer, framework, acti
     book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("assurance:pack-xlsx") + AS_AT).content))
     links = sorted(row[7] for row in book["Evidence"].iter_rows(min_row=2, values_only=True))
     assert links == [f"http://testserver{action.get_absolute_url()}", "https://example.org/minutes.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "heading", "choose", "hint"),
+    [
+        ("kpi", "Link evidence: KPI", "Choose the KPI", "For example 3.3.K4."),
+        ("kpi_value", "Link evidence: KPI value", "Choose the KPI value", None),
+        ("risk", "Link evidence: risk", "Choose the risk", "For example R3."),
+        ("action", "Link evidence: plan action", "Choose the plan action", "For example 1.1.2."),
+        ("round", "Link evidence: audit round", "Choose the audit round", None),
+    ],
+)
+def test_each_kind_reads_in_its_own_case(client, manager, requirement, action, kind, heading, choose, hint):
+    KPIValueFactory(kpi=KPIFactory(objective=action.objective, owner=action.lead))
+    RiskFactory()
+    RoundFactory()
+    client.force_login(manager)
+    content = client.get(reverse("assurance:evidence-add", args=[requirement.pk, kind])).content.decode()
+    assert heading in content and choose in content
+    assert "kpi value" not in content and "Choose the kpi" not in content and "3.3.k4" not in content
+    if hint:
+        assert hint in content
