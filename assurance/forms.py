@@ -151,6 +151,8 @@ class EvidenceForm(forms.Form):
                 max_length=URL_LIMIT,
                 required=False,
                 assume_scheme="https",
+                # A TextInput (typed as a web address) so that the GOV.UK input style and its error state apply.
+                widget=forms.TextInput(attrs={"type": "url", "spellcheck": "false", "autocomplete": "url"}),
                 error_messages={
                     "invalid": "Enter the link as a web address, for example https://example.org/report.pdf",
                     "max_length": f"The link must be {URL_LIMIT:,} characters or fewer",

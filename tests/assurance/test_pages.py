@@ -3,6 +3,7 @@ PDF (drawn through the worker's task) and Excel holding every requirement, and h
 
 import datetime
 import io
+import re
 import subprocess
 
 import openpyxl
@@ -470,3 +471,13 @@ def test_each_kind_reads_in_its_own_case(client, manager, requirement, action, k
     assert "kpi value" not in content and "Choose the kpi" not in content and "3.3.k4" not in content
     if hint:
         assert hint in content
+
+
+def test_the_documents_link_is_a_gov_uk_input_also_in_error(client, manager, requirement):
+    client.force_login(manager)
+    url = reverse("assurance:evidence-add", args=[requirement.pk, "document"])
+    field = re.search(r"<input[^>]*name=\"document_url\"[^>]*>", client.get(url).content.decode()).group()
+    assert 'class="govuk-input"' in field and 'type="url"' in field
+    content = client.post(url, {"document_title": "Minutes", "document_url": "not a link at all"}).content.decode()
+    field = re.search(r"<input[^>]*name=\"document_url\"[^>]*>", content).group()
+    assert "govuk-input--error" in field and 'value="not a link at all"' in field
