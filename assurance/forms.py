@@ -144,6 +144,8 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         names = []
+        # Said in words when there is nothing of this kind to link, rather than offered as an empty list.
+        self.nothing_to_link = ""
         if kind == Evidence.Kind.DOCUMENT:
             self.fields["document_title"] = _text("Title", limit=NAME_LIMIT, required=True, rows=0, what="the title")
             self.fields["document_url"] = forms.URLField(
@@ -167,6 +169,8 @@ class EvidenceForm(forms.Form):
             label = SOURCES[kind][2]
             one, many = KIND_PHRASES[kind]
             rows = list(source_queryset(kind)[:CHOICES_LIMIT])
+            if not rows:
+                self.nothing_to_link = f"No {many} are recorded yet."
             self.fields["source"] = forms.ChoiceField(
                 label=label,
                 choices=[("", f"Choose the {one}")] + [(str(row.pk), source_label(kind, row)) for row in rows],
@@ -189,6 +193,8 @@ class EvidenceForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.nothing_to_link:
+            self.add_error(None, self.nothing_to_link)
         if self.kind == Evidence.Kind.DOCUMENT or self.errors:
             return cleaned
         label, labels = KIND_PHRASES[self.kind]

@@ -251,7 +251,8 @@ def test_bad_evidence_ids_are_not_found(client, manager, url):
         ({"reference": "x" * 5000}, "reference", "at most 20 characters"),
     ],
 )
-def test_a_bad_source_is_refused_with_a_message(client, manager, requirement, data, field, message):
+def test_a_bad_source_is_refused_with_a_message(client, manager, requirement, action, data, field, message):
+    KPIFactory(objective=action.objective, owner=action.lead)
     client.force_login(manager)
     response = client.post(reverse("assurance:evidence-add", args=[requirement.pk, "kpi"]), data)
     assert response.status_code == 200
@@ -259,7 +260,8 @@ def test_a_bad_source_is_refused_with_a_message(client, manager, requirement, da
     assert not Evidence.objects.exists()
 
 
-def test_a_draft_plans_kpi_is_not_evidence(client, manager, requirement):
+def test_a_draft_plans_kpi_is_not_evidence(client, manager, requirement, action):
+    KPIFactory(objective=action.objective, owner=action.lead)
     draft = BusinessPlanFactory(status="draft", slug="2099-00", bare=True)
     objective = ObjectiveFactory(priority=StrategicPriorityFactory(plan=draft))
     kpi = KPIFactory(objective=objective)
@@ -481,3 +483,21 @@ def test_the_documents_link_is_a_gov_uk_input_also_in_error(client, manager, req
     content = client.post(url, {"document_title": "Minutes", "document_url": "not a link at all"}).content.decode()
     field = re.search(r"<input[^>]*name=\"document_url\"[^>]*>", content).group()
     assert "govuk-input--error" in field and 'value="not a link at all"' in field
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("meeting_item", "No meeting decisions or actions are recorded yet."),
+        ("report", "No issued reports are recorded yet."),
+        ("risk", "No risks are recorded yet."),
+    ],
+)
+def test_a_kind_with_nothing_to_link_says_so_in_words(client, manager, requirement, kind, words):
+    client.force_login(manager)
+    url = reverse("assurance:evidence-add", args=[requirement.pk, kind])
+    content = client.get(url).content.decode()
+    assert words in content and "<select" not in content
+    response = client.post(url, {"note": "Anything"})
+    assert response.status_code == 200 and words in response.content.decode()
+    assert not Evidence.objects.exists()
