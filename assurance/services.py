@@ -215,6 +215,20 @@ def gap_action_create(*, requirement, objective, lead, text, user):
     link the action to the requirement as proposed evidence."""
     if objective.priority.plan.is_closed:
         raise ValidationError({"objective": "The plan is closed: choose an objective of the current plan"})
+    # One at a time per requirement, so that the same form sent twice makes one action, not two.
+    Requirement.objects.select_for_update().filter(pk=requirement.pk).first()
+    said = " ".join((text or "").split()).casefold()
+    made = Evidence.objects.filter(
+        requirement=requirement, kind=Evidence.Kind.ACTION, action__objective=objective
+    ).select_related("action")
+    for evidence in made:
+        if " ".join(evidence.action.text.split()).casefold() == said:
+            raise ValidationError(
+                {
+                    "text": f"Action {evidence.action.code} already says this under objective {objective.code}, made "
+                    "from this requirement: change the text to make another action"
+                }
+            )
     action = action_add(objective=objective, text=text, lead=lead, user=user)
     evidence = evidence_add(
         requirement=requirement,
