@@ -501,3 +501,44 @@ def test_a_kind_with_nothing_to_link_says_so_in_words(client, manager, requireme
     response = client.post(url, {"note": "Anything"})
     assert response.status_code == 200 and words in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+def test_the_gap_action_sent_twice_makes_one_action(client, manager, action, requirement):
+    client.force_login(manager)
+    url = reverse("assurance:gap-action", args=[requirement.pk])
+    data = {"objective": str(action.objective.pk), "lead": str(action.lead.pk), "text": "Audit core groups"}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, {**data, "text": "  audit  core groups "})
+    made = Action.objects.exclude(pk=action.pk).get()
+    assert again.status_code == 200
+    assert f"Action {made.code} already says this under objective {action.objective.code}" in again.content.decode()
+    assert again.context["form"]["text"].value() == "  audit  core groups "
+    assert Evidence.objects.count() == 1
+    assert client.post(url, {**data, "text": "Audit core groups twice a year"}).status_code == 302
+    assert Action.objects.exclude(pk=action.pk).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("gaps", "evidence", "offered"),
+    [("", True, False), ("Core groups are not audited", True, True), ("", False, True)],
+)
+def test_make_this_gap_a_plan_action_is_offered_only_for_a_gap(client, manager, requirement, gaps, evidence, offered):
+    if evidence:
+        EvidenceFactory(requirement=requirement)
+    if gaps:
+        SelfGrade.objects.create(requirement=requirement, grade="good", gaps=gaps)
+    client.force_login(manager)
+    content = client.get(requirement.get_absolute_url() + AS_AT).content.decode()
+    assert ("Make this gap a plan action" in content) is offered
+
+
+@pytest.mark.parametrize("page", ["assurance:grade-edit", "assurance:gap-action", "evidence"])
+def test_the_forms_show_the_requirements_text_whole(client, manager, framework, page):
+    long_text = ("The board monitors the effectiveness of the help given to children and families. " * 8).strip()
+    requirement = RequirementFactory(framework=framework, number=50, text=long_text + " The very end.")
+    client.force_login(manager)
+    if page == "evidence":
+        url = reverse("assurance:evidence-add", args=[requirement.pk, "document"])
+    else:
+        url = reverse(page, args=[requirement.pk])
+    assert "The very end." in client.get(url).content.decode()
