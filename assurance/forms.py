@@ -29,9 +29,11 @@ from .models import (
     Evidence,
     SelfGrade,
 )
+from .text import clip
 
 # The most rows a source list offers, newest first; older ones are found by their reference.
 CHOICES_LIMIT = 300
+LABEL_LIMIT = 150
 ACTION_TEXT_LIMIT = 2000
 REPORT_HEAVY_FIELDS = ["body_html", "pdf", "pdf_document", "pdf_page_css", "xlsx", "data"]
 PLANS_IN_USE = [BusinessPlan.Status.ACTIVE, BusinessPlan.Status.CLOSED]
@@ -96,11 +98,14 @@ def source_queryset(kind):
 
 
 def source_label(kind, row):
-    if kind in ("action", "kpi"):
-        return f"{row.objective.priority.plan.year_label} {row}"[:150]
+    """The row as a choice, cut at a word boundary with an ellipsis when long."""
+    if kind == "action":
+        return clip(f"{row.objective.priority.plan.year_label} {row.code} {row.text}", LABEL_LIMIT)
+    if kind == "kpi":
+        return clip(f"{row.objective.priority.plan.year_label} {row.code} {row.name}", LABEL_LIMIT)
     if kind == "meeting_item":
-        return f"{row.meeting}: {row.get_kind_display()} – {row.text}"[:150]
-    return str(row)[:150]
+        return clip(f"{row.meeting}: {row.get_kind_display()} – {row.text}", LABEL_LIMIT)
+    return clip(str(row), LABEL_LIMIT)
 
 
 # Kinds found by the board's own reference, and the field it is in.
@@ -264,5 +269,7 @@ class GapActionForm(forms.Form):
             if plan is not None
             else Objective.objects.none()
         )
-        self.fields["objective"].label_from_instance = lambda objective: f"{objective.code} {objective.title}"[:150]
+        self.fields["objective"].label_from_instance = lambda objective: clip(
+            f"{objective.code} {objective.title}", LABEL_LIMIT
+        )
         self.helper = _helper("objective", "lead", "text", button="Make it a plan action")

@@ -206,6 +206,10 @@ class Evidence(models.Model):
         if self.kind == self.Kind.DOCUMENT:
             owner = f" ({self.document_owner})" if self.document_owner else ""
             return f"{self.document_title}{owner}"
+        if self.kind == self.Kind.ACTION:  # the action's words whole: its own name cuts them at 80 characters
+            return f"{self.action.code} {self.action.text}"
+        if self.kind == self.Kind.KPI:
+            return f"{self.kpi.code} {self.kpi.name}"
         return str(self.source)
 
     @property

@@ -542,3 +542,23 @@ def test_the_forms_show_the_requirements_text_whole(client, manager, framework, 
     else:
         url = reverse(page, args=[requirement.pk])
     assert "The very end." in client.get(url).content.decode()
+
+
+def test_long_text_is_whole_in_the_pack_and_cut_at_a_word_in_the_choices(client, manager, framework, action):
+    from assurance.text import clip
+
+    action.text = "Deliver multi-agency training around information sharing " * 4 + "to every partner agency."
+    action.save()
+    first = framework.requirements.order_by("number").first()
+    EvidenceFactory(requirement=first, kind="action", action=action, document_title="", document_date=None)
+    client.force_login(manager)
+    html = client.get(reverse("assurance:pack") + AS_AT).content.decode()
+    assert "to every partner agency." in html
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("assurance:pack-xlsx") + AS_AT).content))
+    assert next(book["Evidence"].iter_rows(min_row=2, values_only=True))[3].endswith("to every partner agency.")
+    form = client.get(reverse("assurance:evidence-add", args=[first.pk, "action"])).context["form"]
+    label = dict(form.fields["source"].choices)[str(action.pk)]
+    assert label.endswith("…") and len(label) <= 150
+    whole = f"{action.objective.priority.plan.year_label} {action.code} {action.text}"
+    assert whole.startswith(label[:-1]) and whole[len(label) - 1] == " "  # cut where a word ends
+    assert clip("training around information", 24) == "training around…"
