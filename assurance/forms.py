@@ -18,10 +18,22 @@ from reports.models import IssuedReport
 from risks.models import Review, Risk
 from subgroups.models import Subgroup
 
-from .models import GAPS_LIMIT, NAME_LIMIT, NOTE_LIMIT, OWNER_LIMIT, SOURCES, URL_LIMIT, Evidence, SelfGrade
+from .models import (
+    GAPS_LIMIT,
+    KIND_PHRASES,
+    NAME_LIMIT,
+    NOTE_LIMIT,
+    OWNER_LIMIT,
+    SOURCES,
+    URL_LIMIT,
+    Evidence,
+    SelfGrade,
+)
+from .text import clip
 
 # The most rows a source list offers, newest first; older ones are found by their reference.
 CHOICES_LIMIT = 300
+LABEL_LIMIT = 150
 ACTION_TEXT_LIMIT = 2000
 REPORT_HEAVY_FIELDS = ["body_html", "pdf", "pdf_document", "pdf_page_css", "xlsx", "data"]
 PLANS_IN_USE = [BusinessPlan.Status.ACTIVE, BusinessPlan.Status.CLOSED]
@@ -86,18 +98,21 @@ def source_queryset(kind):
 
 
 def source_label(kind, row):
-    if kind in ("action", "kpi"):
-        return f"{row.objective.priority.plan.year_label} {row}"[:150]
+    """The row as a choice, cut at a word boundary with an ellipsis when long."""
+    if kind == "action":
+        return clip(f"{row.objective.priority.plan.year_label} {row.code} {row.text}", LABEL_LIMIT)
+    if kind == "kpi":
+        return clip(f"{row.objective.priority.plan.year_label} {row.code} {row.name}", LABEL_LIMIT)
     if kind == "meeting_item":
-        return f"{row.meeting}: {row.get_kind_display()} – {row.text}"[:150]
-    return str(row)[:150]
+        return clip(f"{row.meeting}: {row.get_kind_display()} – {row.text}", LABEL_LIMIT)
+    return clip(str(row), LABEL_LIMIT)
 
 
 # Kinds found by the board's own reference, and the field it is in.
 REFERENCES = {
-    "action": ("ref", "for example 1.1.2"),
-    "kpi": ("ref", "for example 3.3.K4"),
-    "risk": ("reference", "for example R3"),
+    "action": ("ref", "For example 1.1.2."),
+    "kpi": ("ref", "For example 3.3.K4."),
+    "risk": ("reference", "For example R3."),
 }
 
 
@@ -134,6 +149,8 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         names = []
+        # Said in words when there is nothing of this kind to link, rather than offered as an empty list.
+        self.nothing_to_link = ""
         if kind == Evidence.Kind.DOCUMENT:
             self.fields["document_title"] = _text("Title", limit=NAME_LIMIT, required=True, rows=0, what="the title")
             self.fields["document_url"] = forms.URLField(
@@ -141,6 +158,8 @@ class EvidenceForm(forms.Form):
                 max_length=URL_LIMIT,
                 required=False,
                 assume_scheme="https",
+                # A TextInput (typed as a web address) so that the GOV.UK input style and its error state apply.
+                widget=forms.TextInput(attrs={"type": "url", "spellcheck": "false", "autocomplete": "url"}),
                 error_messages={
                     "invalid": "Enter the link as a web address, for example https://example.org/report.pdf",
                     "max_length": f"The link must be {URL_LIMIT:,} characters or fewer",
@@ -153,15 +172,17 @@ class EvidenceForm(forms.Form):
             names = ["document_title", "document_url", "document_owner", "document_date"]
         else:
             label = SOURCES[kind][2]
+            one, many = KIND_PHRASES[kind]
             rows = list(source_queryset(kind)[:CHOICES_LIMIT])
+            if not rows:
+                self.nothing_to_link = f"No {many} are recorded yet."
             self.fields["source"] = forms.ChoiceField(
                 label=label,
-                choices=[("", f"Choose the {label.lower()}")]
-                + [(str(row.pk), source_label(kind, row)) for row in rows],
+                choices=[("", f"Choose the {one}")] + [(str(row.pk), source_label(kind, row)) for row in rows],
                 required=False,
                 help_text=f"The latest {CHOICES_LIMIT} at most, newest first."
                 + (" Or give its reference below." if kind in REFERENCES else ""),
-                error_messages={"invalid_choice": f"Select one of the {label.lower()}s listed"},
+                error_messages={"invalid_choice": f"Select one of the {many} listed"},
             )
             names = ["source"]
             if kind in REFERENCES:
@@ -169,7 +190,7 @@ class EvidenceForm(forms.Form):
                     label="Or its reference",
                     max_length=20,
                     required=False,
-                    help_text=REFERENCES[kind][1].capitalize() + ".",
+                    help_text=REFERENCES[kind][1],
                 )
                 names.append("reference")
         self.fields["note"] = _text("Note (optional)", limit=NOTE_LIMIT, what="the note")
@@ -177,9 +198,11 @@ class EvidenceForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.nothing_to_link:
+            self.add_error(None, self.nothing_to_link)
         if self.kind == Evidence.Kind.DOCUMENT or self.errors:
             return cleaned
-        label = SOURCES[self.kind][2].lower()
+        label, labels = KIND_PHRASES[self.kind]
         reference = (cleaned.get("reference") or "").strip()
         chosen = cleaned.get("source")
         rows = source_queryset(self.kind)
@@ -191,7 +214,7 @@ class EvidenceForm(forms.Form):
         elif chosen:
             found = rows.filter(pk=int(chosen)).first()
             if found is None:
-                self.add_error("source", f"Select one of the {label}s listed")
+                self.add_error("source", f"Select one of the {labels} listed")
         else:
             found = None
             self.add_error("source", f"Choose the {label}")
@@ -246,5 +269,7 @@ class GapActionForm(forms.Form):
             if plan is not None
             else Objective.objects.none()
         )
-        self.fields["objective"].label_from_instance = lambda objective: f"{objective.code} {objective.title}"[:150]
+        self.fields["objective"].label_from_instance = lambda objective: clip(
+            f"{objective.code} {objective.title}", LABEL_LIMIT
+        )
         self.helper = _helper("objective", "lead", "text", button="Make it a plan action")

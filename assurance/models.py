@@ -98,6 +98,20 @@ SOURCES = {
     "report": ("report", IssuedReport, "Issued report"),
 }
 SOURCE_FIELDS = [field for field, _, _ in SOURCES.values()]
+# Each kind as it reads inside a sentence, one and many ("Choose the KPI", "No meeting decisions or actions").
+KIND_PHRASES = {
+    "action": ("plan action", "plan actions"),
+    "update": ("progress update", "progress updates"),
+    "kpi": ("KPI", "KPIs"),
+    "kpi_value": ("KPI value", "KPI values"),
+    "meeting": ("meeting", "meetings"),
+    "meeting_item": ("meeting decision or action", "meeting decisions or actions"),
+    "risk": ("risk", "risks"),
+    "risk_review": ("risk review", "risk reviews"),
+    "round": ("audit round", "audit rounds"),
+    "report": ("issued report", "issued reports"),
+    "document": ("external document", "external documents"),
+}
 
 
 def _exactly_one_source():
@@ -192,6 +206,10 @@ class Evidence(models.Model):
         if self.kind == self.Kind.DOCUMENT:
             owner = f" ({self.document_owner})" if self.document_owner else ""
             return f"{self.document_title}{owner}"
+        if self.kind == self.Kind.ACTION:  # the action's words whole: its own name cuts them at 80 characters
+            return f"{self.action.code} {self.action.text}"
+        if self.kind == self.Kind.KPI:
+            return f"{self.kpi.code} {self.kpi.name}"
         return str(self.source)
 
     @property

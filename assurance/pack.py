@@ -1,6 +1,6 @@
 """The inspection pack as at a date, in three forms: the printable A4 page, the PDF (drawn by the worker, never in
 a request: assurance.tasks) and an Excel workbook. Each holds every requirement with its coverage, grade, gaps and
-newest evidence (assurance.selectors.pack bounds how many)."""
+newest accepted evidence (assurance.selectors.pack bounds how many), and how many proposed links await acceptance."""
 
 import hashlib
 import io
@@ -51,12 +51,25 @@ def pdf_document(as_at):
     return document, page_css, digest.hexdigest()
 
 
-HEADINGS = ["Framework", "Number", "Requirement", "Self-grade", "Gaps", "Accepted evidence", "Fresh", "Newest", "Gap"]
-EVIDENCE_HEADINGS = ["Framework", "Number", "Kind", "What", "Date", "Fresh or stale", "Status", "Note", "Link"]
+HEADINGS = [
+    "Framework",
+    "Number",
+    "Requirement",
+    "Self-grade",
+    "Gaps",
+    "Accepted evidence",
+    "Fresh",
+    "Newest",
+    "Coverage",
+    "Proposed, awaiting acceptance (not listed)",
+]
+EVIDENCE_HEADINGS = ["Framework", "Number", "Kind", "What", "Date", "Fresh or stale", "Note", "Link"]
 
 
-def pack_xlsx(as_at):
-    """The pack as an Excel workbook: a sheet of requirements and one of their evidence (text never a formula)."""
+def pack_xlsx(as_at, absolute=lambda url: url):
+    """The pack as an Excel workbook: a sheet of requirements and one of their evidence (text never a formula). A
+    link to a page here is made whole by `absolute` (the request's build_absolute_uri), so that it opens from the
+    workbook."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Requirements"
@@ -81,6 +94,7 @@ def pack_xlsx(as_at):
                 row.coverage.fresh,
                 row.coverage.newest,
                 "Gap" if row.coverage.is_gap else "Covered",
+                row.proposed,
             ]
             for column, value in enumerate(values, start=1):
                 put_text(sheet.cell(row_number, column), value)
@@ -94,9 +108,8 @@ def pack_xlsx(as_at):
                     evidence.what,
                     evidence.evidence_on,
                     "Stale" if line.is_stale else "Fresh",
-                    evidence.get_status_display(),
                     evidence.note,
-                    evidence.url,
+                    absolute(evidence.url) if evidence.url else "",
                 ]
                 for column, value in enumerate(values, start=1):
                     put_text(evidence_sheet.cell(evidence_number, column), value)
@@ -104,7 +117,7 @@ def pack_xlsx(as_at):
             if row.more:
                 put_text(evidence_sheet.cell(evidence_number, 4), f"and {row.more} older, not listed")
                 evidence_number += 1
-    for column, width in zip("ABCDEFGHI", (30, 8, 70, 20, 50, 12, 8, 12, 8), strict=True):
+    for column, width in zip("ABCDEFGHIJ", (30, 8, 70, 20, 50, 12, 8, 12, 10, 14), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     workbook.save(out)

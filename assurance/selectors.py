@@ -82,6 +82,7 @@ class RequirementRow:
     grade: SelfGrade | None
     evidence: list = field(default_factory=list)
     more: int = 0
+    proposed: int = 0
 
 
 @dataclass
@@ -172,14 +173,18 @@ def requirement_page(pk, as_at):
 
 def pack(as_at):
     """The whole map as at a date for the pack: every framework and requirement, its coverage, grade and newest
-    evidence (at most PACK_EVIDENCE_LIMIT each). Queries: those of coverage_map and one for the evidence."""
+    accepted evidence (at most PACK_EVIDENCE_LIMIT each) with how many proposed links await acceptance (counted,
+    not listed: the pack is what an inspector reads). Queries: those of coverage_map and one for the evidence."""
     frameworks, carries = _coverage_map(as_at)
     ids = [row.requirement.pk for framework in frameworks for row in framework.rows]
     sources = carried_sources(ids, carries)
     wanted = set().union(*sources.values()) if sources else set()
-    by_requirement = {}
+    by_requirement, proposed = {}, {}
     for row in evidence_rows(wanted).filter(evidence_on__lte=as_at):
-        by_requirement.setdefault(row.requirement_id, []).append(row)
+        if row.status == Evidence.Status.ACCEPTED:
+            by_requirement.setdefault(row.requirement_id, []).append(row)
+        else:
+            proposed[row.requirement_id] = proposed.get(row.requirement_id, 0) + 1
     for framework in frameworks:
         for row in framework.rows:
             found = sorted(
@@ -188,6 +193,7 @@ def pack(as_at):
                 reverse=True,
             )
             row.more = max(len(found) - PACK_EVIDENCE_LIMIT, 0)
+            row.proposed = sum(proposed.get(source, 0) for source in sources[row.requirement.pk])
             row.evidence = [
                 EvidenceLine(e, is_stale(e.evidence_on, as_at), False, e.requirement_id != row.requirement.pk)
                 for e in found[:PACK_EVIDENCE_LIMIT]

@@ -13,6 +13,7 @@ from priorities.services import action_add
 from .models import (
     DESCRIPTION_LIMIT,
     GAPS_LIMIT,
+    KIND_PHRASES,
     NAME_LIMIT,
     NOTE_LIMIT,
     OWNER_LIMIT,
@@ -152,11 +153,11 @@ def evidence_add(
         evidence.document_owner = document_owner or ""
         evidence.document_date = document_date
     else:
-        field, model, label = SOURCES[kind]
+        field, model, _ = SOURCES[kind]
         if not isinstance(source, model):
-            raise ValidationError({"source": f"Choose the {label.lower()}"})
+            raise ValidationError({"source": f"Choose the {KIND_PHRASES[kind][0]}"})
         if Evidence.objects.filter(requirement=requirement, **{field: source}).exists():
-            raise ValidationError({"source": f"That {label.lower()} is already evidence of this requirement"})
+            raise ValidationError({"source": f"That {KIND_PHRASES[kind][0]} is already evidence of this requirement"})
         setattr(evidence, field, source)
     evidence.evidence_on = evidence_date(kind, source, document_date=document_date, today=today)
     try:
@@ -214,6 +215,20 @@ def gap_action_create(*, requirement, objective, lead, text, user):
     link the action to the requirement as proposed evidence."""
     if objective.priority.plan.is_closed:
         raise ValidationError({"objective": "The plan is closed: choose an objective of the current plan"})
+    # One at a time per requirement, so that the same form sent twice makes one action, not two.
+    Requirement.objects.select_for_update().filter(pk=requirement.pk).first()
+    said = " ".join((text or "").split()).casefold()
+    made = Evidence.objects.filter(
+        requirement=requirement, kind=Evidence.Kind.ACTION, action__objective=objective
+    ).select_related("action")
+    for evidence in made:
+        if " ".join(evidence.action.text.split()).casefold() == said:
+            raise ValidationError(
+                {
+                    "text": f"Action {evidence.action.code} already says this under objective {objective.code}, made "
+                    "from this requirement: change the text to make another action"
+                }
+            )
     action = action_add(objective=objective, text=text, lead=lead, user=user)
     evidence = evidence_add(
         requirement=requirement,

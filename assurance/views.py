@@ -7,14 +7,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import services
 from .access import may_edit, require_editor, require_reader
 from .forms import EvidenceForm, GapActionForm, GradeForm
-from .models import Evidence, Requirement, SelfGrade
-from .pack import pack_context, pack_title, pack_xlsx, pdf_document
+from .models import KIND_PHRASES, Evidence, Requirement, SelfGrade
+from .pack import DATE, pack_context, pack_title, pack_xlsx, pdf_document
 from .selectors import BadDate, as_at_from, coverage_map, current_plan, requirement_page
 from .services import GradeChanged
 from .tasks import kept_pack, pack_pdf_enqueue
@@ -33,7 +34,25 @@ def _as_at(request, plan):
     try:
         return as_at_from(request.GET.get("as_at", "")[:40], plan), ""
     except BadDate as bad:
-        return as_at_from("", plan), f"{bad} The map is shown as at the default date."
+        default = as_at_from("", plan)
+        return default, f"{bad} Shown as at {date_format(default, DATE)} instead."
+
+
+def _download_as_at(request):
+    """(as-at date, None) for a download, or (None, a 400 page saying what is wrong with the date): a file is not
+    silently drawn for another date than the one asked for."""
+    plan = current_plan()
+    try:
+        return as_at_from(request.GET.get("as_at", "")[:40], plan), None
+    except BadDate as bad:
+        default = as_at_from("", plan)
+        context = {
+            "problem": str(bad),
+            "as_at_text": request.GET.get("as_at", "")[:20],
+            "pack_url": f"{reverse('assurance:pack')}?{urlencode({'as_at': default.isoformat()})}",
+            "default": default,
+        }
+        return None, render(request, "assurance/pack_bad_date.html", context, status=400)
 
 
 @require_safe
@@ -145,7 +164,12 @@ def evidence_add(request, pk, kind):
         else:
             messages.success(request, "Linked the evidence. It counts once it is accepted.")
             return redirect(requirement)
-    context = {"requirement": requirement, "form": form, "kind_label": Evidence.Kind(kind).label}
+    context = {
+        "requirement": requirement,
+        "form": form,
+        "kind_label": Evidence.Kind(kind).label,
+        "kind_phrase": KIND_PHRASES[kind][0],
+    }
     return render(request, "assurance/evidence_form.html", context)
 
 
@@ -250,8 +274,10 @@ def pack_page(request):
 @require_safe
 def pack_xlsx_download(request):
     require_reader(request.user)
-    as_at, _ = _as_at(request, current_plan())
-    response = HttpResponse(pack_xlsx(as_at), content_type=XLSX_TYPE)
+    as_at, refused = _download_as_at(request)
+    if refused is not None:
+        return refused
+    response = HttpResponse(pack_xlsx(as_at, request.build_absolute_uri), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="inspection-pack-{as_at:%Y-%m-%d}.xlsx"'
     return response
 
@@ -261,7 +287,9 @@ def pack_pdf(request):
     """The pack's PDF if it is kept for what the pack shows now; else it is asked of the worker and a page says it
     is being prepared (and reloads itself). No request draws a PDF."""
     require_reader(request.user)
-    as_at, _ = _as_at(request, current_plan())
+    as_at, refused = _download_as_at(request)
+    if refused is not None:
+        return refused
     _, _, fingerprint = pdf_document(as_at)
     kept = kept_pack(as_at, fingerprint)
     if kept is None:
@@ -271,12 +299,12 @@ def pack_pdf(request):
     html_url = f"{reverse('assurance:pack')}?{urlencode({'as_at': as_at.isoformat()})}"
     title = pack_title(as_at)
     if kept is None:
-        context = {"title": title, "html_url": html_url, "refresh_seconds": PREPARING_REFRESH_SECONDS}
+        context = {"title": title, "as_at": as_at, "html_url": html_url, "refresh_seconds": PREPARING_REFRESH_SECONDS}
         response = render(request, "assurance/pack_being_prepared.html", context, status=202)
         response["Retry-After"] = str(PREPARING_REFRESH_SECONDS)
         return response
     if kept.pdf is None:
-        context = {"title": title, "html_url": html_url, "failure": kept.failure}
+        context = {"title": title, "as_at": as_at, "html_url": html_url, "failure": kept.failure}
         return render(request, "assurance/pack_not_drawn.html", context, status=503)
     response = HttpResponse(bytes(kept.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="inspection-pack-{as_at:%Y-%m-%d}.pdf"'

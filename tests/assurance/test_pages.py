@@ -3,6 +3,7 @@ PDF (drawn through the worker's task) and Excel holding every requirement, and h
 
 import datetime
 import io
+import re
 import subprocess
 
 import openpyxl
@@ -22,6 +23,7 @@ from tests.factories import (
     ObjectiveFactory,
     RequirementFactory,
     RiskFactory,
+    RoundFactory,
     StrategicPriorityFactory,
 )
 
@@ -182,13 +184,34 @@ def test_the_printable_pack_lists_every_requirement(client, viewer, framework):
 
 
 @pytest.mark.parametrize("bad", ["2016-02-30", "yesterday", "1899-12-31", "2016-3-1", "9" * 5000, "2016-03-31%00"])
-@pytest.mark.parametrize("page", ["assurance:coverage", "assurance:pack", "assurance:pack-xlsx"])
+@pytest.mark.parametrize("page", ["assurance:coverage", "assurance:pack"])
 def test_a_bad_date_is_said_not_a_500(client, viewer, framework, bad, page):
     client.force_login(viewer)
     response = client.get(reverse(page), {"as_at": bad})
+    content = response.content.decode()
     assert response.status_code == 200
-    if page != "assurance:pack-xlsx":
-        assert "The date must be" in response.content.decode()
+    assert "The date must be" in content and "Shown as at 31 March 2016 instead." in content
+    assert "map is shown" not in content
+
+
+@pytest.mark.parametrize("bad", ["abc", "2016-02-30", "9999-12-31", "2016-3-1"])
+@pytest.mark.parametrize("page", ["assurance:pack-xlsx", "assurance:pack-pdf"])
+def test_a_download_for_a_bad_date_is_refused_with_the_reason(client, viewer, framework, bad, page, monkeypatch):
+    monkeypatch.setattr("assurance.views.pack_pdf_enqueue", lambda **kwargs: pytest.fail("asked for a bad date"))
+    client.force_login(viewer)
+    response = client.get(reverse(page), {"as_at": bad})
+    content = response.content.decode()
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert "The date must be" in content and "No pack was made" in content
+    assert reverse("assurance:pack") + "?as_at=2016-03-31" in content
+
+
+def test_the_pdf_being_prepared_says_the_date_as_written(client, viewer, framework, monkeypatch):
+    monkeypatch.setattr("assurance.views.pack_pdf_enqueue", lambda **kwargs: None)
+    client.force_login(viewer)
+    content = client.get(reverse("assurance:pack-pdf") + AS_AT).content.decode()
+    assert "The PDF of the inspection pack as at 31 March 2016 is being drawn" in content
+    assert "march" not in content and "the map is now" not in content
 
 
 def test_a_bad_date_on_a_requirement_is_said(client, viewer, requirement):
@@ -221,14 +244,15 @@ def test_bad_evidence_ids_are_not_found(client, manager, url):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"source": "abc"}, "source", "Select one of the kpis listed"),
-        ({"source": "999999"}, "source", "Select one of the kpis listed"),
-        ({}, "source", "Choose the kpi"),
-        ({"reference": "9.9.K9"}, "reference", "No kpi in use has the reference 9.9.K9"),
+        ({"source": "abc"}, "source", "Select one of the KPIs listed"),
+        ({"source": "999999"}, "source", "Select one of the KPIs listed"),
+        ({}, "source", "Choose the KPI"),
+        ({"reference": "9.9.K9"}, "reference", "No KPI in use has the reference 9.9.K9"),
         ({"reference": "x" * 5000}, "reference", "at most 20 characters"),
     ],
 )
-def test_a_bad_source_is_refused_with_a_message(client, manager, requirement, data, field, message):
+def test_a_bad_source_is_refused_with_a_message(client, manager, requirement, action, data, field, message):
+    KPIFactory(objective=action.objective, owner=action.lead)
     client.force_login(manager)
     response = client.post(reverse("assurance:evidence-add", args=[requirement.pk, "kpi"]), data)
     assert response.status_code == 200
@@ -236,7 +260,8 @@ def test_a_bad_source_is_refused_with_a_message(client, manager, requirement, da
     assert not Evidence.objects.exists()
 
 
-def test_a_draft_plans_kpi_is_not_evidence(client, manager, requirement):
+def test_a_draft_plans_kpi_is_not_evidence(client, manager, requirement, action):
+    KPIFactory(objective=action.objective, owner=action.lead)
     draft = BusinessPlanFactory(status="draft", slug="2099-00", bare=True)
     objective = ObjectiveFactory(priority=StrategicPriorityFactory(plan=draft))
     kpi = KPIFactory(objective=objective)
@@ -396,3 +421,144 @@ def test_the_map_is_the_current_section_of_the_navigation(client, viewer, requir
     nav = content[content.index('id="navigation"') : content.index("</nav>")]
     active = nav[nav.index("item--active") :]
     assert active[: active.index("</li>")].count("Assurance") == 1
+
+
+def test_the_pack_lists_accepted_evidence_only_and_counts_the_proposed(client, viewer, framework, tmp_path):
+    first = framework.requirements.order_by("number").first()
+    EvidenceFactory(requirement=first, document_title="Board minutes March 2016")
+    EvidenceFactory(requirement=first, document_title="Draft audit not yet accepted", status="proposed")
+    EvidenceFactory(requirement=first, document_title="Another proposed paper", status="proposed")
+    client.force_login(viewer)
+    html = client.get(reverse("assurance:pack") + AS_AT).content.decode()
+    assert "Board minutes March 2016" in html
+    assert "Draft audit not yet accepted" not in html and "Another proposed paper" not in html
+    assert "2 proposed links to evidence await acceptance, not listed here." in html
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("assurance:pack-xlsx") + AS_AT).content))
+    assert [row[3] for row in book["Evidence"].iter_rows(min_row=2, values_only=True)] == ["Board minutes March 2016"]
+    headings = [cell.value for cell in book["Requirements"][3]]
+    assert headings[8:] == ["Coverage", "Proposed, awaiting acceptance (not listed)"]
+    assert [row[9] for row in book["Requirements"].iter_rows(min_row=4, values_only=True)] == [2, 0]
+    text = pdf_text(client.get(reverse("assurance:pack-pdf") + AS_AT).content, tmp_path)
+    assert "Board minutes March 2016" in text and "Draft audit" not in text
+    assert "2 proposed links to evidence await acceptance" in text
+
+
+def test_the_pack_xlsx_links_are_whole_addresses(client, viewer, framework, action):
+    first = framework.requirements.order_by("number").first()
+    EvidenceFactory(requirement=first, kind="action", action=action, document_title="", document_date=None)
+    EvidenceFactory(requirement=first, document_title="Minutes", document_url="https://example.org/minutes.pdf")
+    client.force_login(viewer)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("assurance:pack-xlsx") + AS_AT).content))
+    links = sorted(row[7] for row in book["Evidence"].iter_rows(min_row=2, values_only=True))
+    assert links == [f"http://testserver{action.get_absolute_url()}", "https://example.org/minutes.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "heading", "choose", "hint"),
+    [
+        ("kpi", "Link evidence: KPI", "Choose the KPI", "For example 3.3.K4."),
+        ("kpi_value", "Link evidence: KPI value", "Choose the KPI value", None),
+        ("risk", "Link evidence: risk", "Choose the risk", "For example R3."),
+        ("action", "Link evidence: plan action", "Choose the plan action", "For example 1.1.2."),
+        ("round", "Link evidence: audit round", "Choose the audit round", None),
+    ],
+)
+def test_each_kind_reads_in_its_own_case(client, manager, requirement, action, kind, heading, choose, hint):
+    KPIValueFactory(kpi=KPIFactory(objective=action.objective, owner=action.lead))
+    RiskFactory()
+    RoundFactory()
+    client.force_login(manager)
+    content = client.get(reverse("assurance:evidence-add", args=[requirement.pk, kind])).content.decode()
+    assert heading in content and choose in content
+    assert "kpi value" not in content and "Choose the kpi" not in content and "3.3.k4" not in content
+    if hint:
+        assert hint in content
+
+
+def test_the_documents_link_is_a_gov_uk_input_also_in_error(client, manager, requirement):
+    client.force_login(manager)
+    url = reverse("assurance:evidence-add", args=[requirement.pk, "document"])
+    field = re.search(r"<input[^>]*name=\"document_url\"[^>]*>", client.get(url).content.decode()).group()
+    assert 'class="govuk-input"' in field and 'type="url"' in field
+    content = client.post(url, {"document_title": "Minutes", "document_url": "not a link at all"}).content.decode()
+    field = re.search(r"<input[^>]*name=\"document_url\"[^>]*>", content).group()
+    assert "govuk-input--error" in field and 'value="not a link at all"' in field
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("meeting_item", "No meeting decisions or actions are recorded yet."),
+        ("report", "No issued reports are recorded yet."),
+        ("risk", "No risks are recorded yet."),
+    ],
+)
+def test_a_kind_with_nothing_to_link_says_so_in_words(client, manager, requirement, kind, words):
+    client.force_login(manager)
+    url = reverse("assurance:evidence-add", args=[requirement.pk, kind])
+    content = client.get(url).content.decode()
+    assert words in content and "<select" not in content
+    response = client.post(url, {"note": "Anything"})
+    assert response.status_code == 200 and words in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_the_gap_action_sent_twice_makes_one_action(client, manager, action, requirement):
+    client.force_login(manager)
+    url = reverse("assurance:gap-action", args=[requirement.pk])
+    data = {"objective": str(action.objective.pk), "lead": str(action.lead.pk), "text": "Audit core groups"}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, {**data, "text": "  audit  core groups "})
+    made = Action.objects.exclude(pk=action.pk).get()
+    assert again.status_code == 200
+    assert f"Action {made.code} already says this under objective {action.objective.code}" in again.content.decode()
+    assert again.context["form"]["text"].value() == "  audit  core groups "
+    assert Evidence.objects.count() == 1
+    assert client.post(url, {**data, "text": "Audit core groups twice a year"}).status_code == 302
+    assert Action.objects.exclude(pk=action.pk).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("gaps", "evidence", "offered"),
+    [("", True, False), ("Core groups are not audited", True, True), ("", False, True)],
+)
+def test_make_this_gap_a_plan_action_is_offered_only_for_a_gap(client, manager, requirement, gaps, evidence, offered):
+    if evidence:
+        EvidenceFactory(requirement=requirement)
+    if gaps:
+        SelfGrade.objects.create(requirement=requirement, grade="good", gaps=gaps)
+    client.force_login(manager)
+    content = client.get(requirement.get_absolute_url() + AS_AT).content.decode()
+    assert ("Make this gap a plan action" in content) is offered
+
+
+@pytest.mark.parametrize("page", ["assurance:grade-edit", "assurance:gap-action", "evidence"])
+def test_the_forms_show_the_requirements_text_whole(client, manager, framework, page):
+    long_text = ("The board monitors the effectiveness of the help given to children and families. " * 8).strip()
+    requirement = RequirementFactory(framework=framework, number=50, text=long_text + " The very end.")
+    client.force_login(manager)
+    if page == "evidence":
+        url = reverse("assurance:evidence-add", args=[requirement.pk, "document"])
+    else:
+        url = reverse(page, args=[requirement.pk])
+    assert "The very end." in client.get(url).content.decode()
+
+
+def test_long_text_is_whole_in_the_pack_and_cut_at_a_word_in_the_choices(client, manager, framework, action):
+    from assurance.text import clip
+
+    action.text = "Deliver multi-agency training around information sharing " * 4 + "to every partner agency."
+    action.save()
+    first = framework.requirements.order_by("number").first()
+    EvidenceFactory(requirement=first, kind="action", action=action, document_title="", document_date=None)
+    client.force_login(manager)
+    html = client.get(reverse("assurance:pack") + AS_AT).content.decode()
+    assert "to every partner agency." in html
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("assurance:pack-xlsx") + AS_AT).content))
+    assert next(book["Evidence"].iter_rows(min_row=2, values_only=True))[3].endswith("to every partner agency.")
+    form = client.get(reverse("assurance:evidence-add", args=[first.pk, "action"])).context["form"]
+    label = dict(form.fields["source"].choices)[str(action.pk)]
+    assert label.endswith("…") and len(label) <= 150
+    whole = f"{action.objective.priority.plan.year_label} {action.code} {action.text}"
+    assert whole.startswith(label[:-1]) and whole[len(label) - 1] == " "  # cut where a word ends
+    assert clip("training around information", 24) == "training around…"

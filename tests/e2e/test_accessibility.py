@@ -294,7 +294,7 @@ def assurance_evidence_form_with_errors(page, site):
     page.get_by_role("link", name="KPI", exact=True).click()
     page.get_by_label("Or its reference").fill("9.9.K9")
     page.get_by_role("button", name="Link the evidence").click()
-    expect(page.get_by_role("alert")).to_contain_text("No kpi in use has the reference 9.9.K9")
+    expect(page.get_by_role("alert")).to_contain_text("No KPI in use has the reference 9.9.K9")
 
 
 def assurance_grade_form(page, site):
