@@ -9,6 +9,7 @@ from .models import COMMENT_LIMIT, DONT_KNOW, SCALE, Questionnaire
 
 ANSWER_CHOICES = [(str(value), words) for value, words in SCALE] + [(str(DONT_KNOW), "Don't know")]
 ACTION_LIMIT = 2000
+COMMENT_NEEDS_ANSWER = "Choose an answer for the question you commented on, or choose Don't know"
 
 
 def _helper(*fields):
@@ -67,6 +68,19 @@ class ResponseForm(forms.Form):
                 )
             )
         self.helper = _helper(*layout)
+
+    def clean(self):
+        """A comment needs an answer beside it (Don't know will do): refused by its question, never dropped."""
+        cleaned = super().clean()
+        for question in self.questions:
+            p = f"q{question.pk}-"
+            if (
+                (cleaned.get(p + "comment") or "").strip()
+                and not cleaned.get(p + "score")
+                and p + "score" not in self.errors
+            ):
+                self.add_error(p + "score", COMMENT_NEEDS_ANSWER)
+        return cleaned
 
     def answers(self):
         """{question id: (score or None, comment)} from the cleaned form."""

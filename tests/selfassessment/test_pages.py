@@ -244,3 +244,31 @@ def test_the_service_navigation_leads_to_the_self_assessment_and_marks_it(client
     home = client.get(reverse("selfassessment:window-results", args=[board.window.pk])).content.decode()
     active = re.search(r'service-navigation__item--active">(.*?)</li>', home, re.S).group(1)
     assert 'href="/self-assessment/"' in active and "Self-assessment" in active
+
+
+@pytest.mark.parametrize("name", ["respond", "respond-own"])
+def test_a_comment_without_an_answer_is_refused_by_its_question_never_dropped(client, board, name):
+    own = name == "respond-own"
+    questionnaire = board.window.member_questionnaire if own else board.window.board_questionnaire
+    questions = list(questionnaire.questions.order_by("order"))
+    url = reverse(f"selfassessment:{name}", args=[board.window.pk, board.invitations[0].secret])
+    data = {
+        "version": "0",
+        f"q{questions[0].pk}-score": "4",
+        f"q{questions[1].pk}-comment": "Partners rarely challenge each other",
+    }
+    response = client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "your answers are saved" not in body
+    assert (
+        f'id="id_q{questions[1].pk}-score_1_error"' in body
+        and "Choose an answer for the question you commented on" in body
+    )
+    assert "Partners rarely challenge each other" in body
+    assert re.findall(r'<input[^>]*name="q(\d+)-score"[^>]*value="(\d)"[^>]*checked', body) == [
+        (str(questions[0].pk), "4")
+    ]
+    assert not Response.objects.exists() and not Answer.objects.exists()
+    data[f"q{questions[1].pk}-score"] = "0"  # don't know, with the comment
+    assert client.post(url, data).status_code == 302
+    assert Answer.objects.get(question=questions[1]).comment == "Partners rarely challenge each other"
