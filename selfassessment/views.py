@@ -15,6 +15,7 @@ from .access import (
     chairs_board,
     invitation_for_secret,
     my_invitations,
+    require_board_person,
     require_chair_or_manager,
     require_manager,
     window_for_chair,
@@ -41,7 +42,8 @@ WINDOWS_SHOWN = 20
 @require_safe
 def window_list(request):
     """The windows with how many were invited and have responded (counts, never who), and my invitations.
-    Queries: session, user, the manager check, the windows with counts, my invitations."""
+    Queries: session, user, the manager check, the board check, the windows with counts, my invitations."""
+    require_board_person(request.user)
     windows = list(Window.objects.with_counts().select_related("plan")[:WINDOWS_SHOWN])
     context = {
         "windows": windows,
@@ -90,6 +92,7 @@ def _objectives(window):
 def window_results(request, pk):
     """The board's totals per question beside last year's, only for a group of at least the minimum; the chair
     and the manager may turn a finding into a plan action."""
+    require_board_person(request.user)
     window = window_for_reader(pk)
     results, earlier = compared_results(window)
     may_act = (
@@ -114,6 +117,7 @@ def window_results(request, pk):
 @require_safe
 def window_export(request, pk):
     """The totals as an Excel workbook: what the page shows, and no answers below the minimum group."""
+    require_board_person(request.user)
     window = window_for_reader(pk)
     results, earlier = compared_results(window)
     response = HttpResponse(

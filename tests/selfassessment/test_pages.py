@@ -36,11 +36,16 @@ def _only(roles, status=200, others=403):
     return {"anon": LOGIN, **{role: status if role in roles else others for role in ROLES[1:]}}
 
 
+def _the_board(status=200):
+    """The board's people: everyone signed in but someone who is only an audit contact (404: not theirs)."""
+    return {**_everyone_signed_in(status), "audit_contact": 404}
+
+
 GETS = {
-    "window-list": _everyone_signed_in(200),
+    "window-list": _the_board(),
     "window-add": _only({"manager", "admin"}),
-    "window-results": _everyone_signed_in(200),
-    "window-export": _everyone_signed_in(200),
+    "window-results": _the_board(),
+    "window-export": _the_board(),
     "member-list": _only({"board_chair"}),
     "window-open": _everyone_signed_in(405),
     "finding-action": _everyone_signed_in(405),
@@ -233,10 +238,10 @@ def test_the_pages_query_counts_do_not_grow_with_the_responses(client, board, se
             pinned.append(len(captured))
         counts.append(pinned)
     assert counts[0] == counts[1]
-    # results: session, user, window, respondents, questions, answers, previous window, manager check, chair seats,
-    # objectives; list: session, user, windows with counts, my invitations, manager check; members: session, user,
-    # window, chair seats, responses, their answers, the answers' questions.
-    assert counts[0] == [10, 5, 7]
+    # results: session, user, manager check, board check, window, respondents, questions, answers, previous window,
+    # chair seats, objectives; list: session, user, manager check, board check, windows with counts, my invitations;
+    # members: session, user, window, chair seats, responses, their answers, the answers' questions.
+    assert counts[0] == [11, 6, 7]
 
 
 def test_the_service_navigation_leads_to_the_self_assessment_and_marks_it(client, board):
@@ -272,3 +277,24 @@ def test_a_comment_without_an_answer_is_refused_by_its_question_never_dropped(cl
     data[f"q{questions[1].pk}-score"] = "0"  # don't know, with the comment
     assert client.post(url, data).status_code == 302
     assert Answer.objects.get(question=questions[1]).comment == "Partners rarely challenge each other"
+
+
+@pytest.mark.parametrize("also", ["nothing", "viewer", "seat", "subgroup"])
+def test_an_audit_contact_reads_the_board_self_assessment_only_when_also_one_of_the_board(client, board, also):
+    from tests.factories import MembershipFactory, SeatFactory, add_role
+
+    contact = board.users["audit_contact"]
+    if also == "viewer":
+        add_role(contact, "Viewer")
+    elif also == "seat":
+        SeatFactory(body=board.window.body, user=contact, person_name="Contact on the board")
+    elif also == "subgroup":
+        MembershipFactory(user=contact)
+    client.force_login(contact)
+    expected = 404 if also == "nothing" else 200
+    for url in (
+        reverse("selfassessment:window-list"),
+        board.window.get_absolute_url(),
+        reverse("selfassessment:window-export", args=[board.window.pk]),
+    ):
+        assert client.get(url).status_code == expected
