@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -124,7 +126,8 @@ def window_export(request, pk):
         totals_workbook(results, earlier),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="self-assessment-{window.pk}.xlsx"'
+    year = re.sub(r"[^0-9A-Za-z]+", "-", window.year_label).strip("-") or str(window.opens_on.year)
+    response["Content-Disposition"] = f'attachment; filename="self-assessment-{year}-totals.xlsx"'
     return response
 
 

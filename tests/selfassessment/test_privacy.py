@@ -148,7 +148,9 @@ def test_the_export_of_four_holds_no_answers_and_of_five_the_totals(client, boar
     _answer_four(board)
     client.force_login(board.users["manager"])
     url = reverse("selfassessment:window-export", args=[board.window.pk])
-    rows = _workbook_text(client.get(url).content)
+    response = client.get(url)
+    assert response["Content-Disposition"] == 'attachment; filename="self-assessment-2015-16-totals.xlsx"'
+    rows = _workbook_text(response.content)
     flat = " ".join(str(cell) for row in rows for cell in row)
     assert "at least 5 members" in flat and "private-comment" not in flat and "Strongly agree" not in flat
 
