@@ -298,3 +298,25 @@ def test_an_audit_contact_reads_the_board_self_assessment_only_when_also_one_of_
         reverse("selfassessment:window-export", args=[board.window.pk]),
     ):
         assert client.get(url).status_code == expected
+
+
+def test_my_invitation_to_a_closed_window_says_it_closed_unanswered(client, board):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    earlier = make_board(
+        year_label="2014/15",
+        opens_on=today - datetime.timedelta(days=60),
+        closes_on=today - datetime.timedelta(days=30),
+        body=board.window.body,
+    )
+    board.answer(0, [4, 4, 4])
+    client.force_login(board.users["board_member"])
+    mine = client.get(reverse("selfassessment:window-list")).content.decode()
+    mine = re.search(r'id="my-invitations".*?</ul>', mine, re.S).group(0)
+    closed = re.search(r"<li>\s*Board self-assessment 2014/15.*?</li>", mine, re.S).group(0)
+    assert "Closed unanswered" in closed and "Not answered yet" not in closed
+    assert (earlier.window.closes_on.strftime("%B %Y")) in closed
+    assert "Answered" in re.search(r"<li>\s*Board self-assessment 2015/16.*?</li>", mine, re.S).group(0)
