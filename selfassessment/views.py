@@ -61,7 +61,11 @@ def window_add(request):
     """The manager sets up a year's self-assessment, then opens it from its page."""
     require_manager(request.user)
     form = WindowForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    missing = form.missing()
+    if request.method == "POST" and missing:
+        for problem in missing:
+            form.add_error(None, problem)
+    elif request.method == "POST" and form.is_valid():
         body = Subgroup.objects.filter(kind=Subgroup.Kind.BOARD).order_by("pk").first()
         if body is None:
             form.add_error(None, "There is no Board among the bodies: add it first")
@@ -71,7 +75,7 @@ def window_add(request):
             window.save()
             messages.success(request, "The self-assessment is set up. Open it to invite the Board's members.")
             return redirect(window)
-    return render(request, "selfassessment/window_form.html", {"form": form})
+    return render(request, "selfassessment/window_form.html", {"form": form, "missing": missing})
 
 
 @require_POST

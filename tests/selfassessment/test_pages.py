@@ -320,3 +320,46 @@ def test_my_invitation_to_a_closed_window_says_it_closed_unanswered(client, boar
     assert "Closed unanswered" in closed and "Not answered yet" not in closed
     assert (earlier.window.closes_on.strftime("%B %Y")) in closed
     assert "Answered" in re.search(r"<li>\s*Board self-assessment 2015/16.*?</li>", mine, re.S).group(0)
+
+
+def test_setting_up_says_plainly_when_every_plan_year_has_a_self_assessment(client, board):
+    client.force_login(board.users["manager"])
+    url = reverse("selfassessment:window-add")
+    body = client.get(url).content.decode()
+    assert 'id="cannot-set-up"' in body and "Every plan year already has a self-assessment" in body
+    assert "Add next year&#x27;s plan first" in body and 'name="plan"' not in body
+    response = client.post(url, {"year_label": "2016/17", "plan": board.window.plan.pk})
+    assert "Every plan year already has a self-assessment" in response.content.decode()
+    assert Window.objects.count() == 1
+
+
+def test_setting_up_puts_every_error_in_the_users_words_and_keeps_what_was_typed(client, board):
+    BusinessPlanFactory(bare=True, year_label="2016/17")
+    client.force_login(board.users["manager"])
+    url = reverse("selfassessment:window-add")
+    body = client.get(url).content.decode()
+    assert 'id="cannot-set-up"' not in body and "for example 2016/17" in body and "Plan year" in body
+    data = {
+        "year_label": "y" * 100_025,
+        "plan": board.window.plan.pk,  # has a self-assessment already
+        "board_questionnaire": "999999",
+        "member_questionnaire": "not-a-number",
+        "opens_on_0": "31",
+        "opens_on_1": "2",
+        "opens_on_2": "2017",
+        "closes_on_0": "x",
+        "closes_on_1": "99",
+        "closes_on_2": "99999999999",
+    }
+    body = client.post(url, data).content.decode()
+    for words in (
+        "The year must be 20 characters or fewer, for example 2016/17",
+        "Choose one of the plan years listed",
+        "Choose one of the board effectiveness questionnaires listed",
+        "Choose one of the member&#x27;s own contribution questionnaires listed",
+        "The opening date must be a real date",
+    ):
+        assert words in body
+    assert "Ensure this value" not in body and "Select a valid choice" not in body and "100025" not in body
+    assert "y" * 100 in body  # what was typed comes back
+    assert Window.objects.count() == 1
