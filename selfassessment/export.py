@@ -11,13 +11,17 @@ from dscb.spreadsheets import put_text
 
 from .models import SCALE
 
+MEAN_FORMAT = "0.00"  # every mean to two decimals, as the page shows them
 
-def _row(sheet, values, *, bold=False):
+
+def _row(sheet, values, *, bold=False, means_from=None):
     row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
     for column, value in enumerate(values, start=1):
         cell = put_text(sheet.cell(row=row, column=column), value)
         if bold:
             cell.font = Font(bold=True)
+        if means_from is not None and column >= means_from and isinstance(value, float | int):
+            cell.number_format = MEAN_FORMAT
 
 
 def totals_workbook(results, earlier):
@@ -36,7 +40,11 @@ def totals_workbook(results, earlier):
         _row(sheet, ["Question", *(words for _, words in SCALE), "Don't know", "Mean", *last], bold=True)
         for row in results.questions:
             last_mean = [row.last_year.mean if row.last_year else None] if earlier else []
-            _row(sheet, [row.text, *(count for _, _, count in row.scale_counts), row.dont_know, row.mean, *last_mean])
+            _row(
+                sheet,
+                [row.text, *(count for _, _, count in row.scale_counts), row.dont_know, row.mean, *last_mean],
+                means_from=len(SCALE) + 3,
+            )
         comments = book.create_sheet("Comments")
         _row(comments, ["Question", "Comment"], bold=True)
         for row in results.questions:

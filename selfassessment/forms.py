@@ -9,6 +9,7 @@ from .models import COMMENT_LIMIT, DONT_KNOW, SCALE, Questionnaire
 
 ANSWER_CHOICES = [(str(value), words) for value, words in SCALE] + [(str(DONT_KNOW), "Don't know")]
 ACTION_LIMIT = 2000
+COMMENT_NEEDS_ANSWER = "Choose an answer for the question you commented on, or choose Don't know"
 
 
 def _helper(*fields):
@@ -68,6 +69,19 @@ class ResponseForm(forms.Form):
             )
         self.helper = _helper(*layout)
 
+    def clean(self):
+        """A comment needs an answer beside it (Don't know will do): refused by its question, never dropped."""
+        cleaned = super().clean()
+        for question in self.questions:
+            p = f"q{question.pk}-"
+            if (
+                (cleaned.get(p + "comment") or "").strip()
+                and not cleaned.get(p + "score")
+                and p + "score" not in self.errors
+            ):
+                self.add_error(p + "score", COMMENT_NEEDS_ANSWER)
+        return cleaned
+
     def answers(self):
         """{question id: (score or None, comment)} from the cleaned form."""
         found = {}
@@ -81,34 +95,67 @@ class ResponseForm(forms.Form):
         return found
 
 
+NO_FREE_PLAN = (
+    "Every plan year already has a self-assessment. Add next year's plan first (the plan is rolled over to the next "
+    "year from the plans page), then set up its self-assessment here."
+)
+NO_QUESTIONNAIRE = "There is no {} questionnaire yet: add one in the admin first."
+
+
 class WindowForm(forms.Form):
-    """Set up a year's self-assessment: the plan, the questionnaires and the dates it is open."""
+    """Set up a year's self-assessment: the plan, the questionnaires and the dates it is open. Only a plan year without
+    a self-assessment can be chosen; `missing` says, in words, what must be added first when nothing can be."""
 
     year_label = forms.CharField(
-        label="Year", max_length=20, error_messages={"required": "Enter the year, for example 2015/16"}
+        label="Year",
+        max_length=20,
+        help_text="The year it assesses, as the plan writes it, for example 2016/17",
+        error_messages={
+            "required": "Enter the year, for example 2016/17",
+            "max_length": "The year must be 20 characters or fewer, for example 2016/17",
+        },
     )
     plan = forms.ModelChoiceField(
+        label="Plan year",
         queryset=BusinessPlan.objects.filter(self_assessment__isnull=True).order_by("-starts_on"),
         empty_label=None,
+        help_text="Only the plan years without a self-assessment are listed",
         error_messages={
             "required": "Choose the plan year",
-            "invalid_choice": "Choose a plan without a self-assessment",
+            "invalid_choice": "Choose one of the plan years listed: that one has a self-assessment already",
         },
     )
     board_questionnaire = forms.ModelChoiceField(
         queryset=Questionnaire.objects.filter(kind=Questionnaire.Kind.BOARD),
         empty_label=None,
         label="Board effectiveness questionnaire",
-        error_messages={"required": "Choose the board effectiveness questionnaire"},
+        error_messages={
+            "required": "Choose the board effectiveness questionnaire",
+            "invalid_choice": "Choose one of the board effectiveness questionnaires listed",
+        },
     )
     member_questionnaire = forms.ModelChoiceField(
         queryset=Questionnaire.objects.filter(kind=Questionnaire.Kind.MEMBER),
         empty_label=None,
         label="Member's own contribution questionnaire",
-        error_messages={"required": "Choose the member's own contribution questionnaire"},
+        error_messages={
+            "required": "Choose the member's own contribution questionnaire",
+            "invalid_choice": "Choose one of the member's own contribution questionnaires listed",
+        },
     )
     opens_on = DayMonthYearField(name="opening date", label="Opens on", help_text="For example 1 2 2016")
     closes_on = DayMonthYearField(name="closing date", label="Closes on", help_text="For example 29 2 2016")
+
+    def missing(self):
+        """What has to be added before a self-assessment can be set up, in words (empty when the form can be used).
+        Three small queries."""
+        found = []
+        if not self.fields["plan"].queryset.exists():
+            found.append(NO_FREE_PLAN)
+        for name, words in (("board_questionnaire", "board effectiveness"), ("member_questionnaire", "member's own")):
+            if not self.fields[name].queryset.exists():
+                found.append(NO_QUESTIONNAIRE.format(words))
+        return found
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

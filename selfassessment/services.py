@@ -103,8 +103,9 @@ def window_open(*, window, user):
 
 
 def answer_problems(questions, answers):
-    """{question id: message} for answers that are not on the scale, have a comment too long, or name a question
-    that is not in the questionnaire; `answers` is {question id: (score or None, comment)}."""
+    """{question id: message} for answers that are not on the scale, have a comment too long or a comment without an
+    answer (never dropped unsaid), or name a question that is not in the questionnaire; `answers` is {question id:
+    (score or None, comment)}."""
     known = {question.pk for question in questions}
     problems = {}
     for question_id, (score, comment) in answers.items():
@@ -114,6 +115,8 @@ def answer_problems(questions, answers):
             problems[question_id] = "Choose one of the answers given"
         elif len(comment or "") > COMMENT_LIMIT:
             problems[question_id] = f"The comment must be {COMMENT_LIMIT} characters or fewer"
+        elif score is None and (comment or "").strip():
+            problems[question_id] = "A comment needs an answer beside it: choose one, or Don't know"
     return problems
 
 

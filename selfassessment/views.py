@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from .access import (
     chairs_board,
     invitation_for_secret,
     my_invitations,
+    require_board_person,
     require_chair_or_manager,
     require_manager,
     window_for_chair,
@@ -41,7 +44,8 @@ WINDOWS_SHOWN = 20
 @require_safe
 def window_list(request):
     """The windows with how many were invited and have responded (counts, never who), and my invitations.
-    Queries: session, user, the manager check, the windows with counts, my invitations."""
+    Queries: session, user, the manager check, the board check, the windows with counts, my invitations."""
+    require_board_person(request.user)
     windows = list(Window.objects.with_counts().select_related("plan")[:WINDOWS_SHOWN])
     context = {
         "windows": windows,
@@ -57,7 +61,11 @@ def window_add(request):
     """The manager sets up a year's self-assessment, then opens it from its page."""
     require_manager(request.user)
     form = WindowForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    missing = form.missing()
+    if request.method == "POST" and missing:
+        for problem in missing:
+            form.add_error(None, problem)
+    elif request.method == "POST" and form.is_valid():
         body = Subgroup.objects.filter(kind=Subgroup.Kind.BOARD).order_by("pk").first()
         if body is None:
             form.add_error(None, "There is no Board among the bodies: add it first")
@@ -67,7 +75,7 @@ def window_add(request):
             window.save()
             messages.success(request, "The self-assessment is set up. Open it to invite the Board's members.")
             return redirect(window)
-    return render(request, "selfassessment/window_form.html", {"form": form})
+    return render(request, "selfassessment/window_form.html", {"form": form, "missing": missing})
 
 
 @require_POST
@@ -90,6 +98,7 @@ def _objectives(window):
 def window_results(request, pk):
     """The board's totals per question beside last year's, only for a group of at least the minimum; the chair
     and the manager may turn a finding into a plan action."""
+    require_board_person(request.user)
     window = window_for_reader(pk)
     results, earlier = compared_results(window)
     may_act = (
@@ -114,13 +123,15 @@ def window_results(request, pk):
 @require_safe
 def window_export(request, pk):
     """The totals as an Excel workbook: what the page shows, and no answers below the minimum group."""
+    require_board_person(request.user)
     window = window_for_reader(pk)
     results, earlier = compared_results(window)
     response = HttpResponse(
         totals_workbook(results, earlier),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="self-assessment-{window.pk}.xlsx"'
+    year = re.sub(r"[^0-9A-Za-z]+", "-", window.year_label).strip("-") or str(window.opens_on.year)
+    response["Content-Disposition"] = f'attachment; filename="self-assessment-{year}-totals.xlsx"'
     return response
 
 

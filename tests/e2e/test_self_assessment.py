@@ -80,3 +80,21 @@ def test_a_member_answers_by_keyboard_changes_an_answer_and_the_chair_sees_the_t
     expect(table).to_be_visible()
     assert invitation.seat.person_name not in page.content()
     assert_no_axe_violations(page)
+
+
+def test_the_totals_read_on_a_phone_without_a_sideways_scroll(page, demo_site):
+    """At 390 px each question's totals (every answer's count, the mean and last year's) fit the screen."""
+    window = Window.objects.get(plan=demo_site.plan)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, demo_site.url, "chair-dscb")
+    page.goto(demo_site.url + window.get_absolute_url())
+    question = window.board_questionnaire.questions.order_by("order").first()
+    table = page.locator(f"#question-{question.key}")
+    for words in ("Strongly disagree", "Strongly agree", "Don't know", "Mean", "Mean last year"):
+        header = table.get_by_role("rowheader", name=words, exact=True)
+        expect(header).to_be_visible()
+        box = header.locator("xpath=..").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"{words!r} runs off a phone's screen"
+    expect(table.get_by_role("row", name=re.compile(r"^Mean \d\.\d\d$"))).to_be_visible()
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], "the page scrolls sideways at 390 px"

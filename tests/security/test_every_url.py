@@ -129,7 +129,7 @@ EXPECTED = {
     "audits:return-send-back": signed_in(405),
     "audits:challenge-add": signed_in(405),
     "audits:action-done": signed_in(405),
-    "selfassessment:window-list": signed_in(200),
+    "selfassessment:window-list": signed_in(200),  # the board; an audit contact only, none of these personas, 404
     "selfassessment:window-add": only(MANAGERS),
     "selfassessment:window-results": signed_in(200),  # totals only, for a group large enough
     "selfassessment:window-export": signed_in(200),

@@ -36,11 +36,16 @@ def _only(roles, status=200, others=403):
     return {"anon": LOGIN, **{role: status if role in roles else others for role in ROLES[1:]}}
 
 
+def _the_board(status=200):
+    """The board's people: everyone signed in but someone who is only an audit contact (404: not theirs)."""
+    return {**_everyone_signed_in(status), "audit_contact": 404}
+
+
 GETS = {
-    "window-list": _everyone_signed_in(200),
+    "window-list": _the_board(),
     "window-add": _only({"manager", "admin"}),
-    "window-results": _everyone_signed_in(200),
-    "window-export": _everyone_signed_in(200),
+    "window-results": _the_board(),
+    "window-export": _the_board(),
     "member-list": _only({"board_chair"}),
     "window-open": _everyone_signed_in(405),
     "finding-action": _everyone_signed_in(405),
@@ -233,10 +238,10 @@ def test_the_pages_query_counts_do_not_grow_with_the_responses(client, board, se
             pinned.append(len(captured))
         counts.append(pinned)
     assert counts[0] == counts[1]
-    # results: session, user, window, respondents, questions, answers, previous window, manager check, chair seats,
-    # objectives; list: session, user, windows with counts, my invitations, manager check; members: session, user,
-    # window, chair seats, responses, their answers, the answers' questions.
-    assert counts[0] == [10, 5, 7]
+    # results: session, user, manager check, board check, window, respondents, questions, answers, previous window,
+    # chair seats, objectives; list: session, user, manager check, board check, windows with counts, my invitations;
+    # members: session, user, window, chair seats, responses, their answers, the answers' questions.
+    assert counts[0] == [11, 6, 7]
 
 
 def test_the_service_navigation_leads_to_the_self_assessment_and_marks_it(client, board):
@@ -244,3 +249,117 @@ def test_the_service_navigation_leads_to_the_self_assessment_and_marks_it(client
     home = client.get(reverse("selfassessment:window-results", args=[board.window.pk])).content.decode()
     active = re.search(r'service-navigation__item--active">(.*?)</li>', home, re.S).group(1)
     assert 'href="/self-assessment/"' in active and "Self-assessment" in active
+
+
+@pytest.mark.parametrize("name", ["respond", "respond-own"])
+def test_a_comment_without_an_answer_is_refused_by_its_question_never_dropped(client, board, name):
+    own = name == "respond-own"
+    questionnaire = board.window.member_questionnaire if own else board.window.board_questionnaire
+    questions = list(questionnaire.questions.order_by("order"))
+    url = reverse(f"selfassessment:{name}", args=[board.window.pk, board.invitations[0].secret])
+    data = {
+        "version": "0",
+        f"q{questions[0].pk}-score": "4",
+        f"q{questions[1].pk}-comment": "Partners rarely challenge each other",
+    }
+    response = client.post(url, data)
+    body = response.content.decode()
+    assert response.status_code == 200 and "your answers are saved" not in body
+    assert (
+        f'id="id_q{questions[1].pk}-score_1_error"' in body
+        and "Choose an answer for the question you commented on" in body
+    )
+    assert "Partners rarely challenge each other" in body
+    assert re.findall(r'<input[^>]*name="q(\d+)-score"[^>]*value="(\d)"[^>]*checked', body) == [
+        (str(questions[0].pk), "4")
+    ]
+    assert not Response.objects.exists() and not Answer.objects.exists()
+    data[f"q{questions[1].pk}-score"] = "0"  # don't know, with the comment
+    assert client.post(url, data).status_code == 302
+    assert Answer.objects.get(question=questions[1]).comment == "Partners rarely challenge each other"
+
+
+@pytest.mark.parametrize("also", ["nothing", "viewer", "seat", "subgroup"])
+def test_an_audit_contact_reads_the_board_self_assessment_only_when_also_one_of_the_board(client, board, also):
+    from tests.factories import MembershipFactory, SeatFactory, add_role
+
+    contact = board.users["audit_contact"]
+    if also == "viewer":
+        add_role(contact, "Viewer")
+    elif also == "seat":
+        SeatFactory(body=board.window.body, user=contact, person_name="Contact on the board")
+    elif also == "subgroup":
+        MembershipFactory(user=contact)
+    client.force_login(contact)
+    expected = 404 if also == "nothing" else 200
+    for url in (
+        reverse("selfassessment:window-list"),
+        board.window.get_absolute_url(),
+        reverse("selfassessment:window-export", args=[board.window.pk]),
+    ):
+        assert client.get(url).status_code == expected
+
+
+def test_my_invitation_to_a_closed_window_says_it_closed_unanswered(client, board):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    earlier = make_board(
+        year_label="2014/15",
+        opens_on=today - datetime.timedelta(days=60),
+        closes_on=today - datetime.timedelta(days=30),
+        body=board.window.body,
+    )
+    board.answer(0, [4, 4, 4])
+    client.force_login(board.users["board_member"])
+    mine = client.get(reverse("selfassessment:window-list")).content.decode()
+    mine = re.search(r'id="my-invitations".*?</ul>', mine, re.S).group(0)
+    closed = re.search(r"<li>\s*Board self-assessment 2014/15.*?</li>", mine, re.S).group(0)
+    assert "Closed unanswered" in closed and "Not answered yet" not in closed
+    assert (earlier.window.closes_on.strftime("%B %Y")) in closed
+    assert "Answered" in re.search(r"<li>\s*Board self-assessment 2015/16.*?</li>", mine, re.S).group(0)
+
+
+def test_setting_up_says_plainly_when_every_plan_year_has_a_self_assessment(client, board):
+    client.force_login(board.users["manager"])
+    url = reverse("selfassessment:window-add")
+    body = client.get(url).content.decode()
+    assert 'id="cannot-set-up"' in body and "Every plan year already has a self-assessment" in body
+    assert "Add next year&#x27;s plan first" in body and 'name="plan"' not in body
+    response = client.post(url, {"year_label": "2016/17", "plan": board.window.plan.pk})
+    assert "Every plan year already has a self-assessment" in response.content.decode()
+    assert Window.objects.count() == 1
+
+
+def test_setting_up_puts_every_error_in_the_users_words_and_keeps_what_was_typed(client, board):
+    BusinessPlanFactory(bare=True, year_label="2016/17")
+    client.force_login(board.users["manager"])
+    url = reverse("selfassessment:window-add")
+    body = client.get(url).content.decode()
+    assert 'id="cannot-set-up"' not in body and "for example 2016/17" in body and "Plan year" in body
+    data = {
+        "year_label": "y" * 100_025,
+        "plan": board.window.plan.pk,  # has a self-assessment already
+        "board_questionnaire": "999999",
+        "member_questionnaire": "not-a-number",
+        "opens_on_0": "31",
+        "opens_on_1": "2",
+        "opens_on_2": "2017",
+        "closes_on_0": "x",
+        "closes_on_1": "99",
+        "closes_on_2": "99999999999",
+    }
+    body = client.post(url, data).content.decode()
+    for words in (
+        "The year must be 20 characters or fewer, for example 2016/17",
+        "Choose one of the plan years listed",
+        "Choose one of the board effectiveness questionnaires listed",
+        "Choose one of the member&#x27;s own contribution questionnaires listed",
+        "The opening date must be a real date",
+    ):
+        assert words in body
+    assert "Ensure this value" not in body and "Select a valid choice" not in body and "100025" not in body
+    assert "y" * 100 in body  # what was typed comes back
+    assert Window.objects.count() == 1

@@ -71,9 +71,9 @@ def test_five_show_totals_per_question_and_comments_not_attributed(client, board
     table = re.search(r'id="question-scrutiny".*?</table>', body, re.S).group(0)
     cells = re.findall(r'govuk-table__cell--numeric">([^<]*)<', table)
     # Strongly disagree .. strongly agree, don't know, mean.
-    assert cells == ["0", "0", "0", "1", "4", "0", "4.8"]
+    assert cells == ["0", "0", "0", "1", "4", "0", "4.80"]
     impact = re.search(r'id="question-impact".*?</table>', body, re.S).group(0)
-    assert re.findall(r'govuk-table__cell--numeric">([^<]*)<', impact) == ["0", "0", "1", "0", "0", "4", "3.0"]
+    assert re.findall(r'govuk-table__cell--numeric">([^<]*)<', impact) == ["0", "0", "1", "0", "0", "4", "3.00"]
     for index in range(5):
         assert MARK.format(index) in body
     for invitation in board.invitations:
@@ -148,7 +148,9 @@ def test_the_export_of_four_holds_no_answers_and_of_five_the_totals(client, boar
     _answer_four(board)
     client.force_login(board.users["manager"])
     url = reverse("selfassessment:window-export", args=[board.window.pk])
-    rows = _workbook_text(client.get(url).content)
+    response = client.get(url)
+    assert response["Content-Disposition"] == 'attachment; filename="self-assessment-2015-16-totals.xlsx"'
+    rows = _workbook_text(response.content)
     flat = " ".join(str(cell) for row in rows for cell in row)
     assert "at least 5 members" in flat and "private-comment" not in flat and "Strongly agree" not in flat
 
@@ -166,3 +168,7 @@ def test_the_export_of_four_holds_no_answers_and_of_five_the_totals(client, boar
         c for c in load_workbook(BytesIO(client.get(url).content))["Comments"]["B"] if str(c.value).startswith("=")
     )
     assert cell.data_type == "s"  # kept as text, never a formula
+    totals = load_workbook(BytesIO(client.get(url).content))["Totals"]
+    scrutiny_row = next(r for r in totals.iter_rows() if r[0].value == "The board does scrutiny well.")
+    assert scrutiny_row[7].value == 5 and scrutiny_row[7].number_format == "0.00"  # shown 5.00, as on the page
+    assert all(cell.number_format == "General" for cell in scrutiny_row[1:7])  # the counts are whole numbers

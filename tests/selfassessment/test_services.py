@@ -83,6 +83,21 @@ def test_a_huge_comment_is_refused(board):
     assert not Answer.objects.exists()
 
 
+def test_a_comment_without_an_answer_is_refused_not_dropped(board):
+    q = _questions(board)[0]
+    with pytest.raises(ValidationError, match="A comment needs an answer"):
+        response_save(
+            invitation=board.invitations[0],
+            questionnaire=board.window.board_questionnaire,
+            answers={q.pk: (None, "Partners rarely challenge each other")},
+        )
+    assert not Response.objects.exists()
+    response_save(
+        invitation=board.invitations[0], questionnaire=board.window.board_questionnaire, answers={q.pk: (None, "  ")}
+    )
+    assert not Answer.objects.exists()  # a blank comment is no comment
+
+
 def test_a_question_of_another_questionnaire_is_refused(board):
     forged = QuestionFactory()  # another questionnaire's
     own = board.window.member_questionnaire.questions.first()
