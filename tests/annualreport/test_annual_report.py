@@ -473,7 +473,6 @@ def test_the_label_goes_below_its_point_only_when_the_line_runs_above_it():
     assert label_top(200, 20, target_y=175) == 200 + LABEL_GAP
 
 
-
 def test_percentages_have_one_decimal_place_throughout(client, year):
     KPIValue.objects.filter(value=60).update(value="61.7")
     KPIValue.objects.filter(value=70).update(value="68.04")
