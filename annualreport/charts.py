@@ -20,7 +20,7 @@ from kpis.charts import (
     TREND_RIGHT,
     TREND_TOP,
     TREND_WIDTH,
-    _top_of_scale,
+    trend_axis_top,
 )
 
 SCALE = 2  # pixels per viewBox unit: sharp when Word prints the picture 16 cm wide
@@ -69,10 +69,7 @@ def trend_png(points, *, target=None, percentage=False):
     """PNG bytes of the trend chart: `points` are (axis label, value or None) in period order; a missing value
     breaks the line. The value axis runs 0 to 100 for a percentage, else 0 to a round number above the highest
     value or target; every value is written above its point and the target is a dashed line named in words."""
-    numbers = [Decimal(value) for _, value in points if value is not None]
-    if target is not None:
-        numbers.append(Decimal(target))
-    top = Decimal(100) if percentage else _top_of_scale(max(numbers, default=Decimal(0)))
+    top = trend_axis_top(points, target, percentage)
     plot_width = TREND_WIDTH - TREND_LEFT - TREND_RIGHT
     plot_height = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
     bottom = TREND_TOP + plot_height

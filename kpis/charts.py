@@ -89,6 +89,15 @@ def _runs(values, point):
     return runs
 
 
+def trend_axis_top(points, target=None, percentage=False):
+    """The top of the trend chart's value axis: 100 for a percentage, else a round number above the highest value
+    or the target. The chart here (SVG) and the annual report's (PNG) share it, so that they read alike."""
+    numbers = [Decimal(value) for _, value in points if value is not None]
+    if target is not None:
+        numbers.append(Decimal(target))
+    return Decimal(100) if percentage else _top_of_scale(max(numbers, default=Decimal(0)))
+
+
 def _top_of_scale(highest):
     """A round number at or above `highest` for the top of the value axis: 1, 2 or 5 times a power of ten."""
     if highest <= 0:
@@ -113,10 +122,7 @@ def trend_svg(points, *, target=None, percentage=False, title, description, id_p
     """
     prefix = escape(id_prefix)
     title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
-    numbers = [Decimal(value) for _, value in points if value is not None]
-    if target is not None:
-        numbers.append(Decimal(target))
-    top = Decimal(100) if percentage else _top_of_scale(max(numbers, default=Decimal(0)))
+    top = trend_axis_top(points, target, percentage)
     plot_width = TREND_WIDTH - TREND_LEFT - TREND_RIGHT
     plot_height = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
     bottom = TREND_TOP + plot_height
