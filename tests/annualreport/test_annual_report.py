@@ -334,6 +334,18 @@ def test_the_reports_page_and_the_plan_page_link_to_it(client, year):
     assert address in client.get(year.get_absolute_url()).content
 
 
+def test_the_reports_page_asks_for_another_date_and_the_draft_takes_it(client, year):
+    """The Reports page's form sends the typed date as ?as_at=, which the draft is written as at."""
+    client.force_login(make_viewer())
+    page = client.get(reverse("reports:report-list", args=[year.slug])).content.decode()
+    address = reverse("annualreport:annual-report", args=[year.slug])
+    assert f'<form method="get" action="{address}"' in page and 'name="as_at"' in page
+    response = client.get(address, {"as_at": "2015-12-31"})
+    assert response.status_code == 200
+    assert 'filename="annual-report-' + year.slug + '-2015-12-31.docx"' in response["Content-Disposition"]
+    assert client.get(address, {"as_at": "31/12/2015"}).status_code == 400
+
+
 def test_an_action_added_after_the_date_is_not_in_the_draft(client, year):
     """An action counts from its creation (its history's first record); one that came with the plan, from the
     plan's start."""
