@@ -190,6 +190,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # named cursor WITH HOLD outside a transaction: about 9 ms of the plan page's filters for a dozen subgroups.
     # Nothing here reads more rows than fit in memory, so rows are fetched the ordinary way.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # PostgreSQL compiles a query to machine code (JIT) when its estimated cost is high, and a small table that has
+    # not been analysed yet (a new board, a new year's plan) is estimated high: the plan page's audit links took
+    # 40 ms instead of 1, 29 ms of it compiling. Queries here are short, so that never pays.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite writes one transaction at a time: each one takes the write lock when it begins (rather than failing
     # at once when it first writes after another has), and waits up to 20 s for it, so simultaneous saves queue

@@ -85,6 +85,7 @@ def test_production_gives_up_on_an_unreachable_database_within_two_seconds(produ
     database = production["DATABASES"]["default"]
     assert database["OPTIONS"]["connect_timeout"] == 2
     assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["OPTIONS"]["options"] == "-c jit=off"
 
 
 def test_the_policy_allows_nothing_inline_and_nothing_from_elsewhere(production):
