@@ -31,10 +31,13 @@ from .templatetags.plan_tags import CarriedLink, PlanAction
 def _get_action_for_user(user, pk):
     """An action in a plan the user may read, else 404; with its `leads` and `supporting_subgroups`."""
     actions = Action.objects.filter(objective__priority__plan__in=BusinessPlan.objects.visible_to(user))
-    action = get_object_or_404(
-        actions.select_related("objective__priority__plan", "lead").with_carried_over_from(),
-        pk=pk,
-    )
+    action = get_object_or_404(actions.select_related("objective__priority__plan", "lead"), pk=pk)
+    if action.carried_over_from_id:
+        # Only an action carried over unfinished at year end has one: read apart when there is one, rather than
+        # joining four more tables into every action's read (3 of the page's 5 ms for that read).
+        action.carried_over_from = Action.objects.select_related("objective__priority__plan").get(
+            pk=action.carried_over_from_id
+        )
     return action_subgroups_attach(action)
 
 

@@ -323,15 +323,30 @@ class TestActionPage:
                 update.save()
 
         add_periods(1, 1)
-        # session, user, groups, action (+plan, +the action it was carried over from), co-leads and supporting
-        # subgroups (one query), the user's subgroups, periods, updates, action history, update history, subgroup
-        # names, KPIs, the action it was carried into
+        # session, user, groups, action (+plan), co-leads and supporting subgroups (one query), the user's
+        # subgroups, periods, updates, action history, update history, subgroup names, KPIs, the action it was
+        # carried into
         with django_assert_num_queries(13):
             client.get(action.get_absolute_url())
         add_periods(2, 5)
         with django_assert_num_queries(13):
             response = client.get(action.get_absolute_url())
         assert response.content.count(b'class="app-update"') == 6
+
+    def test_an_action_carried_over_links_to_last_years_action_for_one_query_more(
+        self, client, viewer, django_assert_num_queries
+    ):
+        old = ActionFactory(objective__priority__plan__year_label="2014/15", ref="2.1.3")
+        action = ActionFactory(objective__priority__plan__status="active", carried_over_from=old)
+        plan = old.objective.priority.plan
+        client.force_login(viewer)
+        # The queries of any action's page, and the action it was carried over from with its plan.
+        with django_assert_num_queries(14):
+            text = client.get(action.get_absolute_url()).content.decode()
+        assert (
+            f'Carried over unfinished from <a class="govuk-link" href="{old.get_absolute_url()}">action 2.1.3 of the '
+            f"2014/15 plan</a> ({plan.title})."
+        ) in text
 
 
 def test_plan_page_queries_are_the_same_at_seed_size_and_ten_times_it(client, demo, django_assert_num_queries):
