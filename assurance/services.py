@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dscb.history import attributed_save
 from priorities.services import action_add
 
 from .models import (
@@ -38,14 +39,6 @@ class GradeChanged(Exception):
         self.current_version = current_version
 
 
-def _attributed(row, user, reason=None):
-    row._history_user = user
-    if reason:
-        row._change_reason = reason[:100]
-    row.save()
-    return row
-
-
 def framework_name_for(plan):
     return f"Ofsted requirements for LSCBs ({plan.year_label})"
 
@@ -63,7 +56,7 @@ def framework_from_plan(*, plan, user, is_demo=False):
     name = framework_name_for(plan)[:NAME_LIMIT]
     if RequirementFramework.objects.filter(name=name).exists():
         raise ValidationError(f"A framework is already called {name}: rename it in the admin first.")
-    framework = _attributed(
+    framework = attributed_save(
         RequirementFramework(
             name=name,
             description=f"The Ofsted requirements as the {plan.year_label} business plan lists them."[
@@ -76,7 +69,7 @@ def framework_from_plan(*, plan, user, is_demo=False):
         user,
     )
     for number, text in enumerate(texts, start=1):
-        _attributed(Requirement(framework=framework, number=number, text=text[:TEXT_LIMIT], is_demo=is_demo), user)
+        attributed_save(Requirement(framework=framework, number=number, text=text[:TEXT_LIMIT], is_demo=is_demo), user)
     return framework, True
 
 
@@ -162,7 +155,7 @@ def evidence_add(
     evidence.evidence_on = evidence_date(kind, source, document_date=document_date, today=today)
     try:
         with transaction.atomic():
-            _attributed(evidence, user)
+            attributed_save(evidence, user)
     except IntegrityError:
         raise ValidationError({"source": "That is already evidence of this requirement"}) from None
     return evidence
@@ -174,7 +167,7 @@ def evidence_accept(*, evidence, user):
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.status != Evidence.Status.ACCEPTED:
         evidence.status = Evidence.Status.ACCEPTED
-        _attributed(evidence, user, "Accepted")
+        attributed_save(evidence, user, "Accepted")
     return evidence
 
 
@@ -206,7 +199,7 @@ def self_grade_save(*, requirement, user, grade, gaps, expected_version):
     current.gaps = gaps or ""
     current.updated_by = user
     current.version += 1
-    return _attributed(current, user)
+    return attributed_save(current, user)
 
 
 @transaction.atomic

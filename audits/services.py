@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dscb.history import attributed_save
 from kpis.services import kpi_value_computed
 from plans.models import ReportingPeriod
 
@@ -36,12 +37,6 @@ ANSWER_FIELDS = [
 PREFILL_FIELDS = ["self_score", "evidence", "evidence_links", "improvement_area", "improvement_action", "action_owner"]
 
 
-def _attributed(row, user):
-    row._history_user = user
-    row.save()
-    return row
-
-
 class ReturnChanged(Exception):
     """Someone saved the return since the form was opened."""
 
@@ -61,7 +56,7 @@ def _return_written(return_form, user, expected_version=None):
     if expected_version is not None and current != expected_version:
         raise ReturnChanged(current)
     return_form.version = current + 1
-    return _attributed(return_form, user)
+    return attributed_save(return_form, user)
 
 
 @transaction.atomic
@@ -76,7 +71,7 @@ def framework_new_version(*, framework, user):
         scale=framework.scale,
         introduction=framework.introduction,
     )
-    _attributed(copy, user)
+    attributed_save(copy, user)
     for level in framework.scale_levels.all():
         copy.scale_levels.create(score=level.score, descriptor=level.descriptor)
     for standard in framework.standards.prefetch_related("criteria", "objectives"):
@@ -119,7 +114,7 @@ def round_scope_add(*, round, organisation, contact, substitute=None, user, site
     if made:
         return_form = Return(round=round, organisation=organisation)
     return_form.contact, return_form.substitute = contact, substitute
-    _attributed(return_form, user)
+    attributed_save(return_form, user)
     if made:
         return_form = return_prefill(return_form=return_form, user=user)
     people = [person for person in (contact, substitute) if person is not None]
@@ -165,7 +160,7 @@ def return_prefill(*, return_form, user):
         answer = CriterionAnswer(return_form=return_form, criterion=criterion, prefilled=True)
         for name in PREFILL_FIELDS:
             setattr(answer, name, getattr(old, name))
-        _attributed(answer, user)
+        attributed_save(answer, user)
     return_form.prefilled_from = earlier
     return_form.state = Return.State.DRAFT
     return _return_written(return_form, user)
@@ -186,7 +181,7 @@ def return_save_draft(*, return_form, user, answers, expected_version):
             setattr(answer, name, values.get(name, getattr(answer, name)))
         if answer.pk is None or before != [getattr(answer, name) for name in ANSWER_FIELDS]:
             answer.prefilled = answer.prefilled and before == [getattr(answer, name) for name in ANSWER_FIELDS]
-            _attributed(answer, user)
+            attributed_save(answer, user)
     if return_form.state == Return.State.NOT_STARTED:
         return_form.state = Return.State.DRAFT
     return _return_written(return_form, user, expected_version)
@@ -273,7 +268,7 @@ def return_moderate(*, return_form, user, scores):
         if answer is None or (answer.moderated_score, answer.moderation_note) == (score, note):
             continue
         answer.moderated_score, answer.moderation_note = score, note
-        _attributed(answer, user)
+        attributed_save(answer, user)
     return _return_written(return_form, user)
 
 
@@ -284,7 +279,7 @@ def improvement_action_done(*, answer, user):
     answer = CriterionAnswer.objects.select_for_update().get(pk=answer.pk)
     if answer.improvement_action and not answer.action_done:
         answer.action_done = True
-        _attributed(answer, user)
+        attributed_save(answer, user)
     return answer
 
 
@@ -294,7 +289,7 @@ def challenge_add(*, return_form, user, held_on, attended, outcome, agreed_actio
     event = ChallengeEvent(
         return_form=return_form, held_on=held_on, attended=attended, outcome=outcome, agreed_actions=agreed_actions
     )
-    return _attributed(event, user)
+    return attributed_save(event, user)
 
 
 def received_and_expected(rounds):

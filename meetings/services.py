@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dscb.history import attributed_save
 from kpis.services import kpi_value_computed
 from plans.models import ReportingPeriod
 from plans.services import PeriodStateError, period_meeting_move
@@ -20,12 +21,6 @@ from .models import Attendance, AttendanceMeasure, CalendarFeed, Meeting, Meetin
 SAFEGUARDING_EXECUTIVE = "safeguarding-executive"
 ABSENT_IN_A_ROW = 3
 MEETING_FIELDS = ["body", "date", "starts_at", "place", "is_online", "status", "period"]
-
-
-def _attributed(row, user):
-    row._history_user = user
-    row.save()
-    return row
 
 
 class MeetingChanged(Exception):
@@ -44,7 +39,7 @@ def _meeting_written(meeting, user, expected_version=None):
         if expected_version is not None and current != expected_version:
             raise MeetingChanged(current)
         meeting.version = current + 1
-    return _attributed(meeting, user)
+    return attributed_save(meeting, user)
 
 
 def meeting_problems(*, body, period, meeting=None):
@@ -141,7 +136,7 @@ def meetings_generate(*, user, body, dates, starts_at, place="", is_online=False
     """Add the body's meetings on these dates, leaving out a date it already meets on; return those added."""
     taken = set(Meeting.objects.filter(body=body, date__in=dates).values_list("date", flat=True))
     return [
-        _attributed(Meeting(body=body, date=day, starts_at=starts_at, place=place, is_online=is_online), user)
+        attributed_save(Meeting(body=body, date=day, starts_at=starts_at, place=place, is_online=is_online), user)
         for day in dates
         if day not in taken
     ]
@@ -174,7 +169,7 @@ def attendance_record(*, meeting, user, rows, in_attendance="", expected_version
         row = existing.pop(seat.pk, None) or Attendance(meeting=meeting, seat=seat)
         if row.pk is None or (row.status, row.deputy_name) != (status, deputy_name):
             row.status, row.deputy_name = status, deputy_name
-            _attributed(row, user)
+            attributed_save(row, user)
     for gone in existing.values():  # a seat no longer expected on the day (its dates changed)
         gone._history_user = user
         gone.delete()
@@ -285,7 +280,7 @@ def agencies_absent_in_a_row(bodies, agencies, times=ABSENT_IN_A_ROW):
 @transaction.atomic
 def meeting_item_add(*, meeting, user, kind, text, owner="", due_on=None):
     item = MeetingItem(meeting=meeting, kind=kind, text=text, owner=owner, due_on=due_on)
-    return _attributed(item, user)
+    return attributed_save(item, user)
 
 
 @transaction.atomic
@@ -295,7 +290,7 @@ def meeting_item_close(*, item, user):
     if item.status != MeetingItem.Status.DONE:
         item.status = MeetingItem.Status.DONE
         item.closed_at = timezone.now()
-        _attributed(item, user)
+        attributed_save(item, user)
     return item
 
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dscb.history import attributed_save
 from meetings.models import Meeting
 from priorities.due import due_day
 from priorities.models import ProgressUpdate, Status
@@ -52,14 +53,6 @@ class RiskChanged(Exception):
         self.current_version = current_version
 
 
-def _attributed(row, user, reason=None):
-    row._history_user = user
-    if reason:
-        row._change_reason = reason[:100]
-    row.save()
-    return row
-
-
 def _risk_locked(risk, expected_version):
     """The risk as it is now in the database, locked for the transaction; RiskChanged when it was saved since
     `expected_version` (None: no check)."""
@@ -72,7 +65,7 @@ def _risk_locked(risk, expected_version):
 def _risk_written(risk, user, reason=None):
     """Save the risk at its next version, attributed to `user`."""
     risk.version += 1
-    return _attributed(risk, user, reason)
+    return attributed_save(risk, user, reason)
 
 
 def _version_raised(risk):
@@ -172,7 +165,7 @@ def control_save(*, user, risk, control=None, expected_version=None, **fields):
         setattr(control, name, value)
     _check_text("description", "what is in place", control.description)
     control.full_clean()
-    _attributed(control, user)
+    attributed_save(control, user)
     _version_raised(risk)
     return control
 
@@ -246,7 +239,7 @@ def review_record(
         direction = direction_of(risk.current, score)
     elif direction not in Review.Direction.values:
         raise _invalid("direction", "Select up, down or no change")
-    review = _attributed(
+    review = attributed_save(
         Review(
             risk=risk,
             reviewed_on=reviewed_on,
@@ -283,7 +276,9 @@ def risk_escalate(*, user, risk, on, reason, expected_version=None, today=None):
     if risk.is_escalated:
         raise ValidationError("This risk is already escalated to the Board")
     _escalation_checks(risk, on, reason, today or timezone.localdate())
-    escalation = _attributed(Escalation(risk=risk, kind=Escalation.Kind.ESCALATED, on=on, reason=reason, by=user), user)
+    escalation = attributed_save(
+        Escalation(risk=risk, kind=Escalation.Kind.ESCALATED, on=on, reason=reason, by=user), user
+    )
     risk.is_escalated = True
     _risk_written(risk, user, reason="Escalated to the Board")
     return escalation
@@ -299,7 +294,7 @@ def risk_deescalate(*, user, risk, on, reason, expected_version=None, today=None
     last = risk.escalations.filter(kind=Escalation.Kind.ESCALATED).order_by("-on", "-pk").first()
     if last is not None and on < last.on:
         raise _invalid("on", f"The date cannot be before the risk was escalated, {last.on:%-d %B %Y}")
-    escalation = _attributed(
+    escalation = attributed_save(
         Escalation(risk=risk, kind=Escalation.Kind.DEESCALATED, on=on, reason=reason, by=user), user
     )
     risk.is_escalated = False
@@ -348,7 +343,7 @@ def risk_review_suggest(*, risk, reason, user=None):
     if len(suggested) > TEXT_LIMIT:
         return risk
     risk.review_suggested = suggested
-    return _attributed(risk, user, reason="Review suggested")
+    return attributed_save(risk, user, reason="Review suggested")
 
 
 def _action_incomplete(action_ids):

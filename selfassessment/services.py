@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dscb.history import attributed_save
 from meetings.models import Seat
 from priorities.services import action_add
 
@@ -32,12 +33,6 @@ CHANGED_SINCE = (
 )
 
 
-def _attributed(row, user):
-    row._history_user = user
-    row.save()
-    return row
-
-
 def _secret():
     """A long random secret for an invitation's link: 32 random bytes, 43 URL-safe characters."""
     return secrets.token_urlsafe(32)
@@ -47,7 +42,7 @@ def _secret():
 def questionnaire_new_version(*, questionnaire, user, title=None):
     """A new version of the questionnaire with the same questions (and keys), to be changed in its place."""
     latest = Questionnaire.objects.filter(kind=questionnaire.kind).order_by("-version").first()
-    made = _attributed(
+    made = attributed_save(
         Questionnaire(
             kind=questionnaire.kind,
             version=latest.version + 1,
@@ -58,7 +53,7 @@ def questionnaire_new_version(*, questionnaire, user, title=None):
         user,
     )
     for question in questionnaire.questions.all():
-        _attributed(Question(questionnaire=made, order=question.order, key=question.key, text=question.text), user)
+        attributed_save(Question(questionnaire=made, order=question.order, key=question.key, text=question.text), user)
     return made
 
 
@@ -69,7 +64,7 @@ def question_change(*, question, user, **fields):
     for name, value in fields.items():
         setattr(question, name, value)
     question.full_clean()
-    return _attributed(question, user)
+    return attributed_save(question, user)
 
 
 def board_seats(window, day=None):
@@ -91,10 +86,10 @@ def window_open(*, window, user):
     made = []
     for seat in board_seats(window):
         if seat.pk not in invited:
-            made.append(_attributed(Invitation(window=window, seat=seat, secret=_secret()), user))
+            made.append(attributed_save(Invitation(window=window, seat=seat, secret=_secret()), user))
     if window.opened_at is None:
         window.opened_at = timezone.now()
-        _attributed(window, user)
+        attributed_save(window, user)
     from .tasks import invitation_enqueue
 
     for invitation in made:
