@@ -222,7 +222,7 @@ class Stage:
             thread.join(TIMEOUT + 5)
         self.wall = time.perf_counter() - started
         after = cpu_snapshot(self.server_pid, database, self.worker_pid)
-        self.cpu = {key: (after[key] - machine[key]) / self.wall for key in after}
+        self.cpu = {key: seconds / self.wall for key, seconds in cpu_used(machine, after).items()}
         self.cpu["client"] = (time.process_time() - client) / self.wall
         self.cpu["other"] = self.cpu["machine"] - sum(
             self.cpu[key] for key in ("gunicorn", "worker", "postgres", "client")
@@ -335,9 +335,15 @@ def _cmdline(proc):
 def cpu_snapshot(server_pid, database, worker_pid=None):
     """CPU seconds used so far by gunicorn (master and workers), by the background worker and its children (the
     PDF drawing's fork server, with the drawings it has reaped), by PostgreSQL's backends serving the bench's
-    database (their process title names it), and by the whole machine."""
+    database (their process title names it), and by the whole machine.
+
+    PostgreSQL's backends are counted one by one ("postgres_backends", pid -> seconds): a backend can end during a
+    stage (a connection older than CONN_MAX_AGE is closed and opened again), and its seconds would leave the total
+    and make the stage's share negative. cpu_used counts what the backends alive at the end used since the start;
+    what an ended one used is left to "anything else on the machine"."""
     ticks = os.sysconf("SC_CLK_TCK")
-    used = {"gunicorn": 0, "worker": 0, "postgres": 0}
+    used = {"gunicorn": 0, "worker": 0}
+    backends = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -351,10 +357,18 @@ def cpu_snapshot(server_pid, database, worker_pid=None):
         elif worker_pid and str(worker_pid) in (stat.parent.name, fields[1]):
             used["worker"] += ticks_used + int(fields[13]) + int(fields[14])  # and its reaped children's
         elif name == "postgres" and f" {database} " in _cmdline(stat.parent):
-            used["postgres"] += ticks_used
+            backends[stat.parent.name] = ticks_used / ticks
     cpu = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     used["machine"] = sum(cpu) - cpu[3] - cpu[4]  # all but idle and iowait
-    return {key: value / ticks for key, value in used.items()}
+    return {**{key: value / ticks for key, value in used.items()}, "postgres_backends": backends}
+
+
+def cpu_used(before, after):
+    """CPU seconds used between two cpu_snapshot()s, by the same keys, with "postgres" for the backends."""
+    used = {key: after[key] - before[key] for key in after if key != "postgres_backends"}
+    started = before["postgres_backends"]
+    used["postgres"] = sum(seconds - started.get(pid, 0) for pid, seconds in after["postgres_backends"].items())
+    return used
 
 
 def wait_until_up(host, port, seconds=30):
