@@ -1,7 +1,8 @@
 """Page timings and query counts at demo size and at large size, in-process with Django's test client.
 
 Each page is asked for once to warm up, twice inside CaptureQueriesContext to count its queries, then timed over
-several runs (7; 3 for a page whose warm-up took over two seconds) without the query capture; the median is
+several runs (15 for a page whose warm-up took under 200 ms, where a busy moment of the machine moves a median of 7 by
+a fifth; 7 up to two seconds; 3 beyond) without the query capture; the median is
 reported, of the wall-clock time (the figure in results.json) and, in the printed table, of this process's CPU
 time, which leaves out PostgreSQL's share and shows how much of a slow figure was other work on the machine.
 
@@ -40,7 +41,7 @@ import time
 
 from bench.common import django_setup, median, results_read, results_write
 
-RUNS, SLOW_RUNS, SLOW_MS = 7, 3, 2000
+QUICK_RUNS, QUICK_MS, RUNS, SLOW_RUNS, SLOW_MS = 15, 200, 7, 3, 2000
 
 
 def _timed(call, expect):
@@ -72,7 +73,7 @@ def measure(call, *, expect=200):
         # Counted now: the capture reads the connection's query log, which the next request clears.
         counts.append(len(captured))
     queries = min(counts)
-    runs = SLOW_RUNS if warm > SLOW_MS else RUNS
+    runs = SLOW_RUNS if warm > SLOW_MS else RUNS if warm > QUICK_MS else QUICK_RUNS
     times = [_timed(call, expect) for _ in range(runs)]
     return median([wall for wall, _ in times]), median([cpu for _, cpu in times]), runs, queries
 
