@@ -1,23 +1,35 @@
 """The record a plan year's annual report draft is written from, as it stood at the end of a chosen day.
 
-Gathered in a fixed number of queries however large the plan (twelve: periods; objectives with their priorities;
-actions; progress updates; KPIs; KPI values; attendance by agency; audit rounds; risk history; risk reviews;
-escalations; the open risks' titles come with the history), so the document's build time grows with the text it
-holds, not with round trips to the database.
+Gathered in a fixed number of queries however large the plan (thirteen: periods; objectives with their priorities;
+progress updates; actions; KPIs; KPI values' history; attendance history; audit rounds; audit returns' history;
+their answers' history; risk history; risk reviews; escalations; the open risks' titles come with the history), so
+the document's build time grows with the text it holds, not with round trips to the database.
 
-"As at" a day means what had been written by the end of it: updates submitted by then, KPI values entered by
-then, meetings held by then, audit returns submitted by then, and the risk register as its history stood then.
+"As at" a day means what had been written by the end of it:
+- progress updates submitted by then (by their submitted time; their status and impact as they read now), and
+  the actions the plan had then (from each action's first history record);
+- KPI values as they stood then, from their history: a value corrected after the date reads as it was before the
+  correction, one first entered after the date (or deleted by then) is not there;
+- attendance as its history stood then, at the meetings of the year up to the date that were held then (each
+  meeting's status and date from its own history): attendance recorded or corrected later is not counted, nor
+  a meeting only recorded as held later; a meeting cancelled or moved after the date counts as it stood;
+- audit returns as they stood then, from their history: those made by then are expected, those in the
+  Submitted state then are submitted (one sent back later still counts, one sent back by then does not), and
+  the moderated scores are the answers' as they stood then (a moderation made later is not counted);
+- the risk register as its history stood then; reviews and escalations written by then.
+Taken as they are now, not as they were: the names and wording of the plan's priorities, objectives, actions and
+KPIs (and their targets, on which a KPI's rating rests), the agencies' names, the rounds' titles and dates, and
+which actions and KPIs are archived.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from audits.models import Return, Round
+from audits.models import CriterionAnswer, Return, Round
 from kpis.models import KPI, KPIValue
 from kpis.rag import rate
 from meetings.models import Attendance, Meeting
@@ -31,6 +43,8 @@ from risks.models import Escalation, Review, Risk
 CHART_LIMIT = 40
 # Counts and percentages are drawn; a yes/no or a report received has no line to draw.
 CHARTED_KINDS = (KPI.Kind.PERCENTAGE, KPI.Kind.COUNT)
+# What the draft reads of a KPI value, from the value's history as it stood at the date.
+KPI_VALUE_FIELDS = ["id", "kpi_id", "period_id", "value", "numerator", "denominator", "received", "note"]
 
 
 def default_as_at(plan, today=None):
@@ -249,9 +263,15 @@ def annual_record(plan, as_at):
         )
 
     kpis = list(KPI.objects.filter(objective_id__in=list(objectives), archived=False).order_by("position", "pk"))
+    # Each value as it stood at the moment: its last history record by then (a correction made after the date is
+    # not yet there; a value first entered after it, or deleted by then, is not there at all).
     values = {
-        (value.kpi_id, value.period_id): value
-        for value in KPIValue.objects.filter(period__in=[p.pk for p in started], created_at__lt=moment).order_by()
+        (row["kpi_id"], row["period_id"]): KPIValue(**{name: row[name] for name in KPI_VALUE_FIELDS})
+        for row in as_they_stood(
+            KPIValue.history.filter(period_id__in=[p.pk for p in started], history_date__lt=moment).values(
+                *KPI_VALUE_FIELDS, "history_type"
+            )
+        ).values()
     }
     for kpi in kpis:
         series = []
@@ -267,64 +287,105 @@ def annual_record(plan, as_at):
         as_at=as_at,
         periods=periods,
         priorities=priorities,
-        attendance=_attendance(plan, as_at),
+        attendance=_attendance(plan, as_at, moment),
         rounds=_rounds(plan, as_at, moment),
         risks=_risks(plan, as_at, moment),
         impacts_count=impacts_count,
     )
 
 
-def _attendance(plan, as_at):
+def _attendance(plan, as_at, moment):
     """Seats represented (present or by a deputy) / seats expected, by agency, at the meetings held in the year
-    up to the date: the register's figures, as the Agencies page counts them. One query."""
-    rows = (
-        Attendance.objects.filter(
-            meeting__status=Meeting.Status.HELD,
-            meeting__date__gte=plan.starts_on,
-            meeting__date__lte=min(as_at, plan.ends_on),
-        )
-        .values("seat__agency__name")
-        .annotate(
-            represented=Count("pk", filter=Q(status__in=Attendance.REPRESENTED)),
-            expected=Count("pk"),
-        )
-        .order_by(Lower("seat__agency__name"), "seat__agency__name")
+    up to the date: the register's figures, as the Agencies page counts them, as they stood at the moment. Each
+    seat's attendance is its last history record by then (recorded or changed later: not yet; deleted by then:
+    not counted), at a meeting whose own history then said it was held, on a day of the year up to the date (a
+    meeting moved, cancelled or recorded as held later counts as it stood). The agency's name is today's. One
+    query: the attendance history, each meeting's status and date then as subqueries."""
+    meeting_then = Meeting.history.filter(id=OuterRef("meeting_id"), history_date__lt=moment).order_by(
+        "-history_date", "-history_id"
     )
-    return [AgencyAttendance(row["seat__agency__name"], row["represented"], row["expected"]) for row in rows]
+    rows = (
+        Attendance.history.filter(history_date__lt=moment)
+        .annotate(
+            meeting_status=Subquery(meeting_then.values("status")[:1]),
+            meeting_date=Subquery(meeting_then.values("date")[:1]),
+        )
+        .filter(
+            meeting_status=Meeting.Status.HELD,
+            meeting_date__gte=plan.starts_on,
+            meeting_date__lte=min(as_at, plan.ends_on),
+        )
+        .values("id", "history_type", "status", "seat__agency__name")
+    )
+    counts = {}
+    for row in as_they_stood(rows).values():
+        represented, expected = counts.get(row["seat__agency__name"], (0, 0))
+        counts[row["seat__agency__name"]] = (represented + (row["status"] in Attendance.REPRESENTED), expected + 1)
+    return [AgencyAttendance(name, *counts[name]) for name in sorted(counts, key=lambda name: (name.lower(), name))]
+
+
+def as_they_stood(rows):
+    """{id: its last history row}, from history rows (dicts with id and history_type) up to a moment, read in the
+    order they were written, leaving out what had been deleted by then."""
+    latest = {}
+    for row in rows.order_by("history_date", "history_id"):
+        latest[row["id"]] = row
+    return {pk: row for pk, row in latest.items() if row["history_type"] != "-"}
 
 
 def _rounds(plan, as_at, moment):
     """The Section 11 and 175 rounds whose window falls in the year and had opened by the date, with their returns
-    as at the date: expected, submitted by then, of those late, and moderated, and the mean self score beside the
-    mean moderated score over the criteria moderated (of the returns submitted by then). One query."""
-    submitted = Q(returns__state=Return.State.SUBMITTED, returns__submitted_at__lt=moment)
-    moderated = submitted & Q(returns__answers__moderated_score__isnull=False)
-    rounds = (
-        Round.objects.filter(opens_on__lte=min(as_at, plan.ends_on), closes_on__gte=plan.starts_on)
-        .annotate(
-            expected=Count("returns", distinct=True),
-            submitted=Count("returns", filter=submitted, distinct=True),
-            late=Count("returns", filter=submitted & Q(returns__submitted_at__date__gt=F("closes_on")), distinct=True),
-            moderated_returns=Count("returns", filter=moderated, distinct=True),
-            criteria_moderated=Count("returns__answers", filter=moderated),
-            mean_self=Avg("returns__answers__self_score", filter=moderated),
-            mean_moderated=Avg("returns__answers__moderated_score", filter=moderated),
+    as they stood at the moment (each return's and each answer's last history record by then): expected (the
+    round's returns made by then), submitted (in the Submitted state then; one sent back later still counts, one
+    sent back by then does not), of those late, and moderated, and the mean self score beside the mean moderated
+    score over the criteria moderated by then (of the returns submitted then). Three queries: the rounds, the
+    returns' history, the answers' history."""
+    rounds = list(
+        Round.objects.filter(opens_on__lte=min(as_at, plan.ends_on), closes_on__gte=plan.starts_on).order_by(
+            "opens_on", "kind", "pk"
         )
-        .order_by("opens_on", "kind", "pk")
     )
-    return [
-        RoundResult(
-            round=row,
-            expected=row.expected,
-            submitted=row.submitted,
-            late=row.late,
-            moderated=row.moderated_returns,
-            criteria_moderated=row.criteria_moderated,
-            mean_self=_two_places(row.mean_self),
-            mean_moderated=_two_places(row.mean_moderated),
+    returns = as_they_stood(
+        Return.history.filter(round_id__in=[row.pk for row in rounds], history_date__lt=moment).values(
+            "id", "history_type", "round_id", "state", "submitted_at"
         )
-        for row in rounds
-    ]
+    )
+    submitted = {
+        pk: row
+        for pk, row in returns.items()
+        if row["state"] == Return.State.SUBMITTED and row["submitted_at"] is not None
+    }
+    moderated = {}  # return id: [(self score, moderated score)]
+    for row in as_they_stood(
+        CriterionAnswer.history.filter(
+            return_form__round_id__in=[row.pk for row in rounds], history_date__lt=moment
+        ).values("id", "history_type", "return_form_id", "self_score", "moderated_score")
+    ).values():
+        if row["return_form_id"] in submitted and row["moderated_score"] is not None:
+            moderated.setdefault(row["return_form_id"], []).append((row["self_score"], row["moderated_score"]))
+    results = []
+    for row in rounds:
+        own = [pk for pk, returned in returns.items() if returned["round_id"] == row.pk]
+        received = [pk for pk in own if pk in submitted]
+        late = [pk for pk in received if timezone.localdate(submitted[pk]["submitted_at"]) > row.closes_on]
+        scores = [pair for pk in received for pair in moderated.get(pk, [])]
+        results.append(
+            RoundResult(
+                round=row,
+                expected=len(own),
+                submitted=len(received),
+                late=len(late),
+                moderated=sum(pk in moderated for pk in received),
+                criteria_moderated=len(scores),
+                mean_self=_mean([own_score for own_score, _ in scores if own_score is not None]),
+                mean_moderated=_mean([score for _, score in scores]),
+            )
+        )
+    return results
+
+
+def _mean(numbers):
+    return _two_places(sum(numbers) / len(numbers)) if numbers else None
 
 
 def _two_places(value):

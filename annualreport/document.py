@@ -252,8 +252,9 @@ class Builder:
         self.page_break()
         self.heading("Key performance indicators", 1)
         self.para(
-            "For each priority, its KPIs' value in each period of the year (as entered by the date) and the RAG "
-            "rating of the latest against its target; then each KPI's trend over the year."
+            "For each priority, its KPIs' value in each period of the year as it stood at the date (a correction "
+            "made later is not here) and the RAG rating of the latest against its target; then each KPI's trend "
+            "over the year."
         )
         charted = {id(kpi) for kpi in record.charted}
         period_names = [f"P{period.number}" for period in record.periods]
@@ -321,7 +322,8 @@ class Builder:
         self.heading("Attendance by agency", 1)
         self.para(
             "Seats represented (the member, or a deputy) out of seats expected, at the meetings of the Board, the "
-            "Safeguarding Executive and the subgroups held in the year by the date."
+            "Safeguarding Executive and the subgroups held in the year by the date, as their attendance had been "
+            "recorded by then."
         )
         if record.attendance:
             self.table(
@@ -345,8 +347,8 @@ class Builder:
         self.heading("Audit results", 1)
         self.para(
             "The Section 11 and Section 175 rounds of the year: returns expected, submitted by the date (of them, "
-            "late), and moderated; and over the criteria moderated, the mean self score beside the mean moderated "
-            f"score (scores run 1 to 3, {3} the best)."
+            "late), and moderated by then; and over the criteria moderated, the mean self score beside the mean "
+            f"moderated score (scores run 1 to 3, {3} the best)."
         )
         if not record.rounds:
             self.para("No audit round of the year had opened by the date.")

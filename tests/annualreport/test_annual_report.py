@@ -12,6 +12,7 @@ from annualreport import charts
 from annualreport.charts import LABEL_GAP, label_top
 from annualreport.data import CHART_LIMIT
 from annualreport.document import DOCX_TYPE, clean
+from audits.models import CriterionAnswer, Return
 from kpis.models import KPIValue
 from meetings.models import Attendance, Meeting
 from plans.models import BusinessPlan
@@ -47,6 +48,12 @@ LATE_IMPACT = "Written after the date: it must not be in the draft as at 30 Sept
 
 def when(day):
     return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+
+
+def written_on(model, day, **lookup):
+    """Date the rows' history records (all of them, or those matching `lookup`) to midday on `day`: a factory
+    writes them today, after every as-at date of the 2015/16 year."""
+    model.history.filter(**lookup).update(history_date=when(day))
 
 
 def url(plan, **query):
@@ -105,15 +112,22 @@ def year():
     for number, value in ((1, 60), (2, 70), (3, 80)):
         KPIValueFactory(kpi=kpi, period=periods[number], value=value, numerator=None, denominator=None)
     KPIValue.objects.update(created_at=when(datetime.date(2015, 9, 1)))
+    written_on(KPIValue, datetime.date(2015, 9, 1))
     meeting = MeetingFactory(date=datetime.date(2015, 5, 14), status=Meeting.Status.HELD)
     AttendanceFactory(meeting=meeting, seat__agency__name="West Midlands Police")
     AttendanceFactory(meeting=meeting, seat__agency__name="Dudley CCG", status=Attendance.Status.APOLOGIES)
+    for model in (Meeting, Attendance):
+        written_on(model, datetime.date(2015, 5, 14))
+    # Both returns are made when the round opens; one is submitted in December, its answer moderated then.
     round = RoundFactory(title="Section 11 audit 2015/16")
-    returned = ReturnFactory(
-        round=round, state="submitted", officer_name="A Officer", submitted_at=when(datetime.date(2015, 12, 2))
-    )
-    CriterionAnswerFactory(return_form=returned, self_score=3, moderated_score=2)
+    returned = ReturnFactory(round=round)
     ReturnFactory(round=round)
+    written_on(Return, round.opens_on)
+    returned.state, returned.officer_name = Return.State.SUBMITTED, "A Officer"
+    returned.submitted_at = returned._history_date = when(datetime.date(2015, 12, 2))
+    returned.save()
+    CriterionAnswerFactory(return_form=returned, self_score=3, moderated_score=2)
+    written_on(CriterionAnswer, datetime.date(2015, 12, 2))
     risk = RiskFactory(reference="R1", title="Partner funding not agreed")
     Risk.history.update(history_date=when(datetime.date(2015, 3, 1)))
     ReviewFactory(risk=risk, reviewed_on=datetime.date(2015, 6, 17), direction=Review.Direction.UP)
@@ -284,16 +298,20 @@ def grow(plan, times):
         EscalationFactory(risk=risk)
         ReturnFactory(round=RoundFactory())
     KPIValue.objects.update(created_at=when(datetime.date(2015, 9, 1)))
+    for model in (KPIValue, Meeting, Attendance, Return):
+        written_on(model, datetime.date(2015, 9, 1), history_date__gt=when(datetime.date(2016, 4, 1)))
 
 
 def test_the_query_count_does_not_grow_with_the_plan(client, year, django_assert_num_queries):
     client.force_login(make_manager())
-    # session, user, manager check, plan; periods, objectives, updates, actions, KPIs, KPI values, attendance,
-    # rounds, risk history, reviews, escalations (a reader who is not the manager: one more, for audit returns)
-    with django_assert_num_queries(15):
+    # session, user, manager check, plan; periods, objectives, updates, actions, KPIs, KPI values' history,
+    # attendance history (each meeting's status and date then as subqueries), rounds, audit returns' history,
+    # their answers' history, risk history, reviews, escalations (a reader who is not the manager: one more, for
+    # audit returns). Seventeen: the returns and their answers are read as they stood, from their history.
+    with django_assert_num_queries(17):
         client.get(url(year))
     grow(year, 5)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         response = client.get(url(year))
     assert len(opened(response).inline_shapes) == 6
 
@@ -412,6 +430,7 @@ def test_agencies_are_sorted_whatever_their_case(client, year):
     meeting = Meeting.objects.get()
     for name in ("Dudley and Walsall Mental Health Partnership NHS Trust", "Dudley Council", "dudley Bridge Centre"):
         AttendanceFactory(meeting=meeting, seat__agency__name=name)
+    written_on(Attendance, meeting.date)
     client.force_login(make_manager())
     table = next(t for t in opened(client.get(url(year))).tables if t.rows[0].cells[0].text == "Agency")
     names = [row.cells[0].text for row in table.rows[1:]]
@@ -486,11 +505,103 @@ def test_the_label_goes_below_its_point_only_when_the_line_runs_above_it():
 
 
 def test_percentages_have_one_decimal_place_throughout(client, year):
-    KPIValue.objects.filter(value=60).update(value="61.7")
-    KPIValue.objects.filter(value=70).update(value="68.04")
+    for model in (KPIValue, KPIValue.history.model):
+        model.objects.filter(value=60).update(value="61.7")
+        model.objects.filter(value=70).update(value="68.04")
     client.force_login(make_manager())
     document = opened(client.get(url(year)))
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "Reference")
     assert [cell.text for cell in table.rows[1].cells][2:6] == ["75.0%", "61.7%", "68.0%", "80.0%"]
     alt = document.inline_shapes[0]._inline.docPr.get("descr")
     assert "Period 1: 61.7%; Period 2: 68.0%; Period 3: 80.0%" in alt
+
+
+def kpi_row(document):
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Reference")
+    return [cell.text for cell in table.rows[1].cells]
+
+
+def saved_on(row, day, **fields):
+    """Change the row as a save in the product does, its history record dated midday on `day`."""
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row._history_date = when(day)
+    row.save()
+    return row
+
+
+def test_a_kpi_value_corrected_after_the_date_reads_as_entered_by_then(client, year):
+    """Period 1's 60% was entered on 1 September and corrected to 65% on 20 October: the draft as at 30 September
+    has 60%, as at the year's end 65%."""
+    saved_on(KPIValue.objects.get(value=60), datetime.date(2015, 10, 20), value=65)
+    client.force_login(make_manager())
+    september = opened(client.get(url(year, as_at="2015-09-30")))
+    assert kpi_row(september)[3] == "60.0%"
+    assert "Period 1: 60.0%" in september.inline_shapes[0]._inline.docPr.get("descr")
+    march = opened(client.get(url(year, as_at="2016-03-31")))
+    assert kpi_row(march)[3] == "65.0%"
+    assert "Period 1: 65.0%" in march.inline_shapes[0]._inline.docPr.get("descr")
+
+
+def test_a_kpi_value_entered_after_the_date_is_not_in_the_draft(client, year):
+    """Values entered on 1 September are not there as at 31 August; one deleted by the date is not there either."""
+    client.force_login(make_manager())
+    august = opened(client.get(url(year, as_at="2015-08-31")))
+    assert kpi_row(august)[3:6] == ["", "", ""]
+    assert len(august.inline_shapes) == 0
+    gone = KPIValue.objects.get(value=80)
+    gone._history_date = when(datetime.date(2015, 11, 2))
+    gone.delete()
+    assert kpi_row(opened(client.get(url(year, as_at="2015-10-31"))))[5] == "80.0%"
+    assert kpi_row(opened(client.get(url(year, as_at="2015-11-30"))))[5] == ""
+
+
+def test_attendance_recorded_or_changed_after_the_date_is_not_counted_then(client, year):
+    """The 14 May meeting's apologies from Dudley CCG are corrected to present on 1 October, and a seat's
+    attendance left out is added that day; a June meeting is only recorded as held in October, and a July one
+    held then is cancelled in November (a mistake put right): as at 30 September the register stood as it was."""
+    meeting = Meeting.objects.get()
+    saved_on(Attendance.objects.get(status=Attendance.Status.APOLOGIES), datetime.date(2015, 10, 1), status="present")
+    late = AttendanceFactory(meeting=meeting, seat__agency__name="Dudley Council")
+    written_on(Attendance, datetime.date(2015, 10, 1), id=late.pk)
+    june = MeetingFactory(date=datetime.date(2015, 6, 10))
+    written_on(Meeting, datetime.date(2015, 5, 1), id=june.pk)
+    saved_on(june, datetime.date(2015, 10, 5), status=Meeting.Status.HELD)
+    in_june = AttendanceFactory(meeting=june, seat__agency__name="Black Country Partnership NHS Foundation Trust")
+    written_on(Attendance, datetime.date(2015, 10, 5), id=in_june.pk)
+    july = MeetingFactory(date=datetime.date(2015, 7, 9), status=Meeting.Status.HELD)
+    in_july = AttendanceFactory(meeting=july, seat__agency__name="National Probation Service")
+    written_on(Meeting, datetime.date(2015, 7, 9), id=july.pk)
+    written_on(Attendance, datetime.date(2015, 7, 9), id=in_july.pk)
+    saved_on(july, datetime.date(2015, 11, 3), status=Meeting.Status.CANCELLED)
+    client.force_login(make_manager())
+    september = text_of(opened(client.get(url(year, as_at="2015-09-30"))))
+    assert "Dudley CCG\n0\n1\n0.0%" in september and "West Midlands Police\n1\n1\n100.0%" in september
+    assert "Dudley Council" not in september and "Black Country Partnership" not in september
+    assert "National Probation Service\n1\n1\n100.0%" in september
+    march = text_of(opened(client.get(url(year, as_at="2016-03-31"))))
+    assert "Dudley CCG\n1\n1\n100.0%" in march and "Dudley Council\n1\n1\n100.0%" in march
+    assert "Black Country Partnership NHS Foundation Trust\n1\n1\n100.0%" in march
+    assert "National Probation Service" not in march
+
+
+def audit_row(document):
+    audits = next(t for t in document.tables if t.rows[0].cells[0].text == "Round")
+    return [cell.text for cell in audits.rows[1].cells][3:]
+
+
+def test_audit_results_read_as_the_returns_and_moderation_stood_at_the_date(client, year):
+    """A second criterion is answered on 2 December and moderated on 11 January; the return is sent back on
+    1 February: as at 31 December the first criterion alone is moderated, as at 31 January both are, as at
+    29 February the return is no longer a submitted one."""
+    returned = Return.objects.get(state=Return.State.SUBMITTED)
+    answer = CriterionAnswerFactory(return_form=returned, self_score=2)
+    written_on(CriterionAnswer, datetime.date(2015, 12, 2), id=answer.pk)
+    saved_on(answer, datetime.date(2016, 1, 11), moderated_score=1)
+    client.force_login(make_manager())
+    # expected, submitted, late, moderated returns, mean self score, mean moderated score (over those moderated)
+    assert audit_row(opened(client.get(url(year, as_at="2015-12-31")))) == ["2", "1", "1", "1", "3", "2"]
+    assert audit_row(opened(client.get(url(year, as_at="2016-01-31")))) == ["2", "1", "1", "1", "2.5", "1.5"]
+    saved_on(returned, datetime.date(2016, 2, 1), state=Return.State.RETURNED, returned_reason="Evidence missing")
+    assert audit_row(opened(client.get(url(year, as_at="2016-01-31"))))[:2] == ["2", "1"]
+    assert audit_row(opened(client.get(url(year, as_at="2016-02-29")))) == ["2", "0", "0", "0", "", ""]
