@@ -304,8 +304,10 @@ def _attendance(plan, as_at, moment):
     meeting_then = Meeting.history.filter(id=OuterRef("meeting_id"), history_date__lt=moment).order_by(
         "-history_date", "-history_id"
     )
+    # Only the meetings that were ever dated in the plan's year: earlier years' attendance history is not read.
+    in_year = Meeting.history.filter(date__gte=plan.starts_on, date__lte=plan.ends_on).values("id")
     rows = (
-        Attendance.history.filter(history_date__lt=moment)
+        Attendance.history.filter(history_date__lt=moment, meeting_id__in=in_year)
         .annotate(
             meeting_status=Subquery(meeting_then.values("status")[:1]),
             meeting_date=Subquery(meeting_then.values("date")[:1]),
