@@ -1,11 +1,16 @@
 """Authentication backends."""
 
+from asgiref.sync import sync_to_async
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.db.models import Sum
 from django.utils import timezone
+
+from subgroups.roles import with_parts
 
 
 def username_failures(username):
@@ -35,3 +40,19 @@ class SignInAttemptsBackend(AxesStandaloneBackend):
             request.username_locked_out = True
             raise AxesBackendPermissionDenied("Too many failed sign-ins for this username from any address")
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class PasswordBackend(ModelBackend):
+    """Django's username-and-password backend, whose loading of the signed-in user on each request also brings the
+    parts of the board they hold (subgroups.roles.with_parts): the menu, which is on every page, and the permission
+    checks then know whether they are the manager, one of the board's people or an audit contact without a query
+    of their own."""
+
+    def get_user(self, user_id):
+        user = with_parts(get_user_model()._default_manager.all()).filter(pk=user_id).first()
+        if user is None:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id):
+        return await sync_to_async(self.get_user)(user_id)

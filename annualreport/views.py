@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from audits.access import is_contact
 from plans.access import plan_for_reader
+from subgroups.roles import is_audit_contact
 
 from .data import annual_record, default_as_at
 from .document import DOCX_TYPE, annual_report_docx, day_words
@@ -41,9 +41,10 @@ def chosen_date(plan, typed, today=None):
 def annual_report(request, slug):
     """The plan year's annual report draft as a Word document, every figure as at ?as_at=YYYY-MM-DD (by default the
     end of the plan's year, or today if that is earlier). Whoever reads the Board's progress report may download
-    it, except an audit contact, who sees only their own organisation's return."""
+    it, except an audit contact, who sees only their own organisation's return (the plan page and the Reports page
+    offer the link by the same rule, subgroups.roles.is_audit_contact)."""
     plan = plan_for_reader(request.user, slug)
-    if is_contact(request.user):
+    if is_audit_contact(request.user):
         # Said in its own words: the general refusal speaks of a change, and nothing is changed here.
         return render(request, "annualreport/refused.html", {"plan": plan, "refusal": CONTACTS_REFUSED}, status=403)
     as_at, problem = chosen_date(plan, request.GET.get("as_at"))

@@ -1,25 +1,20 @@
-"""Who may see and change the inspection map: the board's people read it (everyone signed in who is not only an
-audit contact, who sees their own organisation's return and nothing of the board's assurance; a contact who also
-sits on one of the board's bodies, or is a viewer, reads it as the board's people do); the board business manager
-(and superusers) link evidence, accept it, grade and turn gaps into plan actions. A contact is told the page is not
-found, as for any address outside their scope."""
+"""Who may see and change the inspection map: the board's people read it (subgroups.roles.is_board_person: the
+manager, viewers, members of a subgroup and those with a seat on a body; a contact who is also one of those reads
+it as the board's people do); the board business manager (and superusers) link evidence, accept it, grade and turn
+gaps into plan actions. Someone who is only an audit contact, who sees their own organisation's return and nothing
+of the board's assurance, or who has no part in the board, is told the page is not found, as for any address
+outside their scope, and the menu does not offer it."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from audits.access import is_contact
-from subgroups.models import Membership
-from subgroups.roles import VIEWER, is_board_manager
+from subgroups.roles import is_board_manager, is_board_person
 
 MANAGERS_ONLY = "Only the board business manager changes the inspection requirements' evidence and grades."
 
 
 def may_read(user):
-    if not user.is_authenticated:
-        return False
-    if not is_contact(user):
-        return True
-    return user.groups.filter(name=VIEWER).exists() or Membership.objects.filter(user=user).exists()
+    return is_board_person(user)
 
 
 def may_edit(user):

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from subgroups.roles import is_board_manager
+from subgroups.roles import is_audit_contact, is_board_manager
 
 from .models import Return, Round
 
@@ -29,8 +29,10 @@ def contact_return_ids(user):
 
 
 def is_contact(user):
-    """True for someone who is the contact or substitute of a return (and not the manager): they see only theirs."""
-    return not is_board_manager(user) and bool(contact_return_ids(user))
+    """True for someone who is the contact or substitute of a return (and not the manager): they see only theirs.
+    The rule is subgroups.roles.is_audit_contact, which the pages below audits (the plan's link to the annual
+    report draft) ask too; it is answered by the query that finds the user's roles."""
+    return is_audit_contact(user)
 
 
 def visible_rounds(user):

@@ -167,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dscb.context_processors.board",
+                "subgroups.context_processors.board_person",
                 "accounts.context_processors.session",
             ],
         },
@@ -210,10 +211,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# The first backend counts failed sign-ins (django-axes) and refuses a locked-out one; the second signs in.
+# The first backend counts failed sign-ins (django-axes) and refuses a locked-out one; the second signs in, and on
+# each request loads the signed-in user with the parts of the board they hold (a change of backend signs everyone out
+# once, as their sessions name the backend that signed them in).
 AUTHENTICATION_BACKENDS = [
     "accounts.auth.SignInAttemptsBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.auth.PasswordBackend",
 ]
 
 LOGIN_URL = "login"

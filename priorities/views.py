@@ -9,7 +9,7 @@ from plans.models import BusinessPlan
 from plans.services import PeriodClosed, period_writable
 from plans.versioning import UpdateConflict
 from subgroups.access import may_write_for
-from subgroups.roles import is_board_manager
+from subgroups.roles import is_audit_contact, is_board_manager
 
 from .evidence import objective_audit_links
 from .filters import ActionFilter
@@ -90,6 +90,8 @@ def plan_detail(request, slug):
             "status_counts": [(status, counts[status]) for status in Status if counts[status]],
             "statuses": list(Status),
             "is_manager": is_board_manager(request.user),
+            # An audit contact is refused the annual report draft (it holds every audit round's results).
+            "may_download_annual_report": not is_audit_contact(request.user),
         },
     )
 

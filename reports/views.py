@@ -15,7 +15,7 @@ from dscb.queue import queue_health
 from dscb.redirects import next_url
 from plans.access import plan_for_manager, plan_for_reader
 from plans.models import BusinessPlan
-from subgroups.roles import is_board_manager
+from subgroups.roles import is_audit_contact, is_board_manager
 
 from .data import (
     board_meeting_dates,
@@ -253,6 +253,8 @@ def _report_list(request, plan, periods, chosen, status=200):
             "board_meetings": board_meeting_dates(plan),
             # The background work that draws and sends things, for the one who can act on it.
             "queue": queue_health() if is_board_manager(request.user) else None,
+            # An audit contact is refused the annual report draft (it holds every audit round's results).
+            "may_download_annual_report": not is_audit_contact(request.user),
         },
         status=status,
     )

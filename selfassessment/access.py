@@ -1,21 +1,19 @@
-"""Who may see what of the self-assessment. The board's people (the manager, viewers, members of a subgroup and
-those with a seat on a body) see the windows, how many have responded, and the board's totals (only ever totals,
-and only for a large enough group); someone who is only an audit contact, or has no part in the board, is told the
-page is not found, as for the board's other pages. A member answers through their invitation's
-personal link (a seat needs no account; signed in, they find their links on /self-assessment/). A member's own
-assessment is seen by them and by the Board's chair, not by the manager; the manager opens windows. The chair or
-the manager turns a finding into a plan action. A made-up or another window's link is 404."""
+"""Who may see what of the self-assessment. The board's people (subgroups.roles.is_board_person: the manager,
+viewers, members of a subgroup and those with a seat on a body) see the windows, how many have responded, and the
+board's totals (only ever totals, and only for a large enough group); someone who is only an audit contact, or has
+no part in the board, is told the page is not found, as for the board's other pages, and the menu does not offer
+it. A member answers through their invitation's personal link (a seat needs no account; signed in, they find their
+links on /self-assessment/). A member's own assessment is seen by them and by the Board's chair, not by the
+manager; the manager opens windows. The chair or the manager turns a finding into a plan action. A made-up or
+another window's link is 404."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from meetings.models import Seat
-from subgroups.models import Membership
-from subgroups.roles import VIEWER, is_board_manager
+from subgroups.roles import is_board_manager, is_board_person
 
 from .models import Invitation, Window
 
@@ -37,29 +35,6 @@ def chairs_board(user, window):
         )
         user._self_assessment_chaired = cached
     return window.body_id in cached
-
-
-def is_board_person(user):
-    """True for the manager (and superusers), a viewer, a member of a subgroup or someone with a seat on a body: the
-    board's people, whose self-assessment it is (one query, asked once per request)."""
-    if not user.is_authenticated:
-        return False
-    if is_board_manager(user):
-        return True
-    cached = getattr(user, "_self_assessment_reader", None)
-    if cached is None:
-        cached = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .filter(
-                Q(Exists(Membership.objects.filter(user=OuterRef("pk"))))
-                | Q(Exists(Seat.objects.filter(user=OuterRef("pk"))))
-                | Q(Exists(get_user_model().groups.through.objects.filter(user=OuterRef("pk"), group__name=VIEWER)))
-            )
-            .exists()
-        )
-        user._self_assessment_reader = cached
-    return cached
 
 
 def require_board_person(user):

@@ -279,13 +279,13 @@ class TestPlanPage:
                 KPIValueFactory(kpi=kpi, period=period2)
 
         grow(2)
-        # session, user, groups (manager check), plan, periods, actions with status, co-leads, supporting,
+        # session, user (with their roles: manager?), plan, periods, actions with status, co-leads, supporting,
         # objectives, KPIs with their owners, the KPIs' values in the period shown, lead subgroups for the filter,
         # and the audit rounds that give evidence for the objectives (one query for the whole plan, from audits)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             small = client.get(plan.get_absolute_url())
         grow(20)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             large = client.get(plan.get_absolute_url())
         assert large.content.count(b"app-plan-action__text") == 1 + 22 * 3
         assert small.status_code == large.status_code == 200
@@ -323,13 +323,13 @@ class TestActionPage:
                 update.save()
 
         add_periods(1, 1)
-        # session, user, groups, action (+plan), co-leads and supporting subgroups (one query), the user's
-        # subgroups, periods, updates, action history, update history, subgroup names, KPIs, the action it was
-        # carried into
-        with django_assert_num_queries(13):
+        # session, user (with their roles), action (+plan), co-leads and supporting subgroups (one query), the
+        # user's subgroups, periods, updates, action history, update history, subgroup names, KPIs, the action it
+        # was carried into
+        with django_assert_num_queries(12):
             client.get(action.get_absolute_url())
         add_periods(2, 5)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             response = client.get(action.get_absolute_url())
         assert response.content.count(b'class="app-update"') == 6
 
@@ -341,7 +341,7 @@ class TestActionPage:
         plan = old.objective.priority.plan
         client.force_login(viewer)
         # The queries of any action's page, and the action it was carried over from with its plan.
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(13):
             text = client.get(action.get_absolute_url()).content.decode()
         assert (
             f'Carried over unfinished from <a class="govuk-link" href="{old.get_absolute_url()}">action 2.1.3 of the '
@@ -353,8 +353,8 @@ def test_plan_page_queries_are_the_same_at_seed_size_and_ten_times_it(client, de
     plan, users = demo
     client.force_login(users["chair-quality-assurance"])
     period = plan.periods.get(number=3)
-    # the twelve of TestPlanPage's count, and one more for the audit rounds that give evidence for the objectives
-    with django_assert_num_queries(13):
+    # the eleven of TestPlanPage's count, and one more for the audit rounds that give evidence for the objectives
+    with django_assert_num_queries(12):
         seed_size = client.get(plan.get_absolute_url() + "?period=3")
     for _ in range(9):  # nine more copies of the plan's 26 actions, with updates and KPIs
         priority = StrategicPriorityFactory(plan=plan)
@@ -363,7 +363,7 @@ def test_plan_page_queries_are_the_same_at_seed_size_and_ten_times_it(client, de
             KPIValueFactory(kpi=KPIFactory(objective=objective), period=period)
             for _ in range(13):
                 ProgressUpdateFactory(action=ActionFactory(objective=objective), period=period)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         ten_times = client.get(plan.get_absolute_url() + "?period=3")
     assert seed_size.content.count(b"app-plan-action__text") == 26
     assert ten_times.content.count(b"app-plan-action__text") == 260

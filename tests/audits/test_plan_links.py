@@ -230,12 +230,12 @@ def test_the_plan_page_asks_once_for_its_audit_links_however_many_there_are(
                 RoundFactory(framework=framework)
 
     grow(1)
-    # session, user, groups (manager check), plan, periods, actions with status, co-leads, supporting, objectives,
+    # session, user (with their roles: manager?), plan, periods, actions with status, co-leads, supporting, objectives,
     # KPIs with their owners, lead subgroups for the filter, and the audit links of every objective
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         small = client.get(plan.get_absolute_url())
     grow(10)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         large = client.get(plan.get_absolute_url())
     assert small.content.count(b"Evidence from audits") == 2
     assert large.content.count(b"Evidence from audits") == 12
@@ -251,13 +251,13 @@ def test_the_kpi_page_asks_once_for_its_audit_link(client, viewer, linked, djang
             ReturnFactory(round=round, organisation=make_school())
 
     grow(1)
-    # session, user, groups (manager check, for the plan), the KPI (with its objective, priority, plan and owner),
+    # session, user (with their roles: manager?, for the plan), the KPI (with its objective, priority, plan and owner),
     # periods, values, value history, KPI history, and the latest round it is computed from (no query of who may
     # write: nobody enters it)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(kpi.get_absolute_url())
     grow(10)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(kpi.get_absolute_url())
     assert len(_audit_links(response.content.decode())) == 1
 

@@ -103,12 +103,12 @@ def test_the_meeting_list_costs_the_same_however_many_meetings(client, viewer, b
     for day in (1, 2):
         AttendanceFactory(meeting=MeetingFactory(body=body, date=datetime.date(2015, 6, day)), seat=seat)
     client.get(url)
-    # The session, the user, the bodies for the filter, the meetings with their counts, the user's groups.
-    with django_assert_num_queries(5):
+    # The session, the user (with their roles), the bodies for the filter, the meetings with their counts.
+    with django_assert_num_queries(4):
         first = client.get(url)
     for day in range(3, 20):
         AttendanceFactory(meeting=MeetingFactory(body=body, date=datetime.date(2015, 6, day)), seat=seat)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         second = client.get(url)
     assert second.content.decode().count('id="meeting-') == first.content.decode().count('id="meeting-') + 17
 
@@ -122,8 +122,8 @@ def test_the_manager_sees_the_flags_in_a_fixed_number_of_queries(client, manager
             seat=seat,
             status="absent",
         )
-    # The five of a reader's page, then the flags: the bodies, the agencies and the attendance rows.
-    with django_assert_num_queries(8):
+    # The four of a reader's page, then the flags: the bodies, the agencies and the attendance rows.
+    with django_assert_num_queries(7):
         page = client.get(reverse("meetings:meeting-list")).content.decode()
     assert f"{seat.agency.name} at the {body.name} (9 meetings" in page
 

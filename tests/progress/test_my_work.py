@@ -139,17 +139,17 @@ def test_query_count_does_not_grow_with_the_plan(client, chair, action, period, 
             KPIValueFactory(kpi=KPIFactory(objective=action.objective, owner=action.lead), period=period)
 
     grow(2)
-    # session, user, groups (manager?), plan, its periods (prefetched), the user's memberships; the rows
+    # session, user (with their roles: manager?), plan, its periods (prefetched), the user's memberships; the rows
     # (progress.selectors.plan_rows): objectives with priorities, subgroups, joint leads and supporting subgroups
     # (one query), actions, updates up to the period (this period's drafts and text too), KPIs, KPI values; the
     # risks of the bodies the user chairs due a review (one query)
     RiskFactory(lead_body=action.lead, review_suggested="A linked KPI is Red.")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         client.get(MY_WORK)
     grow(20)
     for number in range(10):
         RiskFactory(lead_body=action.lead, next_review_on=datetime.date(2015, 6, 1 + number))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(MY_WORK)
     assert "44 of 45 done." in response.content.decode()  # 23 actions, one without an update; 22 KPIs
     assert response.content.decode().count('href="/risks/R') == 11

@@ -301,16 +301,16 @@ def test_the_log_reads_a_fixed_number_of_queries(client, manager, period, django
     url = reverse("progress:email-log")
     send(REMINDER_DAY)
     client.get(url)  # warm the session and the content types
-    # session and user (2), manager's role (1), active plan and periods (2), the plan's rows (7), memberships for
+    # session and user with their roles (2), active plan and periods (2), the plan's rows (7), memberships for
     # the reminder and the second chaser (2), the managers (1), the emails counted and read (2), their people and
     # periods (2), the meetings coming up for the meeting reminders (1)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         client.get(url)
     send(CHASER_DAY)
     for person in UserFactory.create_batch(10):
         SentEmailFactory(key=f"reminder:{person.pk}:period-{period.pk}", to=person.email)
     assert SentEmail.objects.count() == 12
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         text = client.get(url).content.decode()
     assert text.count("Reminder, Period 1: Apr–May 2015") == 11
 

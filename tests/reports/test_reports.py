@@ -264,14 +264,14 @@ class TestExecutiveReport:
     def test_query_count_is_the_same_at_seed_size_and_ten_times(self, client, demo, django_assert_num_queries):
         plan, users = demo
         client.force_login(users["viewer"])
-        # session, user, groups, plan, period, periods, objectives, subgroups, joint leads, actions,
+        # session, user (with their roles), plan, period, periods, objectives, subgroups, joint leads, actions,
         # updates up to the period (this period's text alone), KPIs, KPI values, issued versions; the risk
         # register section: the risks' history, their last reviews and escalations
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             client.get(executive_url(plan, 3))
         grow_tenfold(plan, plan.periods.get(number=3))
         risks_tenfold()
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             response = client.get(executive_url(plan, 3))
         assert response.content.count(b"(escalated to the Board)") == 9 * 8 + 1  # and the demo's R4
         assert response.content.count(b'class="app-report-action"') == 26 + 9 * 27
@@ -347,14 +347,14 @@ class TestBoardReport:
         plan, users = demo
         client.force_login(users["viewer"])
         url = reverse("reports:board-report", args=[plan.slug])
-        # session, user, groups, plan, periods (for the date), periods, objectives, subgroups, joint leads,
+        # session, user (with their roles), plan, periods (for the date), periods, objectives, subgroups, joint leads,
         # actions, updates up to the period (this period's text, and every period's impact), KPIs, KPI values,
         # issued versions; the risk register section: the risks' history, their last reviews and escalations
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             client.get(url, {"as_at": "2015-10-14"})
         grow_tenfold(plan, plan.periods.get(number=3))
         risks_tenfold()
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             response = client.get(url, {"as_at": "2015-10-14"})
         assert response.content.count(b"(escalated to the Board)") == 9 * 8 + 1  # and the demo's R4
         assert response.content.count(b"<tr") > 26 + 9 * 27

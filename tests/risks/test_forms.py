@@ -346,13 +346,13 @@ def test_the_risk_form_costs_the_same_with_ten_times_the_plan(client, chair, ris
     _plan_rows(action, 3)
     risk.actions.add(action)
     client.get(url)
-    # The session, the user, the risk, the user's groups, the bodies they chair (memberships, seats); the risk's
+    # The session, the user (with their roles), the risk, the bodies they chair (memberships, seats); the risk's
     # objectives, actions and KPIs (its initial values); the active plan; the bodies (read twice), the accounts and
     # the agencies for the selects; the objectives, actions and KPIs for the checkboxes, each counted and read.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         first = client.get(url)
     _plan_rows(action, 30)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         second = client.get(url)
     drawn = second.content.decode().count('name="actions"') - first.content.decode().count('name="actions"')
     assert drawn == 30
@@ -366,12 +366,12 @@ def test_the_review_form_costs_the_same_with_ten_times_the_meetings(
     for number in range(1, 4):
         MeetingFactory(body=body, date=datetime.date(2015, 5, number))
     client.get(url)
-    # The session, the user, the risk, the user's groups, the bodies they chair (memberships, seats), the meetings.
-    with django_assert_num_queries(7):
+    # The session, the user (with their roles), the risk, the bodies they chair (memberships, seats), the meetings.
+    with django_assert_num_queries(6):
         client.get(url)
     for number in range(4, 31):
         MeetingFactory(body=body, date=datetime.date(2015, 5, number))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["form"].fields["meeting"].queryset) == 30
 

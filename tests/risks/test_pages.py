@@ -194,12 +194,12 @@ def test_register_queries_are_the_same_with_ten_times_the_risks(reader, django_a
 
     grow(1, 3)
     reader.get(REGISTER)
-    # The session, the user, the user's roles (for "Add a risk"), the risks with their last review's direction,
+    # The session, the user with their roles (for "Add a risk"), the risks with their last review's direction,
     # the lead bodies for the filter.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         reader.get(REGISTER, {"level": "executive", "band": "high"})
     grow(4, 27)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         page = text(reader.get(REGISTER, {"level": "executive", "band": "high"}))
     assert len(re.findall(r'id="risk-R\d+"', page)) == 30
 
@@ -276,8 +276,9 @@ def test_a_risks_page_costs_the_same_queries_with_more_reviews_controls_and_hist
     risk = full_risk[0]
     reader.get(risk.get_absolute_url())
     # The session, the user, the risk, objectives, actions, KPIs, controls, reviews, escalations, the risk's
-    # history, the controls' history, the lead bodies named in it, the user's roles, the chaired bodies (two).
-    with django_assert_num_queries(15):
+    # history, the controls' history, the lead bodies named in it, the chaired bodies (two); the user's roles come
+    # with the user.
+    with django_assert_num_queries(14):
         reader.get(risk.get_absolute_url())
     for n in range(10):
         ControlFactory(risk=risk)
@@ -285,7 +286,7 @@ def test_a_risks_page_costs_the_same_queries_with_more_reviews_controls_and_hist
         EscalationFactory(risk=risk)
         risk.title = f"Title {n}"
         risk.save()
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         page = text(reader.get(risk.get_absolute_url()))
     assert "Title 9" in page
 

@@ -238,10 +238,10 @@ def test_the_pages_query_counts_do_not_grow_with_the_responses(client, board, se
             pinned.append(len(captured))
         counts.append(pinned)
     assert counts[0] == counts[1]
-    # results: session, user, manager check, board check, window, respondents, questions, answers, previous window,
-    # chair seats, objectives; list: session, user, manager check, board check, windows with counts, my invitations;
-    # members: session, user, window, chair seats, responses, their answers, the answers' questions.
-    assert counts[0] == [11, 6, 7]
+    # results: session, user (bringing their roles: the manager check and the board check), window, respondents,
+    # questions, answers, previous window, chair seats, objectives; list: session, user, windows with counts, my
+    # invitations; members: session, user, window, chair seats, responses, their answers, the answers' questions.
+    assert counts[0] == [9, 4, 7]
 
 
 def test_the_service_navigation_leads_to_the_self_assessment_and_marks_it(client, board):

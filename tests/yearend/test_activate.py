@@ -41,8 +41,9 @@ def test_the_activate_page_reads_a_fixed_number_of_queries(client, demo, django_
     plan, users = demo
     new = plan_roll_over(plan=plan)
     client.force_login(users["manager"])
-    # Session, user, role; the draft, its periods and actions; the active plan, its open periods, their drafts.
-    with django_assert_num_queries(9):
+    # Session, user with their roles; the draft, its periods and actions; the active plan, its open periods, their
+    # drafts.
+    with django_assert_num_queries(8):
         page = client.get(reverse("yearend:activate", args=[new.slug])).content.decode()
     assert "Period 4: Oct–Nov 2015, open for updates until 10 December 2015, is locked." in page
 

@@ -173,7 +173,7 @@ def test_carried_actions_say_where_they_came_from_and_the_old_ones_where_they_we
     assert len(carried) == 22
     # The queries of any plan page (tests/test_pages.py), less the KPI values of the period shown: no period of the
     # new year has been opened yet. The old action is joined onto the actions' query.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         page = client.get(new.get_absolute_url()).content.decode()
     assert page.count("Carried over unfinished from") == 22
     for action in carried:
@@ -359,8 +359,9 @@ def test_the_preview_lists_the_due_dates_to_review_and_tags_their_rows(client, d
         ("1.2.3", "2015-2016"),
     ]
     client.force_login(users["manager"])
-    # Session, user, role; the plan, next year's and the slug; periods, updates, actions and their subgroups; counts.
-    with django_assert_num_queries(14):
+    # Session, user with their roles; the plan, next year's and the slug; periods, updates, actions and their
+    # subgroups; counts.
+    with django_assert_num_queries(13):
         page = client.get(reverse("yearend:roll-over", args=[plan.slug])).content.decode()
     listed = page.split('id="due-dates-to-review"', 1)[1].split("</dd>", 1)[0]
     assert "3 carried actions are due before 1 April 2016" in listed
