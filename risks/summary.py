@@ -7,8 +7,8 @@ from django.urls import reverse
 from meetings.models import Seat
 from subgroups.models import Membership
 
-from .filters import overdue, score_cells
-from .matrix import band_cells, band_of
+from .filters import overdue
+from .matrix import band_of
 from .models import Risk
 
 # The register's filters each count links to (risks.filters.RiskFilter), so the count and the list agree.
@@ -19,11 +19,6 @@ FILTERS = {
     "escalated": "escalated=on",
     "suggested": "suggested=on",
 }
-
-
-def in_band(code):
-    """A filter for the risks whose current score is in the band, by the matrix's cells."""
-    return score_cells("current", band_cells(code))
 
 
 def review_due_on(day):
