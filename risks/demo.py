@@ -11,6 +11,7 @@ import datetime
 
 from django.utils import timezone
 
+from dscb.history import links_recorded, links_set
 from kpis.models import KPI
 from meetings.models import Meeting, Seat
 from priorities.models import Action, Objective
@@ -334,9 +335,13 @@ def demo_risks(*, plan, periods, users):
             is_demo=True,
         )
         _saved(risk, user=manager, when=added)
-        risk.objectives.set([objectives[ref] for ref in spec["objectives"] if ref in objectives])
-        risk.actions.set([actions[ref] for ref in spec["actions"] if ref in actions])
-        risk.kpis.set([kpis[ref] for ref in spec["kpis"] if ref in kpis])
+        links = {
+            "objectives": [objectives[ref] for ref in spec["objectives"] if ref in objectives],
+            "actions": [actions[ref] for ref in spec["actions"] if ref in actions],
+            "kpis": [kpis[ref] for ref in spec["kpis"] if ref in kpis],
+        }
+        links_set(risk, links)
+        links_recorded(risk)  # in the record of the risk being added, as the register's own form does
         for position, (description, owner, effectiveness) in enumerate(spec["controls"]):
             control = Control(
                 risk=risk, description=description, owner=owner, effectiveness=effectiveness, position=position

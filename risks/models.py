@@ -145,7 +145,7 @@ class Risk(models.Model):
         default=1, editable=False, help_text="Raised by every save: a form opened at an older one is refused."
     )
     is_demo = models.BooleanField(default=False)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[objectives, actions, kpis])
 
     class Meta:
         ordering = ["number"]

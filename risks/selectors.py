@@ -4,7 +4,7 @@ people read it, and the Board meeting a heat map's movement is measured from."""
 import datetime
 
 from django.db.models import BooleanField as BooleanOutput
-from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 
 from meetings.models import Meeting
 from subgroups.models import Subgroup
@@ -118,7 +118,50 @@ def _words(field, value, bodies):
     return str(value)
 
 
-def _entries(records, fields, bodies, title):
+# A risk's links as its history shows them: the field, its label and the linked row's field in the kept links.
+LINKS = {"objectives": ("Objectives", "objective"), "actions": ("Actions", "action"), "kpis": ("KPIs", "kpi")}
+
+
+def _ref_order(ref):
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in ref.split(".")]
+
+
+def _links_by_record(risk):
+    """{history record id: {label: the linked objectives', actions' and KPIs' refs, in plan order}} for every record
+    of the risk's history: one query, however long the history."""
+    history = Risk.history.model
+    kinds = [
+        getattr(history, name)
+        .model.objects.filter(risk_id=risk.pk)
+        .values_list("history_id", f"{target}__ref", Value(label, output_field=CharField()))
+        for name, (label, target) in LINKS.items()
+    ]
+    links = {}
+    for record_id, ref, label in kinds[0].union(*kinds[1:], all=True):
+        links.setdefault(record_id, {}).setdefault(label, []).append(ref or "(since removed)")
+    return {
+        record_id: {label: ", ".join(sorted(refs, key=_ref_order)) for label, refs in by_label.items()}
+        for record_id, by_label in links.items()
+    }
+
+
+def _link_changes(record, previous, links):
+    """What a record did to the risk's links: each kind of link that differs from the record before (or, for the
+    record that added the risk, each kind it was added with)."""
+    if record.history_type == "-" or (previous is None and record.history_type != "+"):
+        return []  # a removed risk's links go with it; a record before the first known one is not compared
+    now = links.get(record.history_id, {})
+    if previous is None:
+        return [{"field": label, "old": None, "new": now[label]} for label, _ in LINKS.values() if label in now]
+    before = links.get(previous.history_id, {})
+    return [
+        {"field": label, "old": before.get(label, "(none)"), "new": now.get(label, "(none)")}
+        for label, _ in LINKS.values()
+        if before.get(label) != now.get(label)
+    ]
+
+
+def _entries(records, fields, bodies, title, links=None):
     entries, previous_by_object = [], {}
     for record in records:
         previous = previous_by_object.get(record.id)
@@ -133,6 +176,8 @@ def _entries(records, fields, bodies, title):
             old = getattr(previous, name)
             if old != new:
                 changes.append({"field": label, "old": _words(name, old, bodies), "new": _words(name, new, bodies)})
+        if links is not None:
+            changes += _link_changes(record, previous, links)
         if not changes and record.history_type == "~":
             continue
         kind = {"+": "Added", "~": "Changed", "-": "Removed"}[record.history_type]
@@ -149,12 +194,14 @@ def _entries(records, fields, bodies, title):
 
 
 def risk_history(risk):
-    """Who changed what on the risk and its controls, and when, newest first: three queries."""
+    """Who changed what on the risk (its links among it) and its controls, and when, newest first: four queries."""
     risk_records = list(risk.history.select_related("history_user").order_by("history_date", "history_id"))
     control_records = Control.history.filter(risk_id=risk.pk).select_related("history_user")
     control_records = list(control_records.order_by("history_date", "history_id"))
     body_ids = {record.lead_body_id for record in risk_records}
     bodies = dict(Subgroup.objects.filter(pk__in=body_ids).values_list("pk", "name"))
-    entries = _entries(risk_records, RISK_FIELDS, bodies, lambda record: f"Risk {record.reference}")
+    entries = _entries(
+        risk_records, RISK_FIELDS, bodies, lambda record: f"Risk {record.reference}", links=_links_by_record(risk)
+    )
     entries += _entries(control_records, CONTROL_FIELDS, bodies, lambda record: "Control")
     return sorted(entries, key=lambda entry: entry["when"], reverse=True)

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from dscb.history import attributed_save
+from dscb.history import attributed_save, links_recorded, links_set
 from meetings.models import Meeting
 from priorities.due import due_day
 from priorities.models import ProgressUpdate, Status
@@ -135,19 +135,29 @@ def risk_save(*, user, risk=None, expected_version=None, objectives=None, action
     except (TypeError, ValueError):
         raise _invalid("current_likelihood", "The current likelihood and impact are each 1 to 5") from None
     risk.full_clean(exclude=["number"], validate_unique=False)
-    if risk.pk is None:
+    added = risk.pk is None
+    if added:
         risk.version = 0
+    links = {
+        name: rows
+        for name, rows in (("objectives", objectives), ("actions", actions), ("kpis", kpis))
+        if rows is not None
+    }
     try:
         with transaction.atomic():
+            # The links go into the same history record as the fields: set before a change is saved, and for a new
+            # risk (which has no row to link from until it is saved) copied into its "added" record.
+            if not added:
+                links_set(risk, links)
             _risk_written(risk, user)
+            if added and links:
+                links_set(risk, links)
+                links_recorded(risk)
     except IntegrityError:
         # Someone took the reference between the check above and this save (two people adding R9 at once).
         if Risk.objects.filter(reference=reference).exclude(pk=risk.pk).exists():
             raise _reference_refused(reference) from None
         raise
-    for name, rows in (("objectives", objectives), ("actions", actions), ("kpis", kpis)):
-        if rows is not None:
-            getattr(risk, name).set(rows)
     return risk
 
 

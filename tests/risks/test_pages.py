@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from meetings.models import Agency
 from risks.models import Control, Review, Risk
+from risks.services import risk_save
 from tests.factories import (
     ActionFactory,
     ControlFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     SubgroupFactory,
     UserFactory,
 )
+from tests.risks.test_services import new_risk_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -270,15 +272,35 @@ def test_a_risks_page_shows_who_changed_what_and_when(reader, full_risk):
     assert "Added: Risk R7" in history
 
 
+def test_a_risks_page_shows_its_links_changing_in_its_history(reader, body):
+    manager = UserFactory(first_name="Mo", last_name="Manager", is_staff=True)
+    first, second = ObjectiveFactory(ref="2.1"), ObjectiveFactory(ref="1.3")
+    action = ActionFactory()
+    risk = risk_save(user=manager, objectives=[first], **new_risk_fields(body, reference="R21"))
+    risk_save(user=manager, risk=risk, expected_version=risk.version, objectives=[first, second], actions=[action])
+    risk_save(user=manager, risk=Risk.objects.get(pk=risk.pk), objectives=[second], actions=[])
+    history = text(reader.get(risk.get_absolute_url()))
+    history = history[history.index('id="history"') :]
+    entries = re.findall(
+        r'<li class="app-history__entry">(.*?)</li>\s*(?=<li class="app-history__entry">|</ol>)', history, re.S
+    )
+    assert len(entries) == 3
+    newest, middle, added = entries
+    assert "Objectives: 1.3, 2.1 → 1.3" in newest and f"Actions: {action.ref} → (none)" in newest
+    assert "Objectives: 2.1 → 1.3, 2.1" in middle and f"Actions: (none) → {action.ref}" in middle
+    assert "Added: Risk R21" in added and "Objectives: 2.1" in added and "Actions" not in added
+    assert all("Mo Manager" in entry for entry in entries)
+
+
 def test_a_risks_page_costs_the_same_queries_with_more_reviews_controls_and_history(
     reader, full_risk, django_assert_num_queries
 ):
     risk = full_risk[0]
     reader.get(risk.get_absolute_url())
     # The session, the user, the risk, objectives, actions, KPIs, controls, reviews, escalations, the risk's
-    # history, the controls' history, the lead bodies named in it, the chaired bodies (two); the user's roles come
-    # with the user.
-    with django_assert_num_queries(14):
+    # history, the links in it, the controls' history, the lead bodies named in it, the chaired bodies (two); the
+    # user's roles come with the user.
+    with django_assert_num_queries(15):
         reader.get(risk.get_absolute_url())
     for n in range(10):
         ControlFactory(risk=risk)
@@ -286,7 +308,8 @@ def test_a_risks_page_costs_the_same_queries_with_more_reviews_controls_and_hist
         EscalationFactory(risk=risk)
         risk.title = f"Title {n}"
         risk.save()
-    with django_assert_num_queries(14):
+        risk.objectives.add(ObjectiveFactory())
+    with django_assert_num_queries(15):
         page = text(reader.get(risk.get_absolute_url()))
     assert "Title 9" in page
 

@@ -1,8 +1,10 @@
 """Every write to the register: what it changes, who the history says did it, and what it refuses, in words."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
 from risks.models import Control, Escalation, Review, Risk
@@ -18,7 +20,15 @@ from risks.services import (
     risk_review_suggest,
     risk_save,
 )
-from tests.factories import ActionFactory, AgencyFactory, ControlFactory, KPIFactory, MeetingFactory, RiskFactory
+from tests.factories import (
+    ActionFactory,
+    AgencyFactory,
+    ControlFactory,
+    KPIFactory,
+    MeetingFactory,
+    ObjectiveFactory,
+    RiskFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +125,61 @@ class TestRiskSave:
             risk_save(user=manager, **new_risk_fields(body, **changes))
         assert field in invalid.value.message_dict
         assert not Risk.objects.exists()
+
+
+class TestLinksInHistory:
+    """A risk's links to the plan are kept in its history, in the same record as the change that set them."""
+
+    def links(self, record):
+        return (
+            {row.objective_id for row in record.objectives.all()},
+            {row.action_id for row in record.actions.all()},
+            {row.kpi_id for row in record.kpis.all()},
+        )
+
+    def test_a_new_risk_is_added_with_its_links_in_one_record(self, body, manager):
+        objective, action, kpi = ObjectiveFactory(), ActionFactory(), KPIFactory()
+        risk = risk_save(user=manager, objectives=[objective], actions=[action], kpis=[kpi], **new_risk_fields(body))
+        [added] = risk.history.all()
+        assert added.history_type == "+" and added.history_user == manager
+        assert self.links(added) == ({objective.pk}, {action.pk}, {kpi.pk})
+
+    def test_a_change_of_links_is_one_record_attributed_to_who_made_it(self, body, manager, chair, risk):
+        first, second = ObjectiveFactory(), ObjectiveFactory()
+        risk.objectives.set([first])
+        before = risk.history.count()
+        risk_save(user=chair, risk=risk, expected_version=risk.version, objectives=[second], kpis=[])
+        records = list(risk.history.order_by("history_id"))
+        assert len(records) == before + 1
+        assert records[-1].history_user == chair and records[-1].history_type == "~"
+        assert self.links(records[-1]) == ({second.pk}, set(), set())
+
+    def test_links_not_given_are_left_as_they_are(self, body, manager, chair, risk):
+        action = ActionFactory()
+        risk_save(user=chair, risk=risk, expected_version=risk.version, actions=[action])
+        risk_save(user=chair, risk=Risk.objects.get(pk=risk.pk), title="Renamed")
+        latest = risk.history.order_by("history_id").last()
+        assert latest.title == "Renamed" and self.links(latest) == (set(), {action.pk}, set())
+
+    def test_a_change_refused_for_a_stale_form_leaves_the_links_alone(self, chair, risk):
+        kept = ObjectiveFactory()
+        risk_save(user=chair, risk=risk, expected_version=risk.version, objectives=[kept])
+        with pytest.raises(RiskChanged):
+            risk_save(user=chair, risk=risk, expected_version=risk.version - 1, objectives=[ObjectiveFactory()])
+        assert list(Risk.objects.get(pk=risk.pk).objectives.all()) == [kept]
+
+    def test_risks_kept_before_their_links_were_recorded_have_them_as_they_are_now(self, chair, risk):
+        migration = importlib.import_module("risks.migrations.0002_links_in_history")
+        action = ActionFactory()
+        risk_save(user=chair, risk=risk, expected_version=risk.version, actions=[action])
+        record_ids = set(risk.history.values_list("history_id", flat=True))
+        kept = Risk.history.model.actions.model.objects
+        kept.all().delete()  # as they were before the migration: no links in any record
+
+        migration.links_as_they_are(django_apps, None)
+
+        assert set(kept.filter(action_id=action.pk).values_list("history_id", flat=True)) == record_ids
+        assert not Risk.history.model.objectives.model.objects.exists()
 
 
 class TestControls:
