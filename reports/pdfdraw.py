@@ -8,6 +8,7 @@ answering. The child is forked from a small server process that has WeasyPrint l
 HTML and the stylesheets' paths) and sends back bytes, and needs no database.
 """
 
+import gc
 import multiprocessing
 import resource
 import time
@@ -74,6 +75,10 @@ def draw_pdf(document, *, base_url, stylesheet_paths, page_css):
 def _draw_in_child(sender, document, base_url, stylesheet_paths, page_css, memory):
     if memory > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # WeasyPrint keeps every box of the document alive until the PDF is written, and the cycle collector walks
+    # them all again each time it runs: a sixth of a 600-action report's time. The child ends after one drawing and
+    # its memory is bounded above, so nothing is gained by collecting (6 MB more at 600 actions).
+    gc.disable()
     try:
         from weasyprint import CSS, HTML
 
