@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -20,9 +21,11 @@ from subgroups.models import Membership, Subgroup
 from tests.factories import ControlFactory, EscalationFactory, ReviewFactory, RiskFactory, UserFactory
 
 PASSWORD = "demo-password-for-tests"
-ROLES = ["anon", "chair", "member", "viewer", "manager", "admin"]
+# "contact": an audit contact of the organisation whose Section 11 return the sweep opens, and nothing else.
+ROLES = ["anon", "chair", "member", "viewer", "manager", "admin", "contact"]
 SIGNED_IN = ROLES[1:]
 SWEEP_RISK = "R900"
+User = get_user_model()
 
 
 @dataclass
@@ -85,6 +88,7 @@ def site(db):
         "viewer": accounts["viewer"],
         "manager": accounts["manager"],
         "admin": accounts["admin"],
+        "contact": User.objects.get(username="contact-police"),
     }
     open_period = plan.periods.get(number=4)
     action = Action.objects.in_plan(plan).filter(lead=qa).order_by("pk").first()

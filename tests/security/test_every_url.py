@@ -89,7 +89,7 @@ EXPECTED = {
     "reports:board-report": signed_in(200),
     "reports:board-report-pdf": signed_in(200),
     "reports:board-report-xlsx": signed_in(200),
-    "annualreport:annual-report": signed_in(200),  # readers of the Board report; not an audit contact (403)
+    "annualreport:annual-report": signed_in(200),  # readers of the Board report; not an audit contact
     "reports:report-issue": signed_in(405),
     "reports:issued": signed_in(200),
     "reports:issued-pdf": signed_in(200),
@@ -120,16 +120,16 @@ EXPECTED = {
     "risks:risk-escalation": only(RECORDERS),
     "risks:risk-close": only(RECORDERS),
     "audits:round-list": signed_in(200),
-    "audits:round-detail": signed_in(200),  # none of the personas is an audit contact: they read the results
+    "audits:round-detail": signed_in(200),  # the board reads the results; a contact, their own return
     "audits:round-export": signed_in(200),
     "audits:return-detail": only(MANAGERS, others=404),  # a return: its organisation's contacts and the manager
-    "audits:return-edit": only(MANAGERS, status=403, others=404),  # only its contacts fill it in
+    "audits:return-edit": only(MANAGERS, status=403, others=404),  # only its contacts fill it in (see CONTACT)
     "audits:return-submit": only(MANAGERS, status=403, others=404),
     "audits:return-moderate": only(MANAGERS, others=404),
     "audits:return-send-back": signed_in(405),
     "audits:challenge-add": signed_in(405),
     "audits:action-done": signed_in(405),
-    "selfassessment:window-list": signed_in(200),  # the board; an audit contact only, none of these personas, 404
+    "selfassessment:window-list": signed_in(200),  # the board; not an audit contact (see CONTACT)
     "selfassessment:window-add": only(MANAGERS),
     "selfassessment:window-results": signed_in(200),  # totals only, for a group large enough
     "selfassessment:window-export": signed_in(200),
@@ -138,7 +138,7 @@ EXPECTED = {
     "selfassessment:member-list": only(set()),  # the Board's chair alone, who is none of the personas
     "selfassessment:respond": everyone(404),  # a made-up secret: no such invitation, whoever asks
     "selfassessment:respond-own": everyone(404),
-    # The inspection map: the board reads it (audit contacts, none of these personas, do not); the manager changes it.
+    # The inspection map: the board reads it (audit contacts do not); the manager changes it.
     "assurance:coverage": signed_in(200),
     "assurance:framework-from-plan": signed_in(405),
     "assurance:requirement-detail": signed_in(200),
@@ -151,6 +151,31 @@ EXPECTED = {
     "assurance:pack-pdf": signed_in(200),
     "assurance:pack-xlsx": signed_in(200),
 }
+# An audit contact (of the organisation whose submitted return the sweep opens) and nothing else: a partner agency
+# that reads the plan, the reports and the registers as any signed-in reader does, and its own return; not the
+# board's own pages (self-assessment, assurance), nor the round's results or the annual report draft, which hold
+# every organisation's scores.
+CONTACT = {
+    "audits:round-export": 404,
+    "audits:return-detail": 200,
+    "audits:return-edit": 302,  # submitted already: sent back to the return
+    "audits:return-submit": 302,
+    "audits:return-moderate": 403,  # the manager moderates
+    "annualreport:annual-report": 403,
+    "selfassessment:window-list": 404,
+    "selfassessment:window-results": 404,
+    "selfassessment:window-export": 404,
+    "assurance:coverage": 404,
+    "assurance:requirement-detail": 404,
+    "assurance:evidence-add": 404,
+    "assurance:grade-edit": 404,
+    "assurance:gap-action": 404,
+    "assurance:pack": 404,
+    "assurance:pack-pdf": 404,
+    "assurance:pack-xlsx": 404,
+}
+for _name, _status in CONTACT.items():
+    EXPECTED[_name]["contact"] = _status
 
 
 def arguments(site, route):
@@ -260,7 +285,7 @@ def _permission(model_admin, request, kind, obj=None):
     return getattr(model_admin, f"has_{kind}_permission")(request, obj)
 
 
-NOT_STAFF = ["anon", "chair", "member", "viewer"]
+NOT_STAFF = ["anon", "chair", "member", "viewer", "contact"]
 # Anonymous visitors are sent to a sign-in page (the site's or the admin's, whichever comes first); signed-in
 # people who are not staff to the admin's.
 NOT_STAFF_SENT_TO_SIGN_IN = {"anon": "any-login", **dict.fromkeys(NOT_STAFF[1:], "admin-login")}
