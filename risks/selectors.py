@@ -119,7 +119,13 @@ def _words(field, value, bodies):
 
 
 # A risk's links as its history shows them: the field, its label and the linked row's field in the kept links.
-LINKS = {"objectives": ("Objectives", "objective"), "actions": ("Actions", "action"), "kpis": ("KPIs", "kpi")}
+# The linked row's plan is named when a risk's history spans more than one (next year's plan, rolled over, has the
+# same refs).
+LINKS = {
+    "objectives": ("Objectives", "objective", "objective__priority__plan__year_label"),
+    "actions": ("Actions", "action", "action__objective__priority__plan__year_label"),
+    "kpis": ("KPIs", "kpi", "kpi__objective__priority__plan__year_label"),
+}
 
 
 def _ref_order(ref):
@@ -133,14 +139,17 @@ def _links_by_record(risk):
     kinds = [
         getattr(history, name)
         .model.objects.filter(risk_id=risk.pk)
-        .values_list("history_id", f"{target}__ref", Value(label, output_field=CharField()))
-        for name, (label, target) in LINKS.items()
+        .values_list("history_id", f"{target}__ref", year, Value(label, output_field=CharField()))
+        for name, (label, target, year) in LINKS.items()
     ]
+    rows = list(kinds[0].union(*kinds[1:], all=True))
+    years = {year for _, ref, year, _ in rows if ref is not None}
     links = {}
-    for record_id, ref, label in kinds[0].union(*kinds[1:], all=True):
-        links.setdefault(record_id, {}).setdefault(label, []).append(ref or "(since removed)")
+    for record_id, ref, year, label in rows:
+        named = "(since removed)" if ref is None else f"{ref} ({year})" if len(years) > 1 else ref
+        links.setdefault(record_id, {}).setdefault(label, []).append((year or "", _ref_order(ref or ""), named))
     return {
-        record_id: {label: ", ".join(sorted(refs, key=_ref_order)) for label, refs in by_label.items()}
+        record_id: {label: ", ".join(named for *_, named in sorted(refs)) for label, refs in by_label.items()}
         for record_id, by_label in links.items()
     }
 
@@ -152,11 +161,11 @@ def _link_changes(record, previous, links):
         return []  # a removed risk's links go with it; a record before the first known one is not compared
     now = links.get(record.history_id, {})
     if previous is None:
-        return [{"field": label, "old": None, "new": now[label]} for label, _ in LINKS.values() if label in now]
+        return [{"field": label, "old": None, "new": now[label]} for label, *_ in LINKS.values() if label in now]
     before = links.get(previous.history_id, {})
     return [
         {"field": label, "old": before.get(label, "(none)"), "new": now.get(label, "(none)")}
-        for label, _ in LINKS.values()
+        for label, *_ in LINKS.values()
         if before.get(label) != now.get(label)
     ]
 

@@ -162,6 +162,15 @@ def risk_save(*, user, risk=None, expected_version=None, objectives=None, action
 
 
 @transaction.atomic
+def risks_links_recorded(*, risk_ids, user, reason):
+    """Keep in each risk's history the links something else gave it (next year's plan, made from this year's, is
+    linked to the same open risks), attributed to `user` with `reason`; each risk's version moves on, so that a form
+    opened before cannot save its older links over them."""
+    for risk in Risk.objects.select_for_update().filter(pk__in=risk_ids).order_by("pk"):
+        _risk_written(risk, user, reason)
+
+
+@transaction.atomic
 def control_save(*, user, risk, control=None, expected_version=None, **fields):
     """Add a control to the risk, or change one of its controls."""
     unknown = set(fields) - set(CONTROL_FIELDS)

@@ -30,6 +30,7 @@ from priorities.models import (
     status_path,
 )
 from risks.models import Risk
+from risks.services import risks_links_recorded
 
 COPIED_PLAN_FIELDS = [
     "strategy_period",
@@ -188,11 +189,12 @@ def plan_roll_over(*, plan: BusinessPlan, user=None):
     new.save()
     plan_create_periods(plan=new, user=user)
     carried = {row.action.pk: row for row in preview.carried}
+    risk_ids = set()
     for priority in StrategicPriority.objects.filter(plan=plan).prefetch_related("objectives"):
         new_priority = _copy(priority, user, plan=new)
         for objective in priority.objectives.all():
             new_objective = _copy(objective, user, priority=new_priority)
-            _links_follow(objective, new_objective)
+            risk_ids |= _links_follow(objective, new_objective)
             position = 0
             for action in Action.objects.in_plan(plan).filter(objective=objective):
                 if action.pk not in carried:
@@ -209,26 +211,30 @@ def plan_roll_over(*, plan: BusinessPlan, user=None):
                 )
                 new_action.co_leads.set(action.co_leads.all())
                 new_action.supporting.set(action.supporting.all())
-                _links_follow(action, new_action)
+                risk_ids |= _links_follow(action, new_action)
             for kpi in KPI.objects.filter(objective=objective, archived=False):
                 new_kpi = _copy(kpi, user, objective=new_objective)
-                _links_follow(kpi, new_kpi)
+                risk_ids |= _links_follow(kpi, new_kpi)
                 measure = AttendanceMeasure.objects.filter(kpi=kpi).first()
                 if measure is not None:  # computed from the same bodies' attendance next year
                     attendance_measure_set(kpi=new_kpi, bodies=list(measure.bodies.all()), user=user)
                 audits = AuditMeasure.objects.filter(kpi=kpi).first()
                 if audits is not None:  # computed from next year's rounds of the same kind
                     audit_measure_set(kpi=new_kpi, kind=audits.kind, user=user)
+    risks_links_recorded(risk_ids=risk_ids, user=user, reason=f"Linked to the {new.year_label} plan, rolled over")
     return new
 
 
 def _links_follow(part, copy):
     """Next year's copy of an objective, action or KPI is linked to what this year's is: the open risks of the
     register (whose plan signals then come from next year's plan too) and, for objectives and KPIs, the audit
-    standards that give evidence for it. This year's links stay as they are."""
-    copy.risks.add(*part.risks.filter(status=Risk.Status.OPEN))
+    standards that give evidence for it. This year's links stay as they are. Returns the risks' ids, whose history
+    then records their new links (risks_links_recorded)."""
+    risk_ids = list(part.risks.filter(status=Risk.Status.OPEN).values_list("pk", flat=True))
+    copy.risks.add(*risk_ids)
     if hasattr(part, "audit_standards"):
         copy.audit_standards.add(*part.audit_standards.all())
+    return set(risk_ids)
 
 
 def _copy(instance, user, **changes):

@@ -20,6 +20,7 @@ from tests.factories import (
     ObjectiveFactory,
     ReviewFactory,
     RiskFactory,
+    StrategicPriorityFactory,
     SubgroupFactory,
     UserFactory,
 )
@@ -272,10 +273,12 @@ def test_a_risks_page_shows_who_changed_what_and_when(reader, full_risk):
     assert "Added: Risk R7" in history
 
 
-def test_a_risks_page_shows_its_links_changing_in_its_history(reader, body):
+def test_a_risks_page_shows_its_links_changing_in_its_history(reader, body, action):
     manager = UserFactory(first_name="Mo", last_name="Manager", is_staff=True)
-    first, second = ObjectiveFactory(ref="2.1"), ObjectiveFactory(ref="1.3")
-    action = ActionFactory()
+    plan = action.objective.priority.plan  # one plan: its refs alone name the links
+    first = ObjectiveFactory(ref="8.1", priority=StrategicPriorityFactory(plan=plan, ref="8"))
+    second = ObjectiveFactory(ref="7.3", priority=StrategicPriorityFactory(plan=plan, ref="7"))
+    action = ActionFactory(objective=second, ref="7.3.1")
     risk = risk_save(user=manager, objectives=[first], **new_risk_fields(body, reference="R21"))
     risk_save(user=manager, risk=risk, expected_version=risk.version, objectives=[first, second], actions=[action])
     risk_save(user=manager, risk=Risk.objects.get(pk=risk.pk), objectives=[second], actions=[])
@@ -286,9 +289,9 @@ def test_a_risks_page_shows_its_links_changing_in_its_history(reader, body):
     )
     assert len(entries) == 3
     newest, middle, added = entries
-    assert "Objectives: 1.3, 2.1 → 1.3" in newest and f"Actions: {action.ref} → (none)" in newest
-    assert "Objectives: 2.1 → 1.3, 2.1" in middle and f"Actions: (none) → {action.ref}" in middle
-    assert "Added: Risk R21" in added and "Objectives: 2.1" in added and "Actions" not in added
+    assert "Objectives: 7.3, 8.1 → 7.3" in newest and "Actions: 7.3.1 → (none)" in newest
+    assert "Objectives: 8.1 → 7.3, 8.1" in middle and "Actions: (none) → 7.3.1" in middle
+    assert "Added: Risk R21" in added and "Objectives: 8.1" in added and "Actions" not in added
     assert all("Mo Manager" in entry for entry in entries)
 
 

@@ -102,6 +102,29 @@ def test_next_years_plan_is_linked_to_the_open_risks_and_audit_standards_this_ye
     assert {**_linked(new_objectives, "audit_standards"), **_linked(new_kpis, "audit_standards")} == standards
 
 
+def test_each_risk_linked_on_to_next_year_keeps_it_in_its_history_attributed(client, demo):
+    plan, users = demo
+    risk = Risk.objects.get(reference="R1")
+    opened_at, records = risk.version, risk.history.count()
+    new = plan_roll_over(plan=plan, user=users["manager"])
+    risk = Risk.objects.get(pk=risk.pk)
+    assert risk.version == opened_at + 1  # a form opened before the roll-over cannot drop the new links
+    assert risk.history.count() == records + 1
+    latest = risk.history.order_by("history_id").last()
+    assert latest.history_user == users["manager"]
+    assert latest.history_change_reason == f"Linked to the {new.year_label} plan, rolled over"
+    linked = {row.objective_id for row in latest.objectives.all()}
+    assert linked == set(risk.objectives.values_list("pk", flat=True))
+    assert Objective.objects.filter(pk__in=linked, priority__plan=new).exists()
+
+    client.force_login(users["viewer"])
+    page = client.get(risk.get_absolute_url()).content.decode()
+    page = page[page.index('id="history"') :]
+    [objective] = Objective.objects.filter(pk__in=linked, priority__plan=plan)
+    old, both = f"{objective.ref} ({plan.year_label})", f"{objective.ref} ({new.year_label})"
+    assert f"Objectives: {old} → {old}, {both}" in page
+
+
 def test_the_old_plan_refuses_edits_once_next_year_is_active(client, demo):
     plan, users = demo
     roll_over_and_activate(plan)
