@@ -203,7 +203,7 @@ def _entries(records, fields, bodies, title, links=None):
 
 
 def risk_history(risk):
-    """Who changed what on the risk (its links among it) and its controls, and when, newest first: four queries."""
+    """Who changed what on the risk (its links too) and its controls, and when, newest first: four queries."""
     risk_records = list(risk.history.select_related("history_user").order_by("history_date", "history_id"))
     control_records = Control.history.filter(risk_id=risk.pk).select_related("history_user")
     control_records = list(control_records.order_by("history_date", "history_id"))
