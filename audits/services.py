@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from dscb.history import attributed_save
+from dscb.history import attributed_save, links_recorded, links_set
 from kpis.services import kpi_value_computed
 from plans.models import ReportingPeriod
 
@@ -23,6 +23,7 @@ from .models import (
     Framework,
     Return,
     Round,
+    Standard,
 )
 
 ANSWER_FIELDS = [
@@ -61,8 +62,8 @@ def _return_written(return_form, user, expected_version=None):
 
 @transaction.atomic
 def framework_new_version(*, framework, user):
-    """Copy a framework version, its descriptors, standards (with their objectives) and criteria into the next
-    version; the rounds on the old version keep it."""
+    """Copy a framework version, its descriptors, standards (with the objectives and KPIs they are linked to) and
+    criteria into the next version; the rounds on the old version keep it."""
     latest = Framework.objects.filter(kind=framework.kind).order_by("-version").first()
     copy = Framework(
         kind=framework.kind,
@@ -74,12 +75,22 @@ def framework_new_version(*, framework, user):
     attributed_save(copy, user)
     for level in framework.scale_levels.all():
         copy.scale_levels.create(score=level.score, descriptor=level.descriptor)
-    for standard in framework.standards.prefetch_related("criteria", "objectives"):
-        new = copy.standards.create(number=standard.number, title=standard.title, description=standard.description)
-        new.objectives.set(standard.objectives.all())
+    for standard in framework.standards.prefetch_related("criteria", "objectives", "kpis"):
+        new = Standard(framework=copy, number=standard.number, title=standard.title, description=standard.description)
+        attributed_save(new, user)
+        links_set(new, {"objectives": standard.objectives.all(), "kpis": standard.kpis.all()})
+        links_recorded(new)
         for criterion in standard.criteria.all():
             new.criteria.create(number=criterion.number, text=criterion.text, guidance=criterion.guidance)
     return copy
+
+
+@transaction.atomic
+def standards_links_recorded(*, standard_ids, user, reason):
+    """Keep in each standard's history the links something else gave it (next year's plan, made from this year's,
+    gives evidence for the same standards), attributed to `user` with `reason`."""
+    for standard in Standard.objects.select_for_update().filter(pk__in=standard_ids).order_by("pk"):
+        attributed_save(standard, user, reason)
 
 
 def contact_account(*, name, email, username):

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.dateformat import format as date_format
 
 from audits.models import AuditMeasure
-from audits.services import audit_measure_set
+from audits.services import audit_measure_set, standards_links_recorded
 from kpis.models import KPI
 from meetings.models import AttendanceMeasure
 from meetings.services import attendance_measure_set
@@ -189,12 +189,12 @@ def plan_roll_over(*, plan: BusinessPlan, user=None):
     new.save()
     plan_create_periods(plan=new, user=user)
     carried = {row.action.pk: row for row in preview.carried}
-    risk_ids = set()
+    risk_ids, standard_ids = set(), set()
     for priority in StrategicPriority.objects.filter(plan=plan).prefetch_related("objectives"):
         new_priority = _copy(priority, user, plan=new)
         for objective in priority.objectives.all():
             new_objective = _copy(objective, user, priority=new_priority)
-            risk_ids |= _links_follow(objective, new_objective)
+            _links_follow(objective, new_objective, risk_ids, standard_ids)
             position = 0
             for action in Action.objects.in_plan(plan).filter(objective=objective):
                 if action.pk not in carried:
@@ -211,30 +211,34 @@ def plan_roll_over(*, plan: BusinessPlan, user=None):
                 )
                 new_action.co_leads.set(action.co_leads.all())
                 new_action.supporting.set(action.supporting.all())
-                risk_ids |= _links_follow(action, new_action)
+                _links_follow(action, new_action, risk_ids, standard_ids)
             for kpi in KPI.objects.filter(objective=objective, archived=False):
                 new_kpi = _copy(kpi, user, objective=new_objective)
-                risk_ids |= _links_follow(kpi, new_kpi)
+                _links_follow(kpi, new_kpi, risk_ids, standard_ids)
                 measure = AttendanceMeasure.objects.filter(kpi=kpi).first()
                 if measure is not None:  # computed from the same bodies' attendance next year
                     attendance_measure_set(kpi=new_kpi, bodies=list(measure.bodies.all()), user=user)
                 audits = AuditMeasure.objects.filter(kpi=kpi).first()
                 if audits is not None:  # computed from next year's rounds of the same kind
                     audit_measure_set(kpi=new_kpi, kind=audits.kind, user=user)
-    risks_links_recorded(risk_ids=risk_ids, user=user, reason=f"Linked to the {new.year_label} plan, rolled over")
+    reason = f"Linked to the {new.year_label} plan, rolled over"
+    risks_links_recorded(risk_ids=risk_ids, user=user, reason=reason)
+    standards_links_recorded(standard_ids=standard_ids, user=user, reason=reason)
     return new
 
 
-def _links_follow(part, copy):
+def _links_follow(part, copy, risk_ids, standard_ids):
     """Next year's copy of an objective, action or KPI is linked to what this year's is: the open risks of the
     register (whose plan signals then come from next year's plan too) and, for objectives and KPIs, the audit
-    standards that give evidence for it. This year's links stay as they are. Returns the risks' ids, whose history
-    then records their new links (risks_links_recorded)."""
-    risk_ids = list(part.risks.filter(status=Risk.Status.OPEN).values_list("pk", flat=True))
-    copy.risks.add(*risk_ids)
+    standards that give evidence for it. This year's links stay as they are. The risks' and standards' ids are
+    added to `risk_ids` and `standard_ids`, whose history then records their new links."""
+    risks = list(part.risks.filter(status=Risk.Status.OPEN).values_list("pk", flat=True))
+    copy.risks.add(*risks)
+    risk_ids.update(risks)
     if hasattr(part, "audit_standards"):
-        copy.audit_standards.add(*part.audit_standards.all())
-    return set(risk_ids)
+        standards = list(part.audit_standards.values_list("pk", flat=True))
+        copy.audit_standards.add(*standards)
+        standard_ids.update(standards)
 
 
 def _copy(instance, user, **changes):

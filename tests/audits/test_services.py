@@ -159,6 +159,21 @@ def test_a_new_framework_version_leaves_old_rounds_unchanged(round, manager):
     assert round.framework == old
 
 
+def test_a_new_framework_version_keeps_each_standards_links_in_its_added_record(round, manager):
+    old = round.framework
+    standard = old.standards.order_by("number").first()
+    objective, kpi = ObjectiveFactory(), KPIFactory()
+    standard.objectives.add(objective)
+    standard.kpis.add(kpi)
+    copy = framework_new_version(framework=old, user=manager)
+    new = copy.standards.get(number=standard.number)
+    assert list(new.objectives.all()) == [objective] and list(new.kpis.all()) == [kpi]
+    [added] = new.history.all()
+    assert added.history_type == "+" and added.history_user == manager
+    assert [row.objective_id for row in added.objectives.all()] == [objective.pk]
+    assert [row.kpi_id for row in added.kpis.all()] == [kpi.pk]
+
+
 def test_the_shipped_frameworks_are_there():
     section_11 = Framework.objects.get(kind="section_11", version=1)
     assert section_11.standards.count() == 8

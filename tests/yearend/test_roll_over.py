@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from audits.models import Standard
 from kpis.models import KPI
 from planfile.services import plan_file_preview, plan_import
 from planfile.writer import plan_to_csv, plan_to_xlsx
@@ -123,6 +124,20 @@ def test_each_risk_linked_on_to_next_year_keeps_it_in_its_history_attributed(cli
     [objective] = Objective.objects.filter(pk__in=linked, priority__plan=plan)
     old, both = f"{objective.ref} ({plan.year_label})", f"{objective.ref} ({new.year_label})"
     assert f"Objectives: {old} → {old}, {both}" in page
+
+
+def test_each_audit_standard_linked_on_to_next_year_keeps_it_in_its_history_attributed(demo):
+    plan, users = demo
+    standard = Standard.objects.filter(objectives__priority__plan=plan).distinct().first()
+    records = standard.history.count()
+    new = plan_roll_over(plan=plan, user=users["manager"])
+    assert standard.history.count() == records + 1
+    latest = standard.history.order_by("history_id").last()
+    assert latest.history_user == users["manager"]
+    assert latest.history_change_reason == f"Linked to the {new.year_label} plan, rolled over"
+    linked = {row.objective_id for row in latest.objectives.all()}
+    assert linked == set(standard.objectives.values_list("pk", flat=True))
+    assert Objective.objects.filter(pk__in=linked, priority__plan=new).exists()
 
 
 def test_the_old_plan_refuses_edits_once_next_year_is_active(client, demo):
