@@ -1,7 +1,8 @@
 """Working days in England and Wales: weekdays that are not bank holidays (substitute days included).
 
 The bank holidays come from the `holidays` package, which holds them offline, so no lookup leaves the machine.
-Deadlines are counted back from meetings in working days (plans.services.period_meeting_move).
+Deadlines are counted back from meetings in working days (plans.services.period_meeting_move), and a new plan's
+update deadlines and meetings fall on working days (plans.services.plan_create_periods).
 """
 
 import datetime
@@ -38,3 +39,10 @@ def working_days_before(day, count):
         if is_working_day(found):
             count -= 1
     return found
+
+
+def working_day_on_or_after(day):
+    """The day itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day

@@ -7,12 +7,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
+from dscb.workingdays import working_day_on_or_after
 from subgroups.roles import is_board_manager
 
 from .models import BusinessPlan, ReportingPeriod, bimonthly_periods
 from .signals import period_meeting_moved
 
-# Updates are due ten days after a period ends; the Safeguarding Executive meets a week later.
+# Updates are due ten days after a period ends; the Safeguarding Executive meets a week later (each on a working day).
 DEADLINE_AFTER_PERIOD = datetime.timedelta(days=10)
 MEETING_AFTER_DEADLINE = datetime.timedelta(days=7)
 
@@ -24,8 +25,9 @@ def plan_create_periods(*, plan: BusinessPlan, user=None):
         return list(plan.periods.all())
     periods = []
     for number, (starts_on, ends_on) in enumerate(bimonthly_periods(plan.starts_on, plan.ends_on), start=1):
-        deadline = ends_on + DEADLINE_AFTER_PERIOD
-        meeting_on = deadline + MEETING_AFTER_DEADLINE
+        # A deadline or a meeting that would fall on a weekend or a bank holiday moves to the next working day.
+        deadline = working_day_on_or_after(ends_on + DEADLINE_AFTER_PERIOD)
+        meeting_on = working_day_on_or_after(deadline + MEETING_AFTER_DEADLINE)
         period = ReportingPeriod(
             plan=plan,
             number=number,

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from dscb.workingdays import is_working_day, working_days_before
+from dscb.workingdays import is_working_day, working_day_on_or_after, working_days_before
 
 D = datetime.date
 
@@ -55,3 +55,18 @@ def test_working_days_before(day, count, expected):
 def test_a_negative_count_is_refused():
     with pytest.raises(ValueError):
         working_days_before(D(2015, 6, 17), -1)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2015, 6, 17), D(2015, 6, 17)),  # a Wednesday stays
+        (D(2015, 10, 10), D(2015, 10, 12)),  # a Saturday moves to the Monday
+        (D(2015, 10, 11), D(2015, 10, 12)),  # a Sunday too
+        (D(2016, 3, 25), D(2016, 3, 29)),  # Good Friday: over the weekend and Easter Monday
+        (D(2015, 12, 25), D(2015, 12, 29)),  # Christmas Day: over Boxing Day and its substitute Monday
+        (D(2015, 8, 31), D(2015, 9, 1)),  # the August bank holiday
+    ],
+)
+def test_working_day_on_or_after(day, expected):
+    assert working_day_on_or_after(day) == expected

@@ -9,7 +9,7 @@ from kpis.models import KPIValue
 
 from .checks import assert_no_axe_violations, sign_in
 
-MEETING = "17 October 2015"  # the Safeguarding Executive meeting Period 3 reports to, in Period 4's dates
+MEETING = "19 October 2015"  # the Safeguarding Executive meeting Period 3 reports to, in Period 4's dates
 
 
 def attendance_kpi_cell(page, site):

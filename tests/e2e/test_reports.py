@@ -25,10 +25,10 @@ def test_manager_opens_prints_and_issues_the_executive_report(page, demo_site):
     page.emulate_media(media="screen")
 
     page.get_by_text("Issue this report to a meeting").click()
-    page.get_by_label("Meeting").fill("Safeguarding Executive, 17 October 2015")
+    page.get_by_label("Meeting").fill("Safeguarding Executive, 19 October 2015")
     page.get_by_role("button", name="Issue report").click()
     expect(page.get_by_role("alert")).to_contain_text("Issued version 1 of the Safeguarding Executive report.")
-    expect(page.get_by_text("Issued version 1 to Safeguarding Executive, 17 October 2015")).to_be_visible()
+    expect(page.get_by_text("Issued version 1 to Safeguarding Executive, 19 October 2015")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF").click()
     assert download.value.suggested_filename == "executive-report-2015-16-period-3-v1.pdf"

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from dscb.workingdays import is_working_day
 from plans.models import BusinessPlan
-from plans.services import period_meeting_move
+from plans.services import period_meeting_move, plan_create_periods
 from tests.factories import BusinessPlanFactory
 from yearend.services import plan_roll_over
 
@@ -24,19 +25,37 @@ def test_the_plans_settings_default_to_two_and_three_and_five_working_days():
     assert plan.deadlines_before(D(2015, 6, 17)) == (D(2015, 6, 15), D(2015, 6, 10))
 
 
-def test_the_defaults_reproduce_the_demos_weekday_meetings():
-    """The demo's periods keep their dates (ten days after the period, the meeting a week later). Where that
-    meeting is on a weekday (periods 1 and 5 on Wednesdays, 2 on a Monday, 4 on a Thursday) the working days give
-    the same update deadline; periods 3 and 6 meet on a Saturday and a Sunday, whose update deadlines fall on a
-    weekend too, which no count of working days gives."""
+def test_a_new_plans_deadlines_and_meetings_fall_on_working_days():
+    """Updates are due ten days after a period ends and the meeting is a week later; either moves on to the next
+    working day when it would fall on a weekend or a bank holiday. The demo's periods 1, 2, 4 and 5 keep their
+    weekday dates; period 3's would have been a Saturday (deadline) and a Saturday (meeting), period 6's a
+    Sunday and a Sunday."""
     plan = BusinessPlanFactory()
     periods = list(plan.periods.all())
-    same = [p.number for p in periods if plan.deadlines_before(p.meeting_on)[1] == p.deadline]
-    weekdays = [p.number for p in periods if p.meeting_on.weekday() < 5]
-    assert same == weekdays == [1, 2, 4, 5]
-    for period in periods:  # every period's papers deadline is between its update deadline and its meeting
+    assert [(p.deadline, p.meeting_on) for p in periods] == [
+        (D(2015, 6, 10), D(2015, 6, 17)),
+        (D(2015, 8, 10), D(2015, 8, 17)),
+        (D(2015, 10, 12), D(2015, 10, 19)),
+        (D(2015, 12, 10), D(2015, 12, 17)),
+        (D(2016, 2, 10), D(2016, 2, 17)),
+        (D(2016, 4, 11), D(2016, 4, 18)),
+    ]
+    for period in periods:
+        assert is_working_day(period.deadline) and is_working_day(period.meeting_on)
+        # The working days counted back from each weekday meeting give the same update deadline.
+        assert plan.deadlines_before(period.meeting_on)[1] == period.deadline
         assert period.deadline <= period.papers_deadline < period.meeting_on
     assert periods[0].papers_deadline == D(2015, 6, 15)
+
+
+def test_a_meeting_that_would_fall_on_a_bank_holiday_moves_to_the_next_working_day():
+    """A plan year from July 2022: its first period ends on 31 August, ten days later is Saturday 10 September,
+    so updates are due on Monday the 12th; a week later is Monday 19 September, the late Queen's state funeral,
+    a bank holiday, so the meeting is on Tuesday the 20th."""
+    plan = BusinessPlanFactory(periods=False, starts_on=D(2022, 7, 1), ends_on=D(2023, 6, 30))
+    first = plan_create_periods(plan=plan)[0]
+    assert first.ends_on == D(2022, 8, 31)
+    assert (first.deadline, first.meeting_on) == (D(2022, 9, 12), D(2022, 9, 20))
 
 
 def test_the_manager_sets_the_days_on_the_plan_in_the_admin_and_next_year_keeps_them(client, manager):

@@ -20,7 +20,7 @@ from tests.reports.test_reports import executive_url, pdf_pages, squash
 
 pytestmark = pytest.mark.django_db
 
-# The demo's current scores after each Safeguarding Executive meeting (17 June, 17 August, 17 October 2015).
+# The demo's current scores after each Safeguarding Executive meeting (17 June, 17 August, 19 October 2015).
 HIGH_AFTER_PERIOD_3 = ["R2", "R4", "R6", "R1", "R3"]  # Very high 16, 16; then High 15, 12, 12
 
 
@@ -60,7 +60,7 @@ def test_the_executive_report_shows_the_register_after_its_meeting(client, demo)
     plan, users = demo
     client.force_login(users["viewer"])
     text = section(client.get(executive_url(plan, 3)).content.decode())
-    assert "The register as it stood at the end of 17 October 2015: 8 open risks." in text
+    assert "The register as it stood at the end of 19 October 2015: 8 open risks." in text
     # The heat map of the current scores, each cell its band in words, its count and its risks.
     assert heat_map_cells(text) == {
         (4, 4): "R2, R4",
@@ -77,7 +77,7 @@ def test_the_executive_report_shows_the_register_after_its_meeting(client, demo)
     high = table(text, "risks-high")
     assert references(high) == HIGH_AFTER_PERIOD_3
     assert [row[3] for row in high] == ["↑ Up", "No change", "↑ Up", "No change", "No change"]
-    assert high[0][2] == "4 x 4 = 16 Very high" and high[0][4] == "17 October 2015"
+    assert high[0][2] == "4 x 4 = 16 Very high" and high[0][4] == "19 October 2015"
     assert "(escalated to the Board)" in high[1][0]
     escalated = table(text, "risks-escalated")
     assert [row[:2] for row in escalated] == [["R4 Partner funding for the board not agreed", "17 August 2015"]]
@@ -103,16 +103,16 @@ def test_the_board_report_lists_the_reviews_overdue_at_its_date(client, demo):
     text = section(
         client.get(reverse("reports:board-report", args=[plan.slug]), {"as_at": "2015-12-31"}).content.decode()
     )
-    # Reviewed on 17 October: Very high due a month later, High two months later, Medium not until January.
+    # Reviewed on 19 October: Very high due a month later, High two months later, Medium not until January.
     overdue = table(text, "risks-overdue")
     assert [(row[0].split(" ", 1)[0], row[2]) for row in overdue] == [
-        ("R2", "17 November 2015"),
-        ("R4", "17 November 2015"),
-        ("R1", "17 December 2015"),
-        ("R3", "17 December 2015"),
-        ("R6", "17 December 2015"),
+        ("R2", "19 November 2015"),
+        ("R4", "19 November 2015"),
+        ("R1", "19 December 2015"),
+        ("R3", "19 December 2015"),
+        ("R6", "19 December 2015"),
     ]
-    assert all(row[3] == "17 October 2015" for row in overdue)
+    assert all(row[3] == "19 October 2015" for row in overdue)
 
 
 def test_before_any_risk_was_added_the_section_says_so(client, demo):
@@ -132,7 +132,7 @@ def test_the_pdf_has_the_risk_register_section(client, demo, tmp_path):
     pages = pdf_pages(client.get(executive_url(plan, 3, "pdf")).content, tmp_path, raw=True)
     start = next(index for index, page in enumerate(pages) if "The register as it stood" in page)
     text = squash(" ".join(pages[start:]))
-    assert "The register as it stood at the end of 17 October 2015: 8 open risks." in text
+    assert "The register as it stood at the end of 19 October 2015: 8 open risks." in text
     assert "Very high and High risks" in text and "Escalated to the Board" in text and "Reviews overdue" in text
     assert "R2 Early help lead officer post vacant" in text and "4 x 4 = 16 Very high" in text
     assert "Partners' contributions for 2016/17 are not agreed" in text
@@ -173,17 +173,17 @@ def test_an_issued_report_keeps_the_scores_it_was_issued_with(client, demo, djan
             kind=IssuedReport.Kind.EXECUTIVE,
             period=period,
             user=users["manager"],
-            meeting="Safeguarding Executive, 17 October 2015",
+            meeting="Safeguarding Executive, 19 October 2015",
         )
     frozen = json.loads(json.dumps(issued.data["risks"]))
-    assert frozen["as_at"] == "2015-10-17"
+    assert frozen["as_at"] == "2015-10-19"
     r2 = next(risk for risk in frozen["high"] if risk["reference"] == "R2")
     assert (r2["likelihood"], r2["impact"], r2["direction"]) == (4, 4, "Up")
 
     # The register is corrected for that meeting afterwards: R2 put at 2 x 2, dated the meeting's evening.
     risk = Risk.objects.get(reference="R2")
     risk.current_likelihood = risk.current_impact = 2
-    risk._history_date = timezone.make_aware(datetime.datetime(2015, 10, 17, 20))
+    risk._history_date = timezone.make_aware(datetime.datetime(2015, 10, 19, 20))
     risk._history_user = users["manager"]
     risk.save()
 
