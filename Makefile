@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest workers for `make test`: one per core (auto), or 0 for the whole suite in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-fast lint format css bench clean
 
@@ -28,7 +30,7 @@ run: $(STAMP)
 # Java and the npm packages; without Chromium they are skipped with a message, except when CI=true.
 test: $(STAMP)
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.package-lock.json; fi
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # pre-commit runs the hooks of .pre-commit-config.yaml: django-upgrade, ruff check, ruff format and djhtml.
 lint: $(STAMP)
