@@ -71,9 +71,12 @@ RISK_REVIEW_MONTHS = {
 # Evidence of an inspection requirement older than this many months at the date the map is read as at is stale.
 ASSURANCE_STALE_MONTHS = min(max(int(os.environ.get("ASSURANCE_STALE_MONTHS", "12")), 1), 120)
 
-# The budget of drawing one report PDF (reports.pdfdraw): wall time and memory of the child process that draws it.
+# The budget of drawing one report PDF (reports.pdfdraw): its wall time, and the memory of each child process.
 REPORT_PDF_SECONDS = float(os.environ.get("REPORT_PDF_SECONDS", "60"))
 REPORT_PDF_MEMORY_MB = int(os.environ.get("REPORT_PDF_MEMORY_MB", "1024"))
+# A long report is drawn in parts at once, one child process each (each within the memory above): at most this many
+# parts, by default one for each of the machine's cores up to four.
+REPORT_PDF_PROCESSES = min(max(int(os.environ.get("REPORT_PDF_PROCESSES", str(min(os.cpu_count() or 1, 4)))), 1), 16)
 # A PDF that could not be drawn within the budget is not tried again for the same content for this long.
 REPORT_PDF_RETRY_MINUTES = int(os.environ.get("REPORT_PDF_RETRY_MINUTES", "30"))
 # Freshly drawn draft PDFs one person may ask for in 10 minutes (counted in the cache below).

@@ -1,17 +1,29 @@
-"""Drawing a PDF within a budget of time and memory.
+"""Drawing a PDF within a budget of time and memory, on more than one core when it is long.
 
 WeasyPrint lays out whatever it is given: one update of 700,000 characters took 63 seconds, and three made the
-request time out (issue 11). So the drawing runs in a child process that is stopped when it takes longer than
-REPORT_PDF_SECONDS and cannot take more than REPORT_PDF_MEMORY_MB of memory; the web worker that asked goes on
-answering. The child is forked from a small server process that has WeasyPrint loaded already (multiprocessing's
-"forkserver"), so that each drawing does not pay for starting Python and loading Pango; it is given only text (the
-HTML and the stylesheets' paths) and sends back bytes, and needs no database.
+request time out (issue 11). So the drawing runs in child processes that are stopped when the drawing takes longer
+than REPORT_PDF_SECONDS, each unable to take more than REPORT_PDF_MEMORY_MB of memory; the process that asked goes
+on. The children are forked from a small server process that has WeasyPrint loaded already (multiprocessing's
+"forkserver"), so that each drawing does not pay for starting Python and loading Pango; they are given only text
+and bytes, and need no database.
+
+WeasyPrint lays out a document on one core: about 190 pages of a 600-action report take most of ten seconds. A
+report's strategic priorities each begin on a new page (`.app-priority` in css/report-pdf.css), so a long report is
+cut there into parts of about equal length, up to REPORT_PDF_PROCESSES of them, which are drawn at once, each in its
+own child. The page cut where a priority begins is one the whole report has too, so every page is laid out as it is
+in the report drawn in one piece. Then, once the number of pages is known, each part is stamped with its pages'
+numbers ("Page 113 of 189", drawn by WeasyPrint with the same page style) and the parts are joined with pypdf, with
+the whole report's outline (its headings, as the PDF reader's bookmarks) made again from the parts' headings.
 """
 
 import gc
+import io
+import itertools
 import multiprocessing
+import re
 import resource
 import time
+from multiprocessing.connection import wait
 
 from django.conf import settings
 
@@ -25,6 +37,50 @@ class PDFBudgetExceeded(Exception):
         self.seconds = seconds
 
 
+# A part shorter than this (characters of HTML, about two seconds of drawing) is not worth a process of its own:
+# starting one, reading the stylesheets and loading the fonts again cost about half a second.
+PART_MIN_CHARS = 200_000
+
+# Where a part may begin: a section that css/report-pdf.css starts on a new page, at the top level of the report.
+_PART_START = re.compile(r'<section\b[^>]*\bclass="(?:[^"]*\s)?app-priority(?:\s[^"]*)?"')
+_REPORT_OPENED = re.compile(r'<article\b[^>]*\bclass="(?:[^"]*\s)?app-report(?:\s[^"]*)?"[^>]*>')
+
+# The page number of a part's pages, in place of css/report-pdf.css's, which counts the part's pages alone.
+_NO_PAGE_NUMBER = "@page { @bottom-right { content: none; } }"
+_PAGE_NUMBER_ONLY = (
+    "@page {{ @top-left {{ content: none; }} @top-right {{ content: none; }}"
+    ' @bottom-right {{ content: "Page " counter(page) " of {total}"; }} }}'
+    " @page :first {{ counter-reset: page {first}; }}"
+)
+
+
+def split_document(document, parts):
+    """`document` (a report's HTML) cut into at most `parts` documents of about equal length, each at least
+    PART_MIN_CHARS long, at the start of sections that begin a new page; the document itself when it cannot be cut.
+
+    A part after the first is the document's beginning (its head, up to the report's opening tag) followed by its
+    sections; the HTML parser closes what is left open at the end of a part. User text in a report is escaped, so
+    the tags found here are the report's own."""
+    parts = min(parts, len(document) // PART_MIN_CHARS)
+    opened = _REPORT_OPENED.search(document)
+    if parts < 2 or opened is None:
+        return [document]
+    starts = [match.start() for match in _PART_START.finditer(document, opened.end())]
+    cuts = []
+    for part in range(1, parts):
+        target = len(document) * part / parts
+        later = [start for start in starts if not cuts or start > cuts[-1]]
+        if not later:
+            break
+        cuts.append(min(later, key=lambda start: abs(start - target)))
+    cuts = [cut for cut in dict.fromkeys(cuts) if PART_MIN_CHARS <= cut <= len(document) - PART_MIN_CHARS]
+    if not cuts:
+        return [document]
+    head = document[: opened.end()]
+    bounds = [0, *cuts, len(document)]
+    return [(head if start else "") + document[start:end] for start, end in itertools.pairwise(bounds)]
+
+
 _context = None
 
 
@@ -32,47 +88,85 @@ def _pdf_context():
     global _context  # one fork server per process, started on first use
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["weasyprint"])
+        _context.set_forkserver_preload(["weasyprint", "pypdf"])
     return _context
 
 
 def draw_pdf(document, *, base_url, stylesheet_paths, page_css):
-    """The PDF of `document` (HTML), drawn in a child process within the budget; raises PDFBudgetExceeded."""
-    seconds = float(settings.REPORT_PDF_SECONDS)
-    memory = int(settings.REPORT_PDF_MEMORY_MB) * 1024 * 1024
-    context = _pdf_context()
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_draw_in_child,
-        args=(sender, document, base_url, stylesheet_paths, page_css, memory),
-        name="report-pdf",
-        daemon=True,
+    """The PDF of `document` (HTML), drawn in child processes within the budget; raises PDFBudgetExceeded."""
+    budget = _Budget()
+    parts = split_document(document, settings.REPORT_PDF_PROCESSES)
+    if len(parts) == 1:
+        return budget.run([(_draw, (document, base_url, stylesheet_paths, page_css))])[0]
+    drawn = budget.run([(_draw_part, (part, base_url, stylesheet_paths, page_css + _NO_PAGE_NUMBER)) for part in parts])
+    total = sum(count for _, count, _ in drawn)
+    firsts = [1 + sum(count for _, count, _ in drawn[:index]) for index in range(len(drawn))]
+    stamped = budget.run(
+        [
+            (_stamp, (pdf, count, first, total, base_url, stylesheet_paths, page_css))
+            for (pdf, count, _), first in zip(drawn, firsts, strict=True)
+        ]
     )
-    started = time.monotonic()
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(seconds):
-            raise PDFBudgetExceeded(f"drawing it took longer than {seconds:g} seconds", time.monotonic() - started)
+    return _join(stamped, [bookmarks for _, _, bookmarks in drawn], [first - 1 for first in firsts])
+
+
+class _Budget:
+    """The time and memory a drawing may take, over all its children."""
+
+    def __init__(self):
+        self.seconds = float(settings.REPORT_PDF_SECONDS)
+        self.memory = int(settings.REPORT_PDF_MEMORY_MB) * 1024 * 1024
+        self.started = time.monotonic()
+
+    def run(self, jobs):
+        """Run each (function, arguments) in a child of its own, all at once; their results, in order."""
+        context = _pdf_context()
+        children, receivers = [], []
         try:
-            outcome, payload = receiver.recv()
-        except EOFError:
-            outcome, payload = "memory", None  # the child died without a word: the memory limit stopped it
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
-    if outcome == "pdf":
-        return payload
-    if outcome == "memory":
-        raise PDFBudgetExceeded(
-            f"drawing it needed more than {settings.REPORT_PDF_MEMORY_MB} MB of memory", time.monotonic() - started
-        )
-    raise RuntimeError(f"Drawing the PDF failed: {payload}")
+            for function, args in jobs:
+                receiver, sender = context.Pipe(duplex=False)
+                child = context.Process(
+                    target=_in_child, args=(sender, self.memory, function, args), name="report-pdf", daemon=True
+                )
+                children.append(child)
+                receivers.append(receiver)
+                child.start()
+                sender.close()
+            outcomes = {}
+            while len(outcomes) < len(receivers):
+                left = self.seconds - (time.monotonic() - self.started)
+                ready = wait([receiver for receiver in receivers if receiver not in outcomes], max(left, 0))
+                if not ready:
+                    raise PDFBudgetExceeded(f"drawing it took longer than {self.seconds:g} seconds", self.elapsed)
+                for receiver in ready:
+                    try:
+                        outcomes[receiver] = receiver.recv()
+                    except EOFError:
+                        outcomes[receiver] = ("memory", None)  # the child died without a word: the memory limit
+                    if outcomes[receiver][0] != "done":
+                        self._raise(*outcomes[receiver])
+        finally:
+            for receiver in receivers:
+                receiver.close()
+            for child in children:
+                if child.is_alive():
+                    child.kill()
+                child.join()
+        return [outcomes[receiver][1] for receiver in receivers]
+
+    @property
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def _raise(self, outcome, payload):
+        if outcome == "memory":
+            raise PDFBudgetExceeded(
+                f"drawing it needed more than {settings.REPORT_PDF_MEMORY_MB} MB of memory", self.elapsed
+            )
+        raise RuntimeError(f"Drawing the PDF failed: {payload}")
 
 
-def _draw_in_child(sender, document, base_url, stylesheet_paths, page_css, memory):
+def _in_child(sender, memory, function, args):
     if memory > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # WeasyPrint keeps every box of the document alive until the PDF is written, and the cycle collector walks
@@ -80,13 +174,82 @@ def _draw_in_child(sender, document, base_url, stylesheet_paths, page_css, memor
     # its memory is bounded above, so nothing is gained by collecting (6 MB more at 600 actions).
     gc.disable()
     try:
-        from weasyprint import CSS, HTML
-
-        stylesheets = [*(CSS(filename=path) for path in stylesheet_paths), CSS(string=page_css)]
-        sender.send(("pdf", HTML(string=document, base_url=base_url).write_pdf(stylesheets=stylesheets)))
+        sender.send(("done", function(*args)))
     except MemoryError:
         sender.send(("memory", None))
     except Exception as error:  # any other failure goes back to the parent, which raises it
         sender.send(("error", repr(error)))
     finally:
         sender.close()
+
+
+def _render(document, base_url, stylesheet_paths, page_css):
+    from weasyprint import CSS, HTML
+
+    stylesheets = [*(CSS(filename=path) for path in stylesheet_paths), CSS(string=page_css)]
+    return HTML(string=document, base_url=base_url).render(stylesheets=stylesheets)
+
+
+def _draw(document, base_url, stylesheet_paths, page_css):
+    """The whole document's PDF."""
+    return _render(document, base_url, stylesheet_paths, page_css).write_pdf()
+
+
+def _draw_part(document, base_url, stylesheet_paths, page_css):
+    """A part's PDF, its number of pages, and its headings as (page, level, label, left, top, state), placed in PDF
+    points from the page's bottom left as WeasyPrint places the outline's destinations."""
+    rendered = _render(document, base_url, stylesheet_paths, page_css)
+    bookmarks = [
+        (number, level, label, x * 0.75, (page.height - y) * 0.75, state)
+        for number, page in enumerate(rendered.pages)
+        for level, label, (x, y), state in page.bookmarks
+    ]
+    return rendered.write_pdf(), len(rendered.pages), bookmarks
+
+
+def _stamp(pdf, count, first, total, base_url, stylesheet_paths, page_css):
+    """`pdf` (a part of `count` pages) with "Page N of total" on each page, N counting from `first`."""
+    from pypdf import PdfReader, PdfWriter
+
+    numbers = "<!DOCTYPE html><html><body>" + '<div style="break-before: page"></div>' * count + "</body></html>"
+    numbers_css = page_css + _PAGE_NUMBER_ONLY.format(total=total, first=first)
+    stamps = PdfReader(io.BytesIO(_draw(numbers, base_url, stylesheet_paths, numbers_css)))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page, stamp in zip(writer.pages, stamps.pages, strict=True):
+        page.merge_page(stamp)
+        page.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _join(pdfs, bookmarks, offsets):
+    """The parts' PDFs as one, with one outline of all their headings, nested by level as WeasyPrint nests them."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import Fit, NameObject
+
+    writer = PdfWriter()
+    readers = [PdfReader(io.BytesIO(pdf)) for pdf in pdfs]
+    for reader in readers:
+        writer.append(reader, import_outline=False)
+    open_items = []  # (level, outline item) of the headings that a later heading of a deeper level belongs to
+    for part, offset in zip(bookmarks, offsets, strict=True):
+        for number, level, label, left, top, state in part:
+            while open_items and open_items[-1][0] >= level:
+                open_items.pop()
+            item = writer.add_outline_item(
+                title=label,
+                page_number=offset + number,
+                parent=open_items[-1][1] if open_items else None,
+                fit=Fit.xyz(left=left, top=top, zoom=0),
+                is_open=state != "closed",
+            )
+            open_items.append((level, item))
+    first = readers[0]
+    if first.metadata:
+        writer.add_metadata(dict(first.metadata))
+    if "/Lang" in first.trailer["/Root"]:
+        writer.root_object[NameObject("/Lang")] = first.trailer["/Root"]["/Lang"]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
