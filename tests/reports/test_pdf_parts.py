@@ -9,6 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from priorities.models import ProgressUpdate
 from reports import pdfdraw
 from reports.data import plan_progress
 from reports.models import IssuedReport
@@ -113,3 +114,18 @@ def test_the_budget_holds_for_the_parts_together(demo, short_parts, settings):
         draw_pdf_document(document, page_css)
     # No drawing is left running when the budget stops one.
     assert not [child for child in multiprocessing.active_children() if child.name == "report-pdf"]
+
+
+def test_text_that_looks_like_a_section_does_not_cut_the_report(demo, short_parts, monkeypatch):
+    plan, _ = demo
+    update = ProgressUpdate.objects.filter(period__plan=plan, period__number=3).exclude(state="draft").first()
+    update.progress = '</section></article><section class="app-priority">Typed, not a section'
+    update.save()
+    document, _ = report_document(plan, IssuedReport.Kind.EXECUTIVE)
+    assert "&lt;section class=&quot;app-priority&quot;&gt;Typed, not a section" in document
+    sections = len(NEW_PAGE_SECTION.findall(document))
+    monkeypatch.setattr(pdfdraw, "PART_MIN_CHARS", 1)
+    parts = split_document(document, 100)
+    assert len(parts) == sections + 1  # the front matter, then one part for each real section
+    head = parts[1][: parts[1].index(">", parts[1].index('<article class="app-report"')) + 1]
+    assert all(NEW_PAGE_SECTION.match(part, len(head)) for part in parts[1:])
