@@ -10,9 +10,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as date_format
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from dscb.spreadsheets import put_text
+from dscb.spreadsheets import BOLD, put_text
 
 from .coverage import stale_before
 from .selectors import PACK_EVIDENCE_LIMIT, pack
@@ -74,12 +73,12 @@ def pack_xlsx(as_at, absolute=lambda url: url):
     sheet = workbook.active
     sheet.title = "Requirements"
     put_text(sheet.cell(1, 1), pack_title(as_at))
-    sheet.cell(1, 1).font = Font(bold=True)
+    sheet.cell(1, 1).font = BOLD
     for column, heading in enumerate(HEADINGS, start=1):
-        put_text(sheet.cell(3, column), heading).font = Font(bold=True)
+        put_text(sheet.cell(3, column), heading).font = BOLD
     evidence_sheet = workbook.create_sheet("Evidence")
     for column, heading in enumerate(EVIDENCE_HEADINGS, start=1):
-        put_text(evidence_sheet.cell(1, column), heading).font = Font(bold=True)
+        put_text(evidence_sheet.cell(1, column), heading).font = BOLD
     row_number, evidence_number = 4, 2
     for framework in pack(as_at):
         for row in framework.rows:

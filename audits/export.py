@@ -3,9 +3,8 @@
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from dscb.spreadsheets import put_text
+from dscb.spreadsheets import BOLD, put_text
 
 
 def _row(sheet, values, *, bold=False):
@@ -13,7 +12,7 @@ def _row(sheet, values, *, bold=False):
     for column, value in enumerate(values, start=1):
         cell = put_text(sheet.cell(row=row, column=column), value)
         if bold:
-            cell.font = Font(bold=True)
+            cell.font = BOLD
 
 
 def summary_workbook(summary):

@@ -5,9 +5,18 @@ can be taken for a formula when the file is opened or a cell is edited: `=HYPERL
 would become a link in another's spreadsheet. Shared by every export, so all neutralise it the same way.
 """
 
+from openpyxl.styles import Alignment, Font
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What a CSV cell that would start a formula is prefixed with; the plan file reader takes it off again.
 CSV_TEXT_PREFIX = "'"
+
+# The exports' cell styles, one of each. openpyxl files a style given to a cell under the workbook's list of styles,
+# looking it up by hash and then by equality; the same object is found at once, but a new one is built, hashed and
+# compared field by field: two thirds of the time of a 600-action report's workbook. openpyxl never changes a style
+# object once made, so one may serve every workbook.
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+BOLD = Font(bold=True)
 
 
 def put_text(cell, value):

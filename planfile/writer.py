@@ -4,9 +4,8 @@ import csv
 import io
 
 import openpyxl
-from openpyxl.styles import Alignment, Font
 
-from dscb.spreadsheets import csv_text, put_text
+from dscb.spreadsheets import BOLD, WRAPPED, csv_text, put_text
 from kpis.models import KPI, KPIValue
 from kpis.spreadsheets import put_kpi_value
 from priorities.models import PLAN_ORDER, Action, Objective, ProgressUpdate, StrategicPriority
@@ -96,9 +95,9 @@ def _fill_sheet(sheet, header, rows):
     for number, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
             cell = put_text(sheet.cell(row=number, column=column), value)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAPPED
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = BOLD
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
 

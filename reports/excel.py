@@ -3,13 +3,14 @@
 Every cell is written as a value, never as a formula: text that starts with = + - or @ stays text.
 """
 
+import functools
 import io
 
 import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from dscb.spreadsheets import put_text
+from dscb.spreadsheets import BOLD, WRAPPED, put_text
 from kpis.spreadsheets import put_kpi_number, put_kpi_value
 from priorities.models import STATUS_KEY, Status
 
@@ -18,10 +19,11 @@ from .data import STATUS_ORDER
 
 def _put(sheet, row, column, value):
     cell = put_text(sheet.cell(row=row, column=column), value)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.alignment = WRAPPED
     return cell
 
 
+@functools.cache
 def _fill(status):
     """A cell fill in the status's colour (its tag's background, from STATUS_KEY)."""
     return PatternFill("solid", fgColor=STATUS_KEY[status].background.removeprefix("#").upper())
@@ -36,7 +38,7 @@ def _status_cell(sheet, row, column, status):
 def _sheet(workbook, title, headers, widths):
     sheet = workbook.create_sheet(title)
     for column, header in enumerate(headers, start=1):
-        _put(sheet, 1, column, header).font = Font(bold=True)
+        _put(sheet, 1, column, header).font = BOLD
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
@@ -57,7 +59,7 @@ def _summary(workbook, title, progress, marking):
             _put(sheet, row, column, count)
         _put(sheet, row, len(STATUS_ORDER) + 2, counts.total)
         row += 1
-    _put(sheet, row, 1, "Overall").font = Font(bold=True)
+    _put(sheet, row, 1, "Overall").font = BOLD
     for column, (_, count, _) in enumerate(progress.counts.rows(), start=2):
         _put(sheet, row, column, count)
     _put(sheet, row, len(STATUS_ORDER) + 2, progress.counts.total)
@@ -91,9 +93,14 @@ BAND = object()  # in a row of the risk tables: the risk's band, in words on its
 BAND_FILLS = {"low": "CCE2D8", "medium": "FFF7BF", "high": "FCD6C3", "very_high": "F4CDC6"}
 
 
+@functools.cache
+def _band_fill(code):
+    return PatternFill("solid", fgColor=BAND_FILLS.get(code, "FFFFFF"))
+
+
 def _band_cell(sheet, row, column, text, band):
     cell = _put(sheet, row, column, text)
-    cell.fill = PatternFill("solid", fgColor=BAND_FILLS.get(band.code, "FFFFFF"))
+    cell.fill = _band_fill(band.code)
     return cell
 
 
@@ -107,12 +114,12 @@ def _risks(workbook, section):
     sheet = _sheet(workbook, "Risks", [title], [30, 22, 22, 22, 22, 22])
     sheet.freeze_panes = None
     _put(sheet, 2, 1, f"{heat_map.score_label} scores of the {heat_map.count} open risks: likelihood by impact")
-    _put(sheet, 3, 1, "Likelihood / impact").font = Font(bold=True)
+    _put(sheet, 3, 1, "Likelihood / impact").font = BOLD
     for column, (number, label) in enumerate(heat_map.impacts, start=2):
-        _put(sheet, 3, column, f"{number} {label}").font = Font(bold=True)
+        _put(sheet, 3, column, f"{number} {label}").font = BOLD
     row = 4
     for grid_row in heat_map.rows:
-        _put(sheet, row, 1, f"{grid_row.likelihood} {grid_row.label}").font = Font(bold=True)
+        _put(sheet, row, 1, f"{grid_row.likelihood} {grid_row.label}").font = BOLD
         for column, cell in enumerate(grid_row.cells, start=2):
             references = ", ".join(risk.reference for risk in cell.risks)
             text = f"{cell.band.label}: {cell.count}" + (f" ({references})" if references else "")
@@ -152,10 +159,10 @@ def _risks(workbook, section):
     ]
     for heading, headers, risks, columns in parts:
         row += 1
-        _put(sheet, row, 1, heading).font = Font(bold=True)
+        _put(sheet, row, 1, heading).font = BOLD
         row += 1
         for column, header in enumerate(headers, start=1):
-            _put(sheet, row, column, header).font = Font(bold=True)
+            _put(sheet, row, column, header).font = BOLD
         if not risks:
             _put(sheet, row + 1, 1, "None")
             row += 2

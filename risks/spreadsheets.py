@@ -4,10 +4,9 @@ text, through dscb.spreadsheets)."""
 import io
 
 import openpyxl
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from dscb.spreadsheets import put_text
+from dscb.spreadsheets import BOLD, WRAPPED, put_text
 
 from .selectors import direction_label
 
@@ -78,12 +77,12 @@ def register_xlsx(risks):
     sheet = workbook.active
     sheet.title = "Risk register"
     for column, (header, width) in enumerate(COLUMNS, start=1):
-        put_text(sheet.cell(row=1, column=column), header).font = Font(bold=True)
+        put_text(sheet.cell(row=1, column=column), header).font = BOLD
         sheet.column_dimensions[get_column_letter(column)].width = width
     for row, risk in enumerate(risks, start=2):
         for column, value in enumerate(_row(risk), start=1):
             cell = put_text(sheet.cell(row=row, column=column), value)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAPPED
             if hasattr(value, "isoformat"):
                 cell.number_format = "d mmmm yyyy"
     sheet.freeze_panes = "A2"

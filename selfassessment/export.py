@@ -5,9 +5,8 @@ their comments."""
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from dscb.spreadsheets import put_text
+from dscb.spreadsheets import BOLD, put_text
 
 from .models import SCALE
 
@@ -19,7 +18,7 @@ def _row(sheet, values, *, bold=False, means_from=None):
     for column, value in enumerate(values, start=1):
         cell = put_text(sheet.cell(row=row, column=column), value)
         if bold:
-            cell.font = Font(bold=True)
+            cell.font = BOLD
         if means_from is not None and column >= means_from and isinstance(value, float | int):
             cell.number_format = MEAN_FORMAT
 

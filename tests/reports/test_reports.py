@@ -215,6 +215,30 @@ class TestExecutiveReport:
         kpi_codes = [row[0].value for row in workbook["KPIs"].iter_rows(min_row=2)]
         assert kpi_codes == [kpi.code for kpi in KPI.objects.filter(objective__priority__plan=plan)]
 
+    def test_every_workbook_has_its_headers_bold_its_text_wrapped_and_its_colours(self, client, demo):
+        """The cell styles are shared by every workbook (dscb.spreadsheets): the second workbook built has them as
+        the first had."""
+        plan, users = demo
+        client.force_login(users["viewer"])
+        fills = {status.label: key.background.removeprefix("#").upper() for status, key in STATUS_KEY.items()}
+        bands = {"Low": "CCE2D8", "Medium": "FFF7BF", "High": "FCD6C3", "Very high": "F4CDC6"}
+        for _ in range(2):
+            workbook = openpyxl.load_workbook(io.BytesIO(client.get(executive_url(plan, 3, "xlsx")).content))
+            actions = workbook["Actions"]
+            assert all(cell.font.bold for cell in actions[1])
+            body = [cell for row in actions.iter_rows(min_row=2) for cell in row]
+            assert body and not any(cell.font.bold for cell in body)
+            assert all(cell.alignment.wrap_text and cell.alignment.vertical == "top" for cell in body)
+            statuses = [row[3] for row in actions.iter_rows(min_row=2)]
+            assert {cell.value for cell in statuses} >= {"Green", "Amber", "Red"}
+            assert all(cell.fill.fgColor.rgb.endswith(fills[cell.value]) for cell in statuses)
+            heat_map = [
+                cell for row in workbook["Risks"].iter_rows(min_row=4, max_row=8, min_col=2, max_col=6) for cell in row
+            ]
+            assert len(heat_map) == 25
+            for cell in heat_map:
+                assert cell.fill.fgColor.rgb.endswith(bands[cell.value.split(":")[0]]), cell.value
+
     def test_excel_writes_kpi_values_and_targets_as_numbers_that_chart(self, client, demo):
         plan, users = demo
         client.force_login(users["viewer"])
