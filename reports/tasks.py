@@ -80,7 +80,12 @@ def draft_pdf_enqueue(*, plan, kind, period, as_at=None, before_enqueue=None):
     )
 
 
-@task()
+# Below every other task: the worker takes an email, an issued report's PDF or a PDF someone is waiting for before
+# this redraw of drafts that no one has asked for yet (a minute's drawing at 600 actions).
+REDRAW_PRIORITY = -10
+
+
+@task(priority=REDRAW_PRIORITY)
 def plan_draft_pdfs_draw(*, plan_id):
     """Draw the active plan's draft PDFs that people ask for next, where what they show has changed
     (reports.pdfstore.draft_pdfs_build). Returns [[report, state, milliseconds]]."""

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tasks import RESET, SET, password_email_send
 from dscb.models import SentEmail, TaskWorker
 from dscb.queue import lost_tasks_requeue, queue_health
+from reports.tasks import plan_draft_pdfs_draw
 from tests.factories import TaskWorkerFactory, UserFactory
 from tests.tasks.jobs import rows_write, run_worker_batch
 
@@ -161,3 +162,14 @@ def test_the_email_task_does_the_same_on_either_backend(backend, kind):
     [message] = mail.outbox
     assert message.to == ["nia@example.org"]
     assert "https://plans.example.org/accounts/password/set/" in message.body
+
+
+@override_settings(TASKS=DATABASE)
+def test_a_redraw_of_draft_pdfs_waits_for_every_other_task():
+    """Enqueued first, the background redraw of a plan's draft PDFs is run after the task enqueued after it."""
+    redraw = plan_draft_pdfs_draw.enqueue(plan_id=0)  # no such plan: nothing to draw
+    other = rows_write.enqueue(key="after")
+    run_worker_batch()
+    redraw, other = DBTaskResult.objects.get(pk=redraw.id), DBTaskResult.objects.get(pk=other.id)
+    assert redraw.status == other.status == TaskResultStatus.SUCCESSFUL
+    assert other.finished_at <= redraw.started_at
