@@ -73,7 +73,7 @@ def split_document(document, parts):
         if not later:
             break
         cuts.append(min(later, key=lambda start: abs(start - target)))
-    cuts = [cut for cut in dict.fromkeys(cuts) if PART_MIN_CHARS <= cut <= len(document) - PART_MIN_CHARS]
+    cuts = [cut for cut in cuts if PART_MIN_CHARS <= cut <= len(document) - PART_MIN_CHARS]
     if not cuts:
         return [document]
     head = document[: opened.end()]
@@ -99,15 +99,15 @@ def draw_pdf(document, *, base_url, stylesheet_paths, page_css):
     if len(parts) == 1:
         return budget.run([(_draw, (document, base_url, stylesheet_paths, page_css))])[0]
     drawn = budget.run([(_draw_part, (part, base_url, stylesheet_paths, page_css + _NO_PAGE_NUMBER)) for part in parts])
-    total = sum(count for _, count, _ in drawn)
-    firsts = [1 + sum(count for _, count, _ in drawn[:index]) for index in range(len(drawn))]
+    offsets = list(itertools.accumulate((count for _, count, _ in drawn), initial=0))  # pages before each part
+    total = offsets.pop()
     stamped = budget.run(
         [
-            (_stamp, (pdf, count, first, total, base_url, stylesheet_paths, page_css))
-            for (pdf, count, _), first in zip(drawn, firsts, strict=True)
+            (_stamp, (pdf, count, offset + 1, total, base_url, stylesheet_paths, page_css))
+            for (pdf, count, _), offset in zip(drawn, offsets, strict=True)
         ]
     )
-    return _join(stamped, [bookmarks for _, _, bookmarks in drawn], [first - 1 for first in firsts])
+    return _join(stamped, [bookmarks for _, _, bookmarks in drawn], offsets)
 
 
 class _Budget:
@@ -134,8 +134,8 @@ class _Budget:
                 sender.close()
             outcomes = {}
             while len(outcomes) < len(receivers):
-                left = self.seconds - (time.monotonic() - self.started)
-                ready = wait([receiver for receiver in receivers if receiver not in outcomes], max(left, 0))
+                left = max(self.seconds - self.elapsed, 0)
+                ready = wait([receiver for receiver in receivers if receiver not in outcomes], left)
                 if not ready:
                     raise PDFBudgetExceeded(f"drawing it took longer than {self.seconds:g} seconds", self.elapsed)
                 for receiver in ready:
