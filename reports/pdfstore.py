@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from .data import board_meeting_dates, board_report_default_date, period_as_at, plan_progress, risks_as_at
+from .data import board_meeting_dates, board_report_default_date, period_as_at
 from .models import DraftPDF, IssuedReport, PDFDrawFailure, report_scope
 from .pdfdraw import PDFBudgetExceeded
 from .render import draft_marking, pdf_fingerprint, render_pdf
@@ -130,37 +130,37 @@ def _let_go_of_other_dates(model, plan, kind, newest_first):
 KEEP_UNTOUCHED = datetime.timedelta(days=30)
 
 
-def draft_pdfs_build(plans, *, today=None):
-    """Draw and keep the draft PDFs people ask for next, for each plan: the Executive report of every period so
-    far (none before the first period opens) and the Board report people open when they choose no date
-    (reports.data.board_report_default_date). Kept PDFs drawn over 30 days ago are let go (they are drawn again if
-    asked for). Returns [(report name, "drawn", "up to date" or "not drawn, <why>", milliseconds)]."""
+@dataclass(frozen=True)
+class WantedDraft:
+    """A draft PDF that people ask for next: its report's name, kind, plan, period and date (Board reports)."""
+
+    name: str
+    kind: IssuedReport.Kind
+    plan: object
+    period: object
+    as_at: datetime.date | None = None
+
+
+def draft_pdfs_wanted(plan, *, today=None):
+    """The draft PDFs of a plan that people ask for next: the Executive report of every period so far (none before
+    the first period opens) and the Board report people open when they choose no date
+    (reports.data.board_report_default_date)."""
     today = today or timezone.localdate()
+    periods = list(plan.periods.all())
+    reporting = plan.reporting_period_from(periods)
+    wanted = []
+    for period in periods:
+        if reporting is None or period.number > reporting.number:
+            break
+        name = f"{plan.slug} Executive report, period {period.number}"
+        wanted.append(WantedDraft(name, IssuedReport.Kind.EXECUTIVE, plan, period))
+    if periods:
+        as_at = board_report_default_date(plan, periods, today)
+        name = f"{plan.slug} Board report as at {date_format(as_at, 'j F Y')}"
+        wanted.append(WantedDraft(name, IssuedReport.Kind.BOARD, plan, period_as_at(plan, as_at, periods), as_at))
+    return wanted
+
+
+def draft_pdfs_let_go():
+    """Let go of kept PDFs drawn over 30 days ago (they are drawn again if asked for)."""
     DraftPDF.objects.filter(built_at__lt=timezone.now() - KEEP_UNTOUCHED).delete()
-    done = []
-    for plan in plans:
-        periods = list(plan.periods.all())
-        reporting = plan.reporting_period_from(periods)
-        for period in periods:
-            if reporting is None or period.number > reporting.number:
-                break
-            name = f"{plan.slug} Executive report, period {period.number}"
-            done.append(_build_one(name, IssuedReport.Kind.EXECUTIVE, plan, period))
-        if periods:
-            as_at = board_report_default_date(plan, periods, today)
-            name = f"{plan.slug} Board report as at {date_format(as_at, 'j F Y')}"
-            done.append(_build_one(name, IssuedReport.Kind.BOARD, plan, period_as_at(plan, as_at, periods), as_at))
-    return done
-
-
-def _build_one(name, kind, plan, period, as_at=None):
-    started = time.perf_counter()
-    progress = plan_progress(
-        plan, period, evidence=kind == IssuedReport.Kind.BOARD, risks_on=risks_as_at(period, as_at)
-    )
-    outcome = _draft_pdf(kind, progress, as_at)
-    if not outcome.current:
-        state = f"not drawn, {outcome.failure.reason}"
-    else:
-        state = "drawn" if outcome.drawn else "up to date"
-    return name, state, round((time.perf_counter() - started) * 1000)

@@ -4,8 +4,9 @@
   drawing already waiting is not asked for again) and shows a page that says it is being prepared and reloads
   itself every few seconds (reports.views).
 - A saved change to the plan, an update or a KPI value asks for `plan_draft_pdfs_draw` of its plan a minute later;
-  many saves within that minute give one redraw (a key in the cache says one is waiting). On a backend that cannot
-  wait (the immediate one the tests use) nothing is drawn ahead: a download asks for what it needs.
+  many saves within that minute give one redraw (a key in the cache says one is waiting). That redraw asks for one
+  `draft_pdf_draw` for each report people ask for next, at the back of the queue. On a backend that cannot wait
+  (the immediate one the tests use) nothing is drawn ahead: a download asks for what it needs.
 - Issuing a report returns at once; `issued_pdf_draw` draws the issued report's PDF from its frozen snapshot.
 
 Every task is idempotent: a draft PDF whose kept fingerprint is the report's now is not drawn again
@@ -25,7 +26,7 @@ from plans.models import BusinessPlan
 from .data import plan_progress, risks_as_at
 from .models import IssuedReport
 from .pdfdraw import PDFBudgetExceeded
-from .pdfstore import draft_pdf, draft_pdfs_build
+from .pdfstore import draft_pdf, draft_pdfs_let_go, draft_pdfs_wanted
 from .render import draw_pdf_document
 
 # A change waits this long for others before its plan's draft PDFs are drawn again.
@@ -44,8 +45,11 @@ def _plan_key(plan_id):
 
 
 @task()
-def draft_pdf_draw(*, plan_id, kind, period_number, as_at=None):
-    """Draw and keep one report's draft PDF as the report is now (nothing if the kept one is already that)."""
+def draft_pdf_draw(*, plan_id, kind, period_number, as_at=None, redraw=False):
+    """Draw and keep one report's draft PDF as the report is now (nothing if the kept one is already that).
+
+    Asked for by a download (`draft_pdf_enqueue`), or by the redraw after a change (`redraw`), which leaves the
+    download's "drawing is waiting" key alone: a download's drawing asked for meanwhile is still waiting."""
     try:
         plan = BusinessPlan.objects.filter(pk=plan_id).first()
         if plan is None:
@@ -58,7 +62,8 @@ def draft_pdf_draw(*, plan_id, kind, period_number, as_at=None):
         )
         outcome = draft_pdf(kind, progress, day)
     finally:
-        cache.delete(_draft_key(plan_id, kind, period_number, as_at))
+        if not redraw:
+            cache.delete(_draft_key(plan_id, kind, period_number, as_at))
     if not outcome.current:
         return f"not drawn, {outcome.failure.reason}"
     return "drawn" if outcome.drawn else "up to date"
@@ -81,17 +86,32 @@ def draft_pdf_enqueue(*, plan, kind, period, as_at=None, before_enqueue=None):
 
 
 # Below every other task: the worker takes an email, an issued report's PDF or a PDF someone is waiting for before
-# this redraw of drafts that no one has asked for yet (a minute's drawing at 600 actions).
+# the redraw of drafts that no one has asked for yet (a minute's drawing in all at 600 actions).
 REDRAW_PRIORITY = -10
 
 
 @task(priority=REDRAW_PRIORITY)
 def plan_draft_pdfs_draw(*, plan_id):
-    """Draw the active plan's draft PDFs that people ask for next, where what they show has changed
-    (reports.pdfstore.draft_pdfs_build). Returns [[report, state, milliseconds]]."""
+    """After changes to the active plan: each of its draft PDFs that people ask for next
+    (reports.pdfstore.draft_pdfs_wanted) asked for as a task of its own, also at the back of the queue. A task that
+    arrives meanwhile then waits for one report's drawing at most, not for all of them; each draws nothing where
+    what its report shows has not changed. Returns [[report, the id of the task that draws it]]."""
     cache.delete(_plan_key(plan_id))  # a change saved from now on asks for another redraw
-    plans = BusinessPlan.objects.active().filter(pk=plan_id)
-    return [list(done) for done in draft_pdfs_build(plans)]
+    draft_pdfs_let_go()
+    plan = BusinessPlan.objects.active().filter(pk=plan_id).first()
+    if plan is None:
+        return []
+    asked = []
+    for wanted in draft_pdfs_wanted(plan):
+        result = draft_pdf_draw.using(priority=REDRAW_PRIORITY).enqueue(
+            plan_id=plan.pk,
+            kind=wanted.kind.value,
+            period_number=wanted.period.number,
+            as_at=wanted.as_at.isoformat() if wanted.as_at else None,
+            redraw=True,
+        )
+        asked.append([wanted.name, result.id])
+    return asked
 
 
 def plan_redraw_enqueue(*, plan_id):

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from reports.models import DraftPDF, IssuedReport
 from reports.services import report_issue
-from reports.tasks import draft_pdf_draw, issued_pdf_draw
+from reports.tasks import REDRAW_PRIORITY, draft_pdf_draw, issued_pdf_draw, plan_draft_pdfs_draw
 from tests.factories import ProgressUpdateFactory
 from tests.reports.test_reports import executive_url, pdf_pages, squash
 from tests.tasks.jobs import run_worker_batch
@@ -92,6 +92,35 @@ def test_many_saves_in_a_minute_ask_for_one_redraw_a_minute_later(
         update.progress = "fourth"
         update.save()
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_the_redraw_draws_each_report_in_a_task_of_its_own_after_a_download_asked_for_meanwhile(
+    client, viewer, action, period, database_queue
+):
+    """A PDF someone asks for while the redraw's drawings wait is drawn first; then the redraw finds it up to date."""
+    plan = action.objective.priority.plan
+    redraw = plan_draft_pdfs_draw.enqueue(plan_id=plan.pk)
+    run_worker_batch(tasks=1)
+    asked = DBTaskResult.objects.get(pk=redraw.id).return_value
+    assert [name for name, _ in asked] == [
+        f"{plan.slug} Executive report, period 1",
+        f"{plan.slug} Board report as at 30 June 2015",
+    ]
+    drawings = DBTaskResult.objects.filter(pk__in=[drawing for _, drawing in asked])
+    assert {(task.task_path, task.priority, task.status) for task in drawings} == {
+        ("reports.tasks.draft_pdf_draw", REDRAW_PRIORITY, "READY")
+    }
+
+    client.force_login(viewer)
+    assert client.get(executive_url(plan, 1, "pdf")).status_code == 202
+    download = DBTaskResult.objects.exclude(pk__in=[redraw.id, *[drawing for _, drawing in asked]]).get()
+    assert download.priority == 0
+    run_worker_batch()
+    download.refresh_from_db()
+    executive, board = (DBTaskResult.objects.get(pk=drawing) for _, drawing in asked)
+    assert download.return_value == "drawn" and download.finished_at <= executive.started_at
+    assert executive.return_value == "up to date" and board.return_value == "drawn"
+    assert client.get(executive_url(plan, 1, "pdf")).status_code == 200
 
 
 def test_a_rolled_back_save_asks_for_nothing(action, period, chair, database_queue, django_capture_on_commit_callbacks):

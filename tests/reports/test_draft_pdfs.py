@@ -3,15 +3,20 @@
 import datetime
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from priorities.models import Action, ProgressUpdate
 from reports.models import DraftPDF, IssuedReport
 from reports.tasks import plan_draft_pdfs_draw
 from tests.reports.test_reports import executive_url, pdf_pages, squash
+from tests.tasks.jobs import run_worker_batch
 
 pytestmark = pytest.mark.django_db
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def board_url(plan):
@@ -77,7 +82,11 @@ def test_each_period_and_each_date_has_its_own_pdf(client, demo):
 
 def build(plan):
     """The redraw a change to the plan asks for, run by the worker: the reports and what became of each."""
-    return {name: state for name, state, _ in plan_draft_pdfs_draw.enqueue(plan_id=plan.pk).return_value}
+    with override_settings(TASKS=DATABASE_QUEUE):
+        redraw = plan_draft_pdfs_draw.enqueue(plan_id=plan.pk)
+        run_worker_batch()
+    asked = DBTaskResult.objects.get(pk=redraw.id).return_value
+    return {name: DBTaskResult.objects.get(pk=drawing).return_value for name, drawing in asked}
 
 
 def states(done):

@@ -10,8 +10,7 @@ from priorities.models import ProgressUpdate
 from reports.models import DraftPDF, IssuedReport, PDFDrawFailure
 from reports.pdfdraw import PDFBudgetExceeded, draw_pdf
 from reports.pdfstore import RECENT_OTHER_DATES
-from reports.tasks import plan_draft_pdfs_draw
-from tests.reports.test_draft_pdfs import board_url, change_an_update
+from tests.reports.test_draft_pdfs import board_url, build, change_an_update
 from tests.reports.test_reports import executive_url
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +115,7 @@ def test_an_issued_report_whose_pdf_cannot_be_drawn_says_so(client, demo, settin
 def test_the_plans_redraw_names_a_report_over_the_budget(demo, settings):
     plan, _ = demo
     settings.REPORT_PDF_SECONDS = 0.01
-    done = {name: state for name, state, _ in plan_draft_pdfs_draw.enqueue(plan_id=plan.pk).return_value}
+    done = build(plan)
     assert done[f"{plan.slug} Executive report, period 1"].startswith(
         "not drawn, drawing it took longer than 0.01 seconds"
     )

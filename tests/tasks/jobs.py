@@ -45,9 +45,10 @@ class FlakyEmailBackend(EmailBackend):
         return super().send_messages(messages)
 
 
-def run_worker_batch():
-    """What `manage.py run_worker --batch` does, in this process and the test's transaction: each task ready is
-    claimed and run by django-tasks-db's worker, which records its result. (The worker's own loop closes the
+def run_worker_batch(tasks=None):
+    """What `manage.py run_worker --batch` does, in this process and the test's transaction: each task ready (or
+    the first `tasks` of them), in the worker's order, is claimed and run by django-tasks-db's worker, which records
+    its result. (The worker's own loop closes the
     database connection between tasks, which would end the test's transaction; tests/tasks/test_worker.py runs
     that loop in real processes.)"""
     worker = Worker(
@@ -60,6 +61,8 @@ def run_worker_batch():
         worker_id="in-test",
         excluded_queue_names=[],
     )
-    while (result := DBTaskResult.objects.ready().first()) is not None:
+    ran = 0
+    while (tasks is None or ran < tasks) and (result := DBTaskResult.objects.ready().first()) is not None:
         result.claim(worker.worker_id)
         worker.run_task(result)
+        ran += 1
