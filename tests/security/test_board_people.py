@@ -8,8 +8,10 @@ all. The annual report draft holds every audit round's results, so an audit cont
 also a member (they see only their own organisation's rounds in the audits)."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from accounts.auth import PasswordBackend
 from subgroups.roles import (
     AUDIT_CONTACT_PART,
     PARTS,
@@ -124,6 +126,26 @@ def test_the_parts_are_asked_once_and_kept_on_the_user(people, django_assert_num
     with django_assert_num_queries(1):
         assert parts_of(user) == {"member", AUDIT_CONTACT_PART}
         assert is_board_person(user) and is_audit_contact(user) and not is_board_manager(user)
+
+
+def test_the_signed_in_user_is_loaded_with_every_part_in_one_query(people, django_assert_num_queries):
+    """What each request loads (accounts.auth.PasswordBackend, from SQL built once) gives each persona the parts the
+    ORM's own query gives them; an account switched off, or gone, is nobody."""
+    backend = PasswordBackend()
+    seen = set()
+    for name, user in people.items():
+        with django_assert_num_queries(1):
+            loaded = backend.get_user(user.pk)
+            parts = parts_of(loaded)
+        assert loaded == user and loaded.username == user.username, name
+        assert parts == parts_of(get_user_model().objects.get(pk=user.pk)), name
+        seen |= parts
+    assert seen == {"manager", "viewer", "member", SEAT_PART, AUDIT_CONTACT_PART}
+    assert backend.get_user(people["contact_member"].pk).board_part_member
+    people["viewer"].is_active = False
+    people["viewer"].save()
+    assert backend.get_user(people["viewer"].pk) is None
+    assert backend.get_user(max(user.pk for user in people.values()) + 1) is None
 
 
 def test_anonymous_people_are_nobody_without_a_query(django_assert_num_queries):
