@@ -132,11 +132,10 @@ KEEP_UNTOUCHED = datetime.timedelta(days=30)
 
 @dataclass(frozen=True)
 class WantedDraft:
-    """A draft PDF that people ask for next: its report's name, kind, plan, period and date (Board reports)."""
+    """A draft PDF of the plan that people ask for next: its report's name, kind, period and date (Board reports)."""
 
     name: str
     kind: IssuedReport.Kind
-    plan: object
     period: object
     as_at: datetime.date | None = None
 
@@ -153,11 +152,11 @@ def draft_pdfs_wanted(plan, *, today=None):
         if reporting is None or period.number > reporting.number:
             break
         name = f"{plan.slug} Executive report, period {period.number}"
-        wanted.append(WantedDraft(name, IssuedReport.Kind.EXECUTIVE, plan, period))
+        wanted.append(WantedDraft(name, IssuedReport.Kind.EXECUTIVE, period))
     if periods:
         as_at = board_report_default_date(plan, periods, today)
         name = f"{plan.slug} Board report as at {date_format(as_at, 'j F Y')}"
-        wanted.append(WantedDraft(name, IssuedReport.Kind.BOARD, plan, period_as_at(plan, as_at, periods), as_at))
+        wanted.append(WantedDraft(name, IssuedReport.Kind.BOARD, period_as_at(plan, as_at, periods), as_at))
     return wanted
 
 

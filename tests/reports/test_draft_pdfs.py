@@ -11,12 +11,11 @@ from django_tasks_db.models import DBTaskResult
 from priorities.models import Action, ProgressUpdate
 from reports.models import DraftPDF, IssuedReport
 from reports.tasks import plan_draft_pdfs_draw
+from tests.reports.test_background_pdfs import DATABASE
 from tests.reports.test_reports import executive_url, pdf_pages, squash
 from tests.tasks.jobs import run_worker_batch
 
 pytestmark = pytest.mark.django_db
-
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def board_url(plan):
@@ -82,7 +81,7 @@ def test_each_period_and_each_date_has_its_own_pdf(client, demo):
 
 def build(plan):
     """The redraw a change to the plan asks for, run by the worker: the reports and what became of each."""
-    with override_settings(TASKS=DATABASE_QUEUE):
+    with override_settings(TASKS=DATABASE):
         redraw = plan_draft_pdfs_draw.enqueue(plan_id=plan.pk)
         run_worker_batch()
     asked = DBTaskResult.objects.get(pk=redraw.id).return_value
