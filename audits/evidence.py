@@ -6,19 +6,20 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from dscb.prepared import PreparedQuery
 from subgroups.roles import is_board_manager
 
 from .models import AuditMeasure, Return, Round, Standard
 
 
-def _rounds_seen_by(user):
-    """The rounds that have opened and that the user sees, as a filter to use inside one query: the rule of
-    access.visible_rounds (a contact sees only their own organisation's rounds) without asking for the user's
-    returns first. The manager check is cached on the user, already asked by the page to find its plan."""
-    rounds = Round.objects.filter(opens_on__lte=timezone.localdate())
-    if is_board_manager(user):
+def _rounds_seen_by(manager, user_id, today):
+    """The rounds that have opened by `today` and that the user sees, as a filter to use inside one query: the rule
+    of access.visible_rounds (a contact sees only their own organisation's rounds) without asking for the user's
+    returns first."""
+    rounds = Round.objects.filter(opens_on__lte=today)
+    if manager:
         return rounds
-    theirs = Return.objects.filter(Q(contact=user) | Q(substitute=user))
+    theirs = Return.objects.filter(Q(contact=user_id) | Q(substitute=user_id))
     return rounds.filter(~Exists(theirs) | Exists(theirs.filter(round=OuterRef("pk"))))
 
 
@@ -30,19 +31,32 @@ def _link(round_pk, title):
     return (title, reverse("audits:round-detail", args=[round_pk]))
 
 
-def objective_audit_links(objective_ids, user):
-    """{objective id: [(round title, address)]}: for each objective linked to a standard, the latest round of that
-    standard's kind, one link per kind. One query, however many objectives, standards and rounds."""
-    if not user.is_authenticated:
-        return {}
-    latest = _latest(_rounds_seen_by(user), OuterRef("kind"))
-    rows = (
+@PreparedQuery
+def _objective_link_rows(manager, *, objective_ids, today, user_id=None):
+    latest = _latest(_rounds_seen_by(manager, user_id, today), OuterRef("kind"))
+    return (
         Standard.objectives.through.objects.filter(objective_id__in=objective_ids)
         .annotate(kind=F("standard__framework__kind"))
         .annotate(round_pk=Subquery(latest.values("pk")[:1]), round_title=Subquery(latest.values("title")[:1]))
         .values_list("objective_id", "kind", "round_pk", "round_title")
         .order_by("objective_id", "kind")
         .distinct()
+    )
+
+
+def objective_audit_links(objective_ids, user):
+    """{objective id: [(round title, address)]}: for each objective linked to a standard, the latest round of that
+    standard's kind, one link per kind. One query, however many objectives, standards and rounds, built once per
+    process for each number of objectives (dscb.prepared): the plan page asks it on every view. The manager check
+    is cached on the user, already asked by the page to find its plan."""
+    if not user.is_authenticated:
+        return {}
+    manager = is_board_manager(user)
+    rows = _objective_link_rows.rows(
+        manager,
+        objective_ids=list(objective_ids),
+        today=timezone.localdate(),
+        **({} if manager else {"user_id": user.pk}),
     )
     links = {}
     for objective_id, _, round_pk, title in rows:
@@ -58,7 +72,7 @@ def kpi_audit_links(kpi, user):
         return []
     computed_from = AuditMeasure.objects.filter(kpi=kpi).values("kind")
     linked = Standard.kpis.through.objects.filter(kpi=kpi).values("standard__framework__kind")
-    latest = _latest(_rounds_seen_by(user), OuterRef("kind"))
+    latest = _latest(_rounds_seen_by(is_board_manager(user), user.pk, timezone.localdate()), OuterRef("kind"))
     rows = (
         Round.objects.filter(Q(kind__in=computed_from) | Q(kind__in=linked))
         .values("kind")

@@ -11,6 +11,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from dscb.prepared import PreparedQuery
 from dscb.reversing import reverse_pk
 from plans.models import BusinessPlan, ReportingPeriod
 from subgroups.models import Subgroup
@@ -302,19 +303,32 @@ def plan_subgroups(plan, *, supporting=False, subgroups=None, objective_ids=None
     if subgroups is None:
         subgroups = Subgroup.objects.in_bulk()
     if objective_ids is None:
-        in_plan = Q(action__objective__priority__plan=plan)
+        pairs = _subgroup_pairs(Q(action__objective__priority__plan=plan), supporting)
     else:
-        in_plan = Q(action__objective_id__in=objective_ids)
+        pairs = _plan_subgroup_pairs.rows(supporting, objective_ids=list(objective_ids))
+    joint, supported = {}, {}
+    for action_id, subgroup_id, _, is_supporting in pairs:
+        (supported if is_supporting else joint).setdefault(action_id, []).append(subgroups[subgroup_id])
+    return joint, supported
+
+
+def _subgroup_pairs(in_plan, supporting):
+    """(action id, subgroup id, subgroup name, whether it supports) for the joint leads, and the supporting
+    subgroups with `supporting`, of the actions picked by `in_plan`, in the subgroups' name order."""
     pairs = Action.co_leads.through.objects.filter(in_plan).values_list(
         "action_id", "subgroup_id", "subgroup__name", Value(False)
     )
     if supporting:
         also = Action.supporting.through.objects.filter(in_plan)
         pairs = pairs.union(also.values_list("action_id", "subgroup_id", "subgroup__name", Value(True)), all=True)
-    joint, supported = {}, {}
-    for action_id, subgroup_id, _, is_supporting in pairs.order_by("subgroup__name"):
-        (supported if is_supporting else joint).setdefault(action_id, []).append(subgroups[subgroup_id])
-    return joint, supported
+    return pairs.order_by("subgroup__name")
+
+
+@PreparedQuery
+def _plan_subgroup_pairs(supporting, *, objective_ids):
+    """The pairs of the actions of the objectives: every page that lists a plan's actions asks, so the query is
+    built once per process (dscb.prepared)."""
+    return _subgroup_pairs(Q(action__objective_id__in=objective_ids), supporting)
 
 
 def plan_subgroups_attach(actions, plan, *, supporting=False, objective_ids=None):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import F, Func, Q
 
+from dscb.prepared import PreparedQuery
 from dscb.reversing import reverse_pk
 from dscb.templaterows import TemplateRow
 from kpis.models import KPI, KPIValue
@@ -246,10 +247,8 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     # Picked and grouped by the objectives just read, in their (plan) order, and sorted within each objective:
     # no joins up to the plan to filter or sort by (the rows of every page that reads the plan pass here).
     actions = {}  # objective id -> [ActionSummary]
-    for pk, objective_id, ref, text, lead_id, lead_officer, *carried in (
-        Action.objects.filter(objective_id__in=list(objectives), archived=False)
-        .order_by("position", "pk")
-        .values_list("pk", "objective_id", "ref", "text", "lead_id", "lead_officer", *CARRIED_FROM_FIELDS)
+    for pk, objective_id, ref, text, lead_id, lead_officer, *carried in _action_rows.rows(
+        objective_ids=list(objectives)
     ):
         leads = [subgroups[lead_id], *joint.get(pk, [])]
         summary = ActionSummary(
@@ -295,6 +294,17 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     return PlanRows(periods=periods, objectives=objectives, actions=action_rows, kpis=kpi_rows, subgroups=subgroups)
 
 
+@PreparedQuery
+def _action_rows(*, objective_ids):
+    """The live actions of the objectives, in order, as plan_rows reads them: built once per process for each
+    number of objectives (dscb.prepared), as every page that reads the plan asks."""
+    return (
+        Action.objects.filter(objective_id__in=objective_ids, archived=False)
+        .order_by("position", "pk")
+        .values_list("pk", "objective_id", "ref", "text", "lead_id", "lead_officer", *CARRIED_FROM_FIELDS)
+    )
+
+
 def _in_order(objectives, grouped):
     """The objective ids that have rows in `grouped`, in the objectives' (plan) order."""
     return [objective_id for objective_id in objectives if objective_id in grouped]
@@ -329,21 +339,29 @@ def _updates(periods, period, *, evidence, drafts):
     only what the status path needs. Picked by period alone, as a period belongs to one plan, which spares four
     joins per row; unordered, as the rows go into dictionaries.
     """
-    this_period = Q(period=period.pk)
-    text = {name: F(name) if name == "impact" and evidence else _InPeriod(name, period.pk) for name in UPDATE_TEXT}
-    reported = ~Q(state=ProgressUpdate.State.DRAFT)
-    found = ProgressUpdate.objects.filter(reported | this_period if drafts else reported)
-    found = found.filter(period__in=[p.pk for p in periods]).order_by()
+    found = _update_rows.rows(evidence, drafts, period_ids=[p.pk for p in periods], period_id=period.pk)
     updates, own_drafts = {}, {}
-    for action_id, period_id, status, state, *words in found.values_list(
-        "action_id", "period_id", "status", "state", *(text[name] for name in UPDATE_TEXT)
-    ):
+    for action_id, period_id, status, state, *words in found:
         update = UpdateSummary(status, state, *words)
         if state == ProgressUpdate.State.DRAFT:
             own_drafts[action_id] = update
         else:
             updates.setdefault(action_id, {})[period_id] = update
     return updates, own_drafts
+
+
+@PreparedQuery
+def _update_rows(evidence, drafts, *, period_ids, period_id):
+    """_updates' query, built once per process for each number of periods (dscb.prepared)."""
+    this_period = Q(period=period_id)
+    text = {name: F(name) if name == "impact" and evidence else _InPeriod(name, period_id) for name in UPDATE_TEXT}
+    reported = ~Q(state=ProgressUpdate.State.DRAFT)
+    found = ProgressUpdate.objects.filter(reported | this_period if drafts else reported)
+    return (
+        found.filter(period__in=period_ids)
+        .order_by()
+        .values_list("action_id", "period_id", "status", "state", *(text[name] for name in UPDATE_TEXT))
+    )
 
 
 @dataclass

@@ -1,0 +1,127 @@
+"""dscb.prepared.PreparedQuery gives the rows the ORM's own query gives, for any values, from SQL built once."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from dscb.prepared import PreparedQuery
+from plans.models import BusinessPlan, ReportingPeriod
+from tests.factories import BusinessPlanFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def periods(plan_id, period_ids, before):
+    """The ORM's own query: a plan's periods among the ids that start before a date, with a date to convert."""
+    return (
+        ReportingPeriod.objects.filter(plan=plan_id, pk__in=period_ids, starts_on__lt=before)
+        .order_by("number")
+        .values_list("pk", "number", "starts_on")
+    )
+
+
+def counted(build):
+    """The builder, counting how often it is asked to build."""
+
+    def counting(*shape, **values):
+        counting.builds += 1
+        return build(*shape, **values)
+
+    counting.builds = 0
+    return counting
+
+
+@pytest.fixture
+def plans():
+    return BusinessPlanFactory(), BusinessPlanFactory(status=BusinessPlan.Status.CLOSED)
+
+
+def test_the_rows_are_the_orms_own_for_every_value_of_the_same_kinds(plans, django_assert_num_queries):
+    build = counted(lambda *, plan_id, period_ids, before: periods(plan_id, period_ids, before))
+    query = PreparedQuery(build)
+    every = list(ReportingPeriod.objects.values_list("pk", flat=True))
+    asked = [
+        (plan.pk, ids, before)
+        for plan in plans
+        for ids in (every[:4], every[-4:], every[2:6])
+        for before in (datetime.date(2015, 4, 1), datetime.date(2015, 9, 1), datetime.date(2016, 4, 1))
+    ]
+    found = []
+    for plan_id, ids, before in asked:
+        with django_assert_num_queries(1):
+            rows = query.rows(plan_id=plan_id, period_ids=ids, before=before)
+        assert rows == list(periods(plan_id, ids, before))
+        found += rows
+    assert build.builds == 1
+    # Not the same rows every time: the values really reach the query, and the dates come back as dates.
+    assert len({row[0] for row in found}) == 10
+    assert {type(row[2]) for row in found} == {datetime.date}
+
+
+def test_each_length_of_a_list_and_each_shape_is_a_query_of_its_own(plans):
+    def build(later, *, plan_id, period_ids):
+        found = ReportingPeriod.objects.filter(plan=plan_id, pk__in=period_ids)
+        return found.filter(number__gt=3 if later else 0).order_by("number").values_list("number", flat=True)
+
+    build = counted(build)
+    query = PreparedQuery(build)
+    plan = plans[0]
+    ids = list(plan.periods.order_by("number").values_list("pk", flat=True))
+    assert query.rows(False, plan_id=plan.pk, period_ids=ids) == [1, 2, 3, 4, 5, 6]
+    assert query.rows(True, plan_id=plan.pk, period_ids=ids) == [4, 5, 6]
+    assert query.rows(True, plan_id=plan.pk, period_ids=ids[:5]) == [4, 5]
+    assert query.rows(False, plan_id=plan.pk, period_ids=ids[1:]) == [2, 3, 4, 5, 6]
+    assert build.builds == 4
+    assert query.rows(False, plan_id=plans[1].pk, period_ids=ids) == []
+    assert build.builds == 4
+
+
+def test_an_empty_list_matches_nothing_without_asking_the_database(plans, django_assert_num_queries):
+    query = PreparedQuery(lambda *, period_ids: ReportingPeriod.objects.filter(pk__in=period_ids).values("pk"))
+    with django_assert_num_queries(0):
+        assert query.rows(period_ids=[]) == []
+    assert len(query.rows(period_ids=[plans[0].periods.first().pk])) == 1
+
+
+def test_dictionaries_and_aware_dates_and_times():
+    now = timezone.now()
+    for days, name in ((40, "early"), (20, "middle"), (1, "late")):
+        UserFactory(username=name, date_joined=now - datetime.timedelta(days=days))
+
+    def build(*, since, user_ids):
+        found = get_user_model().objects.filter(Q(date_joined__gt=since) | Q(pk__in=user_ids))
+        return found.order_by("username").values("username", "date_joined")
+
+    query = PreparedQuery(build)
+    early = get_user_model().objects.get(username="early")
+    for since in (now - datetime.timedelta(days=30), now - datetime.timedelta(days=10), now):
+        rows = query.rows(since=since, user_ids=[early.pk])
+        assert rows == list(build(since=since, user_ids=[early.pk]))
+        assert all(isinstance(row["date_joined"], datetime.datetime) and row["date_joined"].tzinfo for row in rows)
+    assert [row["username"] for row in query.rows(since=now - datetime.timedelta(days=30), user_ids=[early.pk])] == [
+        "early",
+        "late",
+        "middle",
+    ]
+
+
+def test_refuses_what_it_cannot_put_in_place(plans):
+    with pytest.raises(TypeError, match="values\\(\\) or values_list\\(\\)"):
+        PreparedQuery(lambda *, plan_id: BusinessPlan.objects.filter(pk=plan_id)).rows(plan_id=plans[0].pk)
+    # A value the query never uses would give the same rows whatever it is: a mistake in the builder.
+    unused = PreparedQuery(lambda *, plan_id: BusinessPlan.objects.values_list("pk", flat=True))
+    with pytest.raises(ValueError, match="plan_id"):
+        unused.rows(plan_id=plans[0].pk)
+    query = PreparedQuery(lambda *, value: BusinessPlan.objects.filter(pk=value).values_list("pk", flat=True))
+    for value, message in (
+        (True, "put flags in its shape"),
+        (None, "put flags in its shape"),
+        ("2015-16", "not str"),
+        ([1, "2"], "ids only"),
+        (datetime.datetime(2015, 4, 1, 12), "must be aware"),
+    ):
+        with pytest.raises(TypeError, match=message):
+            query.rows(value=value)
