@@ -14,20 +14,28 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    RawQuerySet,
+    ValuesIterable,
+    ValuesListIterable,
+)
 
-# Stand-ins no table reaches and no query writes of itself. Ids stay within a 32-bit integer, as Django leaves out
-# a comparison with a number its column cannot hold, which would change the SQL.
+# Stand-ins no table reaches and no query writes of itself (text gets a numbered phrase). Ids stay within a 32-bit
+# integer, as Django leaves out a comparison with a number its column cannot hold, which would change the SQL.
 _ID_STAND_IN = -1_987_000_000
 _DATE_STAND_IN = datetime.date(1111, 1, 1)
 
 
 def _kind(name, value):
-    """What kind of stand-in a value needs: an id, a list of ids (of its length), a date or a date and time."""
+    """What kind of stand-in a value needs: an id, a list of ids (of its length), text, a date or a date and time."""
     if isinstance(value, bool) or value is None:
-        raise TypeError(f"{name}: a prepared query takes ids, lists of ids and dates; put flags in its shape")
+        raise TypeError(f"{name}: a prepared query takes ids, lists of ids, text and dates; put flags in its shape")
     if isinstance(value, int):
         return ("id",)
+    if isinstance(value, str):
+        return ("text",)
     if isinstance(value, list | tuple):
         if not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
             raise TypeError(f"{name}: a list in a prepared query holds ids only")
@@ -38,7 +46,7 @@ def _kind(name, value):
         return ("datetime",)
     if isinstance(value, datetime.date):
         return ("date",)
-    raise TypeError(f"{name}: a prepared query takes ids, lists of ids and dates, not {type(value).__name__}")
+    raise TypeError(f"{name}: a prepared query takes ids, lists of ids, text and dates, not {type(value).__name__}")
 
 
 def _stand_ins(kinds):
@@ -50,6 +58,8 @@ def _stand_ins(kinds):
             made[name] = _ID_STAND_IN - next(counter)
         elif kind[0] == "ids":
             made[name] = [_ID_STAND_IN - next(counter) for _ in range(kind[1])]
+        elif kind[0] == "text":
+            made[name] = f"prepared-query-stand-in-{next(counter)}"
         elif kind[0] == "date":
             made[name] = _DATE_STAND_IN + datetime.timedelta(days=next(counter))
         else:
@@ -76,17 +86,20 @@ class _Compiled:
     params: tuple
     places: tuple  # (index in params, value name, index in the list or None, adapter)
     names: tuple  # the values() keys
-    shape: str  # "dicts", "tuples" or "flat"
+    shape: str  # "dicts", "tuples", "flat" or "models"
+    model: type
 
 
 class PreparedQuery:
-    """A values() or values_list() query made by `build(*shape, **values)`, compiled once per database, shape and
-    kinds of values (with the length of each list of ids), and run by rows(*shape, **values).
+    """A query made by `build(*shape, **values)`, compiled once per database, shape and kinds of values (with the
+    length of each list of ids), and run by rows(*shape, **values).
 
-    `build` must write the same query for any values of the same kinds: whatever else changes the query (a branch
-    on the user's part, a flag) is passed in `shape`, and each shape is a query of its own. The values are ids,
-    lists of ids, dates and aware dates and times; each must reach the parameters (a value the ORM turns into SQL
-    text, or leaves out, is refused when the query is prepared).
+    The query is a values() or values_list() one, or one of model instances with nothing related selected or
+    prefetched (read as Manager.raw() reads them). `build` must write the same query for any values of the same
+    kinds: whatever else changes the query (a branch on the user's part, a flag) is passed in `shape`, and each
+    shape is a query of its own. The values are ids, lists of ids, text, dates and aware dates and times; each must
+    reach the parameters (a value the ORM turns into SQL text, or leaves out, is refused when the query is
+    prepared).
     """
 
     def __init__(self, build):
@@ -102,6 +115,8 @@ class PreparedQuery:
         params = list(compiled.params)
         for index, name, item, adapt in compiled.places:
             params[index] = adapt(values[name] if item is None else values[name][item])
+        if compiled.shape == "models":
+            return list(RawQuerySet(compiled.sql, model=compiled.model, params=params, using=using))
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connections[using]
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
@@ -115,18 +130,26 @@ class PreparedQuery:
     def _compile(self, using, shape, kinds):
         stand_ins = _stand_ins(kinds)
         queryset = self.build(*shape, **stand_ins).using(using)
-        output = {ValuesIterable: "dicts", ValuesListIterable: "tuples", FlatValuesListIterable: "flat"}.get(
-            queryset._iterable_class
-        )
-        if output is None:
-            raise TypeError(f"{self.build.__qualname__} must give a values() or values_list() queryset")
         query = queryset.query
+        output = {
+            ValuesIterable: "dicts",
+            ValuesListIterable: "tuples",
+            FlatValuesListIterable: "flat",
+            ModelIterable: "models",
+        }.get(queryset._iterable_class)
+        if output is None or (
+            output == "models" and (query.select_related or queryset._prefetch_related_lookups or query.extra_select)
+        ):
+            raise TypeError(
+                f"{self.build.__qualname__} must give a values() or values_list() queryset, or one of model "
+                "instances with nothing related selected or prefetched"
+            )
         names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
         compiler = query.get_compiler(using=using)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            return _Compiled(None, "", (), (), names, output)
+            return _Compiled(None, "", (), (), names, output, queryset.model)
         connection = connections[using]
         wanted = {}  # the stand-in as it appears in the parameters -> (value name, index in the list or None, adapter)
         for name, stand_in in stand_ins.items():
@@ -137,7 +160,7 @@ class PreparedQuery:
         missing = {(name, item) for name, item, _ in wanted.values()} - {(name, item) for _, name, item, _ in places}
         if missing:
             raise ValueError(f"{self.build.__qualname__}: values that do not reach the query's parameters: {missing}")
-        return _Compiled(compiler, sql, tuple(params), places, names, output)
+        return _Compiled(compiler, sql, tuple(params), places, names, output, queryset.model)
 
 
 def _hashable(param):

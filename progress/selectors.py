@@ -242,7 +242,7 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
         for objective in Objective.objects.filter(priority__plan=plan).select_related("priority")
     }
     # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
-    subgroups = Subgroup.objects.in_bulk()
+    subgroups = {subgroup.pk: subgroup for subgroup in _every_subgroup.rows()}
     joint, supported = plan_subgroups(plan, supporting=supporting, subgroups=subgroups, objective_ids=list(objectives))
     # Picked and grouped by the objectives just read, in their (plan) order, and sorted within each objective:
     # no joins up to the plan to filter or sort by (the rows of every page that reads the plan pass here).
@@ -258,15 +258,12 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
 
     updates, own_drafts = _updates(periods, period, evidence=evidence, drafts=drafts)
     kpis = {}  # objective id -> [KPI]
-    for kpi in KPI.objects.filter(objective_id__in=list(objectives), archived=False).order_by("position", "pk"):
+    for kpi in _kpis.rows(objective_ids=list(objectives)):
         kpi.objective = objectives[kpi.objective_id]
         kpi.owner = subgroups[kpi.owner_id]
         kpis.setdefault(kpi.objective_id, []).append(kpi)
     # By period alone (a period belongs to one plan) and unordered: the rows go into a dictionary.
-    values = {
-        (value.kpi_id, value.period_id): value
-        for value in KPIValue.objects.filter(period__in=[p.pk for p in periods]).order_by()
-    }
+    values = {(value.kpi_id, value.period_id): value for value in _kpi_values.rows(period_ids=[p.pk for p in periods])}
 
     by_number = {p.pk: p.number for p in periods}
     action_rows = {}
@@ -294,15 +291,32 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     return PlanRows(periods=periods, objectives=objectives, actions=action_rows, kpis=kpi_rows, subgroups=subgroups)
 
 
+# plan_rows' queries, built once per process (dscb.prepared) for each number of objectives or periods: every page
+# that reads the plan asks them.
+
+
 @PreparedQuery
 def _action_rows(*, objective_ids):
-    """The live actions of the objectives, in order, as plan_rows reads them: built once per process for each
-    number of objectives (dscb.prepared), as every page that reads the plan asks."""
     return (
         Action.objects.filter(objective_id__in=objective_ids, archived=False)
         .order_by("position", "pk")
         .values_list("pk", "objective_id", "ref", "text", "lead_id", "lead_officer", *CARRIED_FROM_FIELDS)
     )
+
+
+@PreparedQuery
+def _every_subgroup():
+    return Subgroup.objects.order_by()
+
+
+@PreparedQuery
+def _kpis(*, objective_ids):
+    return KPI.objects.filter(objective_id__in=objective_ids, archived=False).order_by("position", "pk")
+
+
+@PreparedQuery
+def _kpi_values(*, period_ids):
+    return KPIValue.objects.filter(period__in=period_ids).order_by()
 
 
 def _in_order(objectives, grouped):

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
 
+from dscb.prepared import PreparedQuery
+
 from .heatmap import ROW_FIELDS, HeatMap, end_of, heat_map_from_rows, standing_at
 from .matrix import band_of
 from .models import Escalation, Review, Risk
@@ -97,22 +99,24 @@ def _latest(model, moment, **conditions):
     return model.objects.filter(risk=OuterRef("pk"), created_at__lt=moment, **conditions)
 
 
-def risk_section(as_at):
-    """The register as it stood at the end of `as_at`, as the reports print it: two queries."""
-    moment = end_of(as_at)
-    rows = list(
+@PreparedQuery
+def _history_rows(*, moment):
+    """Every risk's history written before the moment, oldest first: what the heat map and the tables read."""
+    return (
         Risk.history.filter(history_date__lt=moment)
         .order_by("history_date", "history_id")
         .values(*ROW_FIELDS, *TABLE_FIELDS)
     )
-    heat_map = heat_map_from_rows(rows, as_at=as_at, score="current")
-    standing = {risk_id: row for risk_id, row in standing_at(rows, moment).items() if row["status"] == Risk.Status.OPEN}
-    # What the reviews and escalations written by then said: the last review's direction, the last escalation.
+
+
+@PreparedQuery
+def _said_by_then(*, risk_ids, moment, as_at):
+    """What the reviews and escalations written by the moment said of the risks: the last review's direction, the
+    last escalation."""
     reviews = _latest(Review, moment, reviewed_on__lte=as_at).order_by("-reviewed_on", "-pk")
     escalations = _latest(Escalation, moment, on__lte=as_at).order_by("-on", "-pk")
-    extras = {
-        risk["pk"]: risk
-        for risk in Risk.objects.filter(pk__in=list(standing))
+    return (
+        Risk.objects.filter(pk__in=risk_ids)
         .annotate(
             direction=Subquery(reviews.values("direction")[:1]),
             escalated_on=Subquery(escalations.values("on")[:1]),
@@ -120,7 +124,17 @@ def risk_section(as_at):
             escalation_reason=Subquery(escalations.values("reason")[:1]),
         )
         .values("pk", "direction", "escalated_on", "escalation_kind", "escalation_reason")
-    }
+    )
+
+
+def risk_section(as_at):
+    """The register as it stood at the end of `as_at`, as the reports print it: two queries, each built once per
+    process (dscb.prepared), as every report page asks."""
+    moment = end_of(as_at)
+    rows = _history_rows.rows(moment=moment)
+    heat_map = heat_map_from_rows(rows, as_at=as_at, score="current")
+    standing = {risk_id: row for risk_id, row in standing_at(rows, moment).items() if row["status"] == Risk.Status.OPEN}
+    extras = {risk["pk"]: risk for risk in _said_by_then.rows(risk_ids=list(standing), moment=moment, as_at=as_at)}
     reported = []
     for risk_id, row in sorted(standing.items(), key=lambda item: item[1]["number"]):
         extra = extras.get(risk_id, {})

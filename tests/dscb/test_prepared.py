@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from dscb.prepared import PreparedQuery
@@ -108,9 +108,37 @@ def test_dictionaries_and_aware_dates_and_times():
     ]
 
 
+def test_model_instances_with_their_annotations_and_text_values(plans, django_assert_num_queries):
+    def build(*, slug, before):
+        found = ReportingPeriod.objects.filter(plan__slug=slug, starts_on__lt=before)
+        return found.annotate(doubled=F("number") * 2).order_by("-number")
+
+    query = PreparedQuery(build)
+    for plan in plans:
+        before = datetime.date(2015, 9, 1)
+        with django_assert_num_queries(1):
+            found = query.rows(slug=plan.slug, before=before)
+        expected = list(build(slug=plan.slug, before=before))
+        assert [(p.pk, p.number, p.doubled, p.starts_on, p.plan_id) for p in found] == [
+            (p.pk, p.number, p.doubled, p.starts_on, p.plan_id) for p in expected
+        ]
+        assert [p.number for p in found] == [3, 2, 1]
+        # Real instances, read from the database named: their related objects are read as usual.
+        assert all(isinstance(p, ReportingPeriod) and p._state.db == "default" for p in found)
+        with django_assert_num_queries(1):
+            assert found[0].plan == plan
+    assert query.rows(slug="no-such-plan", before=datetime.date(2016, 1, 1)) == []
+
+
 def test_refuses_what_it_cannot_put_in_place(plans):
+    with pytest.raises(TypeError, match="nothing related selected"):
+        PreparedQuery(lambda *, plan_id: ReportingPeriod.objects.filter(plan=plan_id).select_related("plan")).rows(
+            plan_id=plans[0].pk
+        )
     with pytest.raises(TypeError, match="values\\(\\) or values_list\\(\\)"):
-        PreparedQuery(lambda *, plan_id: BusinessPlan.objects.filter(pk=plan_id)).rows(plan_id=plans[0].pk)
+        PreparedQuery(lambda *, plan_id: BusinessPlan.objects.filter(pk=plan_id).values_list("pk", named=True)).rows(
+            plan_id=plans[0].pk
+        )
     # A value the query never uses would give the same rows whatever it is: a mistake in the builder.
     unused = PreparedQuery(lambda *, plan_id: BusinessPlan.objects.values_list("pk", flat=True))
     with pytest.raises(ValueError, match="plan_id"):
@@ -119,7 +147,7 @@ def test_refuses_what_it_cannot_put_in_place(plans):
     for value, message in (
         (True, "put flags in its shape"),
         (None, "put flags in its shape"),
-        ("2015-16", "not str"),
+        (1.5, "not float"),
         ([1, "2"], "ids only"),
         (datetime.datetime(2015, 4, 1, 12), "must be aware"),
     ):
