@@ -289,6 +289,8 @@ X_FRAME_OPTIONS = "DENY"
 # __Host- cookies.
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 COOKIE_PREFIX = "__Host-" if SECURE_COOKIES else ""
+# Sessions are kept in the database, by Django's store with its read on each request built once per process.
+SESSION_ENGINE = "accounts.session_store"
 SESSION_COOKIE_NAME = f"{COOKIE_PREFIX}sessionid"
 CSRF_COOKIE_NAME = f"{COOKIE_PREFIX}csrftoken"
 SESSION_COOKIE_SECURE = SECURE_COOKIES

@@ -86,7 +86,7 @@ def test_a_database_failure_in_the_middleware_is_the_503_page_too(site, monkeypa
     def lost(self, *args, **kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore._get_session_from_db", lost)
+    monkeypatch.setattr("accounts.session_store.SessionStore._get_session_from_db", lost)
     response = client.get("/")
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "could not connect" not in response.content.decode()
