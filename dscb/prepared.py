@@ -49,9 +49,10 @@ def _kind(name, value):
     raise TypeError(f"{name}: a prepared query takes ids, lists of ids, text and dates, not {type(value).__name__}")
 
 
-def _stand_ins(kinds):
-    """{name: stand-in value} for the kinds, every single stand-in different from every other."""
-    counter = iter(range(1_000_000))
+def _stand_ins(kinds, first=0):
+    """{name: stand-in value} for the kinds, every single stand-in different from every other: numbered from
+    `first`, so that two sets with different firsts have nothing in common."""
+    counter = iter(range(first, first + 100_000))
     made = {}
     for name, kind in kinds:
         if kind[0] == "id":
@@ -130,6 +131,10 @@ class PreparedQuery:
     def _compile(self, using, shape, kinds):
         stand_ins = _stand_ins(kinds)
         queryset = self.build(*shape, **stand_ins).using(using)
+        # Built a second time with other stand-ins: what differs between the two must be the stand-ins' places
+        # alone, or a value reaches the SQL in a form that cannot be put in place (turned into SQL text, or
+        # converted on the way, as a date compared with a date and time is).
+        other = self.build(*shape, **_stand_ins(kinds, first=50_000)).using(using)
         query = queryset.query
         output = {
             ValuesIterable: "dicts",
@@ -150,6 +155,7 @@ class PreparedQuery:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return _Compiled(None, "", (), (), names, output, queryset.model)
+        other_sql, other_params = other.query.get_compiler(using=using).as_sql()
         connection = connections[using]
         wanted = {}  # the stand-in as it appears in the parameters -> (value name, index in the list or None, adapter)
         for name, stand_in in stand_ins.items():
@@ -160,6 +166,9 @@ class PreparedQuery:
         missing = {(name, item) for name, item, _ in wanted.values()} - {(name, item) for _, name, item, _ in places}
         if missing:
             raise ValueError(f"{self.build.__qualname__}: values that do not reach the query's parameters: {missing}")
+        changing = {index for index, (one, two) in enumerate(zip(params, other_params, strict=False)) if one != two}
+        if other_sql != sql or len(other_params) != len(params) or changing != {place[0] for place in places}:
+            raise ValueError(f"{self.build.__qualname__}: a value changes the query other than where it is put")
         return _Compiled(compiler, sql, tuple(params), places, names, output, queryset.model)
 
 
