@@ -331,6 +331,17 @@ def _plan_subgroup_pairs(supporting, *, objective_ids):
     return _subgroup_pairs(Q(action__objective_id__in=objective_ids), supporting)
 
 
+def plan_objectives(plan):
+    """The plan's objectives, each with its priority, in plan order: every page that reads the plan asks."""
+    return _plan_objectives.rows(plan_id=plan.pk)
+
+
+@PreparedQuery
+def _plan_objectives(*, plan_id):
+    """plan_objectives' query, built once per process (dscb.prepared)."""
+    return Objective.objects.filter(priority__plan=plan_id).select_related("priority")
+
+
 def plan_subgroups_attach(actions, plan, *, supporting=False, objective_ids=None):
     """Give a plan's actions (with `lead` loaded) their `leads`, and with `supporting=True` their
     `supporting_subgroups`, from plan_subgroups."""

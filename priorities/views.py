@@ -21,6 +21,7 @@ from .models import (
     ProgressUpdate,
     Status,
     action_subgroups_attach,
+    plan_objectives,
     plan_subgroups_attach,
     status_path,
 )
@@ -50,7 +51,7 @@ def plan_detail(request, slug):
     # The objectives (with their priorities) first, in plan order: the actions are picked by them and grouped
     # under them, so they bring only their leads and are sorted within each objective, with no joins up to the
     # plan to filter or sort by.
-    objectives = list(Objective.objects.filter(priority__plan=plan).select_related("priority"))
+    objectives = plan_objectives(plan)
     objective_ids = [objective.pk for objective in objectives]
     actions = (
         Action.objects.filter(objective_id__in=objective_ids, archived=False)

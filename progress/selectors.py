@@ -30,10 +30,10 @@ from kpis.models import KPI, KPIValue
 from kpis.rag import rate, trend
 from priorities.models import (
     Action,
-    Objective,
     ProgressUpdate,
     Status,
     lead_with_officer,
+    plan_objectives,
     plan_subgroups,
     status_path,
 )
@@ -237,10 +237,7 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     spares one more.
     """
     periods = [p for p in plan.periods.all() if p.number <= period.number]
-    objectives = {
-        objective.pk: objective
-        for objective in Objective.objects.filter(priority__plan=plan).select_related("priority")
-    }
+    objectives = {objective.pk: objective for objective in plan_objectives(plan)}
     # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
     subgroups = {subgroup.pk: subgroup for subgroup in _every_subgroup.rows()}
     joint, supported = plan_subgroups(plan, supporting=supporting, subgroups=subgroups, objective_ids=list(objectives))

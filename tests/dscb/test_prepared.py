@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
+from django.db.models.signals import post_init
 from django.utils import timezone
 
 from dscb.prepared import PreparedQuery
@@ -132,9 +133,67 @@ def test_model_instances_with_their_annotations_and_text_values(plans, django_as
     assert query.rows(slug="no-such-plan", before=datetime.date(2016, 1, 1)) == []
 
 
+def fields_of(instance):
+    """Everything an instance holds but its state: its columns, annotations and the related objects it caches."""
+    held = {name: value for name, value in vars(instance).items() if name != "_state"}
+    cached = {name: fields_of(related) for name, related in instance._state.fields_cache.items() if related}
+    return held, cached, instance._state.adding, instance._state.db
+
+
+def test_related_objects_selected_with_the_rows(plans, django_assert_num_queries):
+    def build(*, plan_ids):
+        found = ReportingPeriod.objects.filter(plan__in=plan_ids).select_related("plan", "plan__rolled_over_from")
+        return found.annotate(doubled=F("number") * 2).order_by("plan__slug", "number")
+
+    query = PreparedQuery(build)
+    ids = [plan.pk for plan in plans]
+    with django_assert_num_queries(1):
+        found = query.rows(plan_ids=ids)
+        # The plans came with the periods: reading them asks nothing more.
+        assert [(period.plan.slug, period.number, period.doubled) for period in found] == [
+            (plan.slug, number, number * 2)
+            for plan in sorted(plans, key=lambda plan: plan.slug)
+            for number in range(1, 7)
+        ]
+    assert [fields_of(period) for period in found] == [fields_of(period) for period in build(plan_ids=ids)]
+    assert [period.plan.pk for period in query.rows(plan_ids=ids[1:])] == [ids[1]] * 6
+
+
+def test_instances_made_as_the_orm_makes_them_and_saved_as_theirs(plans):
+    query = PreparedQuery(lambda *, plan_id: ReportingPeriod.objects.filter(plan=plan_id).order_by("number"))
+    plan = plans[0]
+    found = query.rows(plan_id=plan.pk)
+    expected = ReportingPeriod.objects.filter(plan=plan.pk).order_by("number")
+    assert [fields_of(period) for period in found] == [fields_of(period) for period in expected]
+    # Loaded, not new: saving one updates its row rather than adding another, and a foreign key set afresh is read.
+    first = found[0]
+    first.deadline = datetime.date(2015, 5, 29)
+    first.save(update_fields=["deadline"])
+    assert ReportingPeriod.objects.get(pk=first.pk).deadline == datetime.date(2015, 5, 29)
+    assert ReportingPeriod.objects.count() == 12
+    first.plan_id = plans[1].pk
+    assert first.plan == plans[1]
+
+
+def test_a_model_with_its_own_initialising_is_made_by_the_orm(plans):
+    seen = []
+
+    def initialised(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    query = PreparedQuery(lambda *, plan_id: ReportingPeriod.objects.filter(plan=plan_id).order_by("number"))
+    post_init.connect(initialised, sender=ReportingPeriod)
+    try:
+        found = query.rows(plan_id=plans[0].pk)
+    finally:
+        post_init.disconnect(initialised, sender=ReportingPeriod)
+    assert seen == [period.pk for period in found]
+    assert len(seen) == 6
+
+
 def test_refuses_what_it_cannot_put_in_place(plans):
-    with pytest.raises(TypeError, match="nothing related selected"):
-        PreparedQuery(lambda *, plan_id: ReportingPeriod.objects.filter(plan=plan_id).select_related("plan")).rows(
+    with pytest.raises(TypeError, match="nothing prefetched"):
+        PreparedQuery(lambda *, plan_id: ReportingPeriod.objects.filter(plan=plan_id).prefetch_related("plan")).rows(
             plan_id=plans[0].pk
         )
     with pytest.raises(TypeError, match="values\\(\\) or values_list\\(\\)"):
