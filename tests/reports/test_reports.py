@@ -551,3 +551,62 @@ class TestActionBlocksDrawnOncePerContent:
         warm = render_to_string("reports/_executive_body.html", context)
         assert report_tags.action_block_html.cache_info().hits >= len(progress.actions)
         assert warm == cold
+
+
+class TestTableRowsDrawnOncePerContent:
+    """The reports' KPI rows and the Executive report's exceptions are drawn once per content
+    (report_tags.table_row_html): whatever changes, by any path, shows on the next request."""
+
+    def section(self, text, start, end):
+        begins = text.index(start)
+        return text[begins : text.index(end, begins)]
+
+    def test_a_change_shows_at_once(self, client, demo):
+        plan, users = demo
+        client.force_login(users["viewer"])
+        period = plan.periods.get(number=3)
+        board_url = reverse("reports:board-report", args=[plan.slug])
+
+        def pages():
+            executive = client.get(executive_url(plan, 3)).content.decode()
+            board = client.get(board_url, {"as_at": period.ends_on.isoformat()}).content.decode()
+            return (
+                self.section(executive, 'id="exceptions-heading"', 'class="app-priority'),
+                self.section(executive, 'id="kpis-heading"', 'id="outstanding-heading"'),
+                self.section(board, 'id="kpis-heading"', "</table>"),
+            )
+
+        first = pages()
+        assert pages() == first
+        value = KPIValue.objects.filter(period=period, value__isnull=False).select_related("kpi").first()
+        kpi = value.kpi
+        row = ProgressUpdate.objects.filter(period=period, status=Status.RED).exclude(state="draft").first()
+        assert f"{row.action.code} {escape(row.action.text)}" in first[0]
+        assert f"{kpi.code} {escape(kpi.name)}" in first[1] and f"{kpi.code} {escape(kpi.name)}" in first[2]
+
+        # Written straight to the database: nothing is told of the change, the content itself is the key.
+        KPIValue.objects.filter(pk=value.pk).update(value="12345")
+        KPI.objects.filter(pk=kpi.pk).update(name="A renamed indicator")
+        ProgressUpdate.objects.filter(pk=row.pk).update(reason="Short of staff since the summer")
+        exceptions, kpis, board_kpis = pages()
+        assert "Short of staff since the summer" in exceptions
+        for table in (kpis, board_kpis):
+            drawn = re.search(
+                rf"<tr[^>]*>\s*<td[^>]*><a [^>]*>{re.escape(kpi.code)} A renamed indicator.*?</tr>", table, re.S
+            )
+            assert drawn and "12345" in drawn.group(0)
+            assert f"{kpi.code} values so far:" in drawn.group(0)
+
+        ProgressUpdate.objects.filter(pk=row.pk).update(state=ProgressUpdate.State.DRAFT)
+        assert f"No update from {escape(row.action.lead_names)}" in pages()[0]
+
+    def test_the_same_rows_as_drawn_afresh(self, demo):
+        plan, _ = demo
+        progress = plan_progress(plan, plan.periods.get(number=3))
+        for for_pdf in (False, True):
+            context = report_context(IssuedReport.Kind.EXECUTIVE, progress, draft_marking(progress), for_pdf=for_pdf)
+            report_tags.table_row_html.cache_clear()
+            cold = render_to_string("reports/_executive_body.html", context)
+            warm = render_to_string("reports/_executive_body.html", context)
+            assert report_tags.table_row_html.cache_info().hits >= len(progress.kpis) + len(progress.exceptions) > 0
+            assert warm == cold
