@@ -182,11 +182,17 @@ class ActionQuerySet(models.QuerySet):
             return self.annotate(
                 status_value=Value(Status.NO_UPDATE.value), status_before=Value(None, output_field=models.CharField())
             )
+        return self.with_status_in(period.pk, period.plan_id)
+
+    def with_status_in(self, period_id, plan_id):
+        """with_status for the period with this id, of the plan with this id: written with the ids alone, so that a
+        prepared query (dscb.prepared) can put them in place."""
         updates = ProgressUpdate.objects.reported().filter(action=OuterRef("pk"))
         # One update per action and period: no order needed (the model's own would join four tables per row).
-        this_period = updates.filter(period=period).order_by().values("status")[:1]
+        this_period = updates.filter(period=period_id).order_by().values("status")[:1]
+        number = ReportingPeriod.objects.filter(pk=period_id).values("number")
         last_before = (
-            updates.filter(period__plan_id=period.plan_id, period__number__lt=period.number)
+            updates.filter(period__plan_id=plan_id, period__number__lt=Subquery(number))
             .order_by("-period__number")
             .values("status")[:1]
         )

@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from dscb.prepared import PreparedQuery
 from dscb.redirects import next_url
 from plans.access import plan_for_reader
 from plans.models import BusinessPlan
@@ -28,11 +30,16 @@ from .models import (
 from .services import update_return, update_rules, update_save
 from .templatetags.plan_tags import CarriedLink, PlanAction
 
+# Ids are 64-bit: a larger number in an address names nothing.
+MAX_ID = 2**63 - 1
+
 
 def _get_action_for_user(user, pk):
     """An action in a plan the user may read, else 404; with its `leads` and `supporting_subgroups`."""
-    actions = Action.objects.filter(objective__priority__plan__in=BusinessPlan.objects.visible_to(user))
-    action = get_object_or_404(actions.select_related("objective__priority__plan", "lead"), pk=pk)
+    found = _readable_action.rows(is_board_manager(user), pk=pk) if user.is_authenticated and pk <= MAX_ID else []
+    if not found:
+        raise Http404("No Action matches the given query.")
+    action = found[0]
     if action.carried_over_from_id:
         # Only an action carried over unfinished at year end has one: read apart when there is one, rather than
         # joining four more tables into every action's read (3 of the page's 5 ms for that read).
@@ -40,6 +47,15 @@ def _get_action_for_user(user, pk):
             pk=action.carried_over_from_id
         )
     return action_subgroups_attach(action)
+
+
+@PreparedQuery
+def _readable_action(manager, *, pk):
+    """The action with this id if it is in a plan its reader may read (visible_to), with its plan and lead: every
+    page of an action asks, so the query is built once per process for the manager and once for everyone else."""
+    plans = BusinessPlan.objects.visible_to_signed_in(manager=manager)
+    actions = Action.objects.filter(pk=pk, objective__priority__plan__in=plans)
+    return actions.select_related("objective__priority__plan", "lead")
 
 
 @require_safe
@@ -53,16 +69,16 @@ def plan_detail(request, slug):
     # plan to filter or sort by.
     objectives = plan_objectives(plan)
     objective_ids = [objective.pk for objective in objectives]
-    actions = (
-        Action.objects.filter(objective_id__in=objective_ids, archived=False)
-        .select_related("lead")
-        .with_carried_over_from()
-        .with_status(period)
-        .order_by("position", "pk")
-    )
+    filtering = any(request.GET.get(name) for name in ActionFilter.base_filters)
+    actions = _objectives_actions(objective_ids).with_status(period) if filtering else Action.objects.none()
     action_filter = ActionFilter(request.GET, queryset=actions, plan=plan)
-    filtering = any(request.GET.get(name) for name in action_filter.filters)
-    filtered = list(action_filter.qs if filtering and action_filter.is_valid() else actions)
+    if filtering and action_filter.is_valid():
+        filtered = list(action_filter.qs)
+    elif period is not None:
+        # Unfiltered, as most people open the page: a query built once per process (dscb.prepared).
+        filtered = _unfiltered_actions.rows(objective_ids=objective_ids, period_id=period.pk, plan_id=plan.pk)
+    else:
+        filtered = list(_objectives_actions(objective_ids).with_status(None))
     plan_subgroups_attach(filtered, plan, supporting=True, objective_ids=objective_ids)
     rows = [_plan_row(action) for action in filtered]
     structure = _plan_structure(
@@ -95,6 +111,22 @@ def plan_detail(request, slug):
             "may_download_annual_report": not is_audit_contact(request.user),
         },
     )
+
+
+def _objectives_actions(objective_ids):
+    """The live actions of the objectives in plan order within each, with their leads and what they were carried
+    over from: the plan page's list, before its status for the period shown is annotated (with_status)."""
+    return (
+        Action.objects.filter(objective_id__in=objective_ids, archived=False)
+        .select_related("lead")
+        .with_carried_over_from()
+        .order_by("position", "pk")
+    )
+
+
+@PreparedQuery
+def _unfiltered_actions(*, objective_ids, period_id, plan_id):
+    return _objectives_actions(objective_ids).with_status_in(period_id, plan_id)
 
 
 def _plan_row(action):
@@ -184,10 +216,7 @@ def action_detail(request, pk):
     plan = action.objective.priority.plan
     periods = list(plan.periods.all())
     may_write = may_write_for(request.user, action.lead_ids)
-    updates_seen = ProgressUpdate.objects.filter(action=action)
-    if not may_write:
-        updates_seen = updates_seen.reported()
-    updates = {update.period_id: update for update in updates_seen.select_related("author", "period")}
+    updates = {update.period_id: update for update in _updates_seen.rows(may_write, action_id=action.pk)}
     current = plan.reporting_period_from(periods)
     corrections = plan.periods_open_for_corrections(periods)
     shown = periods[: periods.index(current) + 1] if current else []
@@ -211,7 +240,7 @@ def action_detail(request, pk):
             "current": rows[-1] if rows else None,
             "periods": periods,
             "corrections": corrections,
-            "kpis": action.objective.kpis.select_related("owner").order_by("position", "pk"),
+            "kpis": _objective_kpis(action.objective),
             "history": action_history(action, drafts=may_write),
             "carried_into": _carried_into(request.user, action),
             "may_write": may_write,
@@ -220,12 +249,41 @@ def action_detail(request, pk):
     )
 
 
+@PreparedQuery
+def _updates_seen(drafts, *, action_id):
+    """The action's progress updates with their authors and periods: with `drafts`, for its lead subgroups and the
+    board business manager, also the drafts."""
+    updates = ProgressUpdate.objects.filter(action=action_id)
+    return (updates if drafts else updates.reported()).select_related("author", "period")
+
+
+def _objective_kpis(objective):
+    """The objective's KPIs with their owners, in plan order, each given the objective already read."""
+    kpis = _kpis_of.rows(objective_id=objective.pk)
+    for kpi in kpis:
+        kpi.objective = objective
+    return kpis
+
+
+@PreparedQuery
+def _kpis_of(*, objective_id):
+    # The KPI model is reached through the relation, as priorities sits below kpis.
+    kpi_model = Objective._meta.get_field("kpis").related_model
+    return kpi_model.objects.filter(objective=objective_id).select_related("owner").order_by("position", "pk")
+
+
 def _carried_into(user, action):
     """The action in next year's plan that this one was carried over into, if the user may see it."""
-    into = Action.objects.filter(
-        carried_over_from=action, objective__priority__plan__in=BusinessPlan.objects.visible_to(user)
-    )
-    return into.select_related("objective__priority__plan").first()
+    into = _carried_into_readable.rows(is_board_manager(user), action_id=action.pk) if user.is_authenticated else []
+    return into[0] if into else None
+
+
+@PreparedQuery
+def _carried_into_readable(manager, *, action_id):
+    plans = BusinessPlan.objects.visible_to_signed_in(manager=manager)
+    into = Action.objects.filter(carried_over_from=action_id, objective__priority__plan__in=plans)
+    # As first() would: the model's own order, the first row.
+    return into.select_related("objective__priority__plan")[:1]
 
 
 def _get_period_for_action(action, number):

@@ -223,3 +223,7 @@ def test_refuses_what_it_cannot_put_in_place(plans):
     ):
         with pytest.raises(TypeError, match=message):
             query.rows(value=value)
+    for value in (2**63, -(2**63) - 1, [1, 2**64]):
+        with pytest.raises(ValueError, match="beyond 64 bits"):
+            query.rows(value=value)
+    assert query.rows(value=2**63 - 1) == []
