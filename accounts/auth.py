@@ -1,7 +1,5 @@
 """Authentication backends."""
 
-import functools
-
 from asgiref.sync import sync_to_async
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
@@ -12,6 +10,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Sum
 from django.utils import timezone
 
+from dscb.prepared import PreparedQuery
 from subgroups.roles import with_parts
 
 
@@ -51,29 +50,18 @@ class PasswordBackend(ModelBackend):
     of their own."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager
-        sql, params, position = _user_query(users.db)
-        params = [*params[:position], user_id, *params[position + 1 :]]
-        user = next(iter(users.raw(sql, params)), None)
-        if user is None:
+        found = _user_with_parts.rows(user_id=user_id, using=get_user_model()._default_manager.db)
+        if not found:
             return None
-        return user if self.user_can_authenticate(user) else None
+        return found[0] if self.user_can_authenticate(found[0]) else None
 
     async def aget_user(self, user_id):
         return await sync_to_async(self.get_user)(user_id)
 
 
-# Stands for the user's id while the query is built: its place in the parameters is where the id goes.
-_USER_ID = -8_675_309
-
-
-@functools.cache
-def _user_query(alias):
-    """The SQL that loads a user with their parts, and its parameters, with the place of the user's id in them.
-
-    Building it is the costly part: the ORM takes about 3 ms to put together and compile the parts' EXISTS
-    subqueries, on every request, against under 1 ms for PostgreSQL to run it. So it is built once per database
-    and process, after every app has registered its parts (subgroups.roles.register_part, in ready())."""
-    users = with_parts(get_user_model()._default_manager.using(alias).all()).filter(pk=_USER_ID)
-    sql, params = users.query.get_compiler(using=alias).as_sql()
-    return sql, tuple(params), params.index(_USER_ID)
+@PreparedQuery
+def _user_with_parts(*, user_id):
+    """The user with their parts: built and compiled once per database and process (dscb.prepared), after every app
+    has registered its parts (subgroups.roles.register_part, in ready()). The ORM took about 3 ms to put together and
+    compile the parts' EXISTS subqueries on every request, against under 1 ms for PostgreSQL to run them."""
+    return with_parts(get_user_model()._default_manager.all()).filter(pk=user_id)

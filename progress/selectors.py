@@ -238,15 +238,14 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     """
     periods = [p for p in plan.periods.all() if p.number <= period.number]
     objectives = {objective.pk: objective for objective in plan_objectives(plan)}
+    objective_ids = list(objectives)
     # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
     subgroups = {subgroup.pk: subgroup for subgroup in _every_subgroup.rows()}
-    joint, supported = plan_subgroups(plan, supporting=supporting, subgroups=subgroups, objective_ids=list(objectives))
+    joint, supported = plan_subgroups(plan, supporting=supporting, subgroups=subgroups, objective_ids=objective_ids)
     # Picked and grouped by the objectives just read, in their (plan) order, and sorted within each objective:
     # no joins up to the plan to filter or sort by (the rows of every page that reads the plan pass here).
     actions = {}  # objective id -> [ActionSummary]
-    for pk, objective_id, ref, text, lead_id, lead_officer, *carried in _action_rows.rows(
-        objective_ids=list(objectives)
-    ):
+    for pk, objective_id, ref, text, lead_id, lead_officer, *carried in _action_rows.rows(objective_ids=objective_ids):
         leads = [subgroups[lead_id], *joint.get(pk, [])]
         summary = ActionSummary(
             pk, ref, text, leads, supported.get(pk, []), _carried_from(*carried), lead_officer=lead_officer
@@ -255,7 +254,7 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
 
     updates, own_drafts = _updates(periods, period, evidence=evidence, drafts=drafts)
     kpis = {}  # objective id -> [KPI]
-    for kpi in _kpis.rows(objective_ids=list(objectives)):
+    for kpi in _kpis.rows(objective_ids=objective_ids):
         kpi.objective = objectives[kpi.objective_id]
         kpi.owner = subgroups[kpi.owner_id]
         kpis.setdefault(kpi.objective_id, []).append(kpi)
