@@ -9,21 +9,37 @@ import functools
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-# An id no table reaches, that cannot occur anywhere else in an address.
+# Ids no table reaches, that cannot occur anywhere else in an address (the first of them, and the next ones up).
 _STAND_IN = 987654321987654321
 
 
 @functools.lru_cache(maxsize=256)
-def _split(name, script_prefix, urlconf):
-    """(before, after) the id in the address of `name`, for this script prefix and URL configuration."""
-    address = reverse(name, args=[_STAND_IN], urlconf=urlconf)
-    before, stand_in, after = address.partition(str(_STAND_IN))
-    if not stand_in or str(_STAND_IN) in after:
-        raise ValueError(f"{name} does not take the id once in its address")
-    return before, after
+def _parts(name, count, script_prefix, urlconf):
+    """The address of `name` split around its `count` ids, for this script prefix and URL configuration."""
+    stand_ins = [str(_STAND_IN + index) for index in range(count)]
+    rest = reverse(name, args=[int(stand_in) for stand_in in stand_ins], urlconf=urlconf)
+    parts = []
+    for stand_in in stand_ins:
+        before, found, rest = rest.partition(stand_in)
+        if not found:
+            raise ValueError(f"{name} does not take each id, in order, in its address")
+        parts.append(before)
+    parts.append(rest)
+    if any(stand_in in part for part in parts for stand_in in stand_ins):
+        raise ValueError(f"{name} takes an id more than once in its address")
+    return tuple(parts)
+
+
+def reverse_ids(name, *ids):
+    """reverse(name, args=ids) for a URL whose arguments are all integers (ids, a period's number): the same
+    address, cheaply."""
+    parts = _parts(name, len(ids), get_script_prefix(), get_urlconf())
+    address = [parts[0]]
+    for value, after in zip(ids, parts[1:], strict=True):
+        address += (str(int(value)), after)
+    return "".join(address)
 
 
 def reverse_pk(name, pk):
     """reverse(name, args=[pk]) for a URL whose only argument is an integer id: the same address, cheaply."""
-    before, after = _split(name, get_script_prefix(), get_urlconf())
-    return f"{before}{int(pk)}{after}"
+    return reverse_ids(name, pk)

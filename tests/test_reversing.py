@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from dscb.reversing import reverse_pk
+from dscb.reversing import reverse_ids, reverse_pk
 
 
 @pytest.mark.parametrize("name", ["priorities:action-detail", "kpis:kpi-detail", "reports:issued"])
@@ -28,3 +28,24 @@ def test_follows_the_script_prefix():
 def test_refuses_an_address_of_more_than_the_id():
     with pytest.raises(NoReverseMatch):
         reverse_pk("priorities:update-edit", 7)
+
+
+@pytest.mark.parametrize(
+    "name", ["priorities:update-edit", "priorities:update-return", "kpis:value-edit", "progress:kpi-value-in-place"]
+)
+@pytest.mark.parametrize(("pk", "number"), [(1, 1), (42, 6), (987654, 12)])
+def test_two_numbers_in_the_same_address_as_reverse(name, pk, number):
+    assert reverse_ids(name, pk, number) == reverse(name, args=[pk, number])
+    set_script_prefix("/board/")
+    try:
+        assert reverse_ids(name, pk, number) == reverse(name, args=[pk, number])
+        assert reverse_ids(name, pk, number).startswith("/board/")
+    finally:
+        set_script_prefix("/")
+
+
+def test_refuses_an_address_with_other_arguments_than_asked():
+    with pytest.raises(NoReverseMatch):
+        reverse_ids("priorities:action-detail", 7, 1)
+    with pytest.raises(NoReverseMatch):
+        reverse_ids("progress:my-work", 7, 1)

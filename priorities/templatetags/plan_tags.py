@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
 
+from dscb.reversing import reverse_ids
 from dscb.templaterows import TemplateRow
 from priorities.models import Status
 
@@ -38,6 +39,13 @@ class PlanAction(TemplateRow):
     lead_officer: str
     supporting: tuple  # the supporting subgroups' names
     due: str
+
+
+@register.simple_tag
+def address(name, *ids):
+    """{% url name id ... %} for an address whose arguments are all integers, as a page with hundreds of rows links
+    each: reversed once per name (dscb.reversing) rather than once per link."""
+    return reverse_ids(name, *ids)
 
 
 @register.simple_tag
