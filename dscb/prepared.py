@@ -125,9 +125,11 @@ class _Instances:
 
     def make(self, rows):
         model, start, end, using, init_list = self.model, self.start, self.end, self.using, self.init_list
+        # Asked on each read, not once when prepared: a receiver may be connected later (a cached lookup).
+        plain = self.plain and not (pre_init.has_listeners(model) or post_init.has_listeners(model))
         made = []
         for row in rows:
-            if self.plain:
+            if plain:
                 obj = model.__new__(model)
                 obj._state = state = ModelState()
                 state.adding, state.db = False, using
@@ -144,10 +146,8 @@ class _Instances:
 
 def _plain_model(model, init_list):
     """Whether Model.__init__ would make the model's instances from a row of all its columns by setting each
-    column's attribute in turn, with nothing else happening (see _Instances)."""
+    column's attribute in turn, with nothing else happening but the init signals, which make() asks about."""
     if model.__init__ is not Model.__init__ or model.from_db.__func__ is not Model.from_db.__func__:
-        return False
-    if pre_init.has_listeners(model) or post_init.has_listeners(model):
         return False
     columns = model._meta.concrete_fields
     if init_list != [field.attname for field in columns]:
