@@ -16,13 +16,6 @@ from progress.selectors import UpdateSummary
 register = template.Library()
 
 
-@register.filter
-def sparkline(row):
-    """A KPI row's values so far as a small line chart, with its words as the label."""
-    values = ", ".join(f"{period.label}: {value.display if value else 'no value'}" for period, value in row.series)
-    return sparkline_svg(row.numbers, label=f"{row.kpi.code} values so far: {values}")
-
-
 @register.simple_tag
 def status_strip(path, plain=False):
     """An action's status in each period: reports/_status_strip.html (P1, P2 ... with their tags), or with
