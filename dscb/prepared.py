@@ -30,9 +30,13 @@ from django.db.models.signals import post_init, pre_init
 # integer, as Django leaves out a comparison with a number its column cannot hold, which would change the SQL.
 _ID_STAND_IN = -1_987_000_000
 _DATE_STAND_IN = datetime.date(1111, 1, 1)
-# What a value of an id may be: the ORM leaves out a comparison with a number its column cannot hold, where a
-# prepared query would hand the number to the database (SQLite cannot take one beyond 64 bits).
-_ID_RANGE = (-(2**63), 2**63 - 1)
+
+
+def id_fits(value):
+    """Whether an id may be a prepared query's value: the ORM leaves out a comparison with a number its column
+    cannot hold, where a prepared query would hand the number to the database (SQLite cannot take one beyond 64
+    bits). A caller with an id from outside (an address) checks it first: a larger one names nothing."""
+    return -(2**63) <= value < 2**63
 
 
 def _kind(name, value):
@@ -40,7 +44,7 @@ def _kind(name, value):
     if isinstance(value, bool) or value is None:
         raise TypeError(f"{name}: a prepared query takes ids, lists of ids, text and dates; put flags in its shape")
     if isinstance(value, int):
-        if not _ID_RANGE[0] <= value <= _ID_RANGE[1]:
+        if not id_fits(value):
             raise ValueError(f"{name}: an id beyond 64 bits names nothing; check it before asking")
         return ("id",)
     if isinstance(value, str):
@@ -48,7 +52,7 @@ def _kind(name, value):
     if isinstance(value, list | tuple):
         if not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
             raise TypeError(f"{name}: a list in a prepared query holds ids only")
-        if not all(_ID_RANGE[0] <= item <= _ID_RANGE[1] for item in value):
+        if not all(id_fits(item) for item in value):
             raise ValueError(f"{name}: an id beyond 64 bits names nothing; check it before asking")
         return ("ids", len(value))
     if isinstance(value, datetime.datetime):

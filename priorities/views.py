@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from dscb.prepared import PreparedQuery
+from dscb.prepared import PreparedQuery, id_fits
 from dscb.redirects import next_url
 from plans.access import plan_for_reader
 from plans.models import BusinessPlan
@@ -30,13 +30,10 @@ from .models import (
 from .services import update_return, update_rules, update_save
 from .templatetags.plan_tags import CarriedLink, PlanAction
 
-# Ids are 64-bit: a larger number in an address names nothing.
-MAX_ID = 2**63 - 1
-
 
 def _get_action_for_user(user, pk):
     """An action in a plan the user may read, else 404; with its `leads` and `supporting_subgroups`."""
-    found = _readable_action.rows(is_board_manager(user), pk=pk) if user.is_authenticated and pk <= MAX_ID else []
+    found = _readable_action.rows(is_board_manager(user), pk=pk) if user.is_authenticated and id_fits(pk) else []
     if not found:
         raise Http404("No Action matches the given query.")
     action = found[0]
