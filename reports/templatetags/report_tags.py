@@ -175,7 +175,10 @@ class KPIReportRow(TemplateRow):
     def of(cls, row, for_pdf):
         kpi, trend = row.kpi, row.trend
         displays = tuple(value.display if value else "" for _, value in row.series)
-        labels = ", ".join(f"{period.label}: {value.display if value else 'no value'}" for period, value in row.series)
+        labels = ", ".join(
+            f"{period.label}: {shown if value else 'no value'}"
+            for (period, value), shown in zip(row.series, displays, strict=True)
+        )
         return cls(
             kpi.code,
             kpi.name,
