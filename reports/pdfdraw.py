@@ -11,11 +11,14 @@ WeasyPrint lays out a document on one core: about 190 pages of a 600-action repo
 report's strategic priorities each begin on a new page (`.app-priority` in css/report-pdf.css), so a long report is
 cut there into parts of about equal length, up to REPORT_PDF_PROCESSES of them, which are drawn at once, each in its
 own child. The page cut where a priority begins is one the whole report has too, so every page is laid out as it is
-in the report drawn in one piece. Then, once the number of pages is known, each part is stamped with its pages'
-numbers ("Page 113 of 189", drawn by WeasyPrint with the same page style) and the parts are joined with pypdf, with
+in the report drawn in one piece. Each child lays out its part's pages, tells the parent how many there are, and
+waits: once every part has counted its pages, the parent tells each child the number of its first page and the
+whole report's number of pages, and the child draws "Page 113 of 189" in its pages' margins with them (through
+WeasyPrint's margin boxes, as the page style says) and writes its PDF. The parts are then joined with pypdf, with
 the whole report's outline (its headings, as the PDF reader's bookmarks) made again from the parts' headings.
 """
 
+import contextlib
 import gc
 import io
 import itertools
@@ -44,14 +47,6 @@ PART_MIN_CHARS = 200_000
 # Where a part may begin: a section that css/report-pdf.css starts on a new page, at the top level of the report.
 _PART_START = re.compile(r'<section\b[^>]*\bclass="(?:[^"]*\s)?app-priority(?:\s[^"]*)?"')
 _REPORT_OPENED = re.compile(r'<article\b[^>]*\bclass="(?:[^"]*\s)?app-report(?:\s[^"]*)?"[^>]*>')
-
-# The page number of a part's pages, in place of css/report-pdf.css's, which counts the part's pages alone.
-_NO_PAGE_NUMBER = "@page { @bottom-right { content: none; } }"
-_PAGE_NUMBER_ONLY = (
-    "@page {{ @top-left {{ content: none; }} @top-right {{ content: none; }}"
-    ' @bottom-right {{ content: "Page " counter(page) " of {total}"; }} }}'
-    " @page :first {{ counter-reset: page {first}; }}"
-)
 
 
 def split_document(document, parts):
@@ -98,16 +93,9 @@ def draw_pdf(document, *, base_url, stylesheet_paths, page_css):
     parts = split_document(document, settings.REPORT_PDF_PROCESSES)
     if len(parts) == 1:
         return budget.run([(_draw, (document, base_url, stylesheet_paths, page_css))])[0]
-    drawn = budget.run([(_draw_part, (part, base_url, stylesheet_paths, page_css + _NO_PAGE_NUMBER)) for part in parts])
-    offsets = list(itertools.accumulate((count for _, count, _ in drawn), initial=0))  # pages before each part
-    total = offsets.pop()
-    stamped = budget.run(
-        [
-            (_stamp, (pdf, count, offset + 1, total, base_url, stylesheet_paths, page_css))
-            for (pdf, count, _), offset in zip(drawn, offsets, strict=True)
-        ]
-    )
-    return _join(stamped, [bookmarks for _, _, bookmarks in drawn], offsets)
+    drawn = budget.run([(_draw_part, (part, base_url, stylesheet_paths, page_css)) for part in parts], numbered=True)
+    offsets = list(itertools.accumulate((count for _, count, _ in drawn), initial=0))[:-1]  # pages before each part
+    return _join([pdf for pdf, _, _ in drawn], [bookmarks for _, _, bookmarks in drawn], offsets)
 
 
 class _Budget:
@@ -118,41 +106,63 @@ class _Budget:
         self.memory = int(settings.REPORT_PDF_MEMORY_MB) * 1024 * 1024
         self.started = time.monotonic()
 
-    def run(self, jobs):
-        """Run each (function, arguments) in a child of its own, all at once; their results, in order."""
+    def run(self, jobs, *, numbered=False):
+        """Run each (function, arguments) in a child of its own, all at once; their results, in order.
+
+        When `numbered`, each function is a part of one document, called with `numbering`: a function that sends the
+        part's number of pages here and returns (the number of its first page, the document's number of pages),
+        answered once every part has counted its pages."""
         context = _pdf_context()
-        children, receivers = [], []
+        children, connections = [], []
         try:
             for function, args in jobs:
-                receiver, sender = context.Pipe(duplex=False)
+                connection, child_end = context.Pipe(duplex=numbered)
                 child = context.Process(
-                    target=_in_child, args=(sender, self.memory, function, args), name="report-pdf", daemon=True
+                    target=_in_child,
+                    args=(child_end, self.memory, function, args, numbered),
+                    name="report-pdf",
+                    daemon=True,
                 )
                 children.append(child)
-                receivers.append(receiver)
+                connections.append(connection)
                 child.start()
-                sender.close()
-            outcomes = {}
-            while len(outcomes) < len(receivers):
+                child_end.close()
+            outcomes, pages = {}, {}
+            while len(outcomes) < len(connections):
                 left = max(self.seconds - self.elapsed, 0)
-                ready = wait([receiver for receiver in receivers if receiver not in outcomes], left)
+                ready = wait([connection for connection in connections if connection not in outcomes], left)
                 if not ready:
                     raise PDFBudgetExceeded(f"drawing it took longer than {self.seconds:g} seconds", self.elapsed)
-                for receiver in ready:
+                for connection in ready:
                     try:
-                        outcomes[receiver] = receiver.recv()
+                        message = connection.recv()
                     except EOFError:
-                        outcomes[receiver] = ("memory", None)  # the child died without a word: the memory limit
-                    if outcomes[receiver][0] != "done":
-                        self._raise(*outcomes[receiver])
+                        message = ("memory", None)  # the child died without a word: the memory limit
+                    if message[0] == "pages":
+                        pages[connection] = message[1]
+                        if len(pages) == len(connections):
+                            self._number(connections, pages)
+                        continue
+                    outcomes[connection] = message
+                    if message[0] != "done":
+                        self._raise(*message)
         finally:
-            for receiver in receivers:
-                receiver.close()
+            for connection in connections:
+                connection.close()
             for child in children:
                 if child.is_alive():
                     child.kill()
                 child.join()
-        return [outcomes[receiver][1] for receiver in receivers]
+        return [outcomes[connection][1] for connection in connections]
+
+    @staticmethod
+    def _number(connections, pages):
+        """Tell each part, in order, the number of its first page and the whole document's number of pages."""
+        total = sum(pages.values())
+        first = 1
+        for connection in connections:
+            connection.send((first, total))
+            first += pages[connection]
 
     @property
     def elapsed(self):
@@ -166,21 +176,26 @@ class _Budget:
         raise RuntimeError(f"Drawing the PDF failed: {payload}")
 
 
-def _in_child(sender, memory, function, args):
+def _in_child(connection, memory, function, args, numbered):
     if memory > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # WeasyPrint keeps every box of the document alive until the PDF is written, and the cycle collector walks
     # them all again each time it runs: a sixth of a 600-action report's time. The child ends after one drawing and
     # its memory is bounded above, so nothing is gained by collecting (6 MB more at 600 actions).
     gc.disable()
+
+    def numbering(count):
+        connection.send(("pages", count))
+        return connection.recv()
+
     try:
-        sender.send(("done", function(*args)))
+        connection.send(("done", function(*args, numbering=numbering) if numbered else function(*args)))
     except MemoryError:
-        sender.send(("memory", None))
+        connection.send(("memory", None))
     except Exception as error:  # any other failure goes back to the parent, which raises it
-        sender.send(("error", repr(error)))
+        connection.send(("error", repr(error)))
     finally:
-        sender.close()
+        connection.close()
 
 
 def _render(document, base_url, stylesheet_paths, page_css):
@@ -195,10 +210,14 @@ def _draw(document, base_url, stylesheet_paths, page_css):
     return _render(document, base_url, stylesheet_paths, page_css).write_pdf()
 
 
-def _draw_part(document, base_url, stylesheet_paths, page_css):
+def _draw_part(document, base_url, stylesheet_paths, page_css, *, numbering):
     """A part's PDF, its number of pages, and its headings as (page, level, label, left, top, state), placed in PDF
-    points from the page's bottom left as WeasyPrint places the outline's destinations."""
-    rendered = _render(document, base_url, stylesheet_paths, page_css)
+    points from the page's bottom left as WeasyPrint places the outline's destinations.
+
+    Its pages are numbered as pages of the whole document: `numbering(pages)` gives the number of the part's first
+    page and the whole document's number of pages, once the part's pages are laid out."""
+    with _numbered_as_part_of_whole(numbering):
+        rendered = _render(document, base_url, stylesheet_paths, page_css)
     bookmarks = [
         (number, level, label, x * 0.75, (page.height - y) * 0.75, state)
         for number, page in enumerate(rendered.pages)
@@ -207,20 +226,32 @@ def _draw_part(document, base_url, stylesheet_paths, page_css):
     return rendered.write_pdf(), len(rendered.pages), bookmarks
 
 
-def _stamp(pdf, count, first, total, base_url, stylesheet_paths, page_css):
-    """`pdf` (a part of `count` pages) with "Page N of total" on each page, N counting from `first`."""
-    from pypdf import PdfReader, PdfWriter
+@contextlib.contextmanager
+def _numbered_as_part_of_whole(numbering):
+    """WeasyPrint's page counters, as the margin boxes read them, counting the pages of the whole document.
 
-    numbers = "<!DOCTYPE html><html><body>" + '<div style="break-before: page"></div>' * count + "</body></html>"
-    numbers_css = page_css + _PAGE_NUMBER_ONLY.format(total=total, first=first)
-    stamps = PdfReader(io.BytesIO(_draw(numbers, base_url, stylesheet_paths, numbers_css)))
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for page, stamp in zip(writer.pages, stamps.pages, strict=True):
-        page.merge_page(stamp)
-        page.compress_content_streams()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    WeasyPrint lays out every page of a document before it makes any page's margin boxes, and it makes them from
+    each page's counters (`page`, and `pages`: the number of pages laid out). Here they are made with the part's
+    first page added to `page` and the whole document's number of pages as `pages`: the same words, in the same
+    place and style, that the page style gives the document drawn in one piece."""
+    from weasyprint import layout
+
+    make_margin_boxes = layout.make_margin_boxes
+    whole = []  # (the number of the part's first page, the document's number of pages), once asked
+
+    def make_whole_margin_boxes(context, page, state):
+        quote_depth, counters, *rest = state
+        if not whole:
+            whole.append(numbering(counters["pages"][-1]))
+        first, total = whole[0]
+        counters = {**counters, "page": [counters["page"][-1] + first - 1], "pages": [total]}
+        return make_margin_boxes(context, page, (quote_depth, counters, *rest))
+
+    layout.make_margin_boxes = make_whole_margin_boxes
+    try:
+        yield
+    finally:
+        layout.make_margin_boxes = make_margin_boxes
 
 
 def _join(pdfs, bookmarks, offsets):
