@@ -255,7 +255,9 @@ def _updates_seen(drafts, *, action_id):
 
 
 def _objective_kpis(objective):
-    """The objective's KPIs with their owners, in plan order, each given the objective already read."""
+    """The objective's KPIs still measured, with their owners, in plan order, each given the objective already read.
+
+    An archived KPI is no longer measured: left out here as on the plan page and in the reports."""
     kpis = _kpis_of.rows(objective_id=objective.pk)
     for kpi in kpis:
         kpi.objective = objective
@@ -266,7 +268,8 @@ def _objective_kpis(objective):
 def _kpis_of(*, objective_id):
     # The KPI model is reached through the relation, as priorities sits below kpis.
     kpi_model = Objective._meta.get_field("kpis").related_model
-    return kpi_model.objects.filter(objective=objective_id).select_related("owner").order_by("position", "pk")
+    kpis = kpi_model.objects.filter(objective=objective_id, archived=False)
+    return kpis.select_related("owner").order_by("position", "pk")
 
 
 def _carried_into(user, action):

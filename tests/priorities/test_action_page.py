@@ -38,6 +38,7 @@ def test_who_reads_an_action(client, persona, action, period, plan_status, perso
 
 def test_the_page_shows_its_updates_kpis_and_where_it_was_carried_into(client, manager, chair, viewer, action, period):
     kpi = KPIFactory(objective=action.objective, name="Children seen within a day")
+    archived = KPIFactory(objective=action.objective, name="No longer counted", archived=True)
     ProgressUpdateFactory(action=action, period=period, status=Status.AMBER, reason="Reported words")
     later = ActionFactory(carried_over_from=action)
     BusinessPlan.objects.filter(pk=later.objective.priority.plan_id).update(status="draft")
@@ -46,6 +47,8 @@ def test_the_page_shows_its_updates_kpis_and_where_it_was_carried_into(client, m
         text = client.get(action.get_absolute_url()).content.decode()
         assert "Reported words" in text and f"{escape(kpi.code)} Children seen within a day" in text
         assert ("Carried over unfinished into" in text) is sees_into
+        # An archived KPI is no longer measured: not listed, as on the plan page.
+        assert "No longer counted" not in text and archived.get_absolute_url() not in text
     # Next year's plan made active (one plan is active at a time): everyone sees where the action went.
     BusinessPlan.objects.filter(pk=period.plan_id).update(status="closed")
     BusinessPlan.objects.filter(pk=later.objective.priority.plan_id).update(status="active")
