@@ -233,7 +233,9 @@ def _numbered_as_part_of_whole(numbering):
     WeasyPrint lays out every page of a document before it makes any page's margin boxes, and it makes them from
     each page's counters (`page`, and `pages`: the number of pages laid out). Here they are made with the part's
     first page added to `page` and the whole document's number of pages as `pages`: the same words, in the same
-    place and style, that the page style gives the document drawn in one piece."""
+    place and style, that the page style gives the document drawn in one piece. This reaches into WeasyPrint's
+    layout, so WeasyPrint is pinned (requirements.txt) and tests/reports/test_pdf_parts.py compares every page of a
+    report drawn in parts with the report drawn whole."""
     from weasyprint import layout
 
     make_margin_boxes = layout.make_margin_boxes
