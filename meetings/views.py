@@ -245,8 +245,11 @@ def agency_list(request):
                 figures[1] += 1
             totals[0] += represented
             totals[1] += 1
+    # An archived KPI is no longer measured and is shown nowhere else, so it is not named here either.
     computed = (
-        list(KPI.objects.filter(value_source=KPI.Source.ATTENDANCE, objective__priority__plan=plan)) if plan else []
+        list(KPI.objects.filter(value_source=KPI.Source.ATTENDANCE, objective__priority__plan=plan, archived=False))
+        if plan
+        else []
     )
     context = {
         "plan": plan,

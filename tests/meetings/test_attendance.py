@@ -104,6 +104,19 @@ def test_a_computed_kpi_cannot_be_entered(client, manager, period, attendance_kp
     assert reverse("kpis:value-edit", args=[attendance_kpi.pk, period.number]) not in page
 
 
+def test_the_agencies_page_names_the_kpi_computed_from_attendance_until_it_is_archived(
+    client, manager, period, attendance_kpi
+):
+    client.force_login(manager)
+    link = f'<a class="govuk-link" href="{attendance_kpi.get_absolute_url()}">{attendance_kpi.code}</a> is computed'
+    assert link in client.get(reverse("meetings:agency-list")).content.decode()
+    attendance_kpi.archived = True
+    attendance_kpi.save()
+    page = client.get(reverse("meetings:agency-list")).content.decode()
+    assert 'id="attendance-summary"' in page
+    assert attendance_kpi.code not in page
+
+
 def test_my_work_does_not_ask_for_a_computed_kpi(client, chair, period, kpi, manager):
     entered = KPIFactory(objective=kpi.objective, owner=kpi.owner, name="An entered KPI")
     client.force_login(chair)
