@@ -9,7 +9,6 @@ pasted from other programs); python-docx refuses them, so `clean` takes them out
 """
 
 import io
-import re
 
 from django.conf import settings
 from django.urls import reverse
@@ -21,13 +20,12 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from dscb.xmltext import xml_text
+
 from .charts import trend_png, words
 from .data import CHART_LIMIT
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# What XML 1.0 cannot hold: control characters (tab, line feed and carriage return aside), lone surrogates, and
-# the two non-characters U+FFFE and U+FFFF.
-NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 ACTION_TEXT_WORDS = 240  # characters of an action's text in "what was done": the plan page has the rest
 LINK_COLOUR = RGBColor(0x1D, 0x70, 0xB8)
 SHAPE_IDS_FROM = 1000  # the pictures' ids: above any the default template holds
@@ -35,7 +33,7 @@ SHAPE_IDS_FROM = 1000  # the pictures' ids: above any the default template holds
 
 def clean(text):
     """The text without the characters a Word document cannot hold."""
-    return NOT_XML.sub("", "" if text is None else str(text))
+    return xml_text("" if text is None else str(text))
 
 
 def brief(text, limit=ACTION_TEXT_WORDS):

@@ -7,6 +7,8 @@ would become a link in another's spreadsheet. Shared by every export, so all neu
 
 from openpyxl.styles import Alignment, Font
 
+from .xmltext import xml_text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What a CSV cell that would start a formula is prefixed with; the plan file reader takes it off again.
 CSV_TEXT_PREFIX = "'"
@@ -21,7 +23,10 @@ BOLD = Font(bold=True)
 
 def put_text(cell, value):
     """Write a value into an openpyxl cell; text stays plain text, with Excel's quote prefix where it looks like a
-    formula (the value itself is unchanged, so it reads back as written)."""
+    formula (the value itself is unchanged, so it reads back as written), less what a workbook cannot hold
+    (dscb.xmltext: a control character pasted from another program)."""
+    if isinstance(value, str):
+        value = xml_text(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # plain text, even where openpyxl would read a formula

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from audits.models import CriterionAnswer
 from kpis.models import KPIValue
 from priorities.models import ProgressUpdate
 from reports.models import IssuedReport
@@ -160,3 +161,64 @@ def test_excel_holds_typed_markup_and_formulas_as_plain_text(client, site, hosti
     assert formulas == [], "typed text never becomes a formula"
     if url_name != "reports:board-report-xlsx":
         assert any(text.endswith(FORMULA) for text in texts)
+
+
+# A manual line break and a page break as Word pastes them (vertical tab, form feed), and control characters other
+# programs leave in text: nobody sees them, and no XML file (Excel, Word) may hold them.
+PASTED = "Pasted line\x0bbreak, bell\x07, escape\x1b[31m, page\x0cbreak, start\x01"
+PASTED_AS_WRITTEN = "Pasted line\nbreak, bell, escape[31m, page\nbreak, start"
+SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_control_characters_pasted_from_other_programs_break_no_file_and_no_issue(
+    client, site, django_capture_on_commit_callbacks
+):
+    """Every Excel and Word file and the issuing of reports still work, the breaks kept as line breaks."""
+    action = site.action
+    action.text = f"Action. {PASTED}"
+    action.save()
+    ProgressUpdate.objects.filter(action__objective__priority__plan=site.plan).update(
+        progress=PASTED, impact=PASTED, next_steps=PASTED
+    )
+    site.risk.__class__.objects.filter(pk=site.risk.pk).update(title=f"Risk. {PASTED}", cause=PASTED)
+    CriterionAnswer.objects.filter(return_form=site.audit_return).update(action_owner="Owner \x01\x1b")
+    site.meeting_item.__class__.objects.filter(pk=site.meeting_item.pk).update(text=PASTED)
+    Answer.objects.update(comment=PASTED)
+    client.force_login(site.users["manager"])
+
+    files = {}
+    for route in site_routes():
+        response = client.get(url_for(route, arguments(site, route)))
+        kind = response.get("Content-Type", "")
+        if kind == SPREADSHEET or "wordprocessingml" in kind:
+            files[route.name] = (response.status_code, response.content)
+    assert {
+        "reports:executive-report-xlsx",
+        "reports:board-report-xlsx",
+        "planfile:export",
+        "planfile:export-with-progress",
+        "risks:risk-export",
+        "audits:round-export",
+        "selfassessment:window-export",
+        "assurance:pack-xlsx",
+        "annualreport:annual-report",
+    } <= files.keys(), sorted(files)
+    written = []
+    for name, (status, content) in files.items():
+        assert status == 200, name
+        # (The sweep's issued report holds stand-in bytes; the issued reports are made below.)
+        if name not in ("annualreport:annual-report", "reports:issued-xlsx"):
+            workbook = openpyxl.load_workbook(io.BytesIO(content))
+            written += [cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert PASTED_AS_WRITTEN in written and f"Action. {PASTED_AS_WRITTEN}" in written
+
+    for kind, period, as_at in [
+        (IssuedReport.Kind.EXECUTIVE, site.open_period, None),
+        (IssuedReport.Kind.BOARD, site.open_period, site.open_period.ends_on),
+    ]:
+        with django_capture_on_commit_callbacks(execute=True):
+            issued = report_issue(
+                plan=site.plan, kind=kind, period=period, as_at=as_at, user=site.users["manager"], meeting="Board"
+            )
+        cells = _cells(bytes(IssuedReport.objects.get(pk=issued.pk).xlsx))
+        assert f"Action. {PASTED_AS_WRITTEN}" in [cell.value for cell in cells], kind

@@ -1,0 +1,19 @@
+"""Text made fit for the XML inside an Excel workbook or a Word document.
+
+People paste from other programs: Word writes a manual line break (Shift+Enter) as a vertical tab and a page break
+as a form feed, and text may hold other control characters nobody sees. XML 1.0 cannot hold them, and openpyxl and
+python-docx refuse to write them, so every export puts its text through `xml_text` first.
+"""
+
+import re
+
+# What XML 1.0 cannot hold: control characters (tab, line feed and carriage return aside), lone surrogates, and
+# the two non-characters U+FFFE and U+FFFF.
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Word's manual line break and page break, kept as line breaks rather than dropped (which would join two words).
+BREAKS = str.maketrans({"\v": "\n", "\f": "\n"})
+
+
+def xml_text(text):
+    """`text` with Word's breaks as line breaks and without the characters XML cannot hold."""
+    return NOT_XML.sub("", text.translate(BREAKS))
