@@ -25,7 +25,7 @@ class DayMonthYearField(DateInputField):
             return None
         try:
             return datetime.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a number too long for a date's parts
             raise ValidationError(f"The {self.name} must be a real date, for example 10 6 2015") from None
 
 

@@ -148,6 +148,15 @@ def period_meeting_dates(*, period: ReportingPeriod, meeting_on, today=None):
     deadline moves only what is still ahead, and nothing moved is put in the past (it is today at the earliest).
     """
     today = today or timezone.localdate()
+    if meeting_on < period.starts_on:
+        # Its deadlines would be before the period starts too (and counting working days back from the first years
+        # of the calendar runs off its start).
+        raise ValidationError(
+            {
+                "meeting_on": "The Safeguarding Executive meeting must be on or after "
+                f"{format_date(period.starts_on, 'j F Y')}, when Period {period.number} starts"
+            }
+        )
     papers, deadline = period.plan.deadlines_before(meeting_on)
     passed = period.deadline < today
     deadline = period.deadline if passed else max(deadline, today)

@@ -59,7 +59,7 @@ class BoardReportDate:
             return self._fail(f"The month must be a number from 1 to 12, {EXAMPLE}", ["month"])
         try:
             self.date = datetime.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a day too long to be one
             self._fail(
                 f"The date must be a real date: {date_format(datetime.date(2000, month, 1), 'F')} has no day {day}",
                 ["day"],

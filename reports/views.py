@@ -282,6 +282,12 @@ def report_issue_view(request, slug):
     if kind == IssuedReport.Kind.EXECUTIVE:
         period = get_object_or_404(plan.periods, number=form.cleaned_data["period"] or 0)
     else:
+        if as_at is not None:
+            # The dates the Board report's page shows, no others: an issued report is a record kept for good.
+            asked = BoardReportDate({"as_at": as_at.isoformat()}, plan=plan)
+            if asked.error:
+                messages.error(request, f"{asked.error}. The report was not issued.")
+                return HttpResponseRedirect(back)
         periods = list(plan.periods.all())
         as_at = as_at or board_report_default_date(plan, periods)
         period = period_as_at(plan, as_at, periods)

@@ -476,6 +476,23 @@ class TestIssuing:
         assert (issued.kind, issued.as_at, issued.version) == (IssuedReport.Kind.BOARD, datetime.date(2015, 10, 15), 1)
         assert issued.data["counts"] and len(issued.data["actions"]) == 26
 
+    @pytest.mark.parametrize(
+        ("as_at", "message"),
+        [
+            ("0001-01-01", "The date must be on or after 1 April 2015, when the 2015/16 plan starts"),
+            ("2014-01-01", "The date must be on or after 1 April 2015, when the 2015/16 plan starts"),
+            ("9999-12-31", "The date must be on or before 31 March 2017, a year after the 2015/16 plan ends"),
+        ],
+    )
+    def test_a_board_report_is_issued_only_for_a_date_its_page_shows(self, client, demo, as_at, message):
+        plan, users = demo
+        client.force_login(users["manager"])
+        response = self.issue(client, plan, kind=IssuedReport.Kind.BOARD, as_at=as_at, back="/reports/")
+        assert response.status_code == 302
+        assert not IssuedReport.objects.exists()
+        page = client.get(reverse("reports:report-list", args=[plan.slug])).content.decode()
+        assert f"{message}. The report was not issued." in page
+
 
 @pytest.mark.parametrize(
     ("persona_name", "expected"),

@@ -415,3 +415,40 @@ def test_the_email_preference_form(client, site, data):
     not_a_server_error(response)
     if data.get("how") not in ("single", "digest"):
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("part", [0, 1, 2])
+def test_a_date_too_long_for_the_calendar_is_refused_in_words(client, site, part):
+    """A day, month or year with more digits than a date can hold gets the form's message, not a server error."""
+    client.force_login(site.users["manager"])
+    parts = ["10", "6", "2015"]
+    parts[part] = str(2**63)
+    data = {f"deadline_{index}": value for index, value in enumerate(parts)}
+    response = client.post(f"/plans/{site.plan.slug}/periods/5/dates/", data)
+    assert response.status_code == 200
+    assert "The update deadline must be a real date, for example 10 6 2015" in response.content.decode()
+    names = {0: "day", 1: "month", 2: "year"}
+    query = {f"as_at-{names[index]}": value for index, value in enumerate(parts)}
+    response = client.get(reverse("reports:board-report", args=[site.plan.slug]), query)
+    assert response.status_code == 400
+    expected = {
+        0: "The date must be a real date",
+        1: "The month must be a number from 1 to 12",
+        2: "The year must have 4",
+    }
+    assert expected[part] in response.content.decode()
+
+
+def test_a_meeting_moved_to_the_first_year_of_the_calendar_is_refused_in_words(client, site):
+    client.force_login(site.users["manager"])
+    period = site.plan.periods.get(number=5)
+    before = (period.deadline, period.papers_deadline, period.meeting_on)
+    response = client.post(
+        f"/plans/{site.plan.slug}/periods/5/meeting/", {"meeting_on_0": "1", "meeting_on_1": "1", "meeting_on_2": "1"}
+    )
+    assert response.status_code == 200
+    assert "The Safeguarding Executive meeting must be on or after 1 December 2015, when Period 5 starts" in (
+        response.content.decode()
+    )
+    period.refresh_from_db()
+    assert (period.deadline, period.papers_deadline, period.meeting_on) == before
