@@ -13,6 +13,7 @@ from kpis.models import KPI, KPIValue
 from meetings.models import Meeting, MeetingItem
 from plans.forms import DayMonthYearField
 from plans.models import BusinessPlan
+from plans.versioning import STALE_PAGE
 from priorities.models import Action, Objective, ProgressUpdate
 from reports.models import IssuedReport
 from risks.models import Review, Risk
@@ -237,7 +238,7 @@ class GradeForm(forms.Form):
         help_text="What is missing or weak, in the board's words.",
         what="the gaps",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, error_messages=STALE_PAGE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

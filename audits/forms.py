@@ -5,6 +5,7 @@ from django import forms
 from django.utils.html import format_html
 
 from plans.forms import DayMonthYearField
+from plans.versioning import STALE_PAGE
 
 from .models import LINKS_LIMIT, REASON_LIMIT, SHORT_LIMIT, TEXT_LIMIT
 
@@ -51,7 +52,7 @@ class ReturnForm(forms.Form):
     an area for improvement with an action, its owner and due date. Everything may be left for later (a draft);
     what is typed is bounded and checked."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE)
 
     def __init__(self, *args, criteria, framework, answers=None, **kwargs):
         answers = answers or {}
@@ -144,7 +145,7 @@ class ReturnForm(forms.Form):
 class SubmitForm(forms.Form):
     """Sign-off by a named accountable officer, and submission."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE)
     officer_name = _text(
         "Accountable officer's name",
         SHORT_LIMIT,

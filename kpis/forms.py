@@ -5,6 +5,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from plans.versioning import STALE_PAGE
+
 from .models import DECIMAL_LIMIT, KPI, NOTE_LIMIT
 from .services import note_length_problem
 
@@ -69,7 +71,7 @@ class KPIValueForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE)
 
     def __init__(self, *args, kpi: KPI, **kwargs):
         super().__init__(*args, **kwargs)

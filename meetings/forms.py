@@ -7,6 +7,7 @@ from django import forms
 
 from plans.forms import DayMonthYearField
 from plans.models import ReportingPeriod
+from plans.versioning import STALE_PAGE
 from subgroups.models import Subgroup
 
 from .models import IN_ATTENDANCE_LIMIT, ITEM_LIMIT, NAME_LIMIT, PLACE_LIMIT, Attendance, Meeting, MeetingItem
@@ -70,7 +71,7 @@ class MeetingForm(forms.Form):
         help_text="The period's Safeguarding Executive meeting date follows this meeting's date.",
     )
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, error_messages=STALE_PAGE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +184,7 @@ class AttendanceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"max_length": f"In attendance must be {IN_ATTENDANCE_LIMIT} characters or fewer"},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, error_messages=STALE_PAGE)
 
     def __init__(self, *args, seats, **kwargs):
         super().__init__(*args, **kwargs)

@@ -44,3 +44,11 @@ def save_versioned(row, lookup, user):
     except IntegrityError:
         raise UpdateConflict(type(row).objects.filter(**lookup).first()) from None
     return row
+
+
+# The messages of a form's hidden version when it is missing or not a number: the page was not sent as it was shown
+# (an altered or cut-off copy). Shown at the top of the form, as the field itself cannot be seen.
+STALE_PAGE = dict.fromkeys(
+    ("required", "invalid", "min_value"),
+    "This page could not be saved as it was sent: open it again and make the change",
+)

@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from plans.versioning import STALE_PAGE
+
 from .models import TEXT_LIMITS, ProgressUpdate, Status
 from .services import text_length_problem, update_length_problems, update_submission_problems
 
@@ -30,7 +32,7 @@ class ProgressUpdateForm(forms.ModelForm):
         widget=forms.RadioSelect,
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE)
 
     class Meta:
         model = ProgressUpdate
@@ -113,6 +115,8 @@ class ReturnUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say why you are returning the update"},
     )
+    # The update's version as shown on the page: the return is refused if the subgroup saved it since.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,6 +126,7 @@ class ReturnUpdateForm(forms.Form):
         self.helper.label_size = Size.SMALL
         self.helper.layout = Layout(
             Field.textarea("reason", max_characters=TEXT_LIMITS["returned_reason"]),
+            "version",
             Button.warning("return", "Return update"),
         )
 

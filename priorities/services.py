@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.models import ReportingPeriod
-from plans.services import period_for_writing
-from plans.versioning import save_versioned, versioned_row
+from plans.services import PeriodClosed, period_for_writing
+from plans.versioning import UpdateConflict, save_versioned, versioned_row
 
 from .models import REF_MAX_LENGTH, TEXT_LIMITS, Action, ProgressUpdate, Status
 
@@ -134,21 +134,35 @@ def update_save(*, action: Action, period: ReportingPeriod, user, data: dict, ex
 
 
 @transaction.atomic
-def update_return(*, update: ProgressUpdate, user, reason: str):
-    """The board business manager returns a submitted update to its subgroup, with the reason."""
+def update_return(*, update: ProgressUpdate, user, reason: str, expected_version=None):
+    """The board business manager returns a submitted update to its subgroup, with the reason.
+
+    `expected_version`: the update's version when the manager read it; UpdateConflict if the subgroup has saved it
+    since (the manager would return words they have not read). PeriodClosed unless the period is open: in a locked
+    period the subgroup could not revise it. The chair's own time of saving is kept ("last saved"): the return has
+    its own (returned_at, returned_by).
+    """
     too_long = update_length_problems({"returned_reason": reason})
     if too_long:
         raise ValidationError(too_long)
-    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    update = ProgressUpdate.objects.select_for_update(of=("self",)).get(pk=update.pk)
+    if expected_version is not None and update.version != expected_version:
+        raise UpdateConflict(update)
     if update.state != ProgressUpdate.State.SUBMITTED:
         raise ValueError("Only a submitted update can be returned.")
+    period = ReportingPeriod.objects.get(pk=update.period_id)
+    if not period.is_open:
+        raise PeriodClosed(
+            f"{period} is {period.get_state_display().lower()}: the subgroup could not revise a returned update. "
+            "Open the period again on the reporting periods page first."
+        )
     update.state = ProgressUpdate.State.RETURNED
     update.returned_reason = reason
     update.returned_by = user
     update.returned_at = timezone.now()
     update.version += 1
     update._history_user = user
-    update.save()
+    update.save(update_fields=["state", "returned_reason", "returned_by", "returned_at", "version"])
     return update
 
 

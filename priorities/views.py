@@ -365,11 +365,27 @@ def update_return_view(request, pk, number):
         raise PermissionDenied("Only the board business manager returns updates.")
     period = _get_period_for_action(action, number)
     update = get_object_or_404(ProgressUpdate, action=action, period=period, state=ProgressUpdate.State.SUBMITTED)
-    form = ReturnUpdateForm(request.POST or None)
+    context = {"action": action, "period": period, "update": update}
+    if not period.is_open:
+        # The subgroup could not revise it: say so, rather than offer a return that would leave it stuck.
+        return render(request, "priorities/update_return.html", {**context, "closed": True}, status=409)
+    form = ReturnUpdateForm(request.POST or None, initial={"version": update.version})
     if request.method == "POST" and form.is_valid():
-        update_return(update=update, user=request.user, reason=form.cleaned_data["reason"])
+        try:
+            update_return(
+                update=update,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except UpdateConflict as conflict:
+            # Saved again since the page was read: show what it says now, and keep the reason typed.
+            data = request.POST.copy()
+            data["version"] = conflict.current.version
+            context.update(update=conflict.current, form=ReturnUpdateForm(data), conflict=True)
+            return render(request, "priorities/update_return.html", context, status=409)
+        except PeriodClosed:
+            return render(request, "priorities/update_return.html", {**context, "closed": True}, status=409)
         messages.success(request, f"Update for action {action.code} returned to {action.lead_names}.")
         return redirect(action)
-    return render(
-        request, "priorities/update_return.html", {"action": action, "period": period, "update": update, "form": form}
-    )
+    return render(request, "priorities/update_return.html", {**context, "form": form})

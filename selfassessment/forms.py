@@ -4,6 +4,7 @@ from django import forms
 
 from plans.forms import DayMonthYearField
 from plans.models import BusinessPlan
+from plans.versioning import STALE_PAGE
 
 from .models import COMMENT_LIMIT, DONT_KNOW, SCALE, Questionnaire
 
@@ -26,7 +27,7 @@ class ResponseForm(forms.Form):
     """A questionnaire's answers: for each question the agreement scale (or don't know) and an optional comment.
     Any question may be left unanswered; only the questionnaire's own questions are read."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False, error_messages=STALE_PAGE)
 
     def __init__(self, *args, questions, answers=None, own=False, **kwargs):
         answers = answers or {}

@@ -74,7 +74,7 @@ def test_a_return_reason_has_a_limit(client, manager, chair, action, period):
     update = ProgressUpdateFactory(action=action, period=period, author=chair, state="submitted")
     client.force_login(manager)
     return_url = reverse("priorities:update-return", args=[action.pk, 1])
-    response = client.post(return_url, {"reason": "y" * 2001})
+    response = client.post(return_url, {"reason": "y" * 2001, "version": update.version})
     assert "The reason must be 2,000 characters or fewer: it has 2,001" in response.content.decode()
     with pytest.raises(ValidationError):
         update_return(update=update, user=manager, reason="y" * 2001)

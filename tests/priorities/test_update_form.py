@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from plans.models import BusinessPlan
+from plans.services import PeriodClosed
 from priorities.models import Action, ProgressUpdate, Status
+from priorities.services import update_return
 from tests.factories import ProgressUpdateFactory, ReportingPeriodFactory, SubgroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +229,9 @@ class TestReturn:
         user = persona(persona_name)
         if user:
             client.force_login(user)
-        response = client.post(reverse("priorities:update-return", args=[action.pk, 1]), {"reason": "Too thin"})
+        response = client.post(
+            reverse("priorities:update-return", args=[action.pk, 1]), {"reason": "Too thin", "version": update.version}
+        )
         assert response.status_code == expected
         update.refresh_from_db()
         assert update.state == ("returned" if persona_name == "manager" else "submitted")
@@ -235,10 +239,9 @@ class TestReturn:
     def test_the_chair_sees_the_reason_and_the_revision_is_kept(self, client, manager, chair, action, period):
         update = self._submitted(action, period, chair)
         client.force_login(manager)
-        assert client.post(reverse("priorities:update-return", args=[action.pk, 1]), {"reason": ""}).status_code == 200
-        client.post(
-            reverse("priorities:update-return", args=[action.pk, 1]), {"reason": "Say what changed for children"}
-        )
+        return_url = reverse("priorities:update-return", args=[action.pk, 1])
+        assert client.post(return_url, {"reason": "", "version": update.version}).status_code == 200
+        client.post(return_url, {"reason": "Say what changed for children", "version": update.version})
         client.force_login(chair)
         assert "Say what changed for children" in client.get(reverse("progress:my-work")).content.decode()
         form = client.get(url(action)).content.decode()
@@ -250,6 +253,67 @@ class TestReturn:
         reasons = list(update.history.order_by("history_date").values_list("state", "returned_reason"))
         assert ("returned", "Say what changed for children") in reasons
         assert reasons[-1] == ("submitted", "")
+
+    def test_a_return_keeps_the_chairs_time_of_saving(self, client, manager, chair, action, period):
+        update = self._submitted(action, period, chair)
+        saved_at = update.updated_at
+        client.force_login(manager)
+        client.post(
+            reverse("priorities:update-return", args=[action.pk, 1]), {"reason": "Thin", "version": update.version}
+        )
+        update.refresh_from_db()
+        assert update.state == "returned" and update.updated_at == saved_at and update.returned_at > saved_at
+
+    def test_an_update_saved_again_since_the_page_was_read_is_not_returned(
+        self, client, manager, chair, action, period
+    ):
+        update = self._submitted(action, period, chair)
+        read_at = update.version
+        ProgressUpdate.objects.filter(pk=update.pk).update(progress="Rewritten since", version=read_at + 1)
+        client.force_login(manager)
+        response = client.post(
+            reverse("priorities:update-return", args=[action.pk, 1]), {"reason": "Too thin", "version": read_at}
+        )
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert "The update changed while you were reading it" in page
+        assert "Rewritten since" in page and "Too thin" in page  # as it is now, and the reason kept
+        assert f'name="version" value="{read_at + 1}"' in page
+        update.refresh_from_db()
+        assert update.state == "submitted" and update.returned_reason == ""
+
+    def test_a_page_sent_without_its_version_says_so(self, client, manager, chair, action, period):
+        update = self._submitted(action, period, chair)
+        client.force_login(manager)
+        for version in ("", "-1", "NaN"):
+            response = client.post(
+                reverse("priorities:update-return", args=[action.pk, 1]), {"reason": "Thin", "version": version}
+            )
+            assert response.status_code == 200
+            summary = response.content.decode().split('govuk-error-summary__list"')[1].split("</ul>")[0]
+            assert "This page could not be saved as it was sent: open it again and make the change" in summary
+        update.refresh_from_db()
+        assert update.state == "submitted"
+
+    def test_an_update_in_a_locked_period_is_not_offered_for_return(self, client, manager, chair, action, period):
+        update = self._submitted(action, period, chair)
+        period.state = "locked"
+        period.save()
+        return_url = reverse("priorities:update-return", args=[action.pk, 1])
+        client.force_login(manager)
+        assert return_url not in client.get(action.get_absolute_url()).content.decode()
+        for response in (
+            client.get(return_url),
+            client.post(return_url, {"reason": "Thin", "version": update.version}),
+        ):
+            assert response.status_code == 409
+            page = response.content.decode()
+            assert "Period 1: Apr–May 2015 is locked" in page and "could not revise a returned update" in page
+            assert 'name="reason"' not in page
+        update.refresh_from_db()
+        assert update.state == "submitted"
+        with pytest.raises(PeriodClosed):
+            update_return(update=update, user=manager, reason="Thin")
 
 
 @pytest.mark.parametrize(

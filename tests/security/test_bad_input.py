@@ -194,6 +194,8 @@ def test_the_return_form(client, site, data):
     client.force_login(site.users["manager"])
     update = site.submitted
     ProgressUpdate.objects.filter(pk=update.pk).update(state=ProgressUpdate.State.SUBMITTED, returned_reason="")
+    ReportingPeriod.objects.filter(pk=update.period_id).update(state=ReportingPeriod.State.OPEN)  # returnable
+    data = {"version": str(ProgressUpdate.objects.get(pk=update.pk).version), **data}
     response = client.post(reverse("priorities:update-return", args=[update.action_id, update.period.number]), data)
     not_a_server_error(response)
     stored = ProgressUpdate.objects.get(pk=update.pk)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kpis.models import KPI, KPIValue
+from plans.models import ReportingPeriod
 from priorities.models import Action, ProgressUpdate
 
 from .snapshot import changed_tables, database_snapshot
@@ -104,6 +105,7 @@ def test_the_kpi_value_form_sets_only_the_fields_of_its_kind(client, site, kind)
 
 def test_the_return_form_sets_only_the_reason(client, site):
     manager, update = site.users["manager"], site.submitted
+    ReportingPeriod.objects.filter(pk=update.period_id).update(state=ReportingPeriod.State.OPEN)  # returnable
     original = {field: getattr(update, field) for field in ["status", "progress", "impact", "author_id", "action_id"]}
     client.force_login(manager)
     before = database_snapshot()
