@@ -52,7 +52,14 @@ class KPIValueForm(forms.Form):
         max_digits=6,
         decimal_places=2,
         widget=forms.TextInput(attrs=DECIMAL_NUMBER),
-        error_messages={"invalid": "Enter the percentage as a number, for example 72.5"},
+        error_messages={
+            "invalid": "Enter the percentage as a number, for example 72.5",
+            # Too many digits, either way: 33.3333 pasted from a spreadsheet, or 1e308.
+            **dict.fromkeys(
+                ("max_digits", "max_decimal_places", "max_whole_digits"),
+                "Enter a percentage from 0 to 100 with no more than 2 decimal places, for example 33.33",
+            ),
+        },
     )
     count = forms.IntegerField(
         label="Count",

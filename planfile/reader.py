@@ -390,6 +390,11 @@ def _parse_plan_setting(parsed, lookup, number, row, first_row):
     if _duplicate(parsed, first_row, ("plan", ref), number, f"The plan setting '{ref}'"):
         return
     value = row["Text"]
+    required = {name for name, _, needed in PLAN_SETTINGS if needed}
+    if ref in required and not value.strip():
+        # A plan with no title (or slug, year, dates) would be listed on the plans page as an empty link.
+        parsed.problems.append(Problem(number, "Text", f"the plan's {ref} is empty."))
+        return
     if names[ref] in ("starts_on", "ends_on") and value:
         date = parse_date(value)
         if date is None:

@@ -50,6 +50,10 @@ def test_permission_table(client, persona, kpi, period, persona_name, get_status
         ("percentage", {"numerator": "1", "denominator": "0"}, "The denominator must be more than zero"),
         ("percentage", {"numerator": "3"}, "Enter the denominator too"),
         ("percentage", {"percentage": "120"}, "The percentage must be between 0 and 100"),
+        *(
+            ("percentage", {"percentage": typed}, "Enter a percentage from 0 to 100 with no more than 2 decimal places")
+            for typed in ("33.3333333", "1e-30", "1e308", "12345.5")
+        ),
         ("percentage", {"numerator": "-1", "denominator": "4"}, "The numerator cannot be negative"),
         ("percentage", {}, "Enter the numerator and denominator, or the percentage"),
         ("count", {"count": "-3"}, "The count cannot be negative"),

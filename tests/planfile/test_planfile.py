@@ -183,6 +183,14 @@ class TestBadRows:
         result = import_csv(rows)
         assert "Row 5, Text: '31/13/2030' is not a date; write it as 2015-04-01 or 01/04/2015." in messages(result)
 
+    @pytest.mark.parametrize("setting", ["title", "slug", "plan year", "starts"])
+    def test_a_required_plan_setting_left_empty_is_named(self, setting):
+        rows = [row if row[1] != setting else ["Plan", setting, "  "] for row in PLAN_ROWS]
+        result = import_csv(rows)
+        number = 2 + [row[1] for row in PLAN_ROWS].index(setting)
+        assert f"Row {number}, Text: the plan's {setting} is empty." in messages(result), messages(result)
+        assert nothing_imported()
+
     def test_missing_plan_settings_are_listed(self):
         result = import_csv([row for row in PLAN_ROWS if row[1] not in ("title", "ends")])
         text = " ".join(messages(result))
