@@ -12,7 +12,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
 
-from priorities.models import ProgressUpdate
 from tests.factories import UserFactory
 
 from .checks import header_problems
@@ -75,7 +74,8 @@ EXPECTED = {
     "priorities:plan-detail": signed_in(200),
     "priorities:action-detail": signed_in(200),
     "priorities:update-edit": only(WRITERS),
-    "priorities:update-return": only(MANAGERS),
+    # The sweep's submitted update is in a locked period: its return page says why it cannot be returned yet.
+    "priorities:update-return": only(MANAGERS, status=409),
     "kpis:kpi-detail": signed_in(200),
     "kpis:value-edit": only(WRITERS),
     "progress:kpi-value-in-place": only(WRITERS),
@@ -194,14 +194,7 @@ def arguments(site, route):
     }.get(route.namespace)
     number = site.open_period.number
     if route.name == "priorities:update-return":
-        # A submitted update in an open period: one in a locked period cannot be returned (its page says why).
-        returnable, _ = ProgressUpdate.objects.get_or_create(
-            action=site.action,
-            period=site.open_period,
-            defaults={"status": "green", "progress": "Done", "author": site.users["chair"], "state": "submitted"},
-        )
-        ProgressUpdate.objects.filter(pk=returnable.pk).update(state=ProgressUpdate.State.SUBMITTED)
-        pk, number = returnable.action_id, site.open_period.number
+        pk, number = site.submitted.action_id, site.submitted.period.number
     values = {"slug": site.plan.slug, "pk": pk, "number": number, "uidb64": "MQ", "token": "made-up-token"}
     values["item_pk"] = site.meeting_item.pk
     values["organisation_pk"] = site.audit_return.organisation_id
