@@ -25,13 +25,13 @@ def put_text(cell, value):
     """Write a value into an openpyxl cell; text stays plain text, with Excel's quote prefix where it looks like a
     formula (the value itself is unchanged, so it reads back as written), less what a workbook cannot hold
     (dscb.xmltext: a control character pasted from another program)."""
-    if isinstance(value, str):
-        value = xml_text(value)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # plain text, even where openpyxl would read a formula
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
+    if not isinstance(value, str):
+        cell.value = value
+        return cell
+    cell.value = value = xml_text(value)
+    cell.data_type = "s"  # plain text, even where openpyxl would read a formula
+    if value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
     return cell
 
 
