@@ -364,8 +364,13 @@ def update_return_view(request, pk, number):
     if not is_board_manager(request.user):
         raise PermissionDenied("Only the board business manager returns updates.")
     period = _get_period_for_action(action, number)
-    update = get_object_or_404(ProgressUpdate, action=action, period=period, state=ProgressUpdate.State.SUBMITTED)
+    update = get_object_or_404(ProgressUpdate, action=action, period=period)
     context = {"action": action, "period": period, "update": update}
+    if update.state != ProgressUpdate.State.SUBMITTED:
+        if request.method != "POST":
+            raise Http404("No submitted update to return.")
+        # Returned by someone else, or made a draft again, since the page was read: say so, with nothing to send.
+        return render(request, "priorities/update_return.html", {**context, "conflict": True}, status=409)
     if not period.is_open:
         # The subgroup could not revise it: say so, rather than offer a return that would leave it stuck.
         return render(request, "priorities/update_return.html", {**context, "closed": True}, status=409)
@@ -379,10 +384,14 @@ def update_return_view(request, pk, number):
                 expected_version=form.cleaned_data["version"],
             )
         except UpdateConflict as conflict:
-            # Saved again since the page was read: show what it says now, and keep the reason typed.
-            data = request.POST.copy()
-            data["version"] = conflict.current.version
-            context.update(update=conflict.current, form=ReturnUpdateForm(data), conflict=True)
+            # Changed since the page was read: show it as it is now. Still submitted (the chair saved it again), it
+            # may be returned from here, the reason kept; returned by someone else, or a draft again, it may not.
+            current = conflict.current
+            context.update(update=current, conflict=True)
+            if current.state == ProgressUpdate.State.SUBMITTED:
+                data = request.POST.copy()
+                data["version"] = current.version
+                context["form"] = ReturnUpdateForm(data)
             return render(request, "priorities/update_return.html", context, status=409)
         except PeriodClosed:
             return render(request, "priorities/update_return.html", {**context, "closed": True}, status=409)

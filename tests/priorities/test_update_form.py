@@ -7,7 +7,7 @@ from plans.models import BusinessPlan
 from plans.services import PeriodClosed
 from priorities.models import Action, ProgressUpdate, Status
 from priorities.services import update_return
-from tests.factories import ProgressUpdateFactory, ReportingPeriodFactory, SubgroupFactory
+from tests.factories import ProgressUpdateFactory, ReportingPeriodFactory, SubgroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -281,6 +281,22 @@ class TestReturn:
         assert f'name="version" value="{read_at + 1}"' in page
         update.refresh_from_db()
         assert update.state == "submitted" and update.returned_reason == ""
+
+    def test_two_managers_returning_at_once_return_it_once(self, client, manager, chair, action, period):
+        update = self._submitted(action, period, chair)
+        read_at = update.version
+        other = UserFactory(username="manager-two", first_name="Second", last_name="Manager")
+        update_return(update=update, user=other, reason="First reason", expected_version=read_at)
+        client.force_login(manager)
+        response = client.post(
+            reverse("priorities:update-return", args=[action.pk, 1]), {"reason": "Second reason", "version": read_at}
+        )
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert "Second Manager returned it at" in page and "with the reason: First reason" in page
+        assert 'name="reason"' not in page  # nothing left to return
+        update.refresh_from_db()
+        assert (update.state, update.returned_reason, update.returned_by) == ("returned", "First reason", other)
 
     def test_a_page_sent_without_its_version_says_so(self, client, manager, chair, action, period):
         update = self._submitted(action, period, chair)
