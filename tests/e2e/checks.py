@@ -66,7 +66,12 @@ def sign_in(page, base_url, username, password=PASSWORD):
 
 
 def assert_no_axe_violations(page):
-    """Run axe-core on the page as it is now and fail with each violation, where it is and how to fix it."""
+    """Run axe-core on the page as it is now and fail with each violation, where it is and how to fix it.
+
+    A test that has just followed a link waits for the new page first (``expect_navigation``); axe run on a page
+    that is being replaced finds no document.
+    """
+    page.wait_for_load_state("load")
     # evaluate() runs outside the page's Content-Security-Policy, which a <script> tag would not.
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))

@@ -13,7 +13,8 @@ def test_admin_uploads_a_spreadsheet_reads_the_preview_and_confirms(page, demo_s
     documents = {}
     sign_in(page, demo_site.url, "manager")
     page.goto(demo_site.url + "/plans/")
-    page.get_by_role("link", name="Import a plan from a spreadsheet").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Import a plan from a spreadsheet").click()
     assert_no_axe_violations(page)
     documents["upload"] = page.content()
 

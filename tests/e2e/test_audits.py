@@ -37,11 +37,13 @@ def test_a_school_completes_its_return_and_the_manager_moderates_it(page, demo_s
     expect(page.get_by_role("heading", level=1)).to_have_text("Your password is saved")
     sign_in(page, demo_site.url, "contact-hillcrest", password=PASSWORD)
 
-    page.get_by_role("link", name="Audits", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Audits", exact=True).click()
     assert_no_axe_violations(page)
     page.get_by_role("link", name=re.compile(r"^Hillcrest Primary School")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Return for Hillcrest Primary School")
-    page.get_by_role("link", name="Start the return").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Start the return").click()
     assert_no_axe_violations(page)
 
     criteria = list(Criterion.objects.filter(standard__framework=round.framework).select_related("standard"))
@@ -83,7 +85,8 @@ def test_a_school_completes_its_return_and_the_manager_moderates_it(page, demo_s
     sign_in(page, demo_site.url, "manager")
     page.goto(f"{demo_site.url}/audits/{round.pk}/")
     page.get_by_role("link", name="Hillcrest Primary School").click()
-    page.get_by_role("link", name="Moderate").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Moderate").click()
     assert_no_axe_violations(page)
     group = page.get_by_role("group", name=f"{amber.code} {amber.text}")
     group.get_by_role("radio", name="Red", exact=True).check()
@@ -91,7 +94,8 @@ def test_a_school_completes_its_return_and_the_manager_moderates_it(page, demo_s
     page.get_by_role("button", name="Save moderation").click()
     expect(page.locator(f"#criterion-{amber.pk}")).to_contain_text("Red")
 
-    page.get_by_role("link", name="Back to the round").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Back to the round").click()
     assert_no_axe_violations(page)
     scores = page.locator("#score-table")
     row = scores.get_by_role("row").filter(has_text="Hillcrest Primary School").filter(has_text=amber.code).first

@@ -40,7 +40,8 @@ def test_the_manager_moves_a_meeting_and_sees_the_reminders(page, demo_site):
 def test_a_chair_chooses_a_weekly_digest(page, demo_site):
     sign_in(page, demo_site.url, "chair-quality-assurance")
     page.goto(f"{demo_site.url}/my/")
-    page.get_by_role("link", name="How you are reminded of what is due").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="How you are reminded of what is due").click()
     assert_no_axe_violations(page)
     page.get_by_label("One email a week, on Mondays, listing everything due").check()
     page.get_by_role("button", name="Save").click()
