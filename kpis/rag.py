@@ -49,8 +49,9 @@ def trend(kpi: KPI, value, previous):
         return Trend("→", "No change since last period", None)
     went_up = value > previous
     better = went_up == (kpi.direction == KPI.Direction.HIGHER)
+    was = f"{previous.normalize():f}{'%' if kpi.kind == KPI.Kind.PERCENTAGE else ''}"
     return Trend(
         "↑" if went_up else "↓",
-        f"{'Up' if went_up else 'Down'} from {previous.normalize():f} last period ({'better' if better else 'worse'})",
+        f"{'Up' if went_up else 'Down'} from {was} last period ({'better' if better else 'worse'})",
         better,
     )

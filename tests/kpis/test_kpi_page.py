@@ -65,7 +65,7 @@ def test_a_reader_sees_each_periods_value_with_its_rag_who_entered_it_and_the_hi
     assert "Period 1" in rows[0] and "90%" in rows[0] and "app-status--green" in rows[0]
     assert "From the quarterly audit" in rows[0]
     assert "Period 2" in rows[1] and "50%" in rows[1] and "app-status--red" in rows[1]
-    assert "Down from 90 last period (worse)" in rows[1]
+    assert "Down from 90% last period (worse)" in rows[1]
     today = datetime.date.today()
     assert f"Ann Chair, {today.day} {today:%B %Y}" in rows[1]
     # This period's value at the top: period 2 is the open period the plan is reporting.

@@ -145,6 +145,12 @@ class TestRatingAndTrend:
         assert trend(lower, Decimal(50), Decimal(50)).arrow == "→"
         assert trend(higher, Decimal(50), None) is None
 
+    def test_trend_names_the_previous_value_in_the_kpis_own_unit(self, action):
+        percentage = KPIFactory(objective=action.objective, kind=KPI.Kind.PERCENTAGE, direction="higher")
+        count = KPIFactory(objective=action.objective, kind=KPI.Kind.COUNT, direction="lower")
+        assert trend(percentage, Decimal("70"), Decimal("74.74")).words == "Down from 74.74% last period (worse)"
+        assert trend(count, Decimal("12"), Decimal("9")).words == "Up from 9 last period (worse)"
+
     def test_my_work_shows_the_computed_rating_and_trend(self, client, chair, kpi, period):
         later = ReportingPeriodFactory(plan=period.plan, number=2, state="open")
         KPIValueFactory(kpi=kpi, period=period, numerator=9, denominator=10, value=90)
@@ -152,7 +158,7 @@ class TestRatingAndTrend:
         client.force_login(chair)
         text = client.get(reverse("progress:my-work") + "?period=2").content.decode()
         assert "75% against a target of 80%: Amber" in text
-        assert "↓ Down from 90 last period (worse)" in text
+        assert "↓ Down from 90% last period (worse)" in text
 
 
 def test_htmx_enters_a_value_in_place_on_my_work(client, chair, kpi, period):

@@ -226,9 +226,9 @@ def test_every_kpi_appears_with_owner_value_target_rating_and_trend(client, demo
     # Values the demo has for period 4, against their targets (Amber within 10 points for these three):
     # 3.3.K4, computed from the demo's attendance, fell a little further short of 100%; 1.2.K2 rose to within 10
     # of its 80%; 1.2.K3, where lower is better, fell below its 25%.
-    assert rows["3.3.K4"][2:6] == ["83.78%", "100%", "Red", "↓ Down from 84.31 last period (worse)"]
-    assert rows["1.2.K2"][2:6] == ["79.31%", "80%", "Amber", "↑ Up from 66.67 last period (better)"]
-    assert rows["1.2.K3"][2:6] == ["20.93%", "25%", "Green", "↓ Down from 25 last period (better)"]
+    assert rows["3.3.K4"][2:6] == ["83.78%", "100%", "Red", "↓ Down from 84.31% last period (worse)"]
+    assert rows["1.2.K2"][2:6] == ["79.31%", "80%", "Amber", "↑ Up from 66.67% last period (better)"]
+    assert rows["1.2.K3"][2:6] == ["20.93%", "25%", "Green", "↓ Down from 25% last period (better)"]
     # A KPI with nothing for period 4 says so, shows what period 3 had, and is not rated, with a target or without.
     period_3 = plan.periods.get(number=3)
     for percentage in (
