@@ -1,7 +1,8 @@
-"""Middleware for the whole site: no page cached, and a plain 503 without the database."""
+"""Middleware for the whole site: no page cached, a plain 503 without the database, and no blank 405."""
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from .views import database_unavailable
@@ -75,3 +76,21 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_DOWN):
             return database_unavailable(request)
         return None
+
+
+class MethodNotAllowedPageMiddleware:
+    """An address that only takes a sent form, opened in the browser, answers with a page that says so.
+
+    Django's ``require_POST`` answers a GET with an empty 405, which the browser shows as a blank page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method not in ("GET", "HEAD"):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page

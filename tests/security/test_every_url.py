@@ -247,6 +247,10 @@ def check(response, expected, url):
             problems.append(f"{url}: {response.status_code} {location!r}, not a redirect to sign in")
     elif response.status_code != expected:
         problems.append(f"{url}: {response.status_code}, not {expected}")
+    elif expected == 405 and ("This address takes a form, not a visit" not in response.text or not response["Allow"]):
+        problems.append(f"{url}: a 405 without the page that explains it, or without Allow")
+    elif expected == 403 and "<h1" not in response.text:
+        problems.append(f"{url}: a 403 without a page that explains it")
     return problems
 
 
@@ -400,3 +404,22 @@ def test_every_admin_page_answers_each_role_as_its_rules_say(client, site, admin
             problems.append(f"{url}: {response.status_code}, not {expected}")
     assert problems == []
     assert checked > 6 * len(admin.site._registry), "every model's list, add, change, history and delete pages"
+
+
+def test_a_refusal_says_the_account_may_not_open_the_page_rather_than_that_it_can_see_it(client, site):
+    """A viewer who opens a page for editing is refused it: the words must not claim they can see it."""
+    sign_in_as(client, site, "viewer")
+    refused = [route for route in site_routes() if EXPECTED[route.name]["viewer"] == 403]
+    assert refused, "no page refuses a viewer"
+    response = client.get(url_for(refused[0], arguments(site, refused[0])), secure=True)
+    assert response.status_code == 403
+    assert "Your account is not allowed to open this page or make this change" in response.text
+    assert "You can see this page" not in response.text
+
+
+def test_a_form_only_address_opened_in_the_browser_explains_itself(client, site):
+    sign_in_as(client, site, "manager")
+    response = client.get(reverse("reports:report-issue", args=[site.plan.slug]), secure=True)
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert '<h1 class="govuk-heading-l">This address takes a form, not a visit</h1>' in response.text
+    assert 'href="/"' in response.text
