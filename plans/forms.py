@@ -6,6 +6,10 @@ from crispy_forms_gds.layout import Button, Div, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .versioning import STALE_PAGE
+
+DATES_SEEN_MESSAGES = {**STALE_PAGE, "max_length": STALE_PAGE["required"]}
+
 
 class DayMonthYearField(DateInputField):
     """A GOV.UK date input (day, month, year) whose messages name the date asked for."""
@@ -41,6 +45,8 @@ class PeriodDatesForm(forms.Form):
         label="Safeguarding Executive meeting",
         help_text="The meeting this period reports to, on or after the update deadline. Leave blank if not set.",
     )
+    # The dates as the page showed them (plans.services.period_dates_seen): a save over someone else's is refused.
+    dates_seen = forms.CharField(widget=forms.HiddenInput, max_length=40, error_messages=DATES_SEEN_MESSAGES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,6 +57,7 @@ class PeriodDatesForm(forms.Form):
         self.helper.layout = Layout(
             Field("deadline"),
             Field("meeting_on"),
+            Field("dates_seen"),
             Button("save", "Save dates"),
         )
 
@@ -63,6 +70,8 @@ class MeetingMoveForm(forms.Form):
         label="Safeguarding Executive meeting",
         help_text="For example 17 6 2015. The papers and update deadlines are counted back from it in working days.",
     )
+    # The dates as the page showed them (plans.services.period_dates_seen): a save over someone else's is refused.
+    dates_seen = forms.CharField(widget=forms.HiddenInput, max_length=40, error_messages=DATES_SEEN_MESSAGES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +81,7 @@ class MeetingMoveForm(forms.Form):
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(
             Field("meeting_on"),
+            Field("dates_seen"),
             Div(
                 Button("save", "Move the meeting"),
                 Button.secondary("preview", "Work out the dates first"),

@@ -122,12 +122,37 @@ def period_dates_problems(*, period: ReportingPeriod, deadline, meeting_on):
     return problems
 
 
-@transaction.atomic
-def period_dates_change(*, period: ReportingPeriod, deadline, meeting_on, user):
-    """Move the period's update deadline and Safeguarding Executive meeting date, kept in the period's history."""
+class DatesChanged(Exception):
+    """Someone changed the period's dates after the form was opened; `period` holds them as they are now."""
+
+    def __init__(self, period):
+        super().__init__(f"The dates of {period} were changed since the page was opened.")
+        self.period = period
+
+
+def period_dates_seen(period):
+    """The period's dates as a form carries them, to tell on saving whether anyone changed them since it was opened."""
+    dates = (period.deadline, period.meeting_on, period.papers_deadline)
+    return ",".join(day.isoformat() if day else "" for day in dates)
+
+
+def _period_for_dates(period, dates_seen):
+    """The period locked for changing its dates; DatesChanged if they are not the ones the form was opened with."""
     period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
     if period.plan.is_closed:
         raise PeriodStateError(f"{period.plan} is closed: its periods can no longer be changed.")
+    if dates_seen is not None and dates_seen != period_dates_seen(period):
+        raise DatesChanged(period)
+    return period
+
+
+@transaction.atomic
+def period_dates_change(*, period: ReportingPeriod, deadline, meeting_on, user, dates_seen=None):
+    """Move the period's update deadline and Safeguarding Executive meeting date, kept in the period's history.
+
+    With `dates_seen` (period_dates_seen when the form was opened), DatesChanged if anyone moved them since.
+    """
+    period = _period_for_dates(period, dates_seen)
     problems = period_dates_problems(period=period, deadline=deadline, meeting_on=meeting_on)
     if problems:
         raise ValidationError(problems)
@@ -174,16 +199,14 @@ def period_meeting_dates(*, period: ReportingPeriod, meeting_on, today=None):
 
 
 @transaction.atomic
-def period_meeting_move(*, period: ReportingPeriod, meeting_on, user, today=None):
+def period_meeting_move(*, period: ReportingPeriod, meeting_on, user, today=None, dates_seen=None):
     """Move the Safeguarding Executive meeting a period reports to, and its deadlines with it (period_meeting_dates);
     the lock date and the reminders follow the update deadline. The change is in the period's history, with the user.
 
     Then period_meeting_moved is sent (plans.signals): the meeting the period reports to moves too, in the same
-    transaction, whichever page moved it.
+    transaction, whichever page moved it. With `dates_seen`, DatesChanged if anyone moved the dates since.
     """
-    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
-    if period.plan.is_closed:
-        raise PeriodStateError(f"{period.plan} is closed: its periods can no longer be changed.")
+    period = _period_for_dates(period, dates_seen)
     old = period.meeting_on
     period.deadline, period.papers_deadline = period_meeting_dates(period=period, meeting_on=meeting_on, today=today)
     period.meeting_on = meeting_on

@@ -14,8 +14,10 @@ from .forms import MeetingMoveForm, PeriodDatesForm
 from .history import period_history
 from .models import BusinessPlan, ReportingPeriod
 from .services import (
+    DatesChanged,
     PeriodStateError,
     period_dates_change,
+    period_dates_seen,
     period_lock,
     period_meeting_dates,
     period_meeting_move,
@@ -69,6 +71,24 @@ def _period_for_change(user, slug, number):
     return plan, period
 
 
+def _dates_changed(request, form_class, period):
+    """The form as it was sent, to be saved again over the dates someone else saved since it was opened, and why."""
+    data = request.POST.copy()
+    data["dates_seen"] = period_dates_seen(period)
+    form = form_class(data)
+    form.is_valid()
+    last = period.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    who = (last.history_user.get_full_name() or last.history_user.username) if last and last.history_user else "Someone"
+    day = partial(format_date, format_string="j F Y")
+    meeting = f"the meeting is on {day(period.meeting_on)}" if period.meeting_on else "the meeting is not set"
+    form.add_error(
+        None,
+        f"{who} changed the dates of {period} since you opened this page: updates are now due by "
+        f"{day(period.deadline)} and {meeting}. Your dates are below: save again to put them in place of these.",
+    )
+    return form
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def period_edit(request, slug, number):
     """The manager moves a period's update deadline and Safeguarding Executive meeting date."""
@@ -82,7 +102,13 @@ def period_edit(request, slug, number):
                     deadline=form.cleaned_data["deadline"],
                     meeting_on=form.cleaned_data["meeting_on"],
                     user=request.user,
+                    dates_seen=form.cleaned_data["dates_seen"],
                 )
+            except DatesChanged as changed:
+                period = changed.period
+                form = _dates_changed(request, PeriodDatesForm, period)
+                context = {"plan": plan, "period": period, "form": form, "history": period_history(period)}
+                return render(request, "plans/period_edit.html", context, status=409)
             except ValidationError as invalid:
                 for field, errors in invalid.message_dict.items():
                     for error in errors:
@@ -93,7 +119,13 @@ def period_edit(request, slug, number):
                 messages.success(request, f"Dates of {period} saved.")
                 return redirect("plans:period-list", slug=plan.slug)
     else:
-        form = PeriodDatesForm(initial={"deadline": period.deadline, "meeting_on": period.meeting_on})
+        form = PeriodDatesForm(
+            initial={
+                "deadline": period.deadline,
+                "meeting_on": period.meeting_on,
+                "dates_seen": period_dates_seen(period),
+            }
+        )
     context = {"plan": plan, "period": period, "form": form, "history": period_history(period)}
     return render(request, "plans/period_edit.html", context)
 
@@ -111,7 +143,17 @@ def period_meeting(request, slug, number):
                 if "preview" in request.POST:
                     proposed = _period_moved(period, meeting_on)
                 else:
-                    period = period_meeting_move(period=period, meeting_on=meeting_on, user=request.user)
+                    period = period_meeting_move(
+                        period=period,
+                        meeting_on=meeting_on,
+                        user=request.user,
+                        dates_seen=form.cleaned_data["dates_seen"],
+                    )
+            except DatesChanged as changed:
+                period = changed.period
+                form = _dates_changed(request, MeetingMoveForm, period)
+                context = {"plan": plan, "period": period, "form": form, "history": period_history(period)}
+                return render(request, "plans/period_meeting.html", context, status=409)
             except ValidationError as invalid:
                 for field, errors in invalid.message_dict.items():
                     for error in errors:
@@ -128,7 +170,7 @@ def period_meeting(request, slug, number):
                     )
                     return redirect("plans:period-meeting", slug=plan.slug, number=period.number)
     else:
-        form = MeetingMoveForm(initial={"meeting_on": period.meeting_on})
+        form = MeetingMoveForm(initial={"meeting_on": period.meeting_on, "dates_seen": period_dates_seen(period)})
     context = {
         "plan": plan,
         "period": period,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 from meetings.services import meeting_save, rule_dates
+from plans.services import period_dates_seen
 from tests.factories import MeetingFactory, MeetingItemFactory, ReportingPeriodFactory, SubgroupFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +184,8 @@ def test_moving_the_meeting_on_the_plans_page_moves_the_meeting_it_reports_to(cl
     period, meeting = _period_2027(executive)
     client.force_login(manager)
     url = reverse("plans:period-meeting", args=[period.plan.slug, period.number])
-    response = client.post(url, {"meeting_on_0": "24", "meeting_on_1": "6", "meeting_on_2": "2027"})
+    data = {"meeting_on_0": "24", "meeting_on_1": "6", "meeting_on_2": "2027", "dates_seen": period_dates_seen(period)}
+    response = client.post(url, data)
     assert response.status_code == 302
     meeting.refresh_from_db()
     period.refresh_from_db()

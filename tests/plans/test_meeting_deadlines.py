@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from dscb.workingdays import is_working_day
 from plans.models import BusinessPlan
-from plans.services import period_meeting_move, plan_create_periods
+from plans.services import period_dates_seen, period_meeting_move, plan_create_periods
 from tests.factories import BusinessPlanFactory
 from yearend.services import plan_roll_over
 
@@ -141,6 +141,11 @@ def meeting_url(period):
     return reverse("plans:period-meeting", args=[period.plan.slug, period.number])
 
 
+def seen(period):
+    """The period's dates as the page showed them, which the form sends back."""
+    return {"dates_seen": period_dates_seen(period)}
+
+
 def meeting(day, month, year):
     return {"meeting_on_0": str(day), "meeting_on_1": str(month), "meeting_on_2": str(year)}
 
@@ -162,7 +167,7 @@ def test_who_may_move_the_meeting(client, persona, far_period, persona_name, get
     if user:
         client.force_login(user)
     assert client.get(meeting_url(period)).status_code == get_status
-    assert client.post(meeting_url(period), meeting(2, 9, 2099)).status_code == post_status
+    assert client.post(meeting_url(period), seen(period) | meeting(2, 9, 2099)).status_code == post_status
     period.refresh_from_db()
     assert period.meeting_on == (D(2099, 9, 2) if persona_name == "manager" else None)
 
@@ -170,7 +175,7 @@ def test_who_may_move_the_meeting(client, persona, far_period, persona_name, get
 def test_the_page_moves_the_meeting_and_shows_the_dates_counted_back(client, manager, far_period):
     period = far_period
     client.force_login(manager)
-    response = client.post(meeting_url(period), meeting(2, 9, 2099), follow=True)
+    response = client.post(meeting_url(period), seen(period) | meeting(2, 9, 2099), follow=True)
     text = response.content.decode()
     assert "moved to 2 September 2099: papers due by 28 August 2099, updates due by 25 August 2099." in text
     dates = text[text.index('id="period-dates"') :]
@@ -183,7 +188,7 @@ def test_the_page_moves_the_meeting_and_shows_the_dates_counted_back(client, man
 
 def test_the_dates_are_worked_out_before_anything_is_saved(client, manager, far_period):
     client.force_login(manager)
-    response = client.post(meeting_url(far_period), {**meeting(2, 9, 2099), "preview": ""})
+    response = client.post(meeting_url(far_period), {**seen(far_period), **meeting(2, 9, 2099), "preview": ""})
     text = response.content.decode()
     assert response.status_code == 200
     proposed = text[text.index('id="proposed-dates"') :]
@@ -197,7 +202,7 @@ def test_the_dates_are_worked_out_before_anything_is_saved(client, manager, far_
 
 def test_a_wrong_date_is_refused_with_a_message_and_kept(client, manager, period):
     client.force_login(manager)
-    response = client.post(meeting_url(period), meeting(31, 6, 2015))
+    response = client.post(meeting_url(period), seen(period) | meeting(31, 6, 2015))
     text = response.content.decode()
     assert response.status_code == 200 and "The meeting date must be a real date" in text
     assert 'name="meeting_on_0" value="31"' in text
@@ -209,6 +214,27 @@ def test_a_closed_plans_meeting_cannot_be_moved(client, manager, far_period):
     BusinessPlan.objects.filter(pk=far_period.plan_id).update(status=BusinessPlan.Status.CLOSED)
     client.force_login(manager)
     assert client.get(meeting_url(far_period)).status_code == 403
-    assert client.post(meeting_url(far_period), meeting(2, 9, 2099)).status_code == 403
+    assert client.post(meeting_url(far_period), seen(far_period) | meeting(2, 9, 2099)).status_code == 403
     far_period.refresh_from_db()
     assert far_period.meeting_on is None
+
+
+def test_two_managers_moving_the_meeting_at_once_do_not_overwrite_each_other(client, manager, far_period):
+    period = far_period
+    opened = seen(period)
+    period_meeting_move(period=period, meeting_on=D(2099, 9, 9), user=manager)  # another tab, another manager
+    client.force_login(manager)
+    # Working the dates out writes nothing, so it is not refused; moving the meeting is.
+    preview = client.post(meeting_url(period), {**opened, **meeting(2, 9, 2099), "preview": ""})
+    assert preview.status_code == 200 and 'id="proposed-dates"' in preview.content.decode()
+    response = client.post(meeting_url(period), opened | meeting(2, 9, 2099))
+    text = response.content.decode()
+    assert response.status_code == 409
+    assert "since you opened this page: updates are now due by" in text
+    assert "the meeting is on 9 September 2099" in text
+    assert 'name="meeting_on_0" value="2"' in text
+    period.refresh_from_db()
+    assert period.meeting_on == D(2099, 9, 9)
+    assert client.post(meeting_url(period), seen(period) | meeting(2, 9, 2099)).status_code == 302
+    period.refresh_from_db()
+    assert period.meeting_on == D(2099, 9, 2)

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -10,8 +11,8 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from plans.models import BusinessPlan, ReportingPeriod
-from plans.services import periods_lock_overdue
-from tests.factories import ReportingPeriodFactory
+from plans.services import period_dates_seen, periods_lock_overdue
+from tests.factories import ReportingPeriodFactory, UserFactory
 from tests.tasks.jobs import run_worker_batch
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,11 @@ def dates_url(period):
     return reverse("plans:period-edit", args=[period.plan.slug, period.number])
 
 
+def seen(period):
+    """The period's dates as the page showed them, which the form sends back."""
+    return {"dates_seen": period_dates_seen(period)}
+
+
 def dates(deadline=None, meeting=None):
     """The date inputs' fields as a browser posts them: day, month and year of each date."""
     data = {}
@@ -116,7 +122,7 @@ def test_who_may_move_a_periods_dates(client, persona, period, persona_name, get
     if user:
         client.force_login(user)
     assert client.get(dates_url(period)).status_code == get_status
-    response = client.post(dates_url(period), dates((20, 6, 2015), (1, 7, 2015)))
+    response = client.post(dates_url(period), seen(period) | dates((20, 6, 2015), (1, 7, 2015)))
     assert response.status_code == post_status
     if persona_name == "anon":
         assert "/accounts/login/" in response["Location"]
@@ -129,7 +135,7 @@ def test_who_may_move_a_periods_dates(client, persona, period, persona_name, get
 
 def test_the_manager_moves_the_deadline_and_it_is_in_the_history(client, manager, period):
     client.force_login(manager)
-    response = client.post(dates_url(period), dates((24, 6, 2015), (1, 7, 2015)), follow=True)
+    response = client.post(dates_url(period), seen(period) | dates((24, 6, 2015), (1, 7, 2015)), follow=True)
     text = response.content.decode()
     assert "Dates of Period 1: Apr–May 2015 saved." in text
     assert "24 June 2015" in text and "1 July 2015" in text  # the periods page shows the new dates
@@ -165,7 +171,7 @@ def test_wrong_dates_are_refused_with_a_message_and_what_was_typed_kept(
     client, manager, period, deadline, meeting, field, message
 ):
     client.force_login(manager)
-    response = client.post(dates_url(period), dates(deadline, meeting))
+    response = client.post(dates_url(period), seen(period) | dates(deadline, meeting))
     text = response.content.decode()
     assert response.status_code == 200
     summary = text[text.index('class="govuk-error-summary"') : text.index("</ul>", text.index("govuk-error-summary"))]
@@ -192,6 +198,68 @@ def test_a_closed_plans_periods_cannot_be_changed(client, manager, period):
     assert "is closed: its periods can no longer be opened" in refused.content.decode()
     upcoming.refresh_from_db()
     assert upcoming.state == "upcoming"
-    assert client.post(dates_url(period), dates((20, 6, 2015))).status_code == 403
+    assert client.post(dates_url(period), seen(period) | dates((20, 6, 2015))).status_code == 403
+    period.refresh_from_db()
+    assert period.deadline == datetime.date(2015, 6, 10)
+
+
+def test_two_managers_moving_the_dates_at_once_do_not_overwrite_each_other(client, manager, period):
+    """Both open the page; the first saves. The second is shown the first's dates and keeps what they typed; only
+    saving again puts theirs in place."""
+    other = UserFactory(username="deputy-manager", first_name="Dee", last_name="Puty")
+    other.groups.add(*manager.groups.all())
+    opened = seen(period)
+    client.force_login(other)
+    assert client.post(dates_url(period), opened | dates((20, 6, 2015), (1, 7, 2015))).status_code == 302
+
+    client.force_login(manager)
+    response = client.post(dates_url(period), opened | dates((24, 6, 2015), (8, 7, 2015)))
+    text = response.content.decode()
+    assert response.status_code == 409
+    summary = text[text.index('class="govuk-error-summary"') : text.index("</ul>", text.index("govuk-error-summary"))]
+    assert (
+        "Dee Puty changed the dates of Period 1: Apr–May 2015 since you opened this page: updates are now due by "
+        "20 June 2015 and the meeting is on 1 July 2015." in summary
+    )
+    assert 'name="deadline_0" value="24"' in text and 'name="meeting_on_0" value="8"' in text  # theirs, kept
+    period.refresh_from_db()
+    assert (period.deadline, period.meeting_on) == (datetime.date(2015, 6, 20), datetime.date(2015, 7, 1))
+
+    # The page they were sent back now carries the dates as they are: saving again puts theirs in place.
+    again = re.search(r'name="dates_seen" value="([^"]*)"', text).group(1)
+    assert again == period_dates_seen(period)
+    assert client.post(dates_url(period), {"dates_seen": again} | dates((24, 6, 2015), (8, 7, 2015))).status_code == 302
+    period.refresh_from_db()
+    assert (period.deadline, period.meeting_on) == (datetime.date(2015, 6, 24), datetime.date(2015, 7, 8))
+    assert [record.history_user for record in period.history.order_by("history_date", "history_id")][1:] == [
+        other,
+        manager,
+    ]
+
+
+STALE = "This page could not be saved as it was sent: open it again and make the change"
+
+
+@pytest.mark.parametrize(
+    ("sent", "status", "message"),
+    [
+        (None, 200, STALE),
+        ("", 200, STALE),
+        ("x" * 41, 200, STALE),
+        ("2015-01-01,,", 409, "changed the dates of Period 1: Apr–May 2015 since you opened this page"),
+    ],
+)
+def test_a_dates_page_sent_without_the_dates_it_showed_is_refused_in_words(
+    client, manager, period, sent, status, message
+):
+    client.force_login(manager)
+    data = dates((24, 6, 2015))
+    if sent is not None:
+        data["dates_seen"] = sent
+    response = client.post(dates_url(period), data)
+    text = response.content.decode()
+    assert response.status_code == status
+    summary = text[text.index('class="govuk-error-summary"') : text.index("</ul>", text.index("govuk-error-summary"))]
+    assert message in summary
     period.refresh_from_db()
     assert period.deadline == datetime.date(2015, 6, 10)

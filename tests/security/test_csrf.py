@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from plans.services import period_dates_seen
 from reports.models import IssuedReport
 
 from .conftest import PASSWORD
@@ -38,7 +39,12 @@ def form_data(site):
             "period": "3",
             "meeting": "Posted from another site",
         },
-        "plans:period-meeting": {"meeting_on_0": "17", "meeting_on_1": "12", "meeting_on_2": "2015"},
+        "plans:period-meeting": {
+            "meeting_on_0": "17",
+            "meeting_on_1": "12",
+            "meeting_on_2": "2015",
+            "dates_seen": period_dates_seen(site.open_period),
+        },
         "progress:email-preference": {"how": "digest"},
         "yearend:roll-over": {"confirm": "1"},
         "yearend:activate": {"confirm": "1"},
