@@ -47,6 +47,10 @@ def score_choices(framework, *, blank):
     return ([Choice("", "Not scored yet")] if blank else []) + choices
 
 
+def _named(prefix, messages):
+    return [message if message.startswith(prefix) else prefix + message for message in messages]
+
+
 class ReturnForm(forms.Form):
     """The contact's return: for each criterion, the self score (radios with the scale's descriptors), evidence,
     an area for improvement with an action, its owner and due date. Everything may be left for later (a draft);
@@ -121,8 +125,22 @@ class ReturnForm(forms.Form):
             _check_year(self, p + "action_due_on", cleaned.get(p + "action_due_on"))
             action, owner = cleaned.get(p + "improvement_action", ""), cleaned.get(p + "action_owner", "")
             if action.strip() and not owner.strip() and p + "action_owner" not in self.errors:
-                self.add_error(p + "action_owner", f"Name who owns the improvement action for {criterion.code}")
+                self.add_error(p + "action_owner", "Name who owns the improvement action")
+        self._name_the_criteria()
         return cleaned
+
+    def _name_the_criteria(self):
+        """Each criterion's messages say which criterion they are about: the summary lists them far from their boxes,
+        and every criterion's boxes have the same labels."""
+        for criterion in self.criteria:
+            prefix = f"{criterion.code}: "
+            for name, errors in self._errors.items():
+                if name.startswith(f"c{criterion.pk}-"):
+                    self._errors[name] = self.error_class(_named(prefix, errors), renderer=self.renderer)
+                    # A date's day, month and year keep their own copies of its messages (crispy-forms-gds).
+                    for part in getattr(self.fields[name], "fields", ()):
+                        if getattr(part.widget, "errors", None):
+                            part.widget.errors = _named(prefix, part.widget.errors)
 
     def answers(self):
         """{criterion id: {field: value}} from the cleaned data."""

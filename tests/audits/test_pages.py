@@ -2,6 +2,8 @@
 in queries as the organisations grow."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -154,12 +156,39 @@ def test_the_draft_form_keeps_what_was_typed_when_refused(client, contact, the_r
     response = client.post(_url("return-edit", the_return), data)
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"Name who owns the improvement action for {criterion.code}" in page
+    assert f"{criterion.code}: Name who owns the improvement action" in page
     assert "Kept words" in page
     data[p + "evidence"] = "x" * 4001
     data[p + "action_owner"] = "Head"
     page = client.post(_url("return-edit", the_return), data).content.decode()
     assert "The evidence must be 4000 characters or fewer" in page
+    assert not the_return.answers.exists()
+
+
+@pytest.mark.parametrize(
+    ("due", "due_message", "due_link"),
+    [
+        (("30", "2", "2015"), "The action's due date must be a real date, for example 10 6 2015", "action_due_on"),
+        (("", "2", "2015"), "The action's due date must include a day", "action_due_on_0"),
+    ],
+)
+def test_the_summary_says_which_criterion_each_problem_is_in_once(
+    client, contact, the_return, due, due_message, due_link
+):
+    """Every criterion's boxes have the same labels, and the summary lists its problems far from them."""
+    client.force_login(contact)
+    criterion = Criterion.objects.filter(standard__framework=the_return.round.framework).last()
+    p = f"c{criterion.pk}-"
+    data = {"version": 1, p + "improvement_action": "Train", p + "action_owner": "o" * 121}
+    data.update({f"{p}action_due_on_{index}": part for index, part in enumerate(due)})
+    page = client.post(_url("return-edit", the_return), data).content.decode()
+    summary = page[page.index('class="govuk-error-summary"') : page.index("</ul>", page.index("govuk-error-summary"))]
+    items = re.findall(r'<li><a href="#([^"]+)">(.*?)</a></li>', html.unescape(summary))
+    assert items == [
+        (f"id_{p}action_owner", f"{criterion.code}: The action's owner must be 120 characters or fewer"),
+        (f"id_{p}{due_link}", f"{criterion.code}: {due_message}"),
+    ]
+    assert html.escape(f"{criterion.code}: {due_message}") in page[page.index(f'id="div_id_{p}action_due_on"') :]
     assert not the_return.answers.exists()
 
 

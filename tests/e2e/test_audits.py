@@ -56,7 +56,7 @@ def test_a_school_completes_its_return_and_the_manager_moderates_it(page, demo_s
     group.get_by_label("Improvement action").fill("The chair of governors to complete training")
     # Saved as a draft first: nothing typed is lost when the owner is missing.
     page.get_by_role("button", name="Save as draft").click()
-    expect(page.get_by_role("alert")).to_contain_text(f"Name who owns the improvement action for {amber.code}")
+    expect(page.get_by_role("alert")).to_contain_text(f"{amber.code}: Name who owns the improvement action")
     assert_no_axe_violations(page)
     group = page.get_by_role("group", name=f"{amber.code} {amber.text}")
     expect(group.get_by_label("Improvement action")).to_have_value("The chair of governors to complete training")
