@@ -173,6 +173,7 @@ def _report(request, plan, kind, period, fmt, as_at=None, filename="", defaulted
     if fmt == "xlsx":
         workbook = (executive_xlsx if kind == IssuedReport.Kind.EXECUTIVE else board_xlsx)(title, progress, marking)
         return _download(workbook, XLSX_TYPE, f"{filename}.xlsx")
+    manager = is_board_manager(request.user)
     context = {
         "plan": plan,
         "kind": kind,
@@ -183,9 +184,11 @@ def _report(request, plan, kind, period, fmt, as_at=None, filename="", defaulted
         "as_at": as_at,
         "as_at_defaulted": defaulted,
         "board_quarter": board_quarter(plan, as_at) if as_at else None,
-        "is_manager": is_board_manager(request.user),
+        "is_manager": manager,
         "issued": IssuedReport.objects.filter(plan=plan, kind=kind, **report_scope(kind, period, as_at)),
         "query": request.GET.urlencode(),
+        # An issue refused for its Meeting box (report_issue_view): the box shows the error and what was typed.
+        "issue_refused": request.session.pop(ISSUE_REFUSED, None) if manager else None,
     }
     return render(request, "reports/report_page.html", context)
 
@@ -260,11 +263,22 @@ def _report_list(request, plan, periods, chosen, status=200):
     )
 
 
+# The session key of an issue refused for its Meeting box, shown by the report page the form was sent from.
+ISSUE_REFUSED = "report-issue-refused"
+MEETING_LIMIT = 200
+
+
 class IssueForm(forms.Form):
     kind = forms.TypedChoiceField(choices=IssuedReport.Kind.choices, coerce=IssuedReport.Kind)
     period = forms.IntegerField(required=False, min_value=1)
     as_at = forms.DateField(required=False)
-    meeting = forms.CharField(max_length=200, error_messages={"required": "Say which meeting the report is issued to"})
+    meeting = forms.CharField(
+        max_length=MEETING_LIMIT,
+        error_messages={
+            "required": "Say which meeting the report is issued to",
+            "max_length": f"The meeting must be {MEETING_LIMIT} characters or fewer",
+        },
+    )
 
 
 @require_POST
@@ -274,9 +288,16 @@ def report_issue_view(request, slug):
     form = IssueForm(request.POST)
     back = next_url(request, plan.get_absolute_url(), parameter="back")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        if "meeting" in form.errors:
+            # Shown on the report page as the Meeting box's own error, with what was typed (_report).
+            request.session[ISSUE_REFUSED] = {
+                "meeting": request.POST.get("meeting", "")[: 2 * MEETING_LIMIT],
+                "error": form.errors["meeting"][0],
+            }
+        for field, errors in form.errors.items():
+            if field != "meeting":
+                for error in errors:
+                    messages.error(request, error)
         return HttpResponseRedirect(back)
     kind, as_at = form.cleaned_data["kind"], form.cleaned_data["as_at"]
     if kind == IssuedReport.Kind.EXECUTIVE:

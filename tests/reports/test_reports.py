@@ -493,6 +493,33 @@ class TestIssuing:
         page = client.get(reverse("reports:report-list", args=[plan.slug])).content.decode()
         assert f"{message}. The report was not issued." in page
 
+    @pytest.mark.parametrize(
+        ("meeting", "message", "kept"),
+        [
+            ("", "Say which meeting the report is issued to", ""),
+            ("   ", "Say which meeting the report is issued to", "   "),
+            ("M" * 201, "The meeting must be 200 characters or fewer", "M" * 201),
+        ],
+    )
+    def test_a_meeting_left_out_is_the_meeting_boxs_own_error_with_what_was_typed(
+        self, client, demo, meeting, message, kept
+    ):
+        plan, users = demo
+        client.force_login(users["manager"])
+        page_url = reverse("reports:executive-report", args=[plan.slug, 3])
+        response = self.issue(client, plan, meeting=meeting, back=page_url)
+        assert response.status_code == 302 and response["Location"] == page_url
+        assert not IssuedReport.objects.exists()
+        page = client.get(page_url).content.decode()
+        assert page.count(message) == 2  # in the summary, linked to the box, and beside the box
+        assert f'<li><a href="#id_meeting">{message}</a></li>' in page
+        assert '<details class="govuk-details" open>' in page and 'aria-invalid="true"' in page
+        described = 'aria-describedby="id_meeting_hint id_meeting_error" aria-invalid="true"'
+        assert f'name="meeting" type="text" {described} value="{kept}"' in page
+        assert "<title>Error: " in page
+        # Shown once: the page opened again is the report, not the refusal.
+        assert message not in client.get(page_url).content.decode()
+
 
 @pytest.mark.parametrize(
     ("persona_name", "expected"),
