@@ -114,7 +114,12 @@ def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
         if asked is not None and asked.is_finished:  # drawn already, by a backend that runs tasks at once
             outcome = kept_draft_pdf(kind, progress, as_at)
     if request.htmx:
-        return _preparing_poll(request, ready=outcome is not None, failed=outcome is not None and not outcome.current)
+        return _preparing_poll(
+            request,
+            ready=outcome is not None,
+            failed=outcome is not None and not outcome.current,
+            title=report_title(kind, progress, as_at),
+        )
     if outcome is None:
         context = {
             "plan": plan,
@@ -147,12 +152,13 @@ def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
     return render(request, "reports/pdf_not_drawn.html", context, status=503)
 
 
-def _preparing_poll(request, *, ready, failed=False):
+def _preparing_poll(request, *, ready, failed=False, title):
     """The "being prepared" page's check (htmx, every few seconds): nothing yet (204), or, when the PDF is there or
-    could not be drawn, a line with its link that replaces the check, which stops (286)."""
+    could not be drawn, a line with its link that replaces the check, which stops (286); the page's title, heading
+    and first paragraph change with it."""
     if not ready:
         return HttpResponse(status=204)
-    context = {"url": request.get_full_path(), "failed": failed}
+    context = {"url": request.get_full_path(), "failed": failed, "title": title}
     return render(request, "reports/_pdf_ready.html", context, status=286)
 
 
@@ -329,7 +335,8 @@ def issued_report(request, pk, fmt):
     if fmt == "pdf":
         if request.htmx:
             failed = bool(issued.pdf_failure)
-            return _preparing_poll(request, ready=issued.pdf is not None or failed, failed=failed)
+            title = f"{issued.title}, issued version {issued.version}"
+            return _preparing_poll(request, ready=issued.pdf is not None or failed, failed=failed, title=title)
         if issued.pdf is not None:
             return _download(bytes(issued.pdf), "application/pdf", f"{issued.filename}.pdf")
         context = {"issued": issued, "plan": issued.plan, "refresh_seconds": PREPARING_REFRESH_SECONDS}

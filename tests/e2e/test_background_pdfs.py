@@ -1,6 +1,8 @@
 """A PDF not yet drawn: the page says it is being prepared and checks until the worker has drawn it; without
 JavaScript it reloads itself (<meta http-equiv="refresh"> in <noscript>) and the download starts."""
 
+import re
+
 from django.test import override_settings
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -24,6 +26,11 @@ def test_a_pdf_being_prepared_says_when_the_worker_has_drawn_it(page, demo_site)
     # The page's own check (every 5 seconds) says so, in its status region.
     link = page.get_by_role("status").get_by_role("link", name="download the PDF")
     expect(link).to_be_visible(timeout=15_000)
+    # The heading, the first paragraph and the title no longer say it is being prepared.
+    expect(page.get_by_role("heading", level=1)).to_have_text("The PDF is ready")
+    expect(page.locator("#pdf-intro")).to_have_text(re.compile(r"^The PDF of the .+ has been drawn\.$"))
+    expect(page).to_have_title(re.compile(r"^PDF ready: "))
+    assert page.locator("h1").count() == 1 and page.locator("main title").count() == 0
     assert_no_axe_violations(page)
     with page.expect_download() as download:
         link.click()
