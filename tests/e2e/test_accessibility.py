@@ -316,8 +316,24 @@ def assurance_pack_with_errors(page, site):
     expect(page.get_by_role("alert")).to_contain_text("The date must be a real date")
 
 
+def report_issue_with_errors(page, site):
+    """The Executive report, issued with its Meeting box emptied: the box's own error."""
+    sign_in(page, site.url, "manager")
+    page.goto(f"{site.url}/plans/{site.plan.slug}/periods/3/executive-report/")
+    page.get_by_text("Issue this report to a meeting").click()
+    page.get_by_label("Meeting").fill("")
+    page.get_by_role("button", name="Issue report").click()
+    expect(page.get_by_role("alert")).to_contain_text("Say which meeting the report is issued to")
+
+
+def periods(page, site):
+    sign_in(page, site.url, "manager")
+    page.goto(f"{site.url}/plans/{site.plan.slug}/periods/")
+    expect(page.locator("#period-4")).to_be_visible()
+
+
 PAGES = [sign_in_page, sign_in_page_with_errors, plan_list, plan, plan_filtered, action, kpi, kpi_from_audits]
-PAGES += [meetings, meeting, attendance_with_errors, agencies, calendar]
+PAGES += [meetings, meeting, attendance_with_errors, agencies, calendar, report_issue_with_errors, periods]
 PAGES += [risk_register, risk_register_with_errors, risk, heat_map, heat_map_with_errors]
 PAGES += [audit_round, audit_return, audit_return_form_with_errors]
 PAGES += [annual_report_with_errors]

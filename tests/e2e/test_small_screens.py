@@ -1,6 +1,7 @@
 """On a 390 px phone, no page of the chair's or the manager's journey scrolls sideways: wide tables scroll in
 their own box, long words break, and the dashboard's chart is drawn with labels a phone can read."""
 
+import datetime
 import re
 
 from django.urls import reverse
@@ -269,3 +270,31 @@ def test_the_self_assessment_pages_fit_a_phone(browser, demo_site):
 
     assert len(widths.seen) == 6
     assert not widths.too_wide, "Wider than a 390 px phone:\n" + "\n".join(widths.too_wide)
+
+
+def test_the_controls_of_a_row_are_on_the_phone_screen_not_in_a_sideways_scroll(browser, demo_site):
+    """The periods page's Lock and Open buttons and the attendance form's deputy boxes: each row reads as a card,
+    its controls within the 390 px screen, reached and used without scrolling sideways."""
+    context = phone_context(browser)
+    page = context.new_page()
+    sign_in(page, demo_site.url, "manager")
+    off_screen = """selector => [...document.querySelectorAll(selector)]
+        .filter(element => { const box = element.getBoundingClientRect(); return box.left < 0 || box.right > 390; })
+        .map(element => element.id || element.textContent.trim())"""
+
+    page.goto(demo_site.url + reverse("plans:period-list", args=[demo_site.plan.slug]))
+    buttons = page.locator("#period-1, #period-4").get_by_role("button")
+    expect(buttons).to_have_count(2)
+    assert page.evaluate(off_screen, "main button, main td a") == []
+    expect(page.locator("#period-4 td[data-label='State']")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    meeting = Meeting.objects.get(body__name="Safeguarding Executive", date=datetime.date(2015, 8, 17))
+    page.goto(demo_site.url + reverse("meetings:attendance-edit", args=[meeting.pk]))
+    deputies = page.locator("#attendance-table input[type=text]")
+    assert deputies.count() > 3
+    assert page.evaluate(off_screen, "#attendance-table select, #attendance-table input") == []
+    deputies.nth(2).fill("Dr Deputy")  # typed into without scrolling sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_axe_violations(page)
+    context.close()
