@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from PIL import Image, ImageDraw, ImageFont
 
+from kpis import charts as kpi_charts
 from kpis.charts import (
     GRID_COLOUR,
     LINE_COLOUR,
@@ -16,6 +17,8 @@ from kpis.charts import (
     TREND_BOTTOM,
     TREND_FONT_SIZE,
     TREND_HEIGHT,
+    TREND_KEY_BASELINE,
+    TREND_KEY_DASH,
     TREND_LEFT,
     TREND_RIGHT,
     TREND_TOP,
@@ -47,22 +50,21 @@ def axis_words(value, percentage):
     return f"{number}%" if percentage else number
 
 
-LABEL_GAP = 9 * SCALE  # from a point's centre to the near edge of its value's label
-LINE_CLEARANCE = 3 * SCALE  # kept clear each side of the (2 units thick) target line
+LABEL_GAP = kpi_charts.LABEL_GAP * SCALE  # in pixels
+LINE_CLEARANCE = kpi_charts.LINE_CLEARANCE * SCALE
 
 
 def label_top(point_y, height, target_y=None):
-    """The top of a value's label, in pixels: above its point, unless the target line would run through the label
-    there; then below it (the line cannot cross both, as the point lies between them), whichever is clear."""
-    above = point_y - LABEL_GAP - height
-    if target_y is None or not _crosses(above, height, target_y):
-        return above
-    below = point_y + LABEL_GAP
-    return below if not _crosses(below, height, target_y) else above
+    """The top of a value's label, in pixels, placed as the KPI page's chart places it (kpis.charts.label_top)."""
+    return kpi_charts.label_top(point_y, height, target_y, scale=SCALE)
 
 
-def _crosses(top, height, line_y):
-    return top - LINE_CLEARANCE <= line_y <= top + height + LINE_CLEARANCE
+def _dashes(draw, left, right, y):
+    """A dashed line of dashes 8 and gaps 4, as the SVG's stroke-dasharray."""
+    x = left
+    while x < right:
+        draw.line([(x, y), (min(x + 8 * SCALE, right), y)], fill=TEXT_COLOUR, width=2 * SCALE)
+        x += 12 * SCALE
 
 
 def trend_png(points, *, target=None, percentage=False):
@@ -93,12 +95,17 @@ def trend_png(points, *, target=None, percentage=False):
         draw.text((x_at(index), (TREND_HEIGHT - 10) * SCALE), label, fill=TEXT_COLOUR, font=font, anchor="ms")
     if target is not None:
         y = y_at(target)
-        x = left
-        while x < right:  # dashes of 8, gaps of 4, as the SVG's stroke-dasharray
-            draw.line([(x, y), (min(x + 8 * SCALE, right), y)], fill=TEXT_COLOUR, width=2 * SCALE)
-            x += 12 * SCALE
+        _dashes(draw, left, right, y)
+        # The key, above the plot as on the KPI page: a dash and the target in words.
+        key_y = (TREND_KEY_BASELINE - TREND_FONT_SIZE * 0.3) * SCALE
+        _dashes(draw, left, left + TREND_KEY_DASH * SCALE, key_y)
+        key_x = left + (TREND_KEY_DASH + 6) * SCALE
         draw.text(
-            (right, y - 5 * SCALE), f"Target {words(target, percentage)}", fill=TEXT_COLOUR, font=font, anchor="rs"
+            (key_x, TREND_KEY_BASELINE * SCALE),
+            f"Target {words(target, percentage)}",
+            fill=TEXT_COLOUR,
+            font=font,
+            anchor="ls",
         )
     run = []
     for index, (_, value) in enumerate([*points, ("", None)]):

@@ -17,12 +17,33 @@ FONT = 'font-family="arial, sans-serif"'
 
 # The trend chart's geometry, in viewBox units.
 TREND_WIDTH = 640
-TREND_HEIGHT = 260
+TREND_NARROW_WIDTH = 360  # the phone's chart: drawn about as wide as it is shown, its words at their own size
+TREND_HEIGHT = 280
 TREND_LEFT = 48  # room for the value axis
 TREND_RIGHT = 16
-TREND_TOP = 24  # room for the label above the highest point
+TREND_TOP = 44  # room for the target's key, then the label above the highest point
 TREND_BOTTOM = 32  # room for the period labels
 TREND_FONT_SIZE = 13
+TREND_KEY_BASELINE = 16  # the target's key, above the plot: a dash and "Target 80%", clear of every point's label
+TREND_KEY_DASH = 28
+
+LABEL_GAP = 9  # from a point's centre to the near edge of its value's label
+LINE_CLEARANCE = 3  # kept clear each side of the (2 units thick) target line
+LABEL_HEIGHT = round(TREND_FONT_SIZE * 0.75)  # the height of a value's figures above their baseline
+
+
+def label_top(point_y, height, target_y=None, *, scale=1):
+    """The top of a value's label: above its point, unless the target line would run through the label there; then
+    below it (the line cannot cross both, as the point lies between them). In viewBox units, or pixels at `scale`."""
+    above = point_y - LABEL_GAP * scale - height
+    if target_y is None or not _crosses(above, height, target_y, scale):
+        return above
+    below = point_y + LABEL_GAP * scale
+    return below if not _crosses(below, height, target_y, scale) else above
+
+
+def _crosses(top, height, line_y, scale):
+    return top - LINE_CLEARANCE * scale <= line_y <= top + height + LINE_CLEARANCE * scale
 
 
 def svg_number(value):
@@ -113,17 +134,21 @@ def _top_of_scale(highest):
     return power * 10  # pragma: no cover - the loop above always returns
 
 
-def trend_svg(points, *, target=None, percentage=False, title, description, id_prefix="kpi-trend"):
+def trend_svg(
+    points, *, target=None, percentage=False, title, description, id_prefix="kpi-trend", width=TREND_WIDTH, css=""
+):
     """A KPI's value in each period as a line on labelled axes, with the target as a dashed line named in words.
 
     `points` are (axis label, value or None) in period order: a missing value breaks the line and is left out.
-    Every value is written beside its point, so that the chart never relies on the line or colour alone.
+    Every value is written beside its point, so that the chart never relies on the line or colour alone; the target
+    is named in a key above the plot, and a value's label goes below its point where the target line would cross it.
     A percentage's axis runs from 0 to 100; a count's from 0 to a round number above its highest value or target.
+    `width` is the viewBox's: a narrower one for a phone keeps the words at a size it can show.
     """
     prefix = escape(id_prefix)
     title_id, desc_id = f"{prefix}-title", f"{prefix}-desc"
     top = trend_axis_top(points, target, percentage)
-    plot_width = TREND_WIDTH - TREND_LEFT - TREND_RIGHT
+    plot_width = width - TREND_LEFT - TREND_RIGHT
     plot_height = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
     bottom = TREND_TOP + plot_height
     step = plot_width / len(points) if points else plot_width
@@ -139,15 +164,15 @@ def trend_svg(points, *, target=None, percentage=False, title, description, id_p
         return f"{number}%" if percentage else number
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart app-kpi-trend" role="img" width="100%" '
-        f'viewBox="0 0 {TREND_WIDTH} {TREND_HEIGHT}" aria-labelledby="{title_id} {desc_id}">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart app-kpi-trend{" " + css if css else ""}" '
+        f'role="img" width="100%" viewBox="0 0 {width} {TREND_HEIGHT}" aria-labelledby="{title_id} {desc_id}">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
     ]
     for share in (0, Decimal("0.5"), 1):  # the value axis: nought, half way and the top
         y = svg_number(y_at(top * share))
         parts.append(
-            f'<line x1="{TREND_LEFT}" y1="{y}" x2="{TREND_WIDTH - TREND_RIGHT}" y2="{y}" '
+            f'<line x1="{TREND_LEFT}" y1="{y}" x2="{width - TREND_RIGHT}" y2="{y}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
             f'<text x="{TREND_LEFT - 6}" y="{svg_number(y_at(top * share) + TREND_FONT_SIZE * 0.35)}" '
             f'font-size="{TREND_FONT_SIZE}" {FONT} text-anchor="end" fill="{TEXT_COLOUR}">{words(top * share)}</text>'
@@ -157,14 +182,16 @@ def trend_svg(points, *, target=None, percentage=False, title, description, id_p
             f'<text x="{svg_number(x_at(index))}" y="{TREND_HEIGHT - 10}" font-size="{TREND_FONT_SIZE}" {FONT} '
             f'text-anchor="middle" fill="{TEXT_COLOUR}">{escape(label)}</text>'
         )
+    target_y = None
     if target is not None:
-        y = y_at(target)
+        target_y = y_at(target)
+        y, key_y = svg_number(target_y), svg_number(TREND_KEY_BASELINE - TREND_FONT_SIZE * 0.3)
+        dashed = f'stroke="{TEXT_COLOUR}" stroke-width="2" stroke-dasharray="8 4"'
         parts.append(
-            f'<g class="app-kpi-trend__target"><line x1="{TREND_LEFT}" y1="{svg_number(y)}" '
-            f'x2="{TREND_WIDTH - TREND_RIGHT}" y2="{svg_number(y)}" stroke="{TEXT_COLOUR}" stroke-width="2" '
-            f'stroke-dasharray="8 4"/>'
-            f'<text x="{TREND_WIDTH - TREND_RIGHT}" y="{svg_number(y - 5)}" font-size="{TREND_FONT_SIZE}" {FONT} '
-            f'text-anchor="end" fill="{TEXT_COLOUR}">Target {words(target)}</text></g>'
+            f'<g class="app-kpi-trend__target"><line x1="{TREND_LEFT}" y1="{y}" x2="{width - TREND_RIGHT}" y2="{y}" '
+            f'{dashed}/><line x1="{TREND_LEFT}" y1="{key_y}" x2="{TREND_LEFT + TREND_KEY_DASH}" y2="{key_y}" '
+            f'{dashed}/><text x="{TREND_LEFT + TREND_KEY_DASH + 6}" y="{TREND_KEY_BASELINE}" '
+            f'font-size="{TREND_FONT_SIZE}" {FONT} fill="{TEXT_COLOUR}">Target {words(target)}</text></g>'
         )
     values = [value for _, value in points]
     for run in _runs(values, lambda index, value: (svg_number(x_at(index)), svg_number(y_at(value)))):
@@ -178,10 +205,11 @@ def trend_svg(points, *, target=None, percentage=False, title, description, id_p
         if value is None:
             continue
         x, y = x_at(index), y_at(value)
+        baseline = label_top(y, LABEL_HEIGHT, target_y) + LABEL_HEIGHT  # SVG places text by its baseline
         parts.append(
             f'<circle class="app-kpi-trend__point" cx="{svg_number(x)}" cy="{svg_number(y)}" r="4" '
             f'fill="{LINE_COLOUR}"><title>{escape(label)}: {words(value)}</title></circle>'
-            f'<text x="{svg_number(x)}" y="{svg_number(y - 9)}" font-size="{TREND_FONT_SIZE}" {FONT} '
+            f'<text x="{svg_number(x)}" y="{svg_number(baseline)}" font-size="{TREND_FONT_SIZE}" {FONT} '
             f'font-weight="bold" text-anchor="middle" fill="{TEXT_COLOUR}">{words(value)}</text>'
         )
     parts.append("</svg>")

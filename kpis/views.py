@@ -9,7 +9,7 @@ from plans.services import PeriodClosed, period_writable
 from plans.versioning import UpdateConflict
 from subgroups.access import may_write_for
 
-from .charts import trend_svg
+from .charts import TREND_NARROW_WIDTH, trend_svg
 from .evidence import kpi_audit_links
 from .forms import KPIValueForm
 from .history import kpi_history
@@ -60,15 +60,19 @@ def kpi_detail(request, pk):
     chart = None
     if kpi.kind in CHARTED_KINDS and any(row["value"] is not None for row in rows):
         in_words = "; ".join(f"{row['period']}: {row['value'].display if row['value'] else 'no value'}" for row in rows)
-        chart = trend_svg(
-            [(f"P{row['period'].number}", row["value"].value if row["value"] else None) for row in rows],
-            target=kpi.target,
-            percentage=kpi.kind == KPI.Kind.PERCENTAGE,
-            title=f"KPI {kpi.code}: value in each period",
-            description=(
+        drawn = {
+            "points": [(f"P{row['period'].number}", row["value"].value if row["value"] else None) for row in rows],
+            "target": kpi.target,
+            "percentage": kpi.kind == KPI.Kind.PERCENTAGE,
+            "title": f"KPI {kpi.code}: value in each period",
+            "description": (
                 f"{in_words}."
                 + (f" Target {kpi.target_display} ({kpi.get_direction_display().lower()})." if kpi.has_target else "")
             ),
+        }
+        # One for wide screens and one for a phone (its words at a size it can show); CSS shows one of them.
+        chart = trend_svg(**drawn, css="app-chart--wide") + trend_svg(
+            **drawn, css="app-chart--narrow", id_prefix="kpi-trend-narrow", width=TREND_NARROW_WIDTH
         )
     return render(
         request,

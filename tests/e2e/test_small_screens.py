@@ -128,6 +128,16 @@ def test_every_page_of_the_chair_and_manager_journeys_fits_a_phone(browser, demo
     kpi = next(kpi for kpi in KPI.objects.filter(objective__priority__plan=plan) if kpi.code == "3.3.K3")
     widths.visit(page, "chair: the KPI value form", url + reverse("kpis:value-edit", args=[kpi.pk, period_number]))
     widths.visit(page, "chair: the KPI's page", url + kpi.get_absolute_url())
+    # Its trend chart is the phone's drawing, its words at least 12 px.
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll("svg.app-kpi-trend")]
+            .filter(svg => svg.getBoundingClientRect().width > 0)
+            .map(svg => [
+                svg.getAttribute("class"),
+                svg.getBoundingClientRect().width / svg.viewBox.baseVal.width * 13,
+            ])"""
+    )
+    assert [css for css, _ in shown] == ["app-chart app-kpi-trend app-chart--narrow"] and shown[0][1] >= 12, shown
     from_audits = next(kpi for kpi in KPI.objects.filter(objective__priority__plan=plan) if kpi.code == "3.3.K1")
     widths.visit(page, "chair: a KPI computed from audits, with its round", url + from_audits.get_absolute_url())
     widths.visit(page, "chair: plan page", demo_site.plan_url)

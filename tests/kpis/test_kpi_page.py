@@ -71,9 +71,13 @@ def test_a_reader_sees_each_periods_value_with_its_rag_who_entered_it_and_the_hi
     # This period's value at the top: period 2 is the open period the plan is reporting.
     assert re.search(r'id="kpi-current-value">\s*50%', text)
     # The chart names itself and says its figures in words; the target is a line named in words too.
-    svg = re.search(r"<svg .*?</svg>", text, re.S).group(0)
-    assert 'role="img"' in svg and "Target 80%" in svg
-    assert "Period 1: Apr–May 2015: 90%; Period 2: Jun–Jul 2015: 50%" in svg
+    # Two drawings of it, one shown on wide screens and one on a phone, each named by its own title and description.
+    wide, narrow = re.findall(r"<svg .*?</svg>", text, re.S)
+    for svg, css, ids in ((wide, "app-chart--wide", "kpi-trend"), (narrow, "app-chart--narrow", "kpi-trend-narrow")):
+        assert 'role="img"' in svg and "Target 80%" in svg and css in svg
+        assert f'aria-labelledby="{ids}-title {ids}-desc"' in svg
+        assert "Period 1: Apr–May 2015: 90%; Period 2: Jun–Jul 2015: 50%" in svg
+    assert 'viewBox="0 0 640 ' in wide and 'viewBox="0 0 360 ' in narrow
     # The history: who changed what, when.
     assert "Changed: Value for Period 1: Apr–May 2015" in text
     assert "Value: 75% → 90%" in text

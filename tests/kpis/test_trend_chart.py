@@ -4,7 +4,9 @@ scale, breaks at a missing period and escapes what people typed."""
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from kpis.charts import trend_svg
+import pytest
+
+from kpis.charts import TREND_NARROW_WIDTH, TREND_WIDTH, trend_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -60,3 +62,53 @@ def test_labels_from_user_data_are_escaped():
     root = parse(svg)
     assert root.find(f"{SVG}title").text == '"><script>'
     assert "<b>P1</b>" in words(root)
+
+
+def text_boxes(root):
+    """Each text's box, estimated from its font size: 0.6 of the size a character wide, 0.75 tall above the
+    baseline (Arial's figures), placed by its anchor."""
+    boxes = []
+    for text in root.iter(f"{SVG}text"):
+        size = float(text.get("font-size"))
+        width = len("".join(text.itertext())) * size * 0.6
+        x, baseline = float(text.get("x")), float(text.get("y"))
+        left = {"middle": x - width / 2, "end": x - width}.get(text.get("text-anchor"), x)
+        boxes.append(("".join(text.itertext()), left, baseline - size * 0.75, left + width, baseline))
+    return boxes
+
+
+def overlapping(boxes):
+    return [
+        (a[0], b[0])
+        for index, a in enumerate(boxes)
+        for b in boxes[index + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+
+
+SERIES = [
+    [("P1", Decimal("36.84")), ("P2", Decimal("29.27")), ("P3", Decimal("25")), ("P4", Decimal("20.93"))],
+    [(f"P{n}", Decimal(value)) for n, value in enumerate(["100", "99.99", "100", "74.74", "75.25", "100"], start=1)],
+    [(f"P{n}", Decimal(value)) for n, value in enumerate(["0", "1.5", "0", "98.5", "100", "0"], start=1)],
+]
+
+
+@pytest.mark.parametrize("width", [TREND_WIDTH, TREND_NARROW_WIDTH])
+@pytest.mark.parametrize("points", SERIES)
+@pytest.mark.parametrize("target", [Decimal("25"), Decimal("75"), Decimal("100")])
+def test_no_two_words_of_the_chart_overlap(points, target, width):
+    """The walk found 'Target 25%' written over P4's '20.93%': the target is named in a key above the plot, and a
+    value's label goes below its point where the target line would run through it."""
+    root = chart(points, target=target, percentage=True, width=width)
+    assert overlapping(text_boxes(root)) == []
+    target_y = float(root.find(f"{SVG}g[@class='app-kpi-trend__target']/{SVG}line").get("y1"))
+    for label, _, top, _, bottom in text_boxes(root):
+        if label.endswith("%") and not label.startswith("Target") and label not in {"0%", "50%", "100%"}:
+            assert not top - 3 <= target_y <= bottom + 3, f"the target line runs through {label}"
+
+
+def test_the_target_is_named_above_the_plot():
+    root = chart([("P1", Decimal("20.93"))], target=Decimal("25"), percentage=True)
+    [key] = [box for box in text_boxes(root) if box[0] == "Target 25%"]
+    top_grid_line = min(float(line.get("y1")) for line in root.iter(f"{SVG}line") if line.get("stroke") == "#b1b4b6")
+    assert key[4] < top_grid_line
