@@ -1,4 +1,5 @@
-"""Middleware for the whole site: no page cached, a plain 503 without the database, and no blank 405."""
+"""Middleware for the whole site: no page cached, a plain 503 without the database, no blank 405, and no
+control characters in the text a form sends."""
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
@@ -6,6 +7,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from .views import database_unavailable
+from .xmltext import NOT_XML, xml_text
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 # Answer without the database and without a session.
@@ -94,3 +96,29 @@ class MethodNotAllowedPageMiddleware:
         page = render(request, "405.html", status=405)
         page["Allow"] = response.get("Allow", "")
         return page
+
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class SentTextMiddleware:
+    """Text sent in a form is kept without the control characters pasted in from other programs (dscb.xmltext).
+
+    Word pastes a manual line break as a vertical tab: it is stored as a line break, and characters nobody can see
+    or type are dropped, so that every page, export and report reads the text as it was meant. Files are left as
+    they are; their readers check them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            sent = request.POST
+            if any(NOT_XML.search(value) for _, values in sent.lists() for value in values):
+                cleaned = sent.copy()
+                for key, values in sent.lists():
+                    cleaned.setlist(key, [xml_text(value) for value in values])
+                cleaned._mutable = False
+                request.POST = cleaned
+        return self.get_response(request)

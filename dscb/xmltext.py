@@ -2,7 +2,9 @@
 
 People paste from other programs: Word writes a manual line break (Shift+Enter) as a vertical tab and a page break
 as a form feed, and text may hold other control characters nobody sees. XML 1.0 cannot hold them, and openpyxl and
-python-docx refuse to write them, so every export puts its text through `xml_text` first.
+python-docx refuse to write them, so every export puts its text through `xml_text` first. Text sent in a form goes
+through it too (dscb.middleware.SentTextMiddleware), so that what is stored is what people meant; the exports still
+clean what was stored before, or came by another way (an imported plan file).
 """
 
 import re

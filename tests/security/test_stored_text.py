@@ -4,6 +4,7 @@ import io
 import re
 import shutil
 import subprocess
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -223,3 +224,32 @@ def test_control_characters_pasted_from_other_programs_break_no_file_and_no_issu
             )
         cells = _cells(bytes(IssuedReport.objects.get(pk=issued.pk).xlsx))
         assert f"Action. {PASTED_AS_WRITTEN}" in [cell.value for cell in cells], kind
+
+
+@pytest.mark.parametrize("multipart", [False, True])
+def test_a_form_stores_pasted_text_without_its_control_characters(client, site, multipart):
+    """Word's manual line break (a vertical tab) is stored as a line break; characters nobody can see are dropped,
+    and a NUL, which PostgreSQL cannot store, no longer refuses the form."""
+    client.force_login(site.users["chair"])
+    url = reverse("priorities:update-edit", args=[site.action.pk, site.open_period.number])
+    version = ProgressUpdate.objects.filter(action=site.action, period=site.open_period).values_list(
+        "version", flat=True
+    )
+    data = {
+        "status": "amber",
+        "progress": "First line\vsecond line\x00\x1b[31m, with a page\fbreak",
+        "impact": "Tabs\tand\r\nline ends are kept",
+        "next_steps": "",
+        "reason": "Behind\x07 plan",
+        "evidence_links": "",
+        "version": str(version.first() or 0),
+    }
+    if multipart:
+        response = client.post(url, data)  # the test client's default: multipart/form-data
+    else:
+        response = client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    update = ProgressUpdate.objects.get(action=site.action, period=site.open_period)
+    assert update.progress == "First line\nsecond line[31m, with a page\nbreak"
+    assert update.impact == "Tabs\tand\r\nline ends are kept"
+    assert update.reason == "Behind plan"
