@@ -291,6 +291,20 @@ class TestBadFilesAnswerProblems:
         result = plan_import(content=bom + text.encode(encoding), filename="plan.csv")
         assert result.problems == [] and KPI.objects.get().target == 12
 
+    def test_a_csv_saved_as_windows_text_imports_with_its_dashes_and_pound_signs(self):
+        """Excel's plain "CSV (Comma delimited)" is Windows-1252: the en dash and the pound sign are single bytes."""
+        text = csv_bytes([*PLAN_ROWS, action_row(text="Train 40 staff – budget £2,000")]).decode()
+        result = plan_import(content=text.encode("cp1252"), filename="plan.csv")
+        assert result.problems == []
+        assert Action.objects.get().text == "Train 40 staff – budget £2,000"
+
+    def test_a_csv_in_no_encoding_it_could_be_is_refused_in_words(self):
+        # 0x81 is neither UTF-8 nor Windows-1252: the file is some other program's text.
+        content = csv_bytes([*PLAN_ROWS, action_row(text="Train")]) + b"\x81\x8d,\xff\xfe\x00"
+        result = plan_import(content=content, filename="plan.csv")
+        assert problems_of(result) == ["plan.csv could not be read as text: save it as CSV UTF-8."]
+        assert nothing_written()
+
     def test_a_nul_character_is_a_problem_on_its_row(self):
         result = plan_import(content=csv_bytes([*PLAN_ROWS, action_row(text="Do\x00it")]), filename="plan.csv")
         assert problems_of(result) == [
