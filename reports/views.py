@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from dscb.querydate import QueryDate
 from dscb.queue import queue_health
 from dscb.redirects import next_url
 from plans.access import plan_for_manager, plan_for_reader
@@ -259,6 +260,7 @@ def _report_list(request, plan, periods, chosen, status=200):
             "current": plan.reporting_period_from(periods),
             "issued": issued,
             "chosen": chosen,
+            "annual_date": QueryDate({}, "as_at"),  # the annual report draft's other date: empty boxes
             "board_meetings": board_meeting_dates(plan),
             # The background work that draws and sends things, for the one who can act on it.
             "queue": queue_health() if is_board_manager(request.user) else None,

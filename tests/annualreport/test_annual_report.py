@@ -354,15 +354,33 @@ def test_the_reports_page_and_the_plan_page_link_to_it(client, year):
 
 
 def test_the_reports_page_asks_for_another_date_and_the_draft_takes_it(client, year):
-    """The Reports page's form sends the typed date as ?as_at=, which the draft is written as at."""
+    """The Reports page's form asks for the day, month and year, as every date here is asked for; the draft is
+    written as at that date. Links give it as ?as_at=YYYY-MM-DD."""
     client.force_login(make_viewer())
     page = client.get(reverse("reports:report-list", args=[year.slug])).content.decode()
     address = reverse("annualreport:annual-report", args=[year.slug])
-    assert f'<form method="get" action="{address}"' in page and 'name="as_at"' in page
-    response = client.get(address, {"as_at": "2015-12-31"})
-    assert response.status_code == 200
-    assert 'filename="annual-report-' + year.slug + '-2015-12-31.docx"' in response["Content-Disposition"]
+    assert f'<form method="get" action="{address}"' in page
+    for part in ("day", "month", "year"):
+        assert f'id="annual-report-as-at-{part}" name="as_at-{part}"' in page
+    typed = {"as_at-day": "31", "as_at-month": "12", "as_at-year": "2015"}
+    for query in (typed, {"as_at": "2015-12-31"}):
+        response = client.get(address, query)
+        assert response.status_code == 200
+        assert 'filename="annual-report-' + year.slug + '-2015-12-31.docx"' in response["Content-Disposition"]
     assert client.get(address, {"as_at": "31/12/2015"}).status_code == 400
+
+
+def test_a_bad_date_is_asked_for_again_with_what_was_typed(client, year):
+    client.force_login(make_viewer())
+    address = reverse("annualreport:annual-report", args=[year.slug])
+    response = client.get(address, {"as_at-day": "30", "as_at-month": "2", "as_at-year": "2016"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<li><a href="#as_at-day">The date must be a real date: February has no day 30</a></li>' in page
+    assert 'name="as_at-day" type="text" inputmode="numeric" value="30"' in page
+    assert 'govuk-input--width-2 govuk-input--error" id="as_at-day"' in page
+    before = client.get(address, {"as_at-day": "1", "as_at-month": "1", "as_at-year": "2015"}).content.decode()
+    assert "The date must be on or after the day the plan year starts" in before
 
 
 def test_an_action_added_after_the_date_is_not_in_the_draft(client, year):
