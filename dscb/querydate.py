@@ -3,12 +3,14 @@ given as `?name=YYYY-MM-DD` by a link. The Board report, the annual report draft
 dates with it, and show its boxes with templates/includes/query_date_input.html."""
 
 import datetime
+import re
 
 from django.utils.dateformat import format as date_format
 
 PARTS = ("day", "month", "year")
 PART_LABELS = {"day": ("Day", 2), "month": ("Month", 2), "year": ("Year", 4)}  # label, width in characters
 EXAMPLE = "for example 31 12 2015"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class QueryDate:
@@ -79,6 +81,8 @@ class QueryDate:
 
     def _read_iso(self):
         try:
+            if not ISO_DATE.fullmatch(self.iso):  # as links write it; not the other forms fromisoformat takes
+                raise ValueError(self.iso)
             self.date = datetime.date.fromisoformat(self.iso)
         except ValueError:
             return self.fail(f"Enter a real {self.label}, {EXAMPLE}")

@@ -1,12 +1,13 @@
 """The risk register's pages for every signed-in reader: the register, a risk, the heat map and the export."""
 
 import datetime
-import re
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+
+from dscb.querydate import QueryDate
 
 from .access import may_add, may_edit
 from .filters import RiskFilter
@@ -27,7 +28,6 @@ from .spreadsheets import register_xlsx
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FILTERS_IGNORED = "Some of the filters could not be used and were left out: see the messages beside them."
 
 
@@ -63,52 +63,51 @@ def register_export(request):
     return response
 
 
-def _day(request, name, label, problems):
-    """The date in a query string parameter, or None (with what was wrong in `problems`) if it is not a date the
-    register can show."""
-    text = request.GET.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        if not ISO_DATE.match(text):
-            raise ValueError
-        day = datetime.date.fromisoformat(text)
-    except ValueError:
-        problems.append(f"The {label} must be a real date written as year-month-day, for example 2015-09-30.")
-        return None
-    if not EARLIEST <= day <= LATEST:
-        problems.append(f"The {label} must be between 2000 and 2100.")
-        return None
-    return day
+def _query_date(request, name, label, problems):
+    """The date called `name` in the query (dscb.querydate), between 2000 and 2100; what is wrong goes in
+    `problems` as (the box to correct, the message)."""
+    chosen = QueryDate(request.GET, name, label=label)
+    chosen.check_between(
+        EARLIEST,
+        LATEST,
+        too_early=f"The {label} must be between 2000 and 2100",
+        too_late=f"The {label} must be between 2000 and 2100",
+    )
+    if chosen.error:
+        problems.append((chosen.first_error_id(), chosen.error))
+    return chosen
 
 
 @require_safe
 def heat_map(request):
     """The heat map of the chosen score as at a day (today unless chosen), with each risk's movement since an
     earlier day (the Board meeting before, unless chosen). Queries: the Board's meeting dates, the risks' history."""
-    problems = []
-    as_at = _day(request, "as_at", "date the map is as at", problems) or timezone.localdate()
+    problems = []  # (the box to correct, what is wrong)
+    as_at_date = _query_date(request, "as_at", "date the map is as at", problems)
+    as_at = as_at_date.date or timezone.localdate()
+    as_at_date.show(as_at)
     score = request.GET.get("score") or "current"
     if score not in SCORES:
-        problems.append("Choose the inherent, current or target score. The current score is shown.")
+        problems.append(("score-switch", "Choose the inherent, current or target score. The current score is shown."))
         score = "current"
-    known = len(problems)
-    since = _day(request, "since", "date to show movement since", problems)
+    since_date = _query_date(request, "since", "date to show movement since", problems)
+    since = since_date.date
     if since is not None and since >= as_at:
-        problems.append("The date to show movement since must be before the date the map is as at.")
+        since_date.fail("The date to show movement since must be before the date the map is as at")
+        problems.append((since_date.first_error_id(), since_date.error))
         since = None
     # No "since" at all: from the Board meeting before. A bad one: the same, said. An empty one: no movement.
     meetings = board_meeting_dates()
-    if since is None and ("since" not in request.GET or len(problems) > known):
+    if since is None and (not since_date.given or since_date.error):
         since = previous_board_meeting(as_at, meetings)
+        if not since_date.error:
+            since_date.show(since)
     drawn = draw_heat_map(as_at=as_at, score=score, since=since)
     context = {
         "heat_map": drawn,
         "problems": problems,
-        "as_at_text": request.GET.get("as_at", "")[:20] or as_at.isoformat(),
-        "since_text": request.GET.get("since", "")[:20]
-        if "since" in request.GET
-        else (since.isoformat() if since else ""),
+        "as_at_date": as_at_date,
+        "since_date": since_date,
         "scores": [(code, label, code == score) for code, label in SCORES.items()],
         "meetings": meetings,
     }

@@ -232,14 +232,19 @@ def test_the_page_shows_movement_since_the_board_meeting_before_unless_another_d
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"as_at": "garbage"}, "The date the map is as at must be a real date written as year-month-day"),
-        ({"as_at": "2015-02-30"}, "The date the map is as at must be a real date"),
-        ({"as_at": "20150630"}, "The date the map is as at must be a real date"),
+        ({"as_at": "garbage"}, "Enter a real date the map is as at, for example 31 12 2015"),
+        ({"as_at": "2015-02-30"}, "Enter a real date the map is as at"),
+        ({"as_at": "20150630"}, "Enter a real date the map is as at"),
+        (
+            {"as_at-day": "30", "as_at-month": "2", "as_at-year": "2016"},
+            "The date the map is as at must be a real date: February has no day 30",
+        ),
+        ({"as_at-day": "", "as_at-month": "6", "as_at-year": "2015"}, "The date the map is as at must include a day"),
         ({"as_at": "1999-12-31"}, "The date the map is as at must be between 2000 and 2100"),
         ({"as_at": "2101-01-01"}, "The date the map is as at must be between 2000 and 2100"),
-        ({"as_at": "9" * 200}, "The date the map is as at must be a real date"),
+        ({"as_at": "9" * 200}, "Enter a real date the map is as at"),
         ({"score": "evil"}, "Choose the inherent, current or target score"),
-        ({"since": "yesterday"}, "The date to show movement since must be a real date"),
+        ({"since": "yesterday"}, "Enter a real date to show movement since"),
         ({"as_at": "2015-06-30", "since": "2015-07-01"}, "must be before the date the map is as at"),
     ],
 )
@@ -254,11 +259,24 @@ def test_a_bad_address_says_what_is_wrong_and_shows_a_map(client, viewer, query,
     assert 'id="heat-map-current"' in page
 
 
-def test_a_bad_date_is_kept_in_the_box_to_be_corrected(client, viewer):
+def test_a_bad_date_is_kept_in_the_boxes_to_be_corrected(client, viewer):
     client.force_login(viewer)
-    page = text(client.get(URL, {"as_at": "2015-13-01"}))
-    assert 'name="as_at" type="text" value="2015-13-01"' in page
+    page = text(client.get(URL, {"as_at-day": "1", "as_at-month": "13", "as_at-year": "2015", "since-day": ""}))
+    assert 'id="as_at-month" name="as_at-month" type="text" inputmode="numeric" value="13"' in page
+    assert '<li><a href="#as_at-month">The month must be a number from 1 to 12' in page
     assert f"as at {timezone.localdate():%-d %B %Y}" in page
+
+
+def test_the_dates_are_asked_for_as_day_month_and_year_and_show_the_map_as_at_them(client, viewer):
+    made_on(APRIL, reference="R1")
+    client.force_login(viewer)
+    typed = {"as_at-day": "30", "as_at-month": "6", "as_at-year": "2015"}
+    page = text(client.get(URL, {**typed, "since-day": "2", "since-month": "6", "since-year": "2015"}))
+    assert "as at 30 June 2015" in page and "Movement since 2 June 2015" in page
+    assert 'name="since-day" type="text" inputmode="numeric" value="2"' in page
+    # Blank "since" boxes: no movement, and the boxes stay blank.
+    page = text(client.get(URL, {**typed, "since-day": "", "since-month": "", "since-year": ""}))
+    assert "Movement since" not in page and 'name="since-day" type="text" inputmode="numeric" value=""' in page
 
 
 def test_the_page_costs_the_same_queries_with_ten_times_the_risks(client, viewer, django_assert_num_queries):
