@@ -2,17 +2,16 @@
 evidence: the date the map is read as at, the coverage of every requirement, a requirement's evidence, the pack."""
 
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from dscb.querydate import QueryDate
 from plans.models import BusinessPlan
 
 from .coverage import Coverage, carried_sources, coverage, is_stale
 from .models import Evidence, Requirement, RequirementFramework, SelfGrade
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 # The pack shows at most this many pieces of evidence per requirement (the newest), and says how many more.
@@ -40,10 +39,6 @@ EVIDENCE_JOINS = [
 ]
 
 
-class BadDate(ValueError):
-    """The as-at date asked for cannot be used; the message says why, in the reader's words."""
-
-
 def current_plan():
     """The plan being delivered, else the latest plan in use (None before any)."""
     plans = BusinessPlan.objects.exclude(status=BusinessPlan.Status.DRAFT).order_by("status", "-starts_on")
@@ -59,20 +54,15 @@ def default_as_at(plan, today=None):
     return today
 
 
-def as_at_from(text, plan, today=None):
-    """The as-at date in `text` (year-month-day), or the default when it is empty; BadDate when it is not a date."""
-    text = (text or "").strip()
-    if not text:
-        return default_as_at(plan, today)
-    try:
-        if not ISO_DATE.match(text):
-            raise ValueError
-        day = datetime.date.fromisoformat(text)
-    except ValueError:
-        raise BadDate("The date must be a real date written as year-month-day, for example 2016-03-31.") from None
-    if not EARLIEST <= day <= LATEST:
-        raise BadDate("The date must be between 2000 and 2100.")
-    return day
+def as_at_chosen(query, plan, today=None):
+    """The as-at date in the query (dscb.querydate: the date boxes, or ?as_at=YYYY-MM-DD), between 2000 and 2100;
+    the default (default_as_at) when none is given. `error` says what is wrong with one that cannot be used."""
+    chosen = QueryDate(query, "as_at", label="date")
+    bounds = "The date must be between 2000 and 2100"
+    chosen.check_between(EARLIEST, LATEST, too_early=bounds, too_late=bounds)
+    if chosen.date is None and not chosen.error:
+        chosen.date = default_as_at(plan, today)
+    return chosen
 
 
 @dataclass

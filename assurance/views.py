@@ -16,7 +16,7 @@ from .access import may_edit, require_editor, require_reader
 from .forms import EvidenceForm, GapActionForm, GradeForm
 from .models import KIND_PHRASES, Evidence, Requirement, SelfGrade
 from .pack import DATE, pack_context, pack_title, pack_xlsx, pdf_document
-from .selectors import BadDate, as_at_from, coverage_map, current_plan, requirement_page
+from .selectors import as_at_chosen, coverage_map, current_plan, default_as_at, requirement_page
 from .services import GradeChanged
 from .tasks import kept_pack, pack_pdf_enqueue
 
@@ -30,29 +30,30 @@ CHANGED_SINCE = (
 
 
 def _as_at(request, plan):
-    """(as-at date, problem): a bad date is said and the default used."""
-    try:
-        return as_at_from(request.GET.get("as_at", "")[:40], plan), ""
-    except BadDate as bad:
-        default = as_at_from("", plan)
-        return default, f"{bad} Shown as at {date_format(default, DATE)} instead."
+    """(the as-at date, its QueryDate for the date boxes): a bad date is said, and the default used."""
+    chosen = as_at_chosen(request.GET, plan)
+    if chosen.error:
+        default = default_as_at(plan)
+        chosen.error = f"{chosen.error}. Shown as at {date_format(default, DATE)} instead."
+        return default, chosen
+    chosen.show(chosen.date)
+    return chosen.date, chosen
 
 
 def _download_as_at(request):
     """(as-at date, None) for a download, or (None, a 400 page saying what is wrong with the date): a file is not
     silently drawn for another date than the one asked for."""
     plan = current_plan()
-    try:
-        return as_at_from(request.GET.get("as_at", "")[:40], plan), None
-    except BadDate as bad:
-        default = as_at_from("", plan)
-        context = {
-            "problem": str(bad),
-            "as_at_text": request.GET.get("as_at", "")[:20],
-            "pack_url": f"{reverse('assurance:pack')}?{urlencode({'as_at': default.isoformat()})}",
-            "default": default,
-        }
-        return None, render(request, "assurance/pack_bad_date.html", context, status=400)
+    chosen = as_at_chosen(request.GET, plan)
+    if not chosen.error:
+        return chosen.date, None
+    default = default_as_at(plan)
+    context = {
+        "chosen": chosen,
+        "pack_url": f"{reverse('assurance:pack')}?{urlencode({'as_at': default.isoformat()})}",
+        "default": default,
+    }
+    return None, render(request, "assurance/pack_bad_date.html", context, status=400)
 
 
 @require_safe
@@ -61,7 +62,7 @@ def coverage(request):
     the reader's roles, the current plan, the frameworks, the requirements and grades, the mappings, the evidence."""
     require_reader(request.user)
     plan = current_plan()
-    as_at, problem = _as_at(request, plan)
+    as_at, chosen = _as_at(request, plan)
     frameworks = coverage_map(as_at)
     offer = None
     made_already = plan is not None and any(framework.framework.plan_id == plan.pk for framework in frameworks)
@@ -70,8 +71,7 @@ def coverage(request):
     context = {
         "frameworks": frameworks,
         "as_at": as_at,
-        "as_at_text": request.GET.get("as_at", "")[:20] or as_at.isoformat(),
-        "problem": problem,
+        "chosen": chosen,
         "plan": plan,
         "offer": offer,
         "may_edit": may_edit(request.user),
@@ -107,7 +107,7 @@ def requirement_detail(request, pk):
     reader's roles, the current plan, the requirement, the mappings, the evidence."""
     require_reader(request.user)
     plan = current_plan()
-    as_at, problem = _as_at(request, plan)
+    as_at, chosen = _as_at(request, plan)
     try:
         requirement, covered, grade, lines, more = requirement_page(pk, as_at)
     except Requirement.DoesNotExist:
@@ -119,11 +119,10 @@ def requirement_detail(request, pk):
         "lines": lines,
         "more": more,
         "as_at": as_at,
-        "problem": problem,
+        "chosen": chosen,
         "may_edit": may_edit(request.user),
         "kinds": Evidence.Kind.choices,
         "stale_months": settings.ASSURANCE_STALE_MONTHS,
-        "as_at_text": request.GET.get("as_at", "")[:20] or as_at.isoformat(),
     }
     return render(request, "assurance/requirement_detail.html", context)
 
@@ -265,9 +264,9 @@ def pack_page(request):
     """The pack as a printable A4 page."""
     require_reader(request.user)
     plan = current_plan()
-    as_at, problem = _as_at(request, plan)
+    as_at, chosen = _as_at(request, plan)
     context = pack_context(as_at)
-    context |= {"problem": problem, "query": urlencode({"as_at": as_at.isoformat()}), "as_at_text": as_at.isoformat()}
+    context |= {"chosen": chosen, "query": urlencode({"as_at": as_at.isoformat()})}
     return render(request, "assurance/pack.html", context)
 
 

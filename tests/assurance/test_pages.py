@@ -190,7 +190,9 @@ def test_a_bad_date_is_said_not_a_500(client, viewer, framework, bad, page):
     response = client.get(reverse(page), {"as_at": bad})
     content = response.content.decode()
     assert response.status_code == 200
-    assert "The date must be" in content and "Shown as at 31 March 2016 instead." in content
+    start = content.index("govuk-error-summary__list")
+    summary = content[start : content.index("</ul>", start)]
+    assert re.search(r"(The date must be|Enter a real date).*Shown as at 31 March 2016 instead\.", summary)
     assert "map is shown" not in content
 
 
@@ -202,7 +204,7 @@ def test_a_download_for_a_bad_date_is_refused_with_the_reason(client, viewer, fr
     response = client.get(reverse(page), {"as_at": bad})
     content = response.content.decode()
     assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
-    assert "The date must be" in content and "No pack was made" in content
+    assert re.search(r"The date must be|Enter a real date", content) and "No pack was made" in content
     assert reverse("assurance:pack") + "?as_at=2016-03-31" in content
 
 
@@ -212,6 +214,18 @@ def test_the_pdf_being_prepared_says_the_date_as_written(client, viewer, framewo
     content = client.get(reverse("assurance:pack-pdf") + AS_AT).content.decode()
     assert "The PDF of the inspection pack as at 31 March 2016 is being drawn" in content
     assert "march" not in content and "the map is now" not in content
+
+
+def test_the_date_is_asked_for_as_day_month_and_year_with_what_was_typed_kept(client, viewer, framework):
+    client.force_login(viewer)
+    typed = {"as_at-day": "31", "as_at-month": "3", "as_at-year": "2016"}
+    content = client.get(reverse("assurance:pack"), typed).content.decode()
+    assert "There is a problem" not in content and "31 March 2016" in content
+    wrong = client.get(reverse("assurance:coverage"), {**typed, "as_at-day": "31", "as_at-month": "2"})
+    content = wrong.content.decode()
+    assert '<li><a href="#as_at-day">The date must be a real date: February has no day 31. Shown as at' in content
+    assert 'id="as_at-month" name="as_at-month" type="text" inputmode="numeric" value="2"' in content
+    assert "<title>Error: " in content
 
 
 def test_a_bad_date_on_a_requirement_is_said(client, viewer, requirement):

@@ -312,7 +312,7 @@ def assurance_pack(page, site):
 
 def assurance_pack_with_errors(page, site):
     sign_in(page, site.url, "viewer")
-    page.goto(f"{site.url}/assurance/pack/?as_at=2016-02-30")
+    page.goto(f"{site.url}/assurance/pack/?as_at-day=30&as_at-month=2&as_at-year=2016")
     expect(page.get_by_role("alert")).to_contain_text("The date must be a real date")
 
 
