@@ -153,6 +153,12 @@ def _draft_pdf_response(request, plan, kind, period, progress, as_at, filename):
     return render(request, "reports/pdf_not_drawn.html", context, status=503)
 
 
+def _issue_refused(request):
+    """The issue refused for its Meeting box (report_issue_view), if it was sent from this very page; once only."""
+    refused = request.session.pop(ISSUE_REFUSED, None)
+    return refused if refused and refused.get("page") == request.get_full_path() else None
+
+
 def _preparing_poll(request, *, ready, failed=False, title):
     """The "being prepared" page's check (htmx, every few seconds): nothing yet (204), or, when the PDF is there or
     could not be drawn, a line with its link that replaces the check, which stops (286); the page's title, heading
@@ -195,7 +201,7 @@ def _report(request, plan, kind, period, fmt, as_at=None, filename="", defaulted
         "issued": IssuedReport.objects.filter(plan=plan, kind=kind, **report_scope(kind, period, as_at)),
         "query": request.GET.urlencode(),
         # An issue refused for its Meeting box (report_issue_view): the box shows the error and what was typed.
-        "issue_refused": request.session.pop(ISSUE_REFUSED, None) if manager else None,
+        "issue_refused": _issue_refused(request) if manager else None,
     }
     return render(request, "reports/report_page.html", context)
 
@@ -301,6 +307,7 @@ def report_issue_view(request, slug):
             request.session[ISSUE_REFUSED] = {
                 "meeting": request.POST.get("meeting", "")[: 2 * MEETING_LIMIT],
                 "error": form.errors["meeting"][0],
+                "page": back,
             }
         for field, errors in form.errors.items():
             if field != "meeting":

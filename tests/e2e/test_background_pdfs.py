@@ -29,7 +29,7 @@ def test_a_pdf_being_prepared_says_when_the_worker_has_drawn_it(page, demo_site)
     # The heading, the first paragraph and the title no longer say it is being prepared.
     expect(page.get_by_role("heading", level=1)).to_have_text("The PDF is ready")
     expect(page.locator("#pdf-intro")).to_have_text(re.compile(r"^The PDF of the .+ has been drawn\.$"))
-    expect(page).to_have_title(re.compile(r"^PDF ready: "))
+    expect(page).to_have_title(re.compile(r"^PDF ready: .+ – Dudley Safeguarding Children Board$"))
     assert page.locator("h1").count() == 1 and page.locator("main title").count() == 0
     assert_no_axe_violations(page)
     with page.expect_download() as download:

@@ -520,6 +520,14 @@ class TestIssuing:
         # Shown once: the page opened again is the report, not the refusal.
         assert message not in client.get(page_url).content.decode()
 
+    def test_a_refused_issue_is_shown_only_on_the_page_it_was_sent_from(self, client, demo):
+        plan, users = demo
+        client.force_login(users["manager"])
+        sent_from = reverse("reports:executive-report", args=[plan.slug, 3])
+        self.issue(client, plan, meeting="", back=sent_from)
+        other = client.get(reverse("reports:executive-report", args=[plan.slug, 1])).content.decode()
+        assert "Say which meeting the report is issued to" not in other and '<details class="govuk-details">' in other
+
 
 @pytest.mark.parametrize(
     ("persona_name", "expected"),
