@@ -71,14 +71,28 @@ def _period_for_change(user, slug, number):
     return plan, period
 
 
+DATE_FIELDS = ("deadline", "meeting_on", "papers_deadline")
+
+
+def _who_changed_the_dates(period, user):
+    """Who last moved the period's dates (not who locked or opened it since): "You" for the user themselves."""
+    records = period.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if older is None or any(getattr(newer, name) != getattr(older, name) for name in DATE_FIELDS):
+            changer = newer.history_user
+            if changer is None:
+                return "Someone"
+            return "You" if changer == user else (changer.get_full_name() or changer.username)
+    return "Someone"
+
+
 def _dates_changed(request, form_class, period):
     """The form as it was sent, to be saved again over the dates someone else saved since it was opened, and why."""
     data = request.POST.copy()
     data["dates_seen"] = period_dates_seen(period)
     form = form_class(data)
     form.is_valid()
-    last = period.history.select_related("history_user").order_by("-history_date", "-history_id").first()
-    who = (last.history_user.get_full_name() or last.history_user.username) if last and last.history_user else "Someone"
+    who = _who_changed_the_dates(period, request.user)
     day = partial(format_date, format_string="j F Y")
     meeting = f"the meeting is on {day(period.meeting_on)}" if period.meeting_on else "the meeting is not set"
     form.add_error(

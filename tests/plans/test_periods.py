@@ -211,8 +211,11 @@ def test_two_managers_moving_the_dates_at_once_do_not_overwrite_each_other(clien
     opened = seen(period)
     client.force_login(other)
     assert client.post(dates_url(period), opened | dates((20, 6, 2015), (1, 7, 2015))).status_code == 302
-
+    # The manager then locks and opens the period again: that is not a change of its dates.
     client.force_login(manager)
+    for transition in ("lock", "unlock"):
+        client.post(reverse(f"plans:period-{transition}", args=[period.plan.slug, period.number]))
+    assert period.history.count() == 4
     response = client.post(dates_url(period), opened | dates((24, 6, 2015), (8, 7, 2015)))
     text = response.content.decode()
     assert response.status_code == 409
@@ -234,7 +237,18 @@ def test_two_managers_moving_the_dates_at_once_do_not_overwrite_each_other(clien
     assert [record.history_user for record in period.history.order_by("history_date", "history_id")][1:] == [
         other,
         manager,
+        manager,
+        manager,
     ]
+
+
+def test_a_manager_whose_other_tab_moved_the_dates_is_told_it_was_them(client, manager, period):
+    opened = seen(period)
+    client.force_login(manager)
+    assert client.post(dates_url(period), opened | dates((20, 6, 2015))).status_code == 302
+    response = client.post(dates_url(period), opened | dates((24, 6, 2015)))
+    assert response.status_code == 409
+    assert "You changed the dates of Period 1: Apr–May 2015 since you opened this page" in response.content.decode()
 
 
 STALE = "This page could not be saved as it was sent: open it again and make the change"
