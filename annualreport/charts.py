@@ -23,6 +23,7 @@ from kpis.charts import (
     TREND_RIGHT,
     TREND_TOP,
     TREND_WIDTH,
+    axis_words,
     trend_axis_top,
 )
 
@@ -44,19 +45,13 @@ def words(value, percentage):
     return f"{Decimal(value).normalize():f}"
 
 
-def axis_words(value, percentage):
-    """A value axis mark: whole numbers (0%, 50%, 100%)."""
-    number = f"{Decimal(value).normalize():f}"
-    return f"{number}%" if percentage else number
-
-
 LABEL_GAP = kpi_charts.LABEL_GAP * SCALE  # in pixels
 LINE_CLEARANCE = kpi_charts.LINE_CLEARANCE * SCALE
 
 
-def label_top(point_y, height, target_y=None):
+def label_top(point_y, height, target_y=None, floor=None):
     """The top of a value's label, in pixels, placed as the KPI page's chart places it (kpis.charts.label_top)."""
-    return kpi_charts.label_top(point_y, height, target_y, scale=SCALE)
+    return kpi_charts.label_top(point_y, height, target_y, floor=floor, scale=SCALE)
 
 
 def _dashes(draw, left, right, y):
@@ -123,7 +118,7 @@ def trend_png(points, *, target=None, percentage=False):
         draw.ellipse([(x - radius, y - radius), (x + radius, y + radius)], fill=LINE_COLOUR)
         text = words(value, percentage)
         _, top_, _, bottom_ = draw.textbbox((0, 0), text, font=bold, anchor="lt")
-        label_y = label_top(y, bottom_ - top_, None if target is None else y_at(target))
+        label_y = label_top(y, bottom_ - top_, None if target is None else y_at(target), bottom * SCALE)
         draw.text((x, label_y), text, fill=TEXT_COLOUR, font=bold, anchor="mt")
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=1)  # fast: a chart of flat colours stays small

@@ -32,14 +32,17 @@ LINE_CLEARANCE = 3  # kept clear each side of the (2 units thick) target line
 LABEL_HEIGHT = round(TREND_FONT_SIZE * 0.75)  # the height of a value's figures above their baseline
 
 
-def label_top(point_y, height, target_y=None, *, scale=1):
+def label_top(point_y, height, target_y=None, *, floor=None, scale=1):
     """The top of a value's label: above its point, unless the target line would run through the label there; then
-    below it (the line cannot cross both, as the point lies between them). In viewBox units, or pixels at `scale`."""
+    below it (the line cannot cross both, as the point lies between them), unless that runs past `floor` (the foot
+    of the plot, where the period labels are); then above the target line. In viewBox units, or pixels at `scale`."""
     above = point_y - LABEL_GAP * scale - height
     if target_y is None or not _crosses(above, height, target_y, scale):
         return above
     below = point_y + LABEL_GAP * scale
-    return below if not _crosses(below, height, target_y, scale) else above
+    if not _crosses(below, height, target_y, scale) and (floor is None or below + height <= floor):
+        return below
+    return target_y - LINE_CLEARANCE * scale - 1 - height  # the line runs just above the point: clear it
 
 
 def _crosses(top, height, line_y, scale):
@@ -134,6 +137,15 @@ def _top_of_scale(highest):
     return power * 10  # pragma: no cover - the loop above always returns
 
 
+def axis_words(value, percentage):
+    """A value axis mark: whole numbers (0%, 50%, 100%), thousands written short (20k) to fit beside the axis."""
+    value = Decimal(value)
+    if not percentage and value >= 10_000:
+        return f"{(value / 1000).normalize():f}k"
+    number = f"{value.normalize():f}"
+    return f"{number}%" if percentage else number
+
+
 def trend_svg(
     points, *, target=None, percentage=False, title, description, id_prefix="kpi-trend", width=TREND_WIDTH, css=""
 ):
@@ -175,7 +187,8 @@ def trend_svg(
             f'<line x1="{TREND_LEFT}" y1="{y}" x2="{width - TREND_RIGHT}" y2="{y}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
             f'<text x="{TREND_LEFT - 6}" y="{svg_number(y_at(top * share) + TREND_FONT_SIZE * 0.35)}" '
-            f'font-size="{TREND_FONT_SIZE}" {FONT} text-anchor="end" fill="{TEXT_COLOUR}">{words(top * share)}</text>'
+            f'font-size="{TREND_FONT_SIZE}" {FONT} text-anchor="end" fill="{TEXT_COLOUR}">'
+            f"{axis_words(top * share, percentage)}</text>"
         )
     for index, (label, _) in enumerate(points):
         parts.append(
@@ -205,7 +218,7 @@ def trend_svg(
         if value is None:
             continue
         x, y = x_at(index), y_at(value)
-        baseline = label_top(y, LABEL_HEIGHT, target_y) + LABEL_HEIGHT  # SVG places text by its baseline
+        baseline = label_top(y, LABEL_HEIGHT, target_y, floor=bottom) + LABEL_HEIGHT  # text sits on its baseline
         parts.append(
             f'<circle class="app-kpi-trend__point" cx="{svg_number(x)}" cy="{svg_number(y)}" r="4" '
             f'fill="{LINE_COLOUR}"><title>{escape(label)}: {words(value)}</title></circle>'

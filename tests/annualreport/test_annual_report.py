@@ -498,15 +498,16 @@ def test_no_heading_comes_before_a_heading_of_a_higher_level(client, year):
 
 
 @pytest.mark.parametrize(
-    ("point", "target", "below"), [(68.04, 75, True), (70, 68.04, False), (74.74, 75, False), (50, 90, False)]
+    ("point", "target", "below"),
+    [(68.04, 75, True), (70, 68.04, False), (74.74, 75, False), (50, 90, False), (0, 5, False), (0.5, 3, False)],
 )
 def test_a_value_label_keeps_clear_of_the_target_line(monkeypatch, point, target, below):
     """The label's place, in pixels, as the chart draws it: the target line never runs through it."""
     placed = []
     real = charts.label_top
 
-    def spy(point_y, height, target_y=None):
-        top = real(point_y, height, target_y)
+    def spy(point_y, height, target_y=None, floor=None):
+        top = real(point_y, height, target_y, floor)
         placed.append((point_y, top, height, target_y))
         return top
 

@@ -90,12 +90,14 @@ SERIES = [
     [("P1", Decimal("36.84")), ("P2", Decimal("29.27")), ("P3", Decimal("25")), ("P4", Decimal("20.93"))],
     [(f"P{n}", Decimal(value)) for n, value in enumerate(["100", "99.99", "100", "74.74", "75.25", "100"], start=1)],
     [(f"P{n}", Decimal(value)) for n, value in enumerate(["0", "1.5", "0", "98.5", "100", "0"], start=1)],
+    # Found on a walk: 0% under a 5% target went below its point, onto the period's label.
+    [(f"P{n}", Decimal(value)) for n, value in enumerate(["0", "3", "10", "0.5", "4.99", "0"], start=1)],
 ]
 
 
 @pytest.mark.parametrize("width", [TREND_WIDTH, TREND_NARROW_WIDTH])
 @pytest.mark.parametrize("points", SERIES)
-@pytest.mark.parametrize("target", [Decimal("25"), Decimal("75"), Decimal("100")])
+@pytest.mark.parametrize("target", [Decimal("5"), Decimal("25"), Decimal("75"), Decimal("100")])
 def test_no_two_words_of_the_chart_overlap(points, target, width):
     """The walk found 'Target 25%' written over P4's '20.93%': the target is named in a key above the plot, and a
     value's label goes below its point where the target line would run through it."""
@@ -112,3 +114,10 @@ def test_the_target_is_named_above_the_plot():
     [key] = [box for box in text_boxes(root) if box[0] == "Target 25%"]
     top_grid_line = min(float(line.get("y1")) for line in root.iter(f"{SVG}line") if line.get("stroke") == "#b1b4b6")
     assert key[4] < top_grid_line
+
+
+def test_a_large_counts_axis_is_written_short_to_fit_beside_it():
+    root = chart([("P1", Decimal("120000")), ("P2", Decimal("150000"))])
+    assert {"0", "100k", "200k", "120000", "150000"} <= set(words(root))
+    axis = [box for box in text_boxes(root) if box[0] in {"0", "100k", "200k"}]
+    assert all(left >= 0 for _, left, *_ in axis)
