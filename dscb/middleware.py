@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from .views import database_unavailable
-from .xmltext import NOT_XML, xml_text
+from .xmltext import NOT_TYPED, typed_text
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
 # Answer without the database and without a session.
@@ -115,10 +115,10 @@ class SentTextMiddleware:
     def __call__(self, request):
         if request.method == "POST" and request.content_type in FORM_TYPES:
             sent = request.POST
-            if any(NOT_XML.search(value) for _, values in sent.lists() for value in values):
+            if any(NOT_TYPED.search(value) for _, values in sent.lists() for value in values):
                 cleaned = sent.copy()
                 for key, values in sent.lists():
-                    cleaned.setlist(key, [xml_text(value) for value in values])
+                    cleaned.setlist(key, [typed_text(value) for value in values])
                 cleaned._mutable = False
                 request.POST = cleaned
         return self.get_response(request)

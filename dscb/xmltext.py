@@ -21,3 +21,16 @@ def xml_text(text):
     if NOT_XML.search(text) is None:  # nearly every cell: looked through once, not copied twice
         return text
     return NOT_XML.sub("", text.translate(BREAKS))
+
+
+# What a form keeps out (dscb.middleware.SentTextMiddleware): what XML cannot hold, and DEL and the C1 control
+# characters too, which no keyboard types (they come of text decoded in the wrong encoding) and which pages and files
+# show as nothing, or as boxes.
+NOT_TYPED = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def typed_text(text):
+    """`text` as sent in a form, with Word's breaks as line breaks and without the control characters."""
+    if NOT_TYPED.search(text) is None:
+        return text
+    return NOT_TYPED.sub("", text.translate(BREAKS))

@@ -240,7 +240,7 @@ def test_a_form_stores_pasted_text_without_its_control_characters(client, site, 
         "progress": "First line\vsecond line\x00\x1b[31m, with a page\fbreak",
         "impact": "Tabs\tand\r\nline ends are kept",
         "next_steps": "",
-        "reason": "Behind\x07 plan",
+        "reason": "Behind\x07 plan\x7f\x85\x9b, £2,000 – «agreed»",
         "evidence_links": "",
         "version": str(version.first() or 0),
     }
@@ -252,4 +252,4 @@ def test_a_form_stores_pasted_text_without_its_control_characters(client, site, 
     update = ProgressUpdate.objects.get(action=site.action, period=site.open_period)
     assert update.progress == "First line\nsecond line[31m, with a page\nbreak"
     assert update.impact == "Tabs\tand\r\nline ends are kept"
-    assert update.reason == "Behind plan"
+    assert update.reason == "Behind plan, £2,000 – «agreed»"  # DEL and C1 controls dropped; Latin-1 letters kept
