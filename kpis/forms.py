@@ -110,7 +110,13 @@ class KPIValueForm(forms.Form):
                 layout.append(Field.radios("answer", legend_size=Size.SMALL, inline=True))
             else:
                 layout.append(Field.text(name, field_width=5))
-        layout += [Field.textarea("note", max_characters=NOTE_LIMIT), "version", Button("save", "Save value")]
+        # The button's id follows the fields' (a form entered in place on My work has ids of its own: see _auto_id).
+        save_id = self.auto_id % "save" if isinstance(self.auto_id, str) and "%s" in self.auto_id else "id_save"
+        layout += [
+            Field.textarea("note", max_characters=NOTE_LIMIT),
+            "version",
+            Button("save", "Save value", css_id=save_id),
+        ]
         self.helper.layout = Layout(*layout)
 
     def clean_note(self):

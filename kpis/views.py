@@ -127,7 +127,7 @@ def value_edit(request, pk, number, *, saved_in_place=None):
     if request.method == "POST":
         if not writable:
             return render(request, "kpis/value_form.html", context, status=403)
-        form = KPIValueForm(request.POST, kpi=kpi)
+        form = KPIValueForm(request.POST, kpi=kpi, auto_id=_auto_id(request, kpi))
         if form.is_valid():
             try:
                 kpi_value_save(
@@ -140,7 +140,9 @@ def value_edit(request, pk, number, *, saved_in_place=None):
             except UpdateConflict as conflict:
                 data = request.POST.copy()
                 data["version"] = conflict.current.version if conflict.current else 0
-                context.update(form=KPIValueForm(data, kpi=kpi), conflict=conflict.current)
+                context.update(
+                    form=KPIValueForm(data, kpi=kpi, auto_id=_auto_id(request, kpi)), conflict=conflict.current
+                )
                 # A conflict entered in place on My work answers the inline form (htmx swaps a 409: base.html).
                 return render(request, _template(request), context, status=409)
             except PeriodClosed:
@@ -157,8 +159,13 @@ def value_edit(request, pk, number, *, saved_in_place=None):
             return redirect(next_url(request, kpi.get_absolute_url()))
         context["form"] = form
         return render(request, _template(request), context)
-    context["form"] = KPIValueForm(initial=KPIValueForm.initial_for(current), kpi=kpi)
+    context["form"] = KPIValueForm(initial=KPIValueForm.initial_for(current), kpi=kpi, auto_id=_auto_id(request, kpi))
     return render(request, _template(request), context)
+
+
+def _auto_id(request, kpi):
+    """The form's ids: its own for each KPI when entered in place (htmx), as My work may have several forms open."""
+    return f"id_kpi{kpi.pk}_%s" if request.htmx else "id_%s"
 
 
 def _template(request):

@@ -161,6 +161,23 @@ class TestRatingAndTrend:
         assert "↓ Down from 90% last period (worse)" in text
 
 
+def test_two_forms_open_in_place_on_my_work_have_ids_of_their_own(client, chair, kpi, period):
+    """Found on a walk: two forms open at once shared id_note and id_save, so a link to one box reached the other."""
+    other = KPIFactory(objective=kpi.objective, owner=kpi.owner, kind=KPI.Kind.COUNT)
+    client.force_login(chair)
+    ids = []
+    for each in (kpi, other):
+        in_place = reverse("progress:kpi-value-in-place", args=[each.pk, period.number])
+        fragment = client.get(in_place, headers={"HX-Request": "true"}).content.decode()
+        found = re.findall(r' id="([^"]+)"', fragment)
+        assert f"id_kpi{each.pk}_note" in found and f"id_kpi{each.pk}_save" in found
+        ids += found
+    assert len(ids) == len(set(ids)), sorted(ident for ident in ids if ids.count(ident) > 1)
+    # The KPI's own value page keeps the plain ids.
+    page = client.get(reverse("kpis:value-edit", args=[kpi.pk, period.number])).content.decode()
+    assert 'id="id_note"' in page and 'id="id_save"' in page
+
+
 def test_htmx_enters_a_value_in_place_on_my_work(client, chair, kpi, period):
     in_place = reverse("progress:kpi-value-in-place", args=[kpi.pk, period.number])
     client.force_login(chair)
