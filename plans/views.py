@@ -86,8 +86,9 @@ def _who_changed_the_dates(period, user):
     return "Someone"
 
 
-def _dates_changed(request, form_class, period):
-    """The form as it was sent, to be saved again over the dates someone else saved since it was opened, and why."""
+def _dates_changed(request, plan, period, form_class, template):
+    """The page again (409) with the form as it was sent, to be saved over the dates someone else saved since it was
+    opened, and why."""
     data = request.POST.copy()
     data["dates_seen"] = period_dates_seen(period)
     form = form_class(data)
@@ -100,7 +101,8 @@ def _dates_changed(request, form_class, period):
         f"{who} changed the dates of {period} since you opened this page: updates are now due by "
         f"{day(period.deadline)} and {meeting}. Your dates are below: save again to put them in place of these.",
     )
-    return form
+    context = {"plan": plan, "period": period, "form": form, "history": period_history(period)}
+    return render(request, template, context, status=409)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -119,10 +121,7 @@ def period_edit(request, slug, number):
                     dates_seen=form.cleaned_data["dates_seen"],
                 )
             except DatesChanged as changed:
-                period = changed.period
-                form = _dates_changed(request, PeriodDatesForm, period)
-                context = {"plan": plan, "period": period, "form": form, "history": period_history(period)}
-                return render(request, "plans/period_edit.html", context, status=409)
+                return _dates_changed(request, plan, changed.period, PeriodDatesForm, "plans/period_edit.html")
             except ValidationError as invalid:
                 for field, errors in invalid.message_dict.items():
                     for error in errors:
@@ -164,10 +163,7 @@ def period_meeting(request, slug, number):
                         dates_seen=form.cleaned_data["dates_seen"],
                     )
             except DatesChanged as changed:
-                period = changed.period
-                form = _dates_changed(request, MeetingMoveForm, period)
-                context = {"plan": plan, "period": period, "form": form, "history": period_history(period)}
-                return render(request, "plans/period_meeting.html", context, status=409)
+                return _dates_changed(request, plan, changed.period, MeetingMoveForm, "plans/period_meeting.html")
             except ValidationError as invalid:
                 for field, errors in invalid.message_dict.items():
                     for error in errors:
