@@ -1,6 +1,6 @@
 """A date chosen in a page's query string: typed in the GOV.UK date input (`name-day`, `name-month`, `name-year`), or
-given as `?name=YYYY-MM-DD` by a link. The Board report, the annual report draft and the risk heat map read their
-dates with it, and show its boxes with templates/includes/query_date_input.html."""
+given as `?name=YYYY-MM-DD` by a link. The Board report, the annual report draft, the risk heat map and the
+inspection pages read their dates with it, and show its boxes with templates/includes/query_date_input.html."""
 
 import datetime
 import re
@@ -15,8 +15,9 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 class QueryDate:
     """Reads the date called `name` from a query. After reading, `date` is the date (None if it was not given, or
-    left blank), or `error` says what is wrong, in words that call it `label`, and `error_parts` which boxes to
-    mark; `values` keeps what was typed, to show again. `missing` is the message when every box is left empty."""
+    left blank: `given` tells which), or `error` says what is wrong, in words that call it `label`, and
+    `error_parts` which boxes to mark; `values` keeps what was typed, to show again. `missing` is the message when
+    every box is left empty."""
 
     def __init__(self, query, name="as_at", *, label="date", missing=None):
         self.name, self.label = name, label
@@ -25,7 +26,6 @@ class QueryDate:
         self.iso = query.get(name, "").strip()[:40]
         self.typed = any(f"{name}-{part}" in query for part in PARTS)
         self.given = self.typed or name in query
-        self.blank = self.given and not self.iso and not any(self.values.values())
         self.date, self.error, self.error_parts = None, "", ()
         if self.typed:
             self._read_parts()
@@ -37,8 +37,10 @@ class QueryDate:
         """(name, label, width, value as typed, marked wrong) for each box of the date input."""
         return [(part, *PART_LABELS[part], self.values[part], part in self.error_parts) for part in PARTS]
 
-    def first_error_id(self, id_prefix=None):
-        return f"{id_prefix or self.name}-{self.error_parts[0] if self.error_parts else 'day'}"
+    @property
+    def first_error_id(self):
+        """The id of the first box to correct, for the error summary's link (the boxes' ids are the name's)."""
+        return f"{self.name}-{self.error_parts[0] if self.error_parts else 'day'}"
 
     def show(self, day):
         """Fill the boxes with `day` (a default the page chose), unless something was typed in them."""

@@ -76,7 +76,7 @@ DATE_FIELDS = ("deadline", "meeting_on", "papers_deadline")
 
 def _who_changed_the_dates(period, user):
     """Who last moved the period's dates (not who locked or opened it since): "You" for the user themselves."""
-    records = period.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+    records = list(period.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
     for newer, older in zip(records, [*records[1:], None], strict=True):
         if older is None or any(getattr(newer, name) != getattr(older, name) for name in DATE_FIELDS):
             changer = newer.history_user

@@ -74,7 +74,7 @@ def _query_date(request, name, label, problems):
         too_late=f"The {label} must be between 2000 and 2100",
     )
     if chosen.error:
-        problems.append((chosen.first_error_id(), chosen.error))
+        problems.append((chosen.first_error_id, chosen.error))
     return chosen
 
 
@@ -94,7 +94,7 @@ def heat_map(request):
     since = since_date.date
     if since is not None and since >= as_at:
         since_date.fail("The date to show movement since must be before the date the map is as at")
-        problems.append((since_date.first_error_id(), since_date.error))
+        problems.append((since_date.first_error_id, since_date.error))
         since = None
     # No "since" at all: from the Board meeting before. A bad one: the same, said. An empty one: no movement.
     meetings = board_meeting_dates()
