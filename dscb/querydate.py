@@ -16,12 +16,12 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 class QueryDate:
     """Reads the date called `name` from a query. After reading, `date` is the date (None if it was not given, or
     left blank: `given` tells which), or `error` says what is wrong, in words that call it `label`, and
-    `error_parts` which boxes to mark; `values` keeps what was typed, to show again. `missing` is the message when
-    every box is left empty."""
+    `error_parts` which boxes to mark; `values` keeps what was typed, to show again. Every box left empty is no date
+    (the page's default, or none), unless `missing` is given: then it is the error."""
 
     def __init__(self, query, name="as_at", *, label="date", missing=None):
         self.name, self.label = name, label
-        self.missing = missing or f"Enter the {label}"
+        self.missing = missing
         self.values = {part: query.get(f"{name}-{part}", "").strip()[:20] for part in PARTS}
         self.iso = query.get(name, "").strip()[:40]
         self.typed = any(f"{name}-{part}" in query for part in PARTS)
@@ -61,7 +61,7 @@ class QueryDate:
         values = self.values
         missing = [part for part in PARTS if not values[part]]
         if len(missing) == len(PARTS):
-            return self.fail(self.missing)
+            return self.fail(self.missing) if self.missing else None
         if missing:
             return self.fail(f"The {self.label} must include a {' and '.join(missing)}", missing)
         not_numbers = [part for part in PARTS if not (values[part].isascii() and values[part].isdigit())]

@@ -168,7 +168,9 @@ def heat_map(page, site):
 
 def heat_map_with_errors(page, site):
     sign_in(page, site.url, "viewer")
-    page.goto(f"{site.url}/risks/heat-map/?as_at=1999-01-01&score=evil")
+    # An error inside the grey box of dates: its red must still read against the grey.
+    page.goto(f"{site.url}/risks/heat-map/?as_at-day=1&as_at-month=13&as_at-year=2015&since=1999-01-01&score=evil")
+    expect(page.get_by_role("alert")).to_contain_text("The month must be a number from 1 to 12")
     expect(page.get_by_role("alert")).to_contain_text("between 2000 and 2100")
 
 

@@ -277,6 +277,10 @@ def test_the_dates_are_asked_for_as_day_month_and_year_and_show_the_map_as_at_th
     # Blank "since" boxes: no movement, and the boxes stay blank.
     page = text(client.get(URL, {**typed, "since-day": "", "since-month": "", "since-year": ""}))
     assert "Movement since" not in page and 'name="since-day" type="text" inputmode="numeric" value=""' in page
+    assert "There is a problem" not in page and "as at 30 June 2015" in page
+    # Blank "as at" boxes: today, as with no date at all.
+    page = text(client.get(URL, {"as_at-day": "", "as_at-month": "", "as_at-year": ""}))
+    assert "There is a problem" not in page and f"as at {timezone.localdate():%-d %B %Y}" in page
 
 
 def test_the_page_costs_the_same_queries_with_ten_times_the_risks(client, viewer, django_assert_num_queries):
