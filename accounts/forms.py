@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.core.validators import MaxLengthValidator
 
 from .tasks import RESET, password_email_enqueue
 
@@ -18,6 +19,12 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
+        # Django sets the username's max_length here but checks it nowhere: a longer one reached the sign-in
+        # attempts log (django-axes), whose column holds 255 characters, and PostgreSQL refused it with a 500.
+        limit = self.fields["username"].max_length or 150
+        self.fields["username"].validators.append(
+            MaxLengthValidator(limit, message=self.error_messages["invalid_login"])
+        )
         self.fields["password"].error_messages["required"] = "Enter your password"
         # Autofocus skips the skip link and the heading for keyboard and screen reader users.
         self.fields["username"].widget.attrs.pop("autofocus", None)
