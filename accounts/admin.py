@@ -6,10 +6,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 
 from dscb.admin_widgets import SafeAutocompleteMixin
+from dscb.forms import OneLineAdminMixin
 from subgroups.models import Membership
 from subgroups.roles import BOARD_MANAGER, VIEWER
 
-from .forms import NewPersonForm
+from .forms import NewPersonForm, PersonChangeForm
 from .tasks import SET, password_email_enqueue
 
 User = get_user_model()
@@ -18,7 +19,7 @@ User = get_user_model()
 ROLE_GROUPS = [BOARD_MANAGER, VIEWER]
 
 
-class PersonMembershipInline(SafeAutocompleteMixin, admin.TabularInline):
+class PersonMembershipInline(SafeAutocompleteMixin, OneLineAdminMixin, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["subgroup"]
@@ -42,6 +43,7 @@ class PersonAdmin(UserAdmin):
     (which lets someone into this admin) follows the Board manager role; only a superuser sets it otherwise.
     """
 
+    form = PersonChangeForm
     add_form = NewPersonForm
     add_fieldsets = ((None, {"fields": ["username", "first_name", "last_name", "email", "groups"]}),)
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]

@@ -4,13 +4,15 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserChangeForm, UsernameField
 from django.core.validators import MaxLengthValidator
+
+from dscb.forms import Form, ModelForm, OneLineTextMixin
 
 from .tasks import RESET, password_email_enqueue
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(OneLineTextMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been deactivated. Ask the board business manager.",
@@ -37,7 +39,7 @@ class SignInForm(AuthenticationForm):
         )
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     """A six-digit code from an authenticator app."""
 
     code = forms.CharField(
@@ -65,7 +67,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class NewPersonForm(forms.ModelForm):
+class NewPersonForm(ModelForm):
     """A new person: no password here; they choose their own from the emailed link."""
 
     class Meta:
@@ -86,10 +88,14 @@ class NewPersonForm(forms.ModelForm):
         return email
 
 
-class PasswordResetByTaskForm(PasswordResetForm):
+class PasswordResetByTaskForm(OneLineTextMixin, PasswordResetForm):
     """Django's password-reset form, whose email goes from a task (accounts.tasks), not from the request."""
 
     def save(self, *, request, use_https=False, **kwargs):
         site_url = f"{'https' if use_https else 'http'}://{request.get_host()}"
         for user in self.get_users(self.cleaned_data["email"]):
             password_email_enqueue(user=user, site_url=site_url, kind=RESET)
+
+
+class PersonChangeForm(OneLineTextMixin, UserChangeForm):
+    """A person's details in the admin, one-line boxes on one line (dscb.forms)."""

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from dscb.forms import OneLineAdminMixin
+
 from .models import Evidence, Requirement, RequirementFramework, SelfGrade
 
 
-class RequirementInline(admin.TabularInline):
+class RequirementInline(OneLineAdminMixin, admin.TabularInline):
     model = Requirement
     fields = ["number", "text"]
     extra = 0
@@ -13,14 +15,14 @@ class RequirementInline(admin.TabularInline):
 
 
 @admin.register(RequirementFramework)
-class RequirementFrameworkAdmin(SimpleHistoryAdmin):
+class RequirementFrameworkAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "effective_from", "plan", "is_demo"]
     fields = ["name", "description", "effective_from", "plan", "is_demo"]
     inlines = [RequirementInline]
 
 
 @admin.register(Requirement)
-class RequirementAdmin(SimpleHistoryAdmin):
+class RequirementAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["framework", "number", "short_text"]
     list_filter = ["framework"]
     fields = ["framework", "number", "text", "carries_from", "is_demo"]
@@ -39,7 +41,7 @@ class RequirementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["requirement", "kind", "status", "evidence_on", "added_by"]
     list_filter = ["kind", "status"]
     list_select_related = ["requirement__framework", "added_by"]
@@ -68,7 +70,7 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SelfGrade)
-class SelfGradeAdmin(SimpleHistoryAdmin):
+class SelfGradeAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["requirement", "grade", "updated_by"]
     fields = ["requirement", "grade", "gaps"]
     list_select_related = ["requirement__framework", "updated_by"]

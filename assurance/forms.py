@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from audits.models import Round
+from dscb.forms import Form
 from kpis.models import KPI, KPIValue
 from meetings.models import Meeting, MeetingItem
 from plans.forms import DayMonthYearField
@@ -143,7 +144,7 @@ def _text(label, *, limit, required=False, rows=3, help_text="", what=None):
     )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(Form):
     """A piece of evidence of one kind: its source from the list (or by its reference), or an external document."""
 
     def __init__(self, *args, kind, **kwargs):
@@ -223,7 +224,7 @@ class EvidenceForm(forms.Form):
         return cleaned
 
 
-class GradeForm(forms.Form):
+class GradeForm(Form):
     grade = forms.ChoiceField(
         label="Self-grade",
         choices=[Choice(value, label) for value, label in SelfGrade.Grade.choices],
@@ -246,7 +247,7 @@ class GradeForm(forms.Form):
         self.helper = _helper("grade", "gaps", "version", button="Save the self-grade")
 
 
-class GapActionForm(forms.Form):
+class GapActionForm(Form):
     objective = forms.ModelChoiceField(
         label="Objective of the current plan",
         queryset=Objective.objects.none(),

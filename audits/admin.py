@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from dscb.admin_widgets import SafeAutocompleteMixin
+from dscb.forms import OneLineAdminMixin
 
 from .models import (
     AuditMeasure,
@@ -47,12 +48,12 @@ class FrozenInlineMixin:
         return super().has_delete_permission(request, obj) and not _in_use(obj)
 
 
-class ScaleLevelInline(FrozenInlineMixin, admin.TabularInline):
+class ScaleLevelInline(FrozenInlineMixin, OneLineAdminMixin, admin.TabularInline):
     model = ScaleLevel
     extra = 0
 
 
-class StandardInline(FrozenInlineMixin, admin.TabularInline):
+class StandardInline(FrozenInlineMixin, OneLineAdminMixin, admin.TabularInline):
     model = Standard
     fields = ["number", "title"]
     extra = 0
@@ -60,7 +61,7 @@ class StandardInline(FrozenInlineMixin, admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(FrozenWhenUsedMixin, SimpleHistoryAdmin):
+class FrameworkAdmin(FrozenWhenUsedMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "version", "scale"]
     list_filter = ["kind"]
     inlines = [ScaleLevelInline, StandardInline]
@@ -73,7 +74,7 @@ class FrameworkAdmin(FrozenWhenUsedMixin, SimpleHistoryAdmin):
             messages.success(request, f"{copy} made: edit it, then run the next round on it.")
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(OneLineAdminMixin, admin.TabularInline):
     model = Criterion
     extra = 0
 
@@ -91,7 +92,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Standard)
-class StandardAdmin(FrozenWhenUsedMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+class StandardAdmin(FrozenWhenUsedMixin, SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "framework"]
     list_filter = ["framework"]
     list_select_related = ["framework"]
@@ -103,7 +104,7 @@ class StandardAdmin(FrozenWhenUsedMixin, SafeAutocompleteMixin, SimpleHistoryAdm
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "urn", "phase"]
     list_filter = ["kind", "phase"]
     search_fields = ["name", "urn"]
@@ -112,7 +113,7 @@ class OrganisationAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class RoundAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "framework", "opens_on", "closes_on"]
     autocomplete_fields = ["moderators"]
     list_filter = ["kind"]
@@ -120,7 +121,7 @@ class RoundAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Return)
-class ReturnAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ReturnAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "round", "state", "submitted_at", "receipt"]
     list_filter = ["round", "state"]
     list_select_related = ["organisation", "round"]
@@ -154,20 +155,20 @@ class ReturnAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CriterionAnswer)
-class CriterionAnswerAdmin(SimpleHistoryAdmin):
+class CriterionAnswerAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "self_score", "moderated_score"]
     list_select_related = ["criterion__standard", "return_form__organisation", "return_form__round"]
     raw_id_fields = ["return_form", "criterion"]
 
 
 @admin.register(ChallengeEvent)
-class ChallengeEventAdmin(SimpleHistoryAdmin):
+class ChallengeEventAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "held_on"]
     list_select_related = ["return_form__organisation"]
     raw_id_fields = ["return_form"]
 
 
 @admin.register(AuditMeasure)
-class AuditMeasureAdmin(SimpleHistoryAdmin):
+class AuditMeasureAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["kpi", "kind"]
     raw_id_fields = ["kpi"]

@@ -4,6 +4,7 @@ from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.utils.html import format_html
 
+from dscb.forms import Form
 from plans.forms import DayMonthYearField
 from plans.versioning import STALE_PAGE
 
@@ -51,7 +52,7 @@ def _named(prefix, messages):
     return [message if message.startswith(prefix) else prefix + message for message in messages]
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     """The contact's return: for each criterion, the self score (radios with the scale's descriptors), evidence,
     an area for improvement with an action, its owner and due date. Everything may be left for later (a draft);
     what is typed is bounded and checked."""
@@ -160,7 +161,7 @@ class ReturnForm(forms.Form):
         return rows
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(Form):
     """Sign-off by a named accountable officer, and submission."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages=STALE_PAGE)
@@ -189,7 +190,7 @@ class SubmitForm(forms.Form):
         )
 
 
-class ModerateForm(forms.Form):
+class ModerateForm(Form):
     """The manager's moderated score and note for each criterion, beside the self score."""
 
     def __init__(self, *args, criteria, framework, answers, **kwargs):
@@ -241,7 +242,7 @@ class ModerateForm(forms.Form):
         return rows
 
 
-class SendBackForm(forms.Form):
+class SendBackForm(Form):
     reason = _text(
         "Why it is sent back",
         REASON_LIMIT,
@@ -255,7 +256,7 @@ class SendBackForm(forms.Form):
         self.helper = _helper(Field.textarea("reason", rows=3), button="Send the return back", name="send-back")
 
 
-class ChallengeForm(forms.Form):
+class ChallengeForm(Form):
     held_on = DayMonthYearField(name="date of the challenge event", label="Date", help_text="For example 20 1 2016")
     attended = _text("Who attended", REASON_LIMIT, required=True, what="people who attended")
     outcome = _text("Outcome", TEXT_LIMIT, required=True)

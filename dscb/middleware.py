@@ -104,9 +104,9 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 class SentTextMiddleware:
     """Text sent in a form is kept without the control characters pasted in from other programs (dscb.xmltext).
 
-    Word pastes a manual line break as a vertical tab: it is stored as a line break, and characters nobody can see
-    or type are dropped, so that every page, export and report reads the text as it was meant. Files are left as
-    they are; their readers check them.
+    Word pastes a manual line break as a vertical tab: it is stored as a line break (a space in a one-line box:
+    dscb.forms), and characters nobody can see or type are dropped, so that every page, export and report reads
+    the text as it was meant. Files are left as they are; their readers check them.
     """
 
     def __init__(self, get_response):

@@ -5,6 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from dscb.forms import Form
 from plans.versioning import STALE_PAGE
 
 from .models import DECIMAL_LIMIT, KPI, NOTE_LIMIT
@@ -21,7 +22,7 @@ WHOLE_NUMBER = {"inputmode": "numeric", "spellcheck": "false"}
 DECIMAL_NUMBER = {"inputmode": "decimal", "spellcheck": "false"}
 
 
-class KPIValueForm(forms.Form):
+class KPIValueForm(Form):
     """A KPI's value for one period, with the fields its kind needs and checks in the user's words."""
 
     numerator = forms.IntegerField(

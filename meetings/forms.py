@@ -5,6 +5,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from dscb.forms import Form
 from plans.forms import DayMonthYearField
 from plans.models import ReportingPeriod
 from plans.versioning import STALE_PAGE
@@ -47,7 +48,7 @@ def _bodies():
     return Subgroup.objects.filter(is_active=True).exclude(kind=Subgroup.Kind.ROLE)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     """The manager adds or changes one meeting."""
 
     body = forms.ModelChoiceField(
@@ -113,7 +114,7 @@ class MeetingForm(forms.Form):
 NTH = [(1, "First"), (2, "Second"), (3, "Third"), (4, "Fourth"), (-1, "Last")]
 
 
-class RuleForm(forms.Form):
+class RuleForm(Form):
     """A body's meetings from a rule: "the second Thursday of every other month", between two dates."""
 
     body = forms.ModelChoiceField(
@@ -173,7 +174,7 @@ class RuleForm(forms.Form):
 STATUS_CHOICES = Attendance.Status.choices
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(Form):
     """Every expected seat's attendance, present unless changed, and others in attendance: one form, one save."""
 
     in_attendance = forms.CharField(
@@ -237,7 +238,7 @@ class AttendanceForm(forms.Form):
         return initial
 
 
-class MeetingItemForm(forms.Form):
+class MeetingItemForm(Form):
     """A decision or an action from a meeting."""
 
     kind = forms.ChoiceField(

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
+from dscb.forms import Form
 from plans.access import plan_for_reader
 from subgroups.roles import is_board_manager
 
@@ -28,7 +29,7 @@ def _require_manager(user):
         raise PermissionDenied("Only the board business manager and admins import plans.")
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     file = forms.FileField(
         label="Plan file",
         help_text="An Excel workbook (.xlsx) or a CSV file in the plan file layout. Nothing changes until you confirm.",

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from dscb.admin_widgets import SafeAutocompleteMixin
+from dscb.forms import OneLineAdminMixin
 
 from .models import BusinessPlan, ReportingPeriod
 
@@ -59,7 +60,7 @@ class PlanPartInlineMixin(SafeAutocompleteMixin):
         return not self._closed(obj) and super().has_delete_permission(request, obj)
 
 
-class ReportingPeriodInline(PlanPartInlineMixin, admin.TabularInline):
+class ReportingPeriodInline(PlanPartInlineMixin, OneLineAdminMixin, admin.TabularInline):
     model = ReportingPeriod
     parent_plan_path = ""
     extra = 0
@@ -69,7 +70,7 @@ class ReportingPeriodInline(PlanPartInlineMixin, admin.TabularInline):
 
 
 @admin.register(BusinessPlan)
-class BusinessPlanAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+class BusinessPlanAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     plan_path = ""
     list_display = ["title", "slug", "year_label", "status", "starts_on", "ends_on"]
     list_filter = ["status"]
@@ -83,7 +84,7 @@ class BusinessPlanAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+class ReportingPeriodAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "plan", "deadline", "papers_deadline", "meeting_on", "state"]
     list_filter = ["plan", "state"]
     ordering = ["plan", "number"]

@@ -6,6 +6,8 @@ from crispy_forms_gds.layout import Button, Div, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from dscb.forms import Form
+
 from .versioning import STALE_PAGE
 
 DATES_SEEN_MESSAGES = {**STALE_PAGE, "max_length": STALE_PAGE["required"]}
@@ -33,7 +35,7 @@ class DayMonthYearField(DateInputField):
             raise ValidationError(f"The {self.name} must be a real date, for example 10 6 2015") from None
 
 
-class PeriodDatesForm(forms.Form):
+class PeriodDatesForm(Form):
     """The manager moves a period's update deadline and Safeguarding Executive meeting date."""
 
     deadline = DayMonthYearField(
@@ -62,7 +64,7 @@ class PeriodDatesForm(forms.Form):
         )
 
 
-class MeetingMoveForm(forms.Form):
+class MeetingMoveForm(Form):
     """The manager moves the Safeguarding Executive meeting a period reports to; the deadlines are counted back."""
 
     meeting_on = DayMonthYearField(

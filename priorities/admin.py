@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from dscb.forms import OneLineAdminMixin
 from plans.admin import BusinessPlanAdmin, PlanPartAdminMixin, PlanPartInlineMixin
 from plans.models import BusinessPlan
 
@@ -8,7 +9,7 @@ from .models import PLAN_ORDER, Action, Objective, ProgressUpdate, StrategicPrio
 from .services import plan_reorder
 
 
-class ObjectiveInline(PlanPartInlineMixin, admin.StackedInline):
+class ObjectiveInline(PlanPartInlineMixin, OneLineAdminMixin, admin.StackedInline):
     parent_plan_path = "plan"
     model = Objective
     extra = 0
@@ -17,7 +18,7 @@ class ObjectiveInline(PlanPartInlineMixin, admin.StackedInline):
     show_change_link = True
 
 
-class ActionInline(PlanPartInlineMixin, admin.StackedInline):
+class ActionInline(PlanPartInlineMixin, OneLineAdminMixin, admin.StackedInline):
     parent_plan_path = "priority__plan"
     model = Action
     extra = 0
@@ -39,7 +40,7 @@ class ActionInline(PlanPartInlineMixin, admin.StackedInline):
 
 
 @admin.register(StrategicPriority)
-class StrategicPriorityAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+class StrategicPriorityAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["ref", "title", "plan"]
     list_display_links = ["ref", "title"]
     list_filter = ["plan"]
@@ -49,7 +50,7 @@ class StrategicPriorityAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+class ObjectiveAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     plan_path = "priority__plan"
     list_display = ["code", "title", "plan"]
     list_filter = ["priority__plan"]
@@ -65,7 +66,7 @@ class ObjectiveAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+class ActionAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     plan_path = "objective__priority__plan"
     list_display = ["code", "text", "lead", "due", "archived"]
     list_filter = ["objective__priority__plan", "lead", "archived"]
@@ -76,7 +77,7 @@ class ActionAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     plan_path = "period__plan"
     list_display = ["action", "period", "status", "author", "updated_at"]
     list_filter = ["period__plan", "status"]
@@ -86,7 +87,7 @@ class ProgressUpdateAdmin(PlanPartAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["version", "created_at", "updated_at"]
 
 
-class StrategicPriorityInline(PlanPartInlineMixin, admin.StackedInline):
+class StrategicPriorityInline(PlanPartInlineMixin, OneLineAdminMixin, admin.StackedInline):
     parent_plan_path = ""
     model = StrategicPriority
     extra = 0

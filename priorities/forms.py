@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from dscb.forms import Form, ModelForm
 from plans.versioning import STALE_PAGE
 
 from .models import TEXT_LIMITS, ProgressUpdate, Status
@@ -23,7 +24,7 @@ def _hint(status):
     return " ".join(filter(None, [status.meaning, STATUS_GUIDANCE.get(status)]))
 
 
-class ProgressUpdateForm(forms.ModelForm):
+class ProgressUpdateForm(ModelForm):
     """A progress update for one action in one period. Chairs cannot reach the plan's own fields here."""
 
     status = forms.ChoiceField(
@@ -108,7 +109,7 @@ class ProgressUpdateForm(forms.ModelForm):
         return cleaned
 
 
-class ReturnUpdateForm(forms.Form):
+class ReturnUpdateForm(Form):
     reason = forms.CharField(
         label="Why are you returning this update?",
         help_text="The subgroup sees this on My work and on the update form.",

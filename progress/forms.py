@@ -2,10 +2,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
+from dscb.forms import Form
+
 SINGLE, DIGEST = "single", "digest"
 
 
-class EmailPreferenceForm(forms.Form):
+class EmailPreferenceForm(Form):
     """A person chooses single reminder emails or one weekly digest."""
 
     how = forms.ChoiceField(

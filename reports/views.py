@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from dscb.forms import Form
 from dscb.querydate import QueryDate
 from dscb.queue import queue_health
 from dscb.redirects import next_url
@@ -282,7 +283,7 @@ ISSUE_REFUSED = "report-issue-refused"
 MEETING_LIMIT = 200
 
 
-class IssueForm(forms.Form):
+class IssueForm(Form):
     kind = forms.TypedChoiceField(choices=IssuedReport.Kind.choices, coerce=IssuedReport.Kind)
     period = forms.IntegerField(required=False, min_value=1)
     as_at = forms.DateField(required=False)

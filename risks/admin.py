@@ -2,19 +2,20 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from dscb.admin_widgets import SafeAutocompleteMixin
+from dscb.forms import OneLineAdminMixin
 
 from .models import Control, Escalation, Review, Risk
 from .schedule import next_review_on
 
 
-class ControlInline(admin.TabularInline):
+class ControlInline(OneLineAdminMixin, admin.TabularInline):
     model = Control
     extra = 0
     fields = ["description", "owner", "effectiveness", "position"]
 
 
 @admin.register(Risk)
-class RiskAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class RiskAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     """The register's rows for the admin. Reviews and escalations are recorded on the risk's own pages, which keep
     the next review date and the escalation flag right; here the next review date follows the current score."""
 
@@ -34,7 +35,7 @@ class RiskAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Control)
-class ControlAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ControlAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["risk", "description", "owner", "effectiveness"]
     list_filter = ["effectiveness"]
     search_fields = ["description", "owner", "risk__reference", "risk__title"]
@@ -57,7 +58,7 @@ class RecordedOnTheRiskPageMixin:
 
 
 @admin.register(Review)
-class ReviewAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ReviewAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["risk", "reviewed_on", "meeting", "reviewer", "likelihood", "impact", "direction"]
     list_filter = ["direction"]
     search_fields = ["comment", "risk__reference", "risk__title"]
@@ -65,7 +66,7 @@ class ReviewAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, SimpleHisto
 
 
 @admin.register(Escalation)
-class EscalationAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+class EscalationAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["risk", "kind", "on", "by"]
     list_filter = ["kind"]
     search_fields = ["reason", "risk__reference", "risk__title"]

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from dscb.forms import Form, ModelForm
 from kpis.models import KPI
 from meetings.models import Agency, Meeting
 from plans.forms import DayMonthYearField
@@ -95,7 +96,7 @@ def _from_the_list(words):
     return {"invalid_choice": message, "invalid_pk_value": message}
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(ModelForm):
     """A risk added by the manager, or changed by the manager or its lead body's chair."""
 
     reference = forms.RegexField(
@@ -272,7 +273,7 @@ class RiskForm(forms.ModelForm):
         return {"version": risk.version}
 
 
-class ControlForm(forms.ModelForm):
+class ControlForm(ModelForm):
     description = _text(
         "What is in place",
         help_text="For example, a multi-agency panel that meets monthly.",
@@ -318,7 +319,7 @@ def reviewing_bodies(risk):
     return bodies
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     """A review of the risk: when, at which of its lead body's meetings (if any), the current score then (set to
     the risk's current score, so that "no change" is one click), direction of travel and a comment."""
 
@@ -402,7 +403,7 @@ class ReviewForm(forms.Form):
         return data
 
 
-class DatedReasonForm(forms.Form):
+class DatedReasonForm(Form):
     """A date and a reason: escalating, de-escalating or closing a risk."""
 
     on = DayMonthYearField(name="date", label="Date", help_text="For example 19 8 2015")
@@ -423,7 +424,7 @@ class DatedReasonForm(forms.Form):
         return cleaned
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(Form):
     reason = _text(
         "Why is it reopened?",
         limit=REOPEN_LIMIT,

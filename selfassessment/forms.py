@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
+from dscb.forms import Form
 from plans.forms import DayMonthYearField
 from plans.models import BusinessPlan
 from plans.versioning import STALE_PAGE
@@ -23,7 +24,7 @@ def _helper(*fields):
     return helper
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(Form):
     """A questionnaire's answers: for each question the agreement scale (or don't know) and an optional comment.
     Any question may be left unanswered; only the questionnaire's own questions are read."""
 
@@ -103,7 +104,7 @@ NO_FREE_PLAN = (
 NO_QUESTIONNAIRE = "There is no {} questionnaire yet: add one in the admin first."
 
 
-class WindowForm(forms.Form):
+class WindowForm(Form):
     """Set up a year's self-assessment: the plan, the questionnaires and the dates it is open. Only a plan year without
     a self-assessment can be chosen; `missing` says, in words, what must be added first when nothing can be."""
 
@@ -181,7 +182,7 @@ class WindowForm(forms.Form):
         return cleaned
 
 
-class FindingActionForm(forms.Form):
+class FindingActionForm(Form):
     """A finding the board chooses to act on, as a plan action under an objective of the plan."""
 
     question = forms.ChoiceField(label="Finding", error_messages={"required": "Choose the finding"})

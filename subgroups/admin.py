@@ -2,18 +2,19 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from dscb.admin_widgets import SafeAutocompleteMixin
+from dscb.forms import OneLineAdminMixin
 
 from .models import Membership, Subgroup
 
 
-class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, OneLineAdminMixin, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["user"]
 
 
 @admin.register(Subgroup)
-class SubgroupAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class SubgroupAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "slug"]
@@ -22,7 +23,7 @@ class SubgroupAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class MembershipAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
     list_display = ["user", "subgroup", "role"]
     list_filter = ["role", "subgroup"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "subgroup__name"]
