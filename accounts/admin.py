@@ -5,8 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 
-from dscb.admin_widgets import SafeAutocompleteMixin
-from dscb.forms import OneLineAdminMixin
+from dscb.admin_widgets import SafeAutocompleteMixin, SentInputAdminMixin
 from subgroups.models import Membership
 from subgroups.roles import BOARD_MANAGER, VIEWER
 
@@ -19,7 +18,7 @@ User = get_user_model()
 ROLE_GROUPS = [BOARD_MANAGER, VIEWER]
 
 
-class PersonMembershipInline(SafeAutocompleteMixin, OneLineAdminMixin, admin.TabularInline):
+class PersonMembershipInline(SafeAutocompleteMixin, SentInputAdminMixin, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["subgroup"]
@@ -35,7 +34,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(SentInputAdminMixin, UserAdmin):
     """People: their subgroups and roles on one page; new people choose their own password from an email.
 
     The board business manager (staff, not a superuser) adds and changes people but cannot make anyone a

@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from dscb.forms import OneLineAdminMixin
+from dscb.admin_widgets import SentInputAdminMixin
 
 from .models import Evidence, Requirement, RequirementFramework, SelfGrade
 
 
-class RequirementInline(OneLineAdminMixin, admin.TabularInline):
+class RequirementInline(SentInputAdminMixin, admin.TabularInline):
     model = Requirement
     fields = ["number", "text"]
     extra = 0
@@ -15,14 +15,14 @@ class RequirementInline(OneLineAdminMixin, admin.TabularInline):
 
 
 @admin.register(RequirementFramework)
-class RequirementFrameworkAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class RequirementFrameworkAdmin(SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "effective_from", "plan", "is_demo"]
     fields = ["name", "description", "effective_from", "plan", "is_demo"]
     inlines = [RequirementInline]
 
 
 @admin.register(Requirement)
-class RequirementAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class RequirementAdmin(SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["framework", "number", "short_text"]
     list_filter = ["framework"]
     fields = ["framework", "number", "text", "carries_from", "is_demo"]
@@ -41,7 +41,7 @@ class RequirementAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class EvidenceAdmin(SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["requirement", "kind", "status", "evidence_on", "added_by"]
     list_filter = ["kind", "status"]
     list_select_related = ["requirement__framework", "added_by"]
@@ -70,7 +70,7 @@ class EvidenceAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SelfGrade)
-class SelfGradeAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class SelfGradeAdmin(SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["requirement", "grade", "updated_by"]
     fields = ["requirement", "grade", "gaps"]
     list_select_related = ["requirement__framework", "updated_by"]

@@ -1,8 +1,7 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from dscb.admin_widgets import SafeAutocompleteMixin
-from dscb.forms import OneLineAdminMixin
+from dscb.admin_widgets import SafeAutocompleteMixin, SentInputAdminMixin
 
 from .models import (
     AuditMeasure,
@@ -48,12 +47,12 @@ class FrozenInlineMixin:
         return super().has_delete_permission(request, obj) and not _in_use(obj)
 
 
-class ScaleLevelInline(FrozenInlineMixin, OneLineAdminMixin, admin.TabularInline):
+class ScaleLevelInline(FrozenInlineMixin, SentInputAdminMixin, admin.TabularInline):
     model = ScaleLevel
     extra = 0
 
 
-class StandardInline(FrozenInlineMixin, OneLineAdminMixin, admin.TabularInline):
+class StandardInline(FrozenInlineMixin, SentInputAdminMixin, admin.TabularInline):
     model = Standard
     fields = ["number", "title"]
     extra = 0
@@ -61,7 +60,7 @@ class StandardInline(FrozenInlineMixin, OneLineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(FrozenWhenUsedMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class FrameworkAdmin(FrozenWhenUsedMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "version", "scale"]
     list_filter = ["kind"]
     inlines = [ScaleLevelInline, StandardInline]
@@ -74,7 +73,7 @@ class FrameworkAdmin(FrozenWhenUsedMixin, OneLineAdminMixin, SimpleHistoryAdmin)
             messages.success(request, f"{copy} made: edit it, then run the next round on it.")
 
 
-class CriterionInline(OneLineAdminMixin, admin.TabularInline):
+class CriterionInline(SentInputAdminMixin, admin.TabularInline):
     model = Criterion
     extra = 0
 
@@ -92,7 +91,7 @@ class CriterionInline(OneLineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Standard)
-class StandardAdmin(FrozenWhenUsedMixin, SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class StandardAdmin(FrozenWhenUsedMixin, SafeAutocompleteMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "framework"]
     list_filter = ["framework"]
     list_select_related = ["framework"]
@@ -104,7 +103,7 @@ class StandardAdmin(FrozenWhenUsedMixin, SafeAutocompleteMixin, OneLineAdminMixi
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(SafeAutocompleteMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "urn", "phase"]
     list_filter = ["kind", "phase"]
     search_fields = ["name", "urn"]
@@ -113,7 +112,7 @@ class OrganisationAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryA
 
 
 @admin.register(Round)
-class RoundAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class RoundAdmin(SafeAutocompleteMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "framework", "opens_on", "closes_on"]
     autocomplete_fields = ["moderators"]
     list_filter = ["kind"]
@@ -121,7 +120,7 @@ class RoundAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Return)
-class ReturnAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class ReturnAdmin(SafeAutocompleteMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "round", "state", "submitted_at", "receipt"]
     list_filter = ["round", "state"]
     list_select_related = ["organisation", "round"]
@@ -155,20 +154,20 @@ class ReturnAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CriterionAnswer)
-class CriterionAnswerAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class CriterionAnswerAdmin(SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "self_score", "moderated_score"]
     list_select_related = ["criterion__standard", "return_form__organisation", "return_form__round"]
     raw_id_fields = ["return_form", "criterion"]
 
 
 @admin.register(ChallengeEvent)
-class ChallengeEventAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class ChallengeEventAdmin(SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "held_on"]
     list_select_related = ["return_form__organisation"]
     raw_id_fields = ["return_form"]
 
 
 @admin.register(AuditMeasure)
-class AuditMeasureAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class AuditMeasureAdmin(SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["kpi", "kind"]
     raw_id_fields = ["kpi"]

@@ -4,14 +4,14 @@ from django.contrib import admin
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from .forms import OneLineAdminMixin
+from .admin_widgets import SentInputAdminMixin
 from .queue import task_retry
 
 admin.site.unregister(DBTaskResult)
 
 
 @admin.register(DBTaskResult)
-class TaskResultAdmin(OneLineAdminMixin, DBTaskResultAdmin):
+class TaskResultAdmin(SentInputAdminMixin, DBTaskResultAdmin):
     """Tasks: what waits, runs, succeeded or failed; a failed task shows its error and can be run again."""
 
     list_display = ["task_name", "status", "error", "attempts", "enqueued_at", "started_at", "finished_at"]

@@ -1,13 +1,22 @@
-"""Autocomplete fields in the Django admin that survive a tampered value.
+"""What the Django admin does with the values sent to it.
 
 Django's autocomplete widgets look up the posted value to redraw the form; a value that is not an id of the
 related model (typed into the request by hand) made that look-up raise, and the admin answered 500 instead of
 the form with "Select a valid choice". These widgets redraw with the values that can be ids and leave the
-rest to the form's own validation.
+rest to the form's own validation. A bulk action sent with rows that are not ids made the admin answer 500 too;
+every admin page of the project refuses it in words (SentInputAdminMixin), and reads its one-line boxes as the
+project's own forms do (dscb.forms).
 """
 
+from django.contrib import messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+
+from .forms import ModelForm
+from .prepared import id_fits
+
+ROWS_NOT_UNDERSTOOD = "The rows chosen were not understood: choose them again. No items have been changed."
 
 
 class _ValidValuesOnly:
@@ -45,3 +54,22 @@ class SafeAutocompleteMixin:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SentInputAdminMixin:
+    """For every ModelAdmin and inline of the project: its form reads a line break in a one-line box as a space
+    (dscb.forms), and a bulk action on rows that are not ids is refused in words, with nothing changed."""
+
+    form = ModelForm
+
+    def response_action(self, request, queryset):
+        pk = self.model._meta.pk
+        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            try:
+                key = pk.to_python(value)
+            except ValidationError:
+                key = None
+            if key is None or (isinstance(key, int) and not id_fits(key)):
+                self.message_user(request, ROWS_NOT_UNDERSTOOD, messages.WARNING)
+                return None
+        return super().response_action(request, queryset)

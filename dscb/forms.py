@@ -62,9 +62,3 @@ class Form(OneLineTextMixin, forms.Form):
 
 class ModelForm(OneLineTextMixin, forms.ModelForm):
     pass
-
-
-class OneLineAdminMixin:
-    """For a ModelAdmin or an inline whose form is Django's default ModelForm."""
-
-    form = ModelForm

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from dscb.forms import OneLineAdminMixin
+from dscb.admin_widgets import SentInputAdminMixin
 from plans.admin import PlanPartAdminMixin, PlanPartInlineMixin
 from priorities.admin import ObjectiveAdmin
 from priorities.models import PLAN_ORDER, Objective
@@ -9,7 +9,7 @@ from priorities.models import PLAN_ORDER, Objective
 from .models import KPI, KPIValue
 
 
-class KPIInline(PlanPartInlineMixin, OneLineAdminMixin, admin.StackedInline):
+class KPIInline(PlanPartInlineMixin, SentInputAdminMixin, admin.StackedInline):
     parent_plan_path = "priority__plan"
     model = KPI
     extra = 0
@@ -31,7 +31,7 @@ class KPIInline(PlanPartInlineMixin, OneLineAdminMixin, admin.StackedInline):
 
 
 @admin.register(KPI)
-class KPIAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class KPIAdmin(PlanPartAdminMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     plan_path = "objective__priority__plan"
     list_display = ["code", "name", "kind", "owner", "target"]
     list_filter = ["objective__priority__plan", "kind", "owner"]
@@ -42,7 +42,7 @@ class KPIAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(KPIValue)
-class KPIValueAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class KPIValueAdmin(PlanPartAdminMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     plan_path = "period__plan"
     list_display = ["kpi", "period", "value", "received", "entered_by"]
     list_filter = ["period__plan", "kpi__kind"]

@@ -1,8 +1,7 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from dscb.admin_widgets import SafeAutocompleteMixin
-from dscb.forms import OneLineAdminMixin
+from dscb.admin_widgets import SafeAutocompleteMixin, SentInputAdminMixin
 
 from .models import BusinessPlan, ReportingPeriod
 
@@ -60,7 +59,7 @@ class PlanPartInlineMixin(SafeAutocompleteMixin):
         return not self._closed(obj) and super().has_delete_permission(request, obj)
 
 
-class ReportingPeriodInline(PlanPartInlineMixin, OneLineAdminMixin, admin.TabularInline):
+class ReportingPeriodInline(PlanPartInlineMixin, SentInputAdminMixin, admin.TabularInline):
     model = ReportingPeriod
     parent_plan_path = ""
     extra = 0
@@ -70,7 +69,7 @@ class ReportingPeriodInline(PlanPartInlineMixin, OneLineAdminMixin, admin.Tabula
 
 
 @admin.register(BusinessPlan)
-class BusinessPlanAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class BusinessPlanAdmin(PlanPartAdminMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     plan_path = ""
     list_display = ["title", "slug", "year_label", "status", "starts_on", "ends_on"]
     list_filter = ["status"]
@@ -84,7 +83,7 @@ class BusinessPlanAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmi
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class ReportingPeriodAdmin(PlanPartAdminMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "plan", "deadline", "papers_deadline", "meeting_on", "state"]
     list_filter = ["plan", "state"]
     ordering = ["plan", "number"]

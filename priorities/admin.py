@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from dscb.forms import OneLineAdminMixin
+from dscb.admin_widgets import SentInputAdminMixin
 from plans.admin import BusinessPlanAdmin, PlanPartAdminMixin, PlanPartInlineMixin
 from plans.models import BusinessPlan
 
@@ -9,7 +9,7 @@ from .models import PLAN_ORDER, Action, Objective, ProgressUpdate, StrategicPrio
 from .services import plan_reorder
 
 
-class ObjectiveInline(PlanPartInlineMixin, OneLineAdminMixin, admin.StackedInline):
+class ObjectiveInline(PlanPartInlineMixin, SentInputAdminMixin, admin.StackedInline):
     parent_plan_path = "plan"
     model = Objective
     extra = 0
@@ -18,7 +18,7 @@ class ObjectiveInline(PlanPartInlineMixin, OneLineAdminMixin, admin.StackedInlin
     show_change_link = True
 
 
-class ActionInline(PlanPartInlineMixin, OneLineAdminMixin, admin.StackedInline):
+class ActionInline(PlanPartInlineMixin, SentInputAdminMixin, admin.StackedInline):
     parent_plan_path = "priority__plan"
     model = Action
     extra = 0
@@ -40,7 +40,7 @@ class ActionInline(PlanPartInlineMixin, OneLineAdminMixin, admin.StackedInline):
 
 
 @admin.register(StrategicPriority)
-class StrategicPriorityAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class StrategicPriorityAdmin(PlanPartAdminMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["ref", "title", "plan"]
     list_display_links = ["ref", "title"]
     list_filter = ["plan"]
@@ -50,7 +50,7 @@ class StrategicPriorityAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistor
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class ObjectiveAdmin(PlanPartAdminMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     plan_path = "priority__plan"
     list_display = ["code", "title", "plan"]
     list_filter = ["priority__plan"]
@@ -66,7 +66,7 @@ class ObjectiveAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class ActionAdmin(PlanPartAdminMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     plan_path = "objective__priority__plan"
     list_display = ["code", "text", "lead", "due", "archived"]
     list_filter = ["objective__priority__plan", "lead", "archived"]
@@ -77,7 +77,7 @@ class ActionAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(PlanPartAdminMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     plan_path = "period__plan"
     list_display = ["action", "period", "status", "author", "updated_at"]
     list_filter = ["period__plan", "status"]
@@ -87,7 +87,7 @@ class ProgressUpdateAdmin(PlanPartAdminMixin, OneLineAdminMixin, SimpleHistoryAd
     readonly_fields = ["version", "created_at", "updated_at"]
 
 
-class StrategicPriorityInline(PlanPartInlineMixin, OneLineAdminMixin, admin.StackedInline):
+class StrategicPriorityInline(PlanPartInlineMixin, SentInputAdminMixin, admin.StackedInline):
     parent_plan_path = ""
     model = StrategicPriority
     extra = 0

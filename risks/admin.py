@@ -1,21 +1,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from dscb.admin_widgets import SafeAutocompleteMixin
-from dscb.forms import OneLineAdminMixin
+from dscb.admin_widgets import SafeAutocompleteMixin, SentInputAdminMixin
 
 from .models import Control, Escalation, Review, Risk
 from .schedule import next_review_on
 
 
-class ControlInline(OneLineAdminMixin, admin.TabularInline):
+class ControlInline(SentInputAdminMixin, admin.TabularInline):
     model = Control
     extra = 0
     fields = ["description", "owner", "effectiveness", "position"]
 
 
 @admin.register(Risk)
-class RiskAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class RiskAdmin(SafeAutocompleteMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     """The register's rows for the admin. Reviews and escalations are recorded on the risk's own pages, which keep
     the next review date and the escalation flag right; here the next review date follows the current score."""
 
@@ -35,7 +34,7 @@ class RiskAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Control)
-class ControlAdmin(SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class ControlAdmin(SafeAutocompleteMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["risk", "description", "owner", "effectiveness"]
     list_filter = ["effectiveness"]
     search_fields = ["description", "owner", "risk__reference", "risk__title"]
@@ -58,7 +57,7 @@ class RecordedOnTheRiskPageMixin:
 
 
 @admin.register(Review)
-class ReviewAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class ReviewAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["risk", "reviewed_on", "meeting", "reviewer", "likelihood", "impact", "direction"]
     list_filter = ["direction"]
     search_fields = ["comment", "risk__reference", "risk__title"]
@@ -66,7 +65,7 @@ class ReviewAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, OneLineAdmi
 
 
 @admin.register(Escalation)
-class EscalationAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, OneLineAdminMixin, SimpleHistoryAdmin):
+class EscalationAdmin(RecordedOnTheRiskPageMixin, SafeAutocompleteMixin, SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["risk", "kind", "on", "by"]
     list_filter = ["kind"]
     search_fields = ["reason", "risk__reference", "risk__title"]

@@ -4,13 +4,13 @@ answered is read-only (its questions frozen); the action "Make a new version" co
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from dscb.forms import OneLineAdminMixin
+from dscb.admin_widgets import SentInputAdminMixin
 
 from .models import Question, Questionnaire, Window
 from .services import questionnaire_new_version
 
 
-class QuestionInline(OneLineAdminMixin, admin.TabularInline):
+class QuestionInline(SentInputAdminMixin, admin.TabularInline):
     model = Question
     fields = ["order", "key", "text"]
     extra = 0
@@ -23,7 +23,7 @@ class QuestionInline(OneLineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class QuestionnaireAdmin(SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "version"]
     list_filter = ["kind"]
     fields = ["kind", "version", "title", "introduction"]
@@ -53,7 +53,7 @@ class QuestionnaireAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Window)
-class WindowAdmin(OneLineAdminMixin, SimpleHistoryAdmin):
+class WindowAdmin(SentInputAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "opens_on", "closes_on", "opened_at"]
     fields = ["plan", "body", "board_questionnaire", "member_questionnaire", "opens_on", "closes_on"]
 

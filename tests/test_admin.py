@@ -97,3 +97,33 @@ def test_a_tampered_autocomplete_value_is_a_form_error_not_a_server_error(admin_
     response = admin_client.post(url, {key: value for key, value in data.items() if value is not None})
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def _project_models():
+    from tests.dscb.test_one_line import project_model_admins
+
+    return [model for model, _ in project_model_admins()]
+
+
+@pytest.mark.parametrize("model", _project_models(), ids=lambda model: model.__name__)
+def test_a_bulk_action_on_rows_that_are_no_ids_is_refused_in_words(admin_client, demo, model):
+    """Rows of the list chosen by values that are no ids (typed into the request): the list again, with nothing
+    changed, where Django's admin answered 500."""
+    from dscb.admin_widgets import ROWS_NOT_UNDERSTOOD
+
+    model_admin = admin.site._registry[model]
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    request = admin_client.get(url).wsgi_request
+    # An admin without bulk actions (reviews and escalations are recorded on the risk's page) is sent one anyway:
+    # its list reads no action at all.
+    actions = list(model_admin.get_actions(request))
+    before = model.objects.count()
+    for chosen in ["not-an-id", "1.5", "", "99999999999999999999", "-1e3"]:
+        response = admin_client.post(
+            url,
+            {"action": actions[0] if actions else "delete_selected", "_selected_action": [chosen], "index": 0},
+            follow=True,
+        )
+        assert response.status_code == 200, chosen
+        assert (ROWS_NOT_UNDERSTOOD in response.content.decode()) == bool(actions), chosen
+    assert model.objects.count() == before

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.http import QueryDict
 from django.urls import reverse
 
+from dscb.admin_widgets import SentInputAdminMixin
 from dscb.forms import Form, OneLineTextMixin
 from priorities.models import Action
 
@@ -81,14 +82,21 @@ def test_every_form_of_the_project_reads_a_one_line_box_on_one_line():
     assert [cls.__qualname__ for cls in classes if not issubclass(cls, OneLineTextMixin)] == []
 
 
-def test_every_admin_page_of_the_project_reads_a_one_line_box_on_one_line(rf, admin_user):
+def project_model_admins():
     packages = {config.name for config in _project_packages()}
+    return [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if type(model_admin).__module__.split(".")[0] in packages
+    ]
+
+
+def test_every_admin_page_of_the_project_reads_what_is_sent_as_the_forms_do(rf, admin_user):
     request = rf.get("/")
     request.user = admin_user
     checked = []
-    for model, model_admin in admin.site._registry.items():
-        if type(model_admin).__module__.split(".")[0] not in packages:
-            continue
+    for model, model_admin in project_model_admins():
+        assert isinstance(model_admin, SentInputAdminMixin), type(model_admin).__name__
         for owner in [model_admin, *model_admin.get_inline_instances(request)]:
             made = owner.get_form(request) if owner is model_admin else owner.get_formset(request).form
             checked.append(f"{model.__name__}: {type(owner).__name__}")
