@@ -3,9 +3,10 @@
 Django's autocomplete widgets look up the posted value to redraw the form; a value that is not an id of the
 related model (typed into the request by hand) made that look-up raise, and the admin answered 500 instead of
 the form with "Select a valid choice". These widgets redraw with the values that can be ids and leave the
-rest to the form's own validation. A bulk action sent with rows that are not ids made the admin answer 500 too;
-every admin page of the project refuses it in words (SentInputAdminMixin), and reads its one-line boxes as the
-project's own forms do (dscb.forms).
+rest to the form's own validation. A bulk action sent with rows that are not ids, and a search for a NUL typed into
+an autocomplete's address (which PostgreSQL cannot take), made the admin answer 500 too; every admin page of the
+project refuses the one in words and searches for the other without its control characters (SentInputAdminMixin),
+and reads its one-line boxes as the project's own forms do (dscb.forms).
 """
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 
 from .forms import ModelForm
 from .prepared import id_fits
+from .xmltext import typed_text
 
 ROWS_NOT_UNDERSTOOD = "The rows chosen were not understood: choose them again. No items have been changed."
 
@@ -58,7 +60,9 @@ class SafeAutocompleteMixin:
 
 class SentInputAdminMixin:
     """For every ModelAdmin and inline of the project: its form reads a line break in a one-line box as a space
-    (dscb.forms), and a bulk action on rows that are not ids is refused in words, with nothing changed."""
+    (dscb.forms), a bulk action on rows that are not ids is refused in words, with nothing changed, and a search
+    (of the list, or of an autocomplete box) is for the words without control characters, as a form would keep
+    them."""
 
     form = ModelForm
 
@@ -73,3 +77,6 @@ class SentInputAdminMixin:
                 self.message_user(request, ROWS_NOT_UNDERSTOOD, messages.WARNING)
                 return None
         return super().response_action(request, queryset)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, typed_text(search_term))

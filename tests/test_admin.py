@@ -66,6 +66,26 @@ WITH_AUTOCOMPLETE = [model for model in [*MODELS, get_user_model()] if _has_auto
 
 
 @pytest.mark.parametrize("model", WITH_AUTOCOMPLETE, ids=lambda model: model.__name__)
+def test_an_autocomplete_search_for_control_characters_is_a_search_for_the_words(admin_client, demo, model):
+    """A NUL typed into the autocomplete's address, which PostgreSQL cannot take (the admin answered 500): the
+    search is for the words around it."""
+    request = admin_client.get("/").wsgi_request
+    model_admin = admin.site._registry[model]
+    boxes = [(model_admin, name) for name in model_admin.get_autocomplete_fields(request)]
+    for inline in model_admin.get_inline_instances(request):
+        boxes += [(inline, name) for name in inline.get_autocomplete_fields(request)]
+    assert boxes
+    for owner, name in boxes:
+        source = owner.model._meta
+        answer = admin_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": source.app_label, "model_name": source.model_name, "field_name": name, "term": "a\x00"},
+        )
+        assert answer.status_code == 200, (source.model_name, name)
+        assert isinstance(answer.json()["results"], list)
+
+
+@pytest.mark.parametrize("model", WITH_AUTOCOMPLETE, ids=lambda model: model.__name__)
 def test_a_tampered_autocomplete_value_is_a_form_error_not_a_server_error(admin_client, demo, model):
     """Every autocomplete field, in the form and in its inlines, given a value that is no id: the form again."""
     info = (model._meta.app_label, model._meta.model_name)
