@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from dscb.admin_widgets import ROWS_NOT_UNDERSTOOD
 from priorities.models import Action, Objective
+from tests.project import project_model_admins
 
 pytestmark = pytest.mark.django_db
 
@@ -119,18 +121,10 @@ def test_a_tampered_autocomplete_value_is_a_form_error_not_a_server_error(admin_
     assert "Select a valid choice" in response.content.decode()
 
 
-def _project_models():
-    from tests.dscb.test_one_line import project_model_admins
-
-    return [model for model, _ in project_model_admins()]
-
-
-@pytest.mark.parametrize("model", _project_models(), ids=lambda model: model.__name__)
+@pytest.mark.parametrize("model", [model for model, _ in project_model_admins()], ids=lambda model: model.__name__)
 def test_a_bulk_action_on_rows_that_are_no_ids_is_refused_in_words(admin_client, demo, model):
     """Rows of the list chosen by values that are no ids (typed into the request): the list again, with nothing
     changed, where Django's admin answered 500."""
-    from dscb.admin_widgets import ROWS_NOT_UNDERSTOOD
-
     model_admin = admin.site._registry[model]
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     request = admin_client.get(url).wsgi_request

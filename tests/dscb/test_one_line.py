@@ -1,21 +1,16 @@
 """A line break in a one-line box is read as a space (dscb.forms), in every form and in the admin."""
 
-import importlib
-import pkgutil
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from django import forms
-from django.apps import apps
-from django.conf import settings
-from django.contrib import admin
 from django.http import QueryDict
 from django.urls import reverse
 
 from dscb.admin_widgets import SentInputAdminMixin
 from dscb.forms import Form, OneLineTextMixin
 from priorities.models import Action
+from tests.project import project_form_classes, project_model_admins
 
 
 class Note(Form):
@@ -48,47 +43,20 @@ def test_a_line_break_in_a_one_line_box_is_a_space(typed, read):
 
 def test_what_is_checked_is_what_is_shown_again():
     """The box's length is checked on the text as it is kept, and a refused form shows that text."""
-    form = Note({"title": "Twenty letters\r\nlong", "body": "", "email": "a@\nexample.org"}, prefix="note")
-    form.data = {"note-title": "Nineteen letters\r\nX", "note-body": "", "note-email": "a@\nexample.org"}
+    form = Note(
+        {"note-title": "Nineteen letters \r\n  XY", "note-body": "", "note-email": "a@\nexample.org"}, prefix="note"
+    )
     assert not form.is_valid()
-    assert form["title"].value() == "Nineteen letters X"  # 18 + 1 + 1: within 20, where the break made it 21
+    assert form["title"].value() == "Nineteen letters XY"  # 19 characters kept of the 23 sent: within the 20
     assert "title" not in form.errors
     assert form["email"].value() == "a@ example.org" and "email" in form.errors
     assert "body" in form.errors
 
 
-def _project_packages():
-    return [config for config in apps.get_app_configs() if Path(config.path).parent == settings.BASE_DIR]
-
-
-def _project_form_classes():
-    for config in _project_packages():
-        for module in pkgutil.iter_modules([config.path]):
-            if module.name in {"forms", "views", "admin"}:
-                importlib.import_module(f"{config.name}.{module.name}")
-    found, todo = [], list(forms.BaseForm.__subclasses__())
-    packages = {config.name for config in _project_packages()}
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        if cls.__module__.split(".")[0] in packages and not cls.__module__.startswith("tests"):
-            found.append(cls)
-    return found
-
-
 def test_every_form_of_the_project_reads_a_one_line_box_on_one_line():
-    classes = _project_form_classes()
+    classes = project_form_classes()
     assert len(classes) >= 30
     assert [cls.__qualname__ for cls in classes if not issubclass(cls, OneLineTextMixin)] == []
-
-
-def project_model_admins():
-    packages = {config.name for config in _project_packages()}
-    return [
-        (model, model_admin)
-        for model, model_admin in admin.site._registry.items()
-        if type(model_admin).__module__.split(".")[0] in packages
-    ]
 
 
 def test_every_admin_page_of_the_project_reads_what_is_sent_as_the_forms_do(rf, admin_user):
