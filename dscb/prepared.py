@@ -5,13 +5,21 @@ with subqueries, on every request, against a fraction of that for the database t
 same each time but for its values (ids, dates) is built once with stand-in values and compiled, and the places of
 the stand-ins in its parameters are noted; each call puts its own values in those places and runs the same SQL,
 whose rows Django's compiler reads and converts as it would have. (dscb.reversing does the same for addresses.)
+
+On PostgreSQL the SQL is also prepared by the database, once per connection (PREPARE, then EXECUTE with the values),
+so it is not parsed and planned again on every request: planning took more of a page's time in PostgreSQL than
+running its queries did. DB_PREPARED_STATEMENTS turns this off, for a connection pooler that hands each
+transaction a different connection (pgbouncer in transaction mode), where a statement prepared on one connection
+is not there on the next.
 """
 
 import copy
 import datetime
 import functools
+import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
@@ -95,7 +103,7 @@ def _adapter(stand_in, connection):
     return lambda value: value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Compiled:
     compiler: object  # None when the query can match nothing (an empty list of ids)
     sql: str
@@ -104,6 +112,79 @@ class _Compiled:
     names: tuple  # the values() keys
     shape: str  # "dicts", "tuples", "flat" or "models"
     instances: object  # _Instances for "models", else None
+    statement: object = None  # _Statement on PostgreSQL, else None
+
+
+# The type each kind of value is declared as in PREPARE: what the driver says of such a value when it writes it into
+# the SQL. Text is written as a plain quoted literal, whose type PostgreSQL infers from where it stands ("unknown").
+_DECLARED = {"id": "bigint", "ids": "bigint", "text": "unknown", "date": "date", "datetime": "timestamptz"}
+# A connection keeps at most this many statements; the next one clears them (a query whose lists of ids have many
+# lengths prepares one statement for each length).
+_STATEMENTS_PER_CONNECTION = 200
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """The query as PostgreSQL prepares it: the SQL with the values' places numbered ($1, $2...) and every other
+    parameter written in as the driver writes it, then the values' declared types."""
+
+    body: str
+    types: str
+
+
+def _statement(sql, params, places, kinds, connection):
+    """The _Statement of a compiled query, or None when its SQL does not have one placeholder per parameter."""
+    pieces = re.split(r"(%%|%s)", sql)
+    if pieces.count("%s") != len(params):
+        return None
+    numbers = {place[0]: number for number, place in enumerate(places, start=1)}
+    written, index = [], 0
+    for piece in pieces:
+        if piece == "%s":
+            if index in numbers:
+                written.append(f"${numbers[index]}")
+            else:
+                # As the driver writes it into the SQL today, its own percent signs kept from its formatting.
+                written.append(connection.ops.compose_sql("%s", [params[index]]).replace("%", "%%"))
+            index += 1
+        else:
+            written.append(piece)
+    types = ", ".join(_DECLARED[kinds[name][0]] for _, name, _, _ in places)
+    return _Statement("".join(written), types)
+
+
+class _Prepared:
+    """The statements prepared on one database connection: compiled query -> its name there."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.names = {}
+        self.made = 0
+
+
+def _execute(connection, compiled, values):
+    """(SQL, parameters, note) that run a compiled query through its prepared statement on this connection, preparing
+    it first in the same round trip if it is not prepared yet; note() is called once the rows are read."""
+    connection.ensure_connection()
+    prepared = connection.__dict__.get("_dscb_prepared")
+    if prepared is None or prepared.raw is not connection.connection:
+        prepared = connection._dscb_prepared = _Prepared(connection.connection)
+    arguments = f"({', '.join(['%s'] * len(values))})" if values else ""
+    name = prepared.names.get(compiled)
+    if name is not None:
+        return f"EXECUTE {name}{arguments}", values, None
+    # A new name for each try: a PREPARE outlives a transaction that fails after it, so a failed try may leave its
+    # statement behind under its name.
+    prepared.made += 1
+    name = f"dscb_{prepared.made}"
+    clear = ""
+    if len(prepared.names) >= _STATEMENTS_PER_CONNECTION:
+        clear = "DEALLOCATE ALL; "
+        prepared.names.clear()
+    statement = compiled.statement
+    types = f" ({statement.types})" if statement.types else ""
+    sql = f"{clear}PREPARE {name}{types} AS {statement.body}; EXECUTE {name}{arguments}"
+    return sql, values, lambda: prepared.names.__setitem__(compiled, name)
 
 
 class _Instances:
@@ -183,20 +264,31 @@ class PreparedQuery:
         compiled = self._compiled(using, shape, kinds)
         if compiled.compiler is None:
             return []
-        params = list(compiled.params)
-        for index, name, item, adapt in compiled.places:
-            params[index] = adapt(values[name] if item is None else values[name][item])
+        connection = connections[using]
+        placed = [
+            adapt(values[name] if item is None else values[name][item]) for _, name, item, adapt in compiled.places
+        ]
+        if compiled.statement is not None and settings.DB_PREPARED_STATEMENTS:
+            sql, params, note = _execute(connection, compiled, placed)
+        else:
+            sql, params, note = compiled.sql, list(compiled.params), None
+            for (index, *_), value in zip(compiled.places, placed, strict=True):
+                params[index] = value
         compiler = copy.copy(compiled.compiler)
-        compiler.connection = connections[using]
-        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        compiler.connection = connection
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
         if compiled.shape == "models":
-            return compiled.instances.make(compiler.results_iter())
-        if compiled.shape == "dicts":
+            rows = compiled.instances.make(compiler.results_iter())
+        elif compiled.shape == "dicts":
             names = compiled.names
-            return [dict(zip(names, row, strict=True)) for row in compiler.results_iter()]
-        if compiled.shape == "flat":
-            return [row[0] for row in compiler.results_iter()]
-        return list(compiler.results_iter(tuple_expected=True))
+            rows = [dict(zip(names, row, strict=True)) for row in compiler.results_iter()]
+        elif compiled.shape == "flat":
+            rows = [row[0] for row in compiler.results_iter()]
+        else:
+            rows = list(compiler.results_iter(tuple_expected=True))
+        if note is not None:
+            note()
+        return rows
 
     def _compile(self, using, shape, kinds):
         stand_ins = _stand_ins(kinds)
@@ -241,7 +333,10 @@ class PreparedQuery:
         if other_sql != sql or len(other_params) != len(params) or changing != {place[0] for place in places}:
             raise ValueError(f"{self.build.__qualname__}: a value changes the query other than where it is put")
         instances = _Instances(compiler, using) if output == "models" else None
-        return _Compiled(compiler, sql, tuple(params), places, names, output, instances)
+        statement = None
+        if connection.vendor == "postgresql":
+            statement = _statement(sql, params, places, dict(kinds), connection)
+        return _Compiled(compiler, sql, tuple(params), places, names, output, instances, statement)
 
 
 def _hashable(param):

@@ -207,6 +207,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # at once when it first writes after another has), and waits up to 20 s for it, so simultaneous saves queue
     # and the second gets the conflict page like on PostgreSQL, never "database unavailable".
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# PostgreSQL prepares the queries of dscb.prepared once per connection instead of planning them on every request.
+# Off for a connection pooler that gives each transaction a different connection (pgbouncer in transaction mode).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 # Seconds a client is asked to wait (Retry-After) when the database cannot be reached.
 DB_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DB_UNAVAILABLE_RETRY_AFTER", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
