@@ -339,6 +339,19 @@ class PreparedQuery:
         return _Compiled(compiler, sql, tuple(params), places, names, output, instances, statement)
 
 
+def as_prefetched(instance, name, related):
+    """Put the rows read for a reverse foreign key (instance.<name>) where prefetch_related(name) puts them, each
+    with the instance as its related object, so that instance.<name>.all() gives them without asking again."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(related)
+    queryset._prefetch_done = True
+    for one in queryset._result_cache:
+        manager.field.set_cached_value(one, instance)
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[manager.field.remote_field.cache_name] = queryset
+    return instance
+
+
 def _hashable(param):
     try:
         hash(param)

@@ -1,18 +1,46 @@
 """Which plans a user may reach: the one place views ask, so that every page answers 404 and 403 alike."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
+from dscb.prepared import PreparedQuery, as_prefetched
 from subgroups.roles import is_board_manager
 
-from .models import BusinessPlan
+from .models import BusinessPlan, ReportingPeriod
 
 MANAGERS_ONLY = "Only the board business manager manages plans and their reporting periods."
 
 
+@PreparedQuery
+def _plan_by_slug(manager, *, slug):
+    """plan_for_reader's query, built once per process for the manager and for everyone else (dscb.prepared)."""
+    return BusinessPlan.objects.visible_to_signed_in(manager=manager).filter(slug=slug)
+
+
 def plan_for_reader(user, slug):
     """The plan with this slug if the user may read it, else 404."""
-    return get_object_or_404(BusinessPlan.objects.visible_to(user), slug=slug)
+    found = _plan_by_slug.rows(is_board_manager(user), slug=slug) if user.is_authenticated else []
+    if not found:
+        raise Http404("No plan has that address.")
+    return found[0]
+
+
+@PreparedQuery
+def _active_plan():
+    return BusinessPlan.objects.active()
+
+
+@PreparedQuery
+def _periods_of(*, plan_id):
+    return ReportingPeriod.objects.filter(plan=plan_id)
+
+
+def active_plan_with_periods():
+    """The plan being delivered (or None), with its periods read as prefetch_related("periods") reads them, so that
+    plan.periods.all() does not ask again: the dashboard's, My work's and the reminders' first two queries, built once
+    per process (dscb.prepared)."""
+    found = _active_plan.rows()
+    return as_prefetched(found[0], "periods", _periods_of.rows(plan_id=found[0].pk)) if found else None
 
 
 def plan_for_manager(user, slug, refusal=MANAGERS_ONLY):

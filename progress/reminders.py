@@ -27,7 +27,8 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
 from dscb.models import SentEmail
-from plans.models import BusinessPlan, ReportingPeriod
+from plans.access import active_plan_with_periods
+from plans.models import ReportingPeriod
 from subgroups.models import Membership
 from subgroups.roles import BOARD_MANAGER
 
@@ -146,7 +147,7 @@ class Letter:
 
 def reporting_period():
     """The active plan's reporting period (the latest opened), or None."""
-    plan = BusinessPlan.objects.active().prefetch_related("periods").first()
+    plan = active_plan_with_periods()
     return plan.reporting_period_from(list(plan.periods.all())) if plan else None
 
 

@@ -13,7 +13,8 @@ from dscb.models import SentEmail
 from kpis.views import value_edit
 from meetings import reminders as meeting_reminders
 from meetings.models import Meeting
-from plans.models import BusinessPlan, ReportingPeriod
+from plans.access import active_plan_with_periods
+from plans.models import ReportingPeriod
 from risks.summary import risks_to_review_for
 from subgroups.models import Membership
 from subgroups.roles import is_board_manager
@@ -48,7 +49,7 @@ def _work_for(plan, period, roles, manager):
 def my_work(request):
     """What the user's subgroups owe for the period; for the manager, every subgroup's progress too."""
     # The periods come with the plan, so plan_rows reads them from the prefetch rather than asking again.
-    plan = BusinessPlan.objects.active().prefetch_related("periods").first()
+    plan = active_plan_with_periods()
     if plan is None:
         return render(request, "progress/my_work.html", {"plan": None})
     periods = list(plan.periods.all())

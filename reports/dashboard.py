@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from kpis.charts import sparkline_svg
 from kpis.models import KPI
-from plans.models import BusinessPlan
+from plans.access import active_plan_with_periods
 from progress.selectors import subgroup_work
 from risks.summary import register_counts
 
@@ -63,7 +63,7 @@ def _subgroups_in(progress):
 def dashboard(request):
     """For the active plan and its reporting period: status counts, exceptions, KPIs, the next deadline, updates in."""
     # The periods come with the plan, so plan_progress reads them from the prefetch rather than asking again.
-    plan = BusinessPlan.objects.active().prefetch_related("periods").first()
+    plan = active_plan_with_periods()
     if plan is None:
         return render(request, "reports/dashboard.html", {"plan": None})
     periods = list(plan.periods.all())
