@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from dscb.forms import Form
+from dscb.longpages import render_around
 from dscb.querydate import QueryDate
 from dscb.queue import queue_health
 from dscb.redirects import next_url
@@ -193,7 +194,6 @@ def _report(request, plan, kind, period, fmt, as_at=None, filename="", defaulted
         "kind": kind,
         "Kind": IssuedReport.Kind,
         "title": title,
-        "body": render_body(kind, progress, marking, as_at),
         "period": period,
         "as_at": as_at,
         "as_at_defaulted": defaulted,
@@ -204,7 +204,8 @@ def _report(request, plan, kind, period, fmt, as_at=None, filename="", defaulted
         # An issue refused for its Meeting box (report_issue_view): the box shows the error and what was typed.
         "issue_refused": _issue_refused(request) if manager else None,
     }
-    return render(request, "reports/report_page.html", context)
+    body = render_body(kind, progress, marking, as_at)
+    return render_around(request, "reports/report_page.html", context, "body", body)
 
 
 @require_safe
@@ -357,4 +358,5 @@ def issued_report(request, pk, fmt):
         return response
     if fmt == "xlsx":
         return _download(bytes(issued.xlsx), XLSX_TYPE, f"{issued.filename}.xlsx")
-    return render(request, "reports/issued_report.html", {"issued": issued, "plan": issued.plan})
+    context = {"issued": issued, "plan": issued.plan}
+    return render_around(request, "reports/issued_report.html", context, "body", issued.body_html)

@@ -1,0 +1,46 @@
+"""dscb.longpages.render_around: the page a template draws with HTML drawn already in it, byte for byte."""
+
+import pytest
+from django.shortcuts import render
+from django.test import RequestFactory, override_settings
+
+from dscb.longpages import render_around
+
+PAGES = {
+    "page.html": '{% extends "base.html" %}{% block main %}<div>{{ body|safe }}</div>{% endblock %}',
+    "base.html": "<main>{{ title }}{% block main %}{% endblock %}</main>",
+    "no_body.html": "<p>{{ title }}</p>",
+}
+LOCMEM = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", PAGES)]},
+    }
+]
+
+
+@pytest.fixture
+def request_():
+    return RequestFactory().get("/report/")
+
+
+@override_settings(TEMPLATES=LOCMEM)
+def test_the_page_is_the_one_drawn_with_the_html_in_it(request_):
+    # Text beyond Latin-1 (as in a report's status arrows and a pasted curly quote), an HTML comment as the
+    # stand-in is one, and a placeholder-like text: all copied as they are.
+    body = "<h2>1.1 – Review</h2><p>It’s ↓ <!--0123456789abcdef0123456789abcdef--> %s {{ title }}</p>" * 50
+    context = {"title": "Executive report & more"}
+    expected = render(request_, "page.html", {**context, "body": body})
+    for status in (200, 202):
+        response = render_around(request_, "page.html", context, "body", body, status=status)
+        assert response.content == expected.content
+        assert response.status_code == status
+        assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert response.content.count("1.1 – Review".encode()) == 50
+    assert b"Executive report &amp; more" in response.content
+
+
+@override_settings(TEMPLATES=LOCMEM)
+def test_a_page_without_the_html_is_drawn_as_it_is(request_):
+    response = render_around(request_, "no_body.html", {"title": "Plain"}, "body", "<p>Never shown</p>")
+    assert response.content == b"<p>Plain</p>"
