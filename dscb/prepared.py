@@ -6,11 +6,12 @@ same each time but for its values (ids, dates) is built once with stand-in value
 the stand-ins in its parameters are noted; each call puts its own values in those places and runs the same SQL,
 whose rows Django's compiler reads and converts as it would have. (dscb.reversing does the same for addresses.)
 
-On PostgreSQL the SQL is also prepared by the database, once per connection (PREPARE, then EXECUTE with the values),
-so it is not parsed and planned again on every request: planning took more of a page's time in PostgreSQL than
-running its queries did. DB_PREPARED_STATEMENTS turns this off, for a connection pooler that hands each
-transaction a different connection (pgbouncer in transaction mode), where a statement prepared on one connection
-is not there on the next.
+On PostgreSQL the SQL is also prepared by the database, once per connection (PREPARE, then EXECUTE with the values):
+it is parsed once, not on every request, and after its first five runs PostgreSQL usually keeps one plan for it
+rather than planning each run (it does unless planning for the values looks cheaper). Planning took more of a
+page's time in PostgreSQL than running its queries did. It helps where connections are kept (CONN_MAX_AGE above
+0). DB_PREPARED_STATEMENTS turns it off, for a connection pooler that hands each transaction a different
+connection (pgbouncer in transaction mode), where a statement prepared on one connection is not there on the next.
 """
 
 import copy
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.query import (
@@ -115,11 +116,11 @@ class _Compiled:
     statement: object = None  # _Statement on PostgreSQL, else None
 
 
-# The type each kind of value is declared as in PREPARE: what the driver says of such a value when it writes it into
-# the SQL. Text is written as a plain quoted literal, whose type PostgreSQL infers from where it stands ("unknown").
-_DECLARED = {"id": "bigint", "ids": "bigint", "text": "unknown", "date": "date", "datetime": "timestamptz"}
-# A connection keeps at most this many statements; the next one clears them (a query whose lists of ids have many
-# lengths prepares one statement for each length).
+# The type each kind of value is declared as in PREPARE. Text is declared text rather than left for PostgreSQL to
+# infer from where it stands, which it cannot do for a value in the SELECT list or a CASE.
+_DECLARED = {"id": "bigint", "ids": "bigint", "text": "text", "date": "date", "datetime": "timestamptz"}
+# A connection prepares at most this many statements (those of failed tries among them); the next one clears them
+# all (a query whose lists of ids have many lengths prepares one statement for each length).
 _STATEMENTS_PER_CONNECTION = 200
 
 
@@ -159,12 +160,22 @@ class _Prepared:
     def __init__(self, raw):
         self.raw = raw
         self.names = {}
-        self.made = 0
+        self.made = 0  # statements prepared (or tried) since the connection opened
+        self.kept = 0  # of those, since the last clearing
+
+    def forget(self, compiled):
+        """After a failed call: the statement may not be there (cleared by someone else, or its table changed), so the
+        next call prepares it afresh under another name."""
+        self.names.pop(compiled, None)
 
 
 def _execute(connection, compiled, values):
-    """(SQL, parameters, note) that run a compiled query through its prepared statement on this connection, preparing
-    it first in the same round trip if it is not prepared yet; note() is called once the rows are read."""
+    """(SQL, parameters, _Prepared, name) that run a compiled query through its prepared statement on this connection,
+    preparing it first in the same round trip if it is not prepared yet, in which case `name` is the name for the
+    caller to note once the rows are read (else None)."""
+    # As Django's cursor() would next, so that a connection replaced by its health check is replaced before the
+    # statements are looked up, not after.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     prepared = connection.__dict__.get("_dscb_prepared")
     if prepared is None or prepared.raw is not connection.connection:
@@ -172,19 +183,21 @@ def _execute(connection, compiled, values):
     arguments = f"({', '.join(['%s'] * len(values))})" if values else ""
     name = prepared.names.get(compiled)
     if name is not None:
-        return f"EXECUTE {name}{arguments}", values, None
+        return f"EXECUTE {name}{arguments}", values, prepared, None
     # A new name for each try: a PREPARE outlives a transaction that fails after it, so a failed try may leave its
     # statement behind under its name.
     prepared.made += 1
+    prepared.kept += 1
     name = f"dscb_{prepared.made}"
     clear = ""
-    if len(prepared.names) >= _STATEMENTS_PER_CONNECTION:
+    if prepared.kept > _STATEMENTS_PER_CONNECTION:
         clear = "DEALLOCATE ALL; "
         prepared.names.clear()
+        prepared.kept = 1
     statement = compiled.statement
     types = f" ({statement.types})" if statement.types else ""
     sql = f"{clear}PREPARE {name}{types} AS {statement.body}; EXECUTE {name}{arguments}"
-    return sql, values, lambda: prepared.names.__setitem__(compiled, name)
+    return sql, values, prepared, name
 
 
 class _Instances:
@@ -268,26 +281,24 @@ class PreparedQuery:
         placed = [
             adapt(values[name] if item is None else values[name][item]) for _, name, item, adapt in compiled.places
         ]
+        prepared = name = None
         if compiled.statement is not None and settings.DB_PREPARED_STATEMENTS:
-            sql, params, note = _execute(connection, compiled, placed)
+            sql, params, prepared, name = _execute(connection, compiled, placed)
         else:
-            sql, params, note = compiled.sql, list(compiled.params), None
+            sql, params = compiled.sql, list(compiled.params)
             for (index, *_), value in zip(compiled.places, placed, strict=True):
                 params[index] = value
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        if compiled.shape == "models":
-            rows = compiled.instances.make(compiler.results_iter())
-        elif compiled.shape == "dicts":
-            names = compiled.names
-            rows = [dict(zip(names, row, strict=True)) for row in compiler.results_iter()]
-        elif compiled.shape == "flat":
-            rows = [row[0] for row in compiler.results_iter()]
-        else:
-            rows = list(compiler.results_iter(tuple_expected=True))
-        if note is not None:
-            note()
+        try:
+            rows = _read(compiled, compiler)
+        except Error:
+            if prepared is not None:
+                prepared.forget(compiled)
+            raise
+        if name is not None:
+            prepared.names[compiled] = name
         return rows
 
     def _compile(self, using, shape, kinds):
@@ -350,6 +361,18 @@ def as_prefetched(instance, name, related):
         manager.field.set_cached_value(one, instance)
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[manager.field.remote_field.cache_name] = queryset
     return instance
+
+
+def _read(compiled, compiler):
+    """The rows of a compiled query, from its compiler, in the shape its queryset gives them."""
+    if compiled.shape == "models":
+        return compiled.instances.make(compiler.results_iter())
+    if compiled.shape == "dicts":
+        names = compiled.names
+        return [dict(zip(names, row, strict=True)) for row in compiler.results_iter()]
+    if compiled.shape == "flat":
+        return [row[0] for row in compiler.results_iter()]
+    return list(compiler.results_iter(tuple_expected=True))
 
 
 def _hashable(param):

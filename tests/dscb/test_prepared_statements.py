@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import CharField, F, Func, Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -150,3 +150,54 @@ def test_turned_off_the_sql_is_sent_as_it_is(settings):
         found, sql = sent(lambda: query.rows(plan_id=plan.pk, before=datetime.date(2015, 6, 2)))
         assert sql.startswith("SELECT ")
         assert found == [(1,), (2,)]
+
+
+def test_text_is_taken_wherever_it_stands():
+    plan = BusinessPlanFactory()
+    # In the SELECT list, and given to a function of any type, where PostgreSQL cannot tell its type from its place.
+    query = PreparedQuery(
+        lambda *, slug: (
+            BusinessPlan.objects.filter(slug=slug)
+            .annotate(
+                asked=Value(slug, output_field=CharField()),
+                kind=Func(Value(slug, output_field=CharField()), function="pg_typeof", output_field=CharField()),
+            )
+            .values_list("asked", "kind", "title")
+        )
+    )
+    for _ in range(2):
+        assert query.rows(slug=plan.slug) == [(plan.slug, "text", plan.title)]
+    assert query.rows(slug="no-such-plan") == []
+
+
+def test_a_statement_cleared_behind_its_back_is_prepared_again_on_the_next_call():
+    plan = BusinessPlanFactory()
+    query = PreparedQuery(periods)
+    before = datetime.date(2016, 1, 1)
+    query.rows(plan_id=plan.pk, before=before)
+    # As a pooler's DISCARD ALL would, or a column changed under a statement by a migration.
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with pytest.raises(DatabaseError, match="does not exist"), transaction.atomic():
+        query.rows(plan_id=plan.pk, before=before)
+    found, sql = sent(lambda: query.rows(plan_id=plan.pk, before=before))
+    assert sql.startswith("PREPARE ")
+    assert found == [(number,) for number in range(1, 6)]
+
+
+def test_failed_tries_count_towards_the_bound(monkeypatch):
+    monkeypatch.setattr(prepared, "_STATEMENTS_PER_CONNECTION", 3)
+    plan = BusinessPlanFactory()
+    query = PreparedQuery(
+        lambda *, plan_id, by: (
+            ReportingPeriod.objects.filter(plan=plan_id).annotate(share=F("number") / by).values("share")
+        )
+    )
+    # Each try prepares its statement and leaves it behind when executing it fails.
+    for tries in range(1, 9):
+        with pytest.raises(DatabaseError, match="division by zero"), transaction.atomic():
+            query.rows(plan_id=plan.pk, by=0)
+        if tries > 3:
+            assert len(statements()) <= 3
+    assert len(query.rows(plan_id=plan.pk, by=1)) == 6
+    assert len(statements()) <= 3
