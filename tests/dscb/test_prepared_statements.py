@@ -41,6 +41,13 @@ def periods(*, plan_id, before):
     return ReportingPeriod.objects.filter(plan=plan_id, starts_on__lt=before).order_by("number").values_list("number")
 
 
+def prepared_afresh(query, plan, before):
+    """The next call of `periods` prepares its statement again, and gives the plan's five periods before 2016."""
+    found, sql = sent(lambda: query.rows(plan_id=plan.pk, before=before))
+    assert sql.startswith("PREPARE ")
+    assert found == [(number,) for number in range(1, 6)]
+
+
 def test_prepared_on_the_first_call_and_executed_after():
     plans = BusinessPlanFactory(), BusinessPlanFactory(status=BusinessPlan.Status.CLOSED)
     query = PreparedQuery(periods)
@@ -120,9 +127,7 @@ def test_a_new_connection_has_the_statement_prepared_again():
     assert sent(lambda: query.rows(plan_id=plan.pk, before=before))[1].startswith("PREPARE ")
     assert sent(lambda: query.rows(plan_id=plan.pk, before=before))[1].startswith("EXECUTE ")
     connection.close()
-    found, sql = sent(lambda: query.rows(plan_id=plan.pk, before=before))
-    assert sql.startswith("PREPARE ")
-    assert found == [(number,) for number in range(1, 6)]
+    prepared_afresh(query, plan, before)
 
 
 def test_a_connection_keeps_a_bounded_number_of_statements(monkeypatch):
@@ -180,9 +185,7 @@ def test_a_statement_cleared_behind_its_back_is_prepared_again_on_the_next_call(
         cursor.execute("DEALLOCATE ALL")
     with pytest.raises(DatabaseError, match="does not exist"), transaction.atomic():
         query.rows(plan_id=plan.pk, before=before)
-    found, sql = sent(lambda: query.rows(plan_id=plan.pk, before=before))
-    assert sql.startswith("PREPARE ")
-    assert found == [(number,) for number in range(1, 6)]
+    prepared_afresh(query, plan, before)
 
 
 def test_failed_tries_count_towards_the_bound(monkeypatch):
