@@ -117,7 +117,7 @@ class _Compiled:
 
 
 # The type each kind of value is declared as in PREPARE. Text is declared text rather than left for PostgreSQL to
-# infer from where it stands, which it cannot do for a value in the SELECT list or a CASE.
+# infer from where it stands, which it cannot do for a value given to a function of any type or asked IS NULL.
 _DECLARED = {"id": "bigint", "ids": "bigint", "text": "text", "date": "date", "datetime": "timestamptz"}
 # A connection prepares at most this many statements (those of failed tries among them); the next one clears them
 # all (a query whose lists of ids have many lengths prepares one statement for each length).
