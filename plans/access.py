@@ -17,12 +17,13 @@ def _plan_by_slug(manager, *, slug):
     return BusinessPlan.objects.visible_to_signed_in(manager=manager).filter(slug=slug)
 
 
-def plan_for_reader(user, slug):
-    """The plan with this slug if the user may read it, else 404."""
+def plan_for_reader(user, slug, *, with_periods=False):
+    """The plan with this slug if the user may read it, else 404; `with_periods`: with its periods read as
+    prefetch_related("periods") reads them (one query more, built once per process), for a page that reads them."""
     found = _plan_by_slug.rows(is_board_manager(user), slug=slug) if user.is_authenticated else []
     if not found:
         raise Http404("No plan has that address.")
-    return found[0]
+    return _with_periods(found[0]) if with_periods else found[0]
 
 
 @PreparedQuery
@@ -35,12 +36,17 @@ def _periods_of(*, plan_id):
     return ReportingPeriod.objects.filter(plan=plan_id)
 
 
+def _with_periods(plan):
+    """The plan with its periods where prefetch_related("periods") puts them: plan.periods.all() does not ask again."""
+    return as_prefetched(plan, "periods", _periods_of.rows(plan_id=plan.pk))
+
+
 def active_plan_with_periods():
     """The plan being delivered (or None), with its periods read as prefetch_related("periods") reads them, so that
     plan.periods.all() does not ask again: the dashboard's, My work's and the reminders' first two queries, built once
     per process (dscb.prepared)."""
     found = _active_plan.rows()
-    return as_prefetched(found[0], "periods", _periods_of.rows(plan_id=found[0].pk)) if found else None
+    return _with_periods(found[0]) if found else None
 
 
 def plan_for_manager(user, slug, refusal=MANAGERS_ONLY):

@@ -1,9 +1,13 @@
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils.autoreload import file_changed
+from django_filters.fields import ModelChoiceIterator
 
+from dscb.prepared import PreparedQuery
 from subgroups.models import Subgroup
 
 from .models import Action, Status
@@ -45,6 +49,34 @@ def _template_changed(sender, file_path, **kwargs):
     _drawn_selects.clear()
 
 
+def _lead_subgroups(*, plan_id):
+    """The subgroups that lead or jointly lead an action of the plan, by name. Two subqueries rather than joins to
+    both relations: joined, every action a subgroup leads meets every action it co-leads, and DISTINCT has to sort out
+    the product."""
+    in_plan = Action.objects.filter(objective__priority__plan=plan_id)
+    return Subgroup.objects.filter(
+        Q(pk__in=in_plan.values("lead")) | Q(pk__in=in_plan.filter(co_leads__isnull=False).values("co_leads"))
+    ).order_by("name")
+
+
+_prepared_lead_subgroups = PreparedQuery(_lead_subgroups)
+
+
+class _LeadChoices(ModelChoiceIterator):
+    """The lead filter's options: the empty choice, then _lead_subgroups' rows from the query prepared once per
+    process. (The filter has no "null" choice.)"""
+
+    def __init__(self, field, *, plan_id):
+        super().__init__(field)
+        self.plan_id = plan_id
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for subgroup in _prepared_lead_subgroups.rows(plan_id=self.plan_id):
+            yield self.choice(subgroup)
+
+
 class ActionFilter(django_filters.FilterSet):
     """Filter a plan's actions by lead subgroup (alone or joint) and by this period's status."""
 
@@ -70,12 +102,19 @@ class ActionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        # Two subqueries rather than joins to both relations: joined, every action a subgroup leads meets every
-        # action it co-leads, and DISTINCT has to sort out the product.
-        in_plan = Action.objects.filter(objective__priority__plan=plan)
-        self.filters["lead"].queryset = Subgroup.objects.filter(
-            Q(pk__in=in_plan.values("lead")) | Q(pk__in=in_plan.filter(co_leads__isnull=False).values("co_leads"))
-        ).order_by("name")
+        self.plan_id = plan.pk
+        self.filters["lead"].queryset = _lead_subgroups(plan_id=plan.pk)
+
+    @property
+    def form(self):
+        """The form, its lead options read by a query built once per process (the chosen lead is still checked
+        against the field's queryset, the same query)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            lead = form.fields["lead"]
+            lead.iterator = functools.partial(_LeadChoices, plan_id=self.plan_id)
+            lead.widget.choices = lead.choices
+        return self._form
 
     def filter_lead(self, queryset, name, value):
         return queryset.filter(pk__in=Action.objects.filter(Q(lead=value) | Q(co_leads=value)).values("pk"))

@@ -307,7 +307,7 @@ def plan_subgroups(plan, *, supporting=False, subgroups=None, objective_ids=None
     managers per action cost more than the rows.
     """
     if subgroups is None:
-        subgroups = Subgroup.objects.in_bulk()
+        subgroups = {subgroup.pk: subgroup for subgroup in _every_subgroup.rows()}
     if objective_ids is None:
         pairs = _subgroup_pairs(Q(action__objective__priority__plan=plan), supporting)
     else:
@@ -328,6 +328,12 @@ def _subgroup_pairs(in_plan, supporting):
         also = Action.supporting.through.objects.filter(in_plan)
         pairs = pairs.union(also.values_list("action_id", "subgroup_id", "subgroup__name", Value(True)), all=True)
     return pairs.order_by("subgroup__name")
+
+
+@PreparedQuery
+def _every_subgroup():
+    """Every subgroup (they are few): plan_subgroups' look-up when the caller has not read them."""
+    return Subgroup.objects.order_by()
 
 
 @PreparedQuery

@@ -28,7 +28,7 @@ from .models import (
     status_path,
 )
 from .services import update_return, update_rules, update_save
-from .templatetags.plan_tags import CarriedLink, PlanAction
+from .templatetags.plan_tags import CarriedLink, PlanAction, PlanKPI
 
 
 def _get_action_for_user(user, pk):
@@ -57,7 +57,7 @@ def _readable_action(manager, *, pk):
 
 @require_safe
 def plan_detail(request, slug):
-    plan = plan_for_reader(request.user, slug)
+    plan = plan_for_reader(request.user, slug, with_periods=True)
     periods = list(plan.periods.all())
     reporting = plan.reporting_period_from(periods)
     period = _chosen_period(request, periods) or reporting
@@ -81,7 +81,7 @@ def plan_detail(request, slug):
     structure = _plan_structure(
         objectives,
         rows,
-        _kpis_with_values_in(objectives, period),
+        _plan_kpis(objectives, period),
         objective_audit_links(objective_ids, request.user),
         show_empty=not filtering,
     )
@@ -151,31 +151,56 @@ def _plan_row(action):
     )
 
 
-def _kpis_with_values_in(objectives, period):
-    """{objective id: [KPI]}: the objectives' live KPIs in plan order with their owners (one query), each with its
-    value in the period shown as kpi.shown_values, a list of one or none (one more). Read by the objectives' ids and
-    grouped here rather than prefetched, which would build a related manager for every objective and KPI. The KPI
-    model is reached through the relation, as priorities sits below kpis."""
-    kpi_model = Objective._meta.get_field("kpis").related_model
-    kpis = list(
-        kpi_model.objects.filter(objective_id__in=[objective.pk for objective in objectives], archived=False)
+def _plan_kpis(objectives, period):
+    """{objective id: [PlanKPI]}: the objectives' live KPIs in plan order as the plan page shows them, with their value
+    in the period shown (when one is), from two queries built once per process (dscb.prepared). Read by the
+    objectives' ids and grouped here rather than prefetched, which would build a related manager for every objective
+    and KPI."""
+    kpis = _live_kpis.rows(objective_ids=[objective.pk for objective in objectives])
+    # Every value of the period is of this plan's KPIs (a period belongs to one plan); an archived KPI's is left.
+    values = {value.kpi_id: value for value in _period_kpi_values.rows(period_id=period.pk)} if period else {}
+    by_objective = {}
+    for kpi in kpis:
+        value = values.get(kpi.pk)
+        if value is not None:
+            value.kpi = kpi  # already read: spares a query (its display and RAG read the KPI)
+        by_objective.setdefault(kpi.objective_id, []).append(
+            PlanKPI(
+                url=kpi.get_absolute_url(),
+                code=kpi.code,
+                name=kpi.name,
+                frequency=kpi.frequency,
+                kind=kpi.get_kind_display(),
+                owner=kpi.owner.name,
+                target=kpi.target_display,
+                has_target=kpi.has_target,
+                with_period=period is not None,
+                value=(value.display or "") if value is not None else "",
+                rating=value.rating if value is not None else None,
+            )
+        )
+    return by_objective
+
+
+def _kpi_model():
+    """The KPI model, reached through the relation, as priorities sits below kpis."""
+    return Objective._meta.get_field("kpis").related_model
+
+
+@PreparedQuery
+def _live_kpis(*, objective_ids):
+    return (
+        _kpi_model()
+        .objects.filter(objective_id__in=objective_ids, archived=False)
         .select_related("owner")
         .order_by("position", "pk")
     )
-    if period is not None:
-        values = {
-            value.kpi_id: value for value in period.kpi_values.filter(kpi__in=[kpi.pk for kpi in kpis]).order_by()
-        }
-        for kpi in kpis:
-            kpi.shown_values = [values[kpi.pk]] if kpi.pk in values else []
-            for value in kpi.shown_values:
-                value.kpi = kpi  # already read: spares a query per value (its RAG reads the KPI)
-    objectives = {objective.pk: objective for objective in objectives}
-    by_objective = {}
-    for kpi in kpis:
-        kpi.objective = objectives[kpi.objective_id]  # already read: spares a query per KPI
-        by_objective.setdefault(kpi.objective_id, []).append(kpi)
-    return by_objective
+
+
+@PreparedQuery
+def _period_kpi_values(*, period_id):
+    value_model = _kpi_model()._meta.get_field("values").related_model
+    return value_model.objects.filter(period=period_id).order_by()
 
 
 def _chosen_period(request, periods):

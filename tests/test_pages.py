@@ -215,6 +215,38 @@ class TestPlanPage:
         earlier, _ = kpi_rows("?period=1")
         assert "90%" in earlier and "app-status--green" in earlier
 
+    def test_a_change_to_a_kpi_shows_at_once(self, client, viewer):
+        """Each KPI's row is drawn once per content (plan_tags.plan_kpi_html): a change to the KPI, its owner or its
+        value, however written, shows on the next request; an archived KPI leaves the table."""
+        plan, action, _, period2 = self._plan()
+        kpi = KPIFactory(objective=action.objective, name="Conferences attended", target=80, amber_tolerance=5)
+        value = KPIValueFactory(kpi=kpi, period=period2, numerator=9, denominator=10, value=90)
+        client.force_login(viewer)
+
+        def row():
+            text = client.get(plan.get_absolute_url()).content.decode()
+            found = re.search(
+                r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell"><a (.*?)</tr>', text, re.S
+            )
+            return " ".join(found.group(1).split()) if found else None
+
+        first = row()
+        assert "Conferences attended</a>" in first and "90%" in first and "app-status--green" in first
+        assert row() == first
+        # Written straight to the database: nothing is told of the change.
+        type(value).objects.filter(pk=value.pk).update(value=50, numerator=5)
+        assert "50%" in row() and "app-status--red" in row()
+        type(kpi).objects.filter(pk=kpi.pk).update(name="Renamed <KPI>", target=40, frequency="Quarterly")
+        changed = row()
+        assert "Renamed &lt;KPI&gt;</a>" in changed and "(Quarterly)" in changed and "40%" in changed
+        assert "app-status--green" in changed
+        type(kpi.owner).objects.filter(pk=kpi.owner_id).update(name="Owner renamed")
+        assert "Owner renamed" in row()
+        type(value).objects.filter(pk=value.pk).delete()
+        assert "Not entered" in row() and "app-status" not in row()
+        type(kpi).objects.filter(pk=kpi.pk).update(archived=True)
+        assert row() is None
+
     def test_a_change_to_an_action_shows_at_once(self, client, viewer):
         """Each action's item is drawn once per content (plan_tags.plan_action_html): any change, however
         written, is a new key and shows on the next request."""
