@@ -211,8 +211,10 @@ def _report(request, plan, kind, period, fmt, as_at=None, filename="", defaulted
 @require_safe
 def executive_report(request, slug, number, fmt):
     """The bi-monthly Safeguarding Executive report for period `number`, on screen, as PDF or as Excel."""
-    plan = plan_for_reader(request.user, slug)
-    period = get_object_or_404(plan.periods, number=number)
+    plan = plan_for_reader(request.user, slug, with_periods=True)
+    period = next((period for period in plan.periods.all() if period.number == number), None)
+    if period is None:
+        raise Http404("This plan has no such reporting period.")
     filename = f"executive-report-{plan.slug}-period-{number}"
     return _report(request, plan, IssuedReport.Kind.EXECUTIVE, period, fmt, filename=filename)
 
@@ -224,7 +226,7 @@ def board_report(request, slug, fmt):
     A date typed in the day, month and year boxes is sent on to the report's own address (?as_at=YYYY-MM-DD, the
     one its PDF and Excel links and issued reports use); a date that is not one, or is outside the plan's reach,
     is shown on the Reports page with the error."""
-    plan = plan_for_reader(request.user, slug)
+    plan = plan_for_reader(request.user, slug, with_periods=True)
     periods = list(plan.periods.all())
     if not periods:
         raise Http404("This plan has no reporting periods.")
@@ -243,7 +245,7 @@ def board_report(request, slug, fmt):
 
 @require_safe
 def report_list(request, slug):
-    plan = plan_for_reader(request.user, slug)
+    plan = plan_for_reader(request.user, slug, with_periods=True)
     periods = list(plan.periods.all())
     return _report_list(request, plan, periods, None)
 

@@ -23,11 +23,13 @@ from risks.models import Escalation, Review, Risk
 from subgroups.models import Subgroup
 from tests.factories import (
     ActionFactory,
+    BusinessPlanFactory,
     EscalationFactory,
     KPIFactory,
     KPIValueFactory,
     ObjectiveFactory,
     ProgressUpdateFactory,
+    ReportingPeriodFactory,
     ReviewFactory,
     RiskFactory,
     StrategicPriorityFactory,
@@ -285,17 +287,28 @@ class TestExecutiveReport:
         assert {cell.value for cell in dangerous} >= {'=HYPERLINK("http://example.org","click")', "+1 more"}
         assert all(cell.data_type == "s" for cell in dangerous)
 
+    @pytest.mark.parametrize("suffix", ["", "pdf", "xlsx"])
+    def test_a_period_the_plan_does_not_have_is_not_found(self, client, demo, suffix):
+        plan, users = demo
+        # Period 9 is another plan's: the demo plan has six.
+        number = ReportingPeriodFactory(plan=BusinessPlanFactory(bare=True, slug="other-plan"), number=9).number
+        client.force_login(users["viewer"])
+        for asked in (0, number, 2**40):
+            response = client.get(executive_url(plan, asked, suffix))
+            assert response.status_code == 404
+            assert "Page not found" in response.content.decode()
+
     def test_query_count_is_the_same_at_seed_size_and_ten_times(self, client, demo, django_assert_num_queries):
         plan, users = demo
         client.force_login(users["viewer"])
-        # session, user (with their roles), plan, period, periods, objectives, subgroups, joint leads, actions,
-        # updates up to the period (this period's text alone), KPIs, KPI values, issued versions; the risk
-        # register section: the risks' history, their last reviews and escalations
-        with django_assert_num_queries(15):
+        # session, user (with their roles), plan, its periods (the period picked from them), objectives, subgroups,
+        # joint leads, actions, updates up to the period (this period's text alone), KPIs, KPI values, issued
+        # versions; the risk register section: the risks' history, their last reviews and escalations
+        with django_assert_num_queries(14):
             client.get(executive_url(plan, 3))
         grow_tenfold(plan, plan.periods.get(number=3))
         risks_tenfold()
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(14):
             response = client.get(executive_url(plan, 3))
         assert response.content.count(b"(escalated to the Board)") == 9 * 8 + 1  # and the demo's R4
         assert response.content.count(b'class="app-report-action"') == 26 + 9 * 27
@@ -371,14 +384,15 @@ class TestBoardReport:
         plan, users = demo
         client.force_login(users["viewer"])
         url = reverse("reports:board-report", args=[plan.slug])
-        # session, user (with their roles), plan, periods (for the date), periods, objectives, subgroups, joint leads,
-        # actions, updates up to the period (this period's text, and every period's impact), KPIs, KPI values,
-        # issued versions; the risk register section: the risks' history, their last reviews and escalations
-        with django_assert_num_queries(15):
+        # session, user (with their roles), plan, its periods (read once, for the date and the rows), objectives,
+        # subgroups, joint leads, actions, updates up to the period (this period's text, and every period's impact),
+        # KPIs, KPI values, issued versions; the risk register section: the risks' history, their last reviews and
+        # escalations
+        with django_assert_num_queries(14):
             client.get(url, {"as_at": "2015-10-14"})
         grow_tenfold(plan, plan.periods.get(number=3))
         risks_tenfold()
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(14):
             response = client.get(url, {"as_at": "2015-10-14"})
         assert response.content.count(b"(escalated to the Board)") == 9 * 8 + 1  # and the demo's R4
         assert response.content.count(b"<tr") > 26 + 9 * 27
