@@ -35,7 +35,7 @@ from priorities.models import (
     lead_with_officer,
     plan_objectives,
     plan_subgroups,
-    status_path,
+    status_path_of_ids,
 )
 from subgroups.models import Subgroup
 
@@ -254,22 +254,31 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
 
     updates, own_drafts = _updates(periods, period, evidence=evidence, drafts=drafts)
     kpis = {}  # objective id -> [KPI]
+    # The related objects already read are put where the ORM caches them (as select_related would), by their fields'
+    # set_cached_value: the descriptors' own checks cost more than the rows for the hundreds of KPI values.
+    kpi_objective, kpi_owner, value_kpi = (
+        KPI.objective.field,
+        KPI.owner.field,
+        KPIValue.kpi.field,
+    )
     for kpi in _kpis.rows(objective_ids=objective_ids):
-        kpi.objective = objectives[kpi.objective_id]
-        kpi.owner = subgroups[kpi.owner_id]
+        kpi_objective.set_cached_value(kpi, objectives[kpi.objective_id])
+        kpi_owner.set_cached_value(kpi, subgroups[kpi.owner_id])
         kpis.setdefault(kpi.objective_id, []).append(kpi)
     # By period alone (a period belongs to one plan) and unordered: the rows go into a dictionary.
     values = {(value.kpi_id, value.period_id): value for value in _kpi_values.rows(period_ids=[p.pk for p in periods])}
 
     by_number = {p.pk: p.number for p in periods}
+    period_ids = list(by_number)
     action_rows = {}
     for objective_id in _in_order(objectives, actions):
+        rows = action_rows[objective_id] = []
         for action in actions[objective_id]:
             own = updates.get(action.pk, {})
-            action_rows.setdefault(objective_id, []).append(
+            rows.append(
                 ActionRow(
                     action=action,
-                    path=status_path(periods, own),
+                    path=status_path_of_ids(period_ids, own),
                     update=own.get(period.pk),
                     updates={by_number[pid]: update for pid, update in own.items()},
                     draft=own_drafts.get(action.pk),
@@ -281,7 +290,7 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
         for p in periods:
             value = values.get((kpi.pk, p.pk))
             if value is not None:
-                value.kpi = kpi  # already fetched: spares a query per value
+                value_kpi.set_cached_value(value, kpi)  # already fetched: spares a query per value
             series.append((p, value))
         kpi_rows.setdefault(kpi.objective_id, []).append(KPIRow(kpi=kpi, series=series))
     return PlanRows(periods=periods, objectives=objectives, actions=action_rows, kpis=kpi_rows, subgroups=subgroups)
@@ -351,8 +360,16 @@ def _updates(periods, period, *, evidence, drafts):
     """
     found = _update_rows.rows(evidence, drafts, period_ids=[p.pk for p in periods], period_id=period.pk)
     updates, own_drafts = {}, {}
+    # An update with no text read (an earlier period's, most of them) is its status and state alone: one summary is
+    # made for each pair and shared, as summaries are frozen and compared by what they hold.
+    bare = {}
     for action_id, period_id, status, state, *words in found:
-        update = UpdateSummary(status, state, *words)
+        if any(words):
+            update = UpdateSummary(status, state, *words)
+        else:
+            update = bare.get((status, state))
+            if update is None:
+                update = bare[status, state] = UpdateSummary(status, state)
         if state == ProgressUpdate.State.DRAFT:
             own_drafts[action_id] = update
         else:
