@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from dscb.longpages import SPLICE, Splice
 from priorities.models import Status
 
 from .data import STATUS_ORDER, board_quarter
@@ -75,8 +76,14 @@ def report_context(kind, progress, marking, as_at=None, for_pdf=False):
 
 
 def render_body(kind, progress, marking, as_at=None):
-    """The report's HTML, without the site around it: shown on screen, printed, and frozen when issued."""
-    return render_to_string(BODY_TEMPLATES[kind], report_context(kind, progress, marking, as_at))
+    """The report's HTML, without the site around it: shown on screen, printed, and frozen when issued.
+
+    A str, not marked safe (marking over a megabyte safe copies it): a page puts it in with
+    dscb.longpages.render_around. Its action blocks and table rows are put in after the template is drawn
+    (dscb.longpages.Splice)."""
+    splice = Splice()
+    context = {**report_context(kind, progress, marking, as_at), SPLICE: splice}
+    return splice.join(render_to_string(BODY_TEMPLATES[kind], context))
 
 
 def render_pdf(kind, progress, marking, as_at=None):

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
 
+from dscb.longpages import SPLICE
 from dscb.templaterows import TemplateRow
 from kpis.charts import sparkline_svg
 from priorities.models import Status
@@ -14,6 +15,15 @@ from priorities.templatetags.status_tags import render_constant
 from progress.selectors import UpdateSummary
 
 register = template.Library()
+
+
+def _placed(context, pieces):
+    """The joined pieces of HTML, or, when the report's body is drawn with a Splice (reports.render.render_body), a
+    stand-in that it replaces by them once the body is drawn (the PDF's body is drawn without one)."""
+    splice = context.get(SPLICE)
+    if splice is None:
+        return mark_safe("".join(pieces))  # noqa: S308 - rendered templates
+    return splice.stand_in(pieces)
 
 
 @register.simple_tag
@@ -43,10 +53,10 @@ class ActionBlock(TemplateRow):
         return cls(action.code, action.text, action.lead_with_officer, row.status, tuple(row.path), row.update)
 
 
-@register.simple_tag
-def action_blocks(rows):
+@register.simple_tag(takes_context=True)
+def action_blocks(context, rows):
     """An objective's actions in the Executive report: reports/_action_block.html for each ActionRow."""
-    return mark_safe("".join(action_block_html(ActionBlock.of(row)) for row in rows))  # noqa: S308 - rendered templates
+    return _placed(context, [action_block_html(ActionBlock.of(row)) for row in rows])
 
 
 @functools.lru_cache(maxsize=2048)
@@ -104,25 +114,27 @@ class BoardEvidence(TemplateRow):
         return cls(row.action.code, row.action.text, tuple(impacts))
 
 
-@register.simple_tag
-def board_action_rows(rows, for_pdf=False):
+@register.simple_tag(takes_context=True)
+def board_action_rows(context, rows, for_pdf=False):
     """A priority's status table rows in the Board report: reports/_board_action_row.html for each ActionRow."""
-    return mark_safe(  # noqa: S308 - rendered templates
-        "".join(fragment_html("reports/_board_action_row.html", "row", BoardActionRow.of(row, for_pdf)) for row in rows)
+    return _placed(
+        context,
+        [fragment_html("reports/_board_action_row.html", "row", BoardActionRow.of(row, for_pdf)) for row in rows],
     )
 
 
-@register.simple_tag
-def board_evidence(rows, periods):
+@register.simple_tag(takes_context=True)
+def board_evidence(context, rows, periods):
     """The evidence of impact of the actions with reported updates: reports/_board_evidence.html for each."""
     # Period labels are worked out once for all the actions.
     labelled = [_Labelled(period.number, period.label) for period in periods]
-    return mark_safe(  # noqa: S308 - rendered templates
-        "".join(
+    return _placed(
+        context,
+        [
             fragment_html("reports/_board_evidence.html", "evidence", BoardEvidence.of(row, labelled))
             for row in rows
             if row.updates
-        )
+        ],
     )
 
 
@@ -145,13 +157,11 @@ class ExceptionRow(TemplateRow):
         return cls(action.code, action.text, action.lead_with_officer, row.status, reason, action.lead_names)
 
 
-@register.simple_tag
-def exception_rows(rows):
+@register.simple_tag(takes_context=True)
+def exception_rows(context, rows):
     """The Executive report's exceptions table rows: reports/_exception_row.html for each ActionRow, each drawn
     once per content (a 600-action plan can have a few hundred)."""
-    return mark_safe(  # noqa: S308 - rendered templates
-        "".join(table_row_html("reports/_exception_row.html", ExceptionRow.of(row)) for row in rows)
-    )
+    return _placed(context, [table_row_html("reports/_exception_row.html", ExceptionRow.of(row)) for row in rows])
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,14 +213,12 @@ class KPIReportRow(TemplateRow):
         return sparkline_svg(self.numbers, label=self.sparkline_label)
 
 
-@register.simple_tag
-def kpi_rows(rows, template_name, for_pdf=False):
+@register.simple_tag(takes_context=True)
+def kpi_rows(context, rows, template_name, for_pdf=False):
     """A report's KPI table rows: `template_name` (reports/_report_kpi_row.html or reports/_board_kpi_row.html)
     for each KPIRow, each drawn once per content. The template engine took about a third of the 600-action
     Executive report's drawing for its 120 KPI rows."""
-    return mark_safe(  # noqa: S308 - rendered templates
-        "".join(table_row_html(template_name, KPIReportRow.of(row, for_pdf)) for row in rows)
-    )
+    return _placed(context, [table_row_html(template_name, KPIReportRow.of(row, for_pdf)) for row in rows])
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,11 @@
-"""dscb.longpages.render_around: the page a template draws with HTML drawn already in it, byte for byte."""
+"""dscb.longpages: the page a template draws with HTML drawn already in it, byte for byte (render_around), and runs
+of HTML put into a template's output once it is drawn (Splice)."""
 
 import pytest
 from django.shortcuts import render
 from django.test import RequestFactory, override_settings
 
-from dscb.longpages import render_around
+from dscb.longpages import Splice, render_around
 
 PAGES = {
     "page.html": '{% extends "base.html" %}{% block main %}<div>{{ body|safe }}</div>{% endblock %}',
@@ -44,3 +45,24 @@ def test_the_page_is_the_one_drawn_with_the_html_in_it(request_):
 def test_a_page_without_the_html_is_drawn_as_it_is(request_):
     response = render_around(request_, "no_body.html", {"title": "Plain"}, "body", "<p>Never shown</p>")
     assert response.content == b"<p>Plain</p>"
+
+
+def test_a_splice_puts_each_run_where_its_stand_in_is():
+    splice = Splice()
+    first = splice.stand_in(["<li>1.1 – Review</li>", "<li>It’s ↓</li>"])
+    second = splice.stand_in([])
+    third = splice.stand_in(["<p>%s {{ title }}</p>"])
+    # A comment like a stand-in, of another splice or none, stays as it is.
+    other = Splice().stand_in(["<p>Never put in</p>"])
+    drawn = f"<ol>{first}</ol><div>{second}</div>{other}<!--0123:0--><section>{third}</section>"
+    assert splice.join(drawn) == (
+        f"<ol><li>1.1 – Review</li><li>It’s ↓</li></ol><div></div>{other}<!--0123:0-->"
+        "<section><p>%s {{ title }}</p></section>"
+    )
+    assert str(first) != str(third) and len(first) < 60
+
+
+def test_a_splice_leaves_a_page_without_stand_ins_as_it_is():
+    splice = Splice()
+    splice.stand_in(["<p>Left out by the template</p>"])
+    assert splice.join("<p>Plain – text</p>") == "<p>Plain – text</p>"

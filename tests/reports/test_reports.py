@@ -619,6 +619,27 @@ class TestActionBlocksDrawnOncePerContent:
         assert warm == cold
 
 
+@pytest.mark.parametrize("kind", list(IssuedReport.Kind))
+def test_the_body_with_its_runs_spliced_in_is_the_body_drawn_whole(demo, kind):
+    """render_body puts the action blocks and table rows in after the template is drawn (dscb.longpages.Splice): the
+    same HTML as the template drawing them in place, whatever the plan's text holds."""
+    plan, _ = demo
+    period = plan.periods.get(number=3)
+    action = Action.objects.filter(objective__priority__plan=plan).first()
+    Action.objects.filter(pk=action.pk).update(text="Review <!--0123456789abcdef0123456789abcdef:0--> – it’s ↓ %s")
+    as_at = period.ends_on if kind == IssuedReport.Kind.BOARD else None
+    progress = plan_progress(plan, period, evidence=kind == IssuedReport.Kind.BOARD)
+    marking = draft_marking(progress)
+    body = render_body(kind, progress, marking, as_at)
+    whole = render_to_string(
+        "reports/_executive_body.html" if kind == IssuedReport.Kind.EXECUTIVE else "reports/_board_body.html",
+        report_context(kind, progress, marking, as_at),
+    )
+    assert body == whole
+    assert "Review &lt;!--0123456789abcdef0123456789abcdef:0--&gt; – it’s ↓ %s" in body
+    assert "<!--" not in body.split("<article", 1)[1]
+
+
 class TestTableRowsDrawnOncePerContent:
     """The reports' KPI rows and the Executive report's exceptions are drawn once per content
     (report_tags.table_row_html): whatever changes, by any path, shows on the next request."""
