@@ -328,6 +328,13 @@ class PreparedQuery:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
+            # Right for an empty list of ids, which matches nothing. Otherwise a stand-in did it, which the ORM found
+            # no row can hold (an id beyond a small column's range): the query would match nothing for any value.
+            if not any(kind == ("ids", 0) for _, kind in kinds):
+                raise ValueError(
+                    f"{self.build.__qualname__}: a value's column cannot hold the stand-in {stand_ins}, so the query "
+                    "would match nothing; put such a value in the query's shape"
+                ) from None
             return _Compiled(None, "", (), (), names, output, None)
         other_sql, other_params = other.query.get_compiler(using=using).as_sql()
         connection = connections[using]

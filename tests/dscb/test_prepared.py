@@ -89,6 +89,17 @@ def test_an_empty_list_matches_nothing_without_asking_the_database(plans, django
     assert len(query.rows(period_ids=[plans[0].periods.first().pk])) == 1
 
 
+def test_refuses_a_value_whose_column_cannot_hold_the_stand_in(plans):
+    """A period's number is a small integer: the ORM finds the stand-in beyond its range and leaves the comparison
+    out, which would make the query match nothing for every number. Refused; in the query's shape it is right."""
+    by_value = PreparedQuery(lambda *, number: ReportingPeriod.objects.filter(number=number).values_list("pk"))
+    with pytest.raises(ValueError, match="cannot hold the stand-in"):
+        by_value.rows(number=1)
+    by_shape = PreparedQuery(lambda number: ReportingPeriod.objects.filter(number=number).values_list("pk", flat=True))
+    first = sorted(plan.periods.get(number=1).pk for plan in plans if plan.periods.exists())
+    assert sorted(by_shape.rows(1)) == first and first
+
+
 def test_dictionaries_and_aware_dates_and_times():
     now = timezone.now()
     for days, name in ((40, "early"), (20, "middle"), (1, "late")):
