@@ -54,9 +54,11 @@ class ActionBlock(TemplateRow):
 
 
 @register.simple_tag(takes_context=True)
-def action_blocks(context, rows):
-    """An objective's actions in the Executive report: reports/_action_block.html for each ActionRow."""
-    return _placed(context, [action_block_html(ActionBlock.of(row)) for row in rows])
+def action_blocks(context, rows, plain=False):
+    """An objective's actions in the Executive report: reports/_action_block.html for each ActionRow, or with
+    `plain` reports/_action_block_plain.html (the PDF's)."""
+    draw = plain_action_block_html if plain else action_block_html
+    return _placed(context, [draw(ActionBlock.of(row)) for row in rows])
 
 
 @functools.lru_cache(maxsize=2048)
@@ -67,6 +69,14 @@ def action_block_html(block):
     an update redraws only the changed action's block. At most 2,048 blocks are kept, three 600-action reports:
     a few megabytes of the plan's own words, up to about 100 MB were every text at its 5,000-character limit."""
     return render_to_string("reports/_action_block.html", {"block": block})
+
+
+@functools.lru_cache(maxsize=2048)
+def plain_action_block_html(block):
+    """One action's block in the PDF, drawn once per content as action_block_html: the PDF's HTML is drawn for each
+    draft PDF asked for, to hash what it shows (reports.render.pdf_fingerprint), and again to draw it. Kept apart
+    from the screen's blocks, so that neither pushes the other out."""
+    return render_to_string("reports/_action_block_plain.html", {"block": block})
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,5 +261,6 @@ def table_row_html(template_name, row):
 def _template_changed(sender, file_path, **kwargs):
     """Under runserver, an edited template is drawn afresh, as the template loaders' own cache is emptied."""
     action_block_html.cache_clear()
+    plain_action_block_html.cache_clear()
     fragment_html.cache_clear()
     table_row_html.cache_clear()

@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 from collections import Counter
+from functools import partial
 
 import openpyxl
 import pytest
@@ -617,6 +618,25 @@ class TestActionBlocksDrawnOncePerContent:
         warm = render_to_string("reports/_executive_body.html", context)
         assert report_tags.action_block_html.cache_info().hits >= len(progress.actions)
         assert warm == cold
+
+    def test_the_pdfs_blocks_drawn_once_per_content_and_changed_at_once(self, demo):
+        plan, _ = demo
+        period = plan.periods.get(number=3)
+        pdf_body = partial(render_to_string, "reports/_executive_body.html")
+        progress = plan_progress(plan, period)
+        context = report_context(IssuedReport.Kind.EXECUTIVE, progress, draft_marking(progress), for_pdf=True)
+        report_tags.plain_action_block_html.cache_clear()
+        cold = pdf_body(context)
+        assert pdf_body(context) == cold
+        assert report_tags.plain_action_block_html.cache_info().hits >= len(progress.actions)
+        # The PDF's plain blocks, not the screen's.
+        assert cold.count('<div class="app-report-action">') == len(progress.actions)
+        assert "app-report-update" not in cold and "<b>Progress:</b>" in cold
+        update = ProgressUpdate.objects.filter(period=period).exclude(state="draft").first()
+        ProgressUpdate.objects.filter(pk=update.pk).update(progress="Words written <after> the first drawing")
+        progress = plan_progress(plan, period)
+        context = report_context(IssuedReport.Kind.EXECUTIVE, progress, draft_marking(progress), for_pdf=True)
+        assert "<b>Progress:</b> Words written &lt;after&gt; the first drawing</p>" in pdf_body(context)
 
 
 @pytest.mark.parametrize("kind", list(IssuedReport.Kind))
