@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from priorities.history import HISTORY_SHOWN, action_history
 from priorities.services import update_save
+from tests.factories import ProgressUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +60,47 @@ def test_an_unsubmitted_draft_leaves_no_trace_for_other_readers(client, action, 
     page = client.get(reverse("priorities:action-detail", args=[action.pk])).content.decode()
     assert "SECRET-DRAFT" not in page
     assert "Progress update for" not in page
+
+
+def saved(update, times, words):
+    for number in range(1, times + 1):
+        update.progress = f"{words} {number}"
+        update.save()
+
+
+def test_the_history_read_is_bounded_and_each_change_shown_against_the_one_before(action, period, chair):
+    """At most `limit` + 1 records of the action and of each update are read: the most recent `limit` changes are
+    shown, the oldest of them against the record before it, and the page says there are earlier ones."""
+    update = ProgressUpdateFactory(action=action, period=period, progress="First words", author=chair)
+    saved(update, 6, "Words")
+    # The action itself: created, then renamed twice.
+    for text in ("Renamed once", "Renamed twice"):
+        action.text = text
+        action.save()
+    entries, earlier = action_history(action, drafts=True, limit=3)
+    assert earlier
+    assert [entry["title"] for entry in entries] == [
+        f"Action {action.code}",
+        f"Action {action.code}",
+        f"Progress update for {period}",
+    ]
+    assert entries[1]["kind"] == "Changed"
+    assert {"field": "Action", "old": "Renamed once", "new": "Renamed twice"} in entries[0]["changes"]
+    assert [change["new"] for change in entries[2]["changes"] if change["field"] == "Progress"] == ["Words 6"]
+    assert [change["old"] for change in entries[2]["changes"] if change["field"] == "Progress"] == ["Words 5"]
+    # Every update's record but the newest four is left unread.
+    every, earlier = action_history(action, drafts=True)
+    assert not earlier
+    assert len(every) == 3 + 7  # the action created and renamed twice; the update created and saved six times
+    assert every[-1]["kind"] == "Created"
+
+
+def test_the_action_page_shows_the_most_recent_changes_alone(client, action, period, chair, viewer):
+    update = ProgressUpdateFactory(action=action, period=period, progress="First words", author=chair)
+    saved(update, HISTORY_SHOWN + 10, "Saved again")
+    client.force_login(viewer)
+    page = client.get(reverse("priorities:action-detail", args=[action.pk])).content.decode()
+    assert page.count('class="app-history__entry"') == HISTORY_SHOWN
+    assert f"The {HISTORY_SHOWN} most recent changes, newest first. Earlier changes are kept." in page
+    assert f"Saved again {HISTORY_SHOWN + 10}" in page
+    assert "Saved again 9 → Saved again 10" not in page and "First words" not in page.split('id="history-shown"')[1]
