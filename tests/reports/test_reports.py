@@ -11,6 +11,7 @@ from functools import partial
 import openpyxl
 import pytest
 from django.template.loader import render_to_string
+from django.test import override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -723,3 +724,39 @@ class TestTableRowsDrawnOncePerContent:
             warm = render_to_string("reports/_executive_body.html", context)
             assert report_tags.table_row_html.cache_info().hits >= len(progress.kpis) + len(progress.exceptions) > 0
             assert warm == cold
+
+
+class TestRiskSectionDrawnOncePerContent:
+    """A report's risk register section is drawn once per content (report_tags.risk_section): from the section as
+    plain data and the risk matrix, and nothing else."""
+
+    def section(self, plan, as_at):
+        period = plan.periods.get(number=3)
+        return plan_progress(plan, period, risks_on=as_at).risks
+
+    def test_the_same_section_as_drawn_from_the_register(self, demo):
+        plan, _ = demo
+        risks_tenfold()
+        risks = self.section(plan, datetime.date(2015, 10, 19))
+        report_tags.risk_section_html.cache_clear()
+        drawn = render_to_string("reports/_risk_section.html", {"risks": risks})
+        assert report_tags.risk_section(risks) == drawn
+        assert report_tags.risk_section(risks) == drawn
+        assert report_tags.risk_section_html.cache_info().hits == 1
+        assert drawn.count("(escalated to the Board)") == 9 * 8 + 1
+
+    def test_a_change_to_a_risk_or_the_matrix_shows_at_once(self, demo):
+        plan, _ = demo
+        as_at = datetime.date(2015, 10, 19)
+        first = report_tags.risk_section(self.section(plan, as_at))
+        risk = Risk.objects.order_by("number").first()
+        assert f"{risk.reference} {escape(risk.title)}" in first
+        risk.title = "A renamed <risk>"
+        risk.save()
+        renamed = report_tags.risk_section(self.section(plan, datetime.date(2099, 1, 1)))
+        assert f"{risk.reference} A renamed &lt;risk&gt;" in renamed
+        # Every cell Low: the heat map's cells and the risks' tags change with the matrix.
+        with override_settings(RISK_MATRIX=[["low"] * 5] * 5):
+            low = report_tags.risk_section(self.section(plan, as_at))
+        assert low != first
+        assert "govuk-tag--red" not in low and "Very high" not in low.split("</table>", 1)[0]
