@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from dscb.history import HISTORY_SHOWN, newest_entries, older_unread, recent_records
+
 from .models import KPI, KPIValue
 
 # What a value's record says, in the order a change lists it; the rest is bookkeeping.
@@ -44,6 +46,8 @@ def _entries(kpi, records, fields, title):
     for record in records:
         previous = previous_by_object.get(record.id)
         previous_by_object[record.id] = record
+        if previous is None and older_unread(record):
+            continue  # its object's earlier records were not read: only what the next is compared with
         changes = []
         for field, label in fields.items():
             old = getattr(previous, field) if previous is not None else None
@@ -69,15 +73,15 @@ def _entries(kpi, records, fields, title):
     return entries
 
 
-def kpi_history(kpi, *, periods):
-    """Every recorded change to the KPI's values and to its target and wording, newest first: two queries.
+def kpi_history(kpi, *, periods, limit=HISTORY_SHOWN):
+    """The most recent `limit` recorded changes to the KPI's values and to its target and wording, newest first, and
+    whether there are earlier ones not shown: (entries, earlier). Two queries, each reading at most `limit` + 1
+    records of the KPI and of each value, however many there are.
 
     `periods` are the plan's periods by id, for naming the period of each value.
     """
-    value_records = (
-        KPIValue.history.filter(kpi_id=kpi.pk).select_related("history_user").order_by("history_date", "history_id")
-    )
-    kpi_records = kpi.history.select_related("history_user").order_by("history_date", "history_id")
+    value_records = recent_records(KPIValue.history.filter(kpi_id=kpi.pk).select_related("history_user"), limit)
+    kpi_records = recent_records(kpi.history.select_related("history_user"), limit)
     entries = _entries(
         kpi,
         value_records,
@@ -85,4 +89,4 @@ def kpi_history(kpi, *, periods):
         lambda record: f"Value for {periods[record.period_id]}" if record.period_id in periods else "Value",
     )
     entries += _entries(kpi, kpi_records, KPI_FIELDS, lambda record: f"KPI {kpi.code}")
-    return sorted(entries, key=lambda entry: entry["when"], reverse=True)
+    return newest_entries(entries, [*value_records, *kpi_records], limit)

@@ -6,6 +6,7 @@ import datetime
 from django.db.models import BooleanField as BooleanOutput
 from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 
+from dscb.history import HISTORY_SHOWN, newest_entries, older_unread, recent_records
 from meetings.models import Meeting
 from subgroups.models import Subgroup
 
@@ -132,13 +133,13 @@ def _ref_order(ref):
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in ref.split(".")]
 
 
-def _links_by_record(risk):
-    """{history record id: {label: the linked objectives', actions' and KPIs' refs, in plan order}} for every record
-    of the risk's history: one query, however long the history."""
+def _links_by_record(risk, record_ids):
+    """{history record id: {label: the linked objectives', actions' and KPIs' refs, in plan order}} for the records of
+    the risk's history with these ids: one query."""
     history = Risk.history.model
     kinds = [
         getattr(history, name)
-        .model.objects.filter(risk_id=risk.pk)
+        .model.objects.filter(risk_id=risk.pk, history_id__in=record_ids)
         .values_list("history_id", f"{target}__ref", year, Value(label, output_field=CharField()))
         for name, (label, target, year) in LINKS.items()
     ]
@@ -175,6 +176,8 @@ def _entries(records, fields, bodies, title, links=None):
     for record in records:
         previous = previous_by_object.get(record.id)
         previous_by_object[record.id] = record
+        if previous is None and older_unread(record):
+            continue  # its object's earlier records were not read: only what the next is compared with
         changes = []
         for name, label in fields.items():
             new = getattr(record, name)
@@ -202,15 +205,15 @@ def _entries(records, fields, bodies, title, links=None):
     return entries
 
 
-def risk_history(risk):
-    """Who changed what on the risk (its links too) and its controls, and when, newest first: four queries."""
-    risk_records = list(risk.history.select_related("history_user").order_by("history_date", "history_id"))
-    control_records = Control.history.filter(risk_id=risk.pk).select_related("history_user")
-    control_records = list(control_records.order_by("history_date", "history_id"))
+def risk_history(risk, limit=HISTORY_SHOWN):
+    """Who changed what on the risk (its links too) and its controls, and when: the most recent `limit` changes,
+    newest first, and whether there are earlier ones not shown: (entries, earlier). Four queries, each reading at
+    most `limit` + 1 records of the risk and of each control, however many there are."""
+    risk_records = recent_records(risk.history.select_related("history_user"), limit)
+    control_records = recent_records(Control.history.filter(risk_id=risk.pk).select_related("history_user"), limit)
     body_ids = {record.lead_body_id for record in risk_records}
     bodies = dict(Subgroup.objects.filter(pk__in=body_ids).values_list("pk", "name"))
-    entries = _entries(
-        risk_records, RISK_FIELDS, bodies, lambda record: f"Risk {record.reference}", links=_links_by_record(risk)
-    )
+    links = _links_by_record(risk, [record.history_id for record in risk_records])
+    entries = _entries(risk_records, RISK_FIELDS, bodies, lambda record: f"Risk {record.reference}", links=links)
     entries += _entries(control_records, CONTROL_FIELDS, bodies, lambda record: "Control")
-    return sorted(entries, key=lambda entry: entry["when"], reverse=True)
+    return newest_entries(entries, [*risk_records, *control_records], limit)

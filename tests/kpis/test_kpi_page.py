@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from dscb.history import HISTORY_SHOWN
 from kpis.services import kpi_value_save
 from tests.factories import (
     KPIFactory,
@@ -137,3 +138,17 @@ def test_query_count_does_not_grow_with_periods_and_values(client, chair, kpi, d
     with django_assert_num_queries(9):
         response = client.get(kpi.get_absolute_url())
     assert response.content.decode().count('class="govuk-table__row app-kpi-value-row"') == 6
+
+
+def test_the_history_shows_the_most_recent_changes_alone(client, viewer, chair, kpi):
+    """Each save of a value is a change: at most dscb.history.HISTORY_SHOWN are read and shown, and the page says
+    there are earlier ones."""
+    first, _ = two_periods(kpi)
+    for version in range(HISTORY_SHOWN + 5):
+        save(kpi, first, chair, version=version, value=Decimal(version + 1), numerator=version + 1, denominator=100)
+    client.force_login(viewer)
+    page = client.get(kpi.get_absolute_url()).content.decode()
+    history = page[page.index('id="history"') :]
+    assert history.count('class="app-history__entry"') == HISTORY_SHOWN
+    assert f"The {HISTORY_SHOWN} most recent changes, newest first. Earlier changes are kept." in page
+    assert "Entered" not in history

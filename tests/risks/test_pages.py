@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dscb.history import HISTORY_SHOWN
 from meetings.models import Agency
 from risks.models import Control, Review, Risk
 from risks.services import risk_save
@@ -332,3 +333,22 @@ def test_the_risks_entry_follows_meetings_in_the_navigation_and_is_current_on_th
     assert f'href="{REGISTER}"' in active and ">Risks</strong>" in active
     elsewhere = text(reader.get(reverse("meetings:meeting-list")))
     assert f'<a class="govuk-service-navigation__link" href="{REGISTER}">Risks</a>' in elsewhere
+
+
+def test_a_risks_page_shows_its_most_recent_changes_alone(reader, body):
+    """Each save is a change: at most dscb.history.HISTORY_SHOWN are read and shown, the oldest against the one
+    before it, and the page says there are earlier ones."""
+    manager = UserFactory(first_name="Mo", last_name="Manager", is_staff=True)
+    risk = risk_save(user=manager, **new_risk_fields(body, reference="R31"))
+    for number in range(1, HISTORY_SHOWN + 6):
+        risk = Risk.objects.get(pk=risk.pk)
+        risk.title = f"Title {number}"
+        risk._history_user = manager
+        risk.save()
+    page = text(reader.get(risk.get_absolute_url()))
+    history = page[page.index('id="history"') :]
+    assert history.count('class="app-history__entry"') == HISTORY_SHOWN
+    assert f"The {HISTORY_SHOWN} most recent changes, newest first. Earlier changes are kept." in page
+    assert f"Title: Title {HISTORY_SHOWN + 4} → Title {HISTORY_SHOWN + 5}" in history
+    assert "Title: Title 5 → Title 6" in history and "Title 4 → Title 5" not in history
+    assert "Added: Risk R31" not in history
