@@ -307,7 +307,7 @@ def plan_subgroups(plan, *, supporting=False, subgroups=None, objective_ids=None
     managers per action cost more than the rows.
     """
     if subgroups is None:
-        subgroups = {subgroup.pk: subgroup for subgroup in _every_subgroup.rows()}
+        subgroups = subgroups_by_id()
     if objective_ids is None:
         pairs = _subgroup_pairs(Q(action__objective__priority__plan=plan), supporting)
     else:
@@ -330,9 +330,14 @@ def _subgroup_pairs(in_plan, supporting):
     return pairs.order_by("subgroup__name")
 
 
+def subgroups_by_id():
+    """{id: Subgroup} for every subgroup (they are few), from a query built once per process: read once and shared
+    by the rows of a page that lists a plan's actions and KPIs."""
+    return {subgroup.pk: subgroup for subgroup in _every_subgroup.rows()}
+
+
 @PreparedQuery
 def _every_subgroup():
-    """Every subgroup (they are few): plan_subgroups' look-up when the caller has not read them."""
     return Subgroup.objects.order_by()
 
 

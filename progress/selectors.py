@@ -36,6 +36,7 @@ from priorities.models import (
     plan_objectives,
     plan_subgroups,
     status_path_of_ids,
+    subgroups_by_id,
 )
 from subgroups.models import Subgroup
 
@@ -240,7 +241,7 @@ def plan_rows(plan, period, *, evidence=False, drafts=False, supporting=False):
     objectives = {objective.pk: objective for objective in plan_objectives(plan)}
     objective_ids = list(objectives)
     # Subgroups are few: fetched once and shared, rather than a copy joined onto every action and KPI row.
-    subgroups = {subgroup.pk: subgroup for subgroup in _every_subgroup.rows()}
+    subgroups = subgroups_by_id()
     joint, supported = plan_subgroups(plan, supporting=supporting, subgroups=subgroups, objective_ids=objective_ids)
     # Picked and grouped by the objectives just read, in their (plan) order, and sorted within each objective:
     # no joins up to the plan to filter or sort by (the rows of every page that reads the plan pass here).
@@ -307,11 +308,6 @@ def _action_rows(*, objective_ids):
         .order_by("position", "pk")
         .values_list("pk", "objective_id", "ref", "text", "lead_id", "lead_officer", *CARRIED_FROM_FIELDS)
     )
-
-
-@PreparedQuery
-def _every_subgroup():
-    return Subgroup.objects.order_by()
 
 
 @PreparedQuery
