@@ -13,7 +13,7 @@ HISTORY_SHOWN = 50
 def recent_records(records, limit=HISTORY_SHOWN):
     """The newest `limit` + 1 of `records` (a simple_history queryset) for each object, oldest first: the one more is
     what the oldest shown is compared with. Each has `recent` (1 for its object's newest) and `kept` (how many its
-    object has in all), so that older_unread() tells which objects had older ones left unread."""
+    object has in all), so that with_previous() and newest_entries() tell which objects had older ones left unread."""
     newest_first = [F("history_date").desc(), F("history_id").desc()]
     return list(
         records.annotate(
@@ -25,20 +25,34 @@ def recent_records(records, limit=HISTORY_SHOWN):
     )
 
 
-def older_unread(record):
-    """For the oldest record read of its object by recent_records: whether the object has older ones, left unread
-    (then it makes no entry of its own: it is only what the next record is compared with)."""
+def _older_unread(record):
+    """For the oldest record read of its object by recent_records: whether the object has older ones, left unread."""
     return record.kept > record.recent
 
 
+def with_previous(records):
+    """(record, the record before it of the same object, or None) for recent_records' records, oldest first. The
+    oldest record read of an object that has older ones, left unread, is given only as the next one's previous: it
+    cannot be compared with anything, and is not its object's first."""
+    previous_by_object = {}
+    for record in records:
+        previous = previous_by_object.get(record.id)
+        previous_by_object[record.id] = record
+        if previous is None and _older_unread(record):
+            continue
+        yield record, previous
+
+
 def newest_entries(entries, records, limit=HISTORY_SHOWN):
-    """(the `limit` newest of a page's history entries, whether there are earlier changes not shown), from the entries
-    made of recent_records' records."""
+    """The context a page's history is drawn with (includes/history_shown.html, includes/history_list.html): the
+    `limit` newest of its entries, whether there are earlier changes not shown, and `limit`; from the entries made of
+    recent_records' records."""
     oldest_read = {}
     for record in records:
         oldest_read.setdefault((type(record), record.id), record)
     entries = sorted(entries, key=lambda entry: entry["when"], reverse=True)
-    return entries[:limit], len(entries) > limit or any(older_unread(record) for record in oldest_read.values())
+    earlier = len(entries) > limit or any(_older_unread(record) for record in oldest_read.values())
+    return {"history": entries[:limit], "earlier_history": earlier, "history_shown": limit}
 
 
 def attributed_save(row, user, reason=None):

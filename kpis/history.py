@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from dscb.history import HISTORY_SHOWN, newest_entries, older_unread, recent_records
+from dscb.history import HISTORY_SHOWN, newest_entries, recent_records, with_previous
 
 from .models import KPI, KPIValue
 
@@ -42,12 +42,8 @@ def _words(kpi, field, value):
 
 def _entries(kpi, records, fields, title):
     """An entry per record that created, changed or deleted something, with what changed against the record before."""
-    entries, previous_by_object = [], {}
-    for record in records:
-        previous = previous_by_object.get(record.id)
-        previous_by_object[record.id] = record
-        if previous is None and older_unread(record):
-            continue  # its object's earlier records were not read: only what the next is compared with
+    entries = []
+    for record, previous in with_previous(records):
         changes = []
         for field, label in fields.items():
             old = getattr(previous, field) if previous is not None else None
@@ -75,8 +71,8 @@ def _entries(kpi, records, fields, title):
 
 def kpi_history(kpi, *, periods, limit=HISTORY_SHOWN):
     """The most recent `limit` recorded changes to the KPI's values and to its target and wording, newest first, and
-    whether there are earlier ones not shown: (entries, earlier). Two queries, each reading at most `limit` + 1
-    records of the KPI and of each value, however many there are.
+    whether there are earlier ones not shown, as the page's history context (dscb.history.newest_entries). Two
+    queries, each reading at most `limit` + 1 records of the KPI and of each value, however many there are.
 
     `periods` are the plan's periods by id, for naming the period of each value.
     """

@@ -3,7 +3,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from dscb.history import HISTORY_SHOWN
 from dscb.redirects import next_url
 from plans.models import BusinessPlan
 from plans.services import PeriodClosed, period_writable
@@ -75,7 +74,6 @@ def kpi_detail(request, pk):
         chart = trend_svg(**drawn, css="app-chart--wide") + trend_svg(
             **drawn, css="app-chart--narrow", id_prefix="kpi-trend-narrow", width=TREND_NARROW_WIDTH
         )
-    history, earlier_history = kpi_history(kpi, periods={period.pk: period for period in periods})
     return render(
         request,
         "kpis/kpi_detail.html",
@@ -88,9 +86,7 @@ def kpi_detail(request, pk):
             "chart": chart,
             "may_write": may_write,
             "audit_links": kpi_audit_links(kpi, request.user),
-            "history": history,
-            "earlier_history": earlier_history,
-            "history_shown": HISTORY_SHOWN,
+            **kpi_history(kpi, periods={period.pk: period for period in periods}),
         },
     )
 

@@ -1,6 +1,6 @@
 """An action's history as people read it: who changed what, and when."""
 
-from dscb.history import HISTORY_SHOWN, newest_entries, older_unread, recent_records
+from dscb.history import HISTORY_SHOWN, newest_entries, recent_records, with_previous
 from subgroups.models import Subgroup
 
 from .models import ProgressUpdate, Status
@@ -21,13 +21,8 @@ def _describe(field, value, names):
 
 def _entries(records, title, fields, names):
     entries = []
-    previous_by_object = {}
-    for record in records:
+    for record, previous in with_previous(records):
         changes = []
-        previous = previous_by_object.get(record.id)
-        previous_by_object[record.id] = record
-        if previous is None and older_unread(record):
-            continue  # its object's earlier records were not read: only what the next is compared with
         if previous is not None:
             delta = record.diff_against(previous, excluded_fields=_SKIP)
             for change in delta.changes:
@@ -57,7 +52,7 @@ def _entries(records, title, fields, names):
 
 def action_history(action, *, drafts, limit=HISTORY_SHOWN):
     """The most recent `limit` recorded changes to the action and to its progress updates, newest first, and whether
-    there are earlier ones not shown: (entries, earlier).
+    there are earlier ones not shown, as the page's history context (dscb.history.newest_entries).
 
     Without `drafts` (for everyone but the lead subgroups and the board manager), an update's history starts
     when it was first submitted: the versions saved as drafts are left out, and each change shown is against

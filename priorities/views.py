@@ -16,7 +16,7 @@ from subgroups.roles import is_audit_contact, is_board_manager
 from .evidence import objective_audit_links
 from .filters import ActionFilter
 from .forms import ProgressUpdateForm, ReturnUpdateForm
-from .history import HISTORY_SHOWN, action_history
+from .history import action_history
 from .models import (
     Action,
     Objective,
@@ -238,7 +238,6 @@ def action_detail(request, pk):
     plan = action.objective.priority.plan
     periods = list(plan.periods.all())
     may_write = may_write_for(request.user, action.lead_ids)
-    history, earlier_history = action_history(action, drafts=may_write)
     updates = {update.period_id: update for update in _updates_seen.rows(may_write, action_id=action.pk)}
     current = plan.reporting_period_from(periods)
     corrections = plan.periods_open_for_corrections(periods)
@@ -264,9 +263,7 @@ def action_detail(request, pk):
             "periods": periods,
             "corrections": corrections,
             "kpis": _objective_kpis(action.objective),
-            "history": history,
-            "earlier_history": earlier_history,
-            "history_shown": HISTORY_SHOWN,
+            **action_history(action, drafts=may_write),
             "carried_into": _carried_into(request.user, action),
             "may_write": may_write,
             "is_manager": is_board_manager(request.user),

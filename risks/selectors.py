@@ -6,7 +6,7 @@ import datetime
 from django.db.models import BooleanField as BooleanOutput
 from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 
-from dscb.history import HISTORY_SHOWN, newest_entries, older_unread, recent_records
+from dscb.history import HISTORY_SHOWN, newest_entries, recent_records, with_previous
 from meetings.models import Meeting
 from subgroups.models import Subgroup
 
@@ -172,12 +172,8 @@ def _link_changes(record, previous, links):
 
 
 def _entries(records, fields, bodies, title, links=None):
-    entries, previous_by_object = [], {}
-    for record in records:
-        previous = previous_by_object.get(record.id)
-        previous_by_object[record.id] = record
-        if previous is None and older_unread(record):
-            continue  # its object's earlier records were not read: only what the next is compared with
+    entries = []
+    for record, previous in with_previous(records):
         changes = []
         for name, label in fields.items():
             new = getattr(record, name)
@@ -207,7 +203,8 @@ def _entries(records, fields, bodies, title, links=None):
 
 def risk_history(risk, limit=HISTORY_SHOWN):
     """Who changed what on the risk (its links too) and its controls, and when: the most recent `limit` changes,
-    newest first, and whether there are earlier ones not shown: (entries, earlier). Four queries, each reading at
+    newest first, and whether there are earlier ones not shown, as the page's history context
+    (dscb.history.newest_entries). Four queries, each reading at
     most `limit` + 1 records of the risk and of each control, however many there are."""
     risk_records = recent_records(risk.history.select_related("history_user"), limit)
     control_records = recent_records(Control.history.filter(risk_id=risk.pk).select_related("history_user"), limit)

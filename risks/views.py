@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from dscb.history import HISTORY_SHOWN
 from dscb.querydate import QueryDate
 
 from .access import may_add, may_edit
@@ -121,7 +120,6 @@ def risk_detail(request, reference):
         related, risk = risk_page(reference)
     except Risk.DoesNotExist:
         raise Http404("No risk has that reference.") from None
-    history, earlier_history = risk_history(risk)
     context = {
         "risk": risk,
         **related,
@@ -134,9 +132,7 @@ def risk_detail(request, reference):
             ]
         ],
         "is_overdue": risk.is_open and risk.next_review_on < timezone.localdate(),
-        "history": history,
-        "earlier_history": earlier_history,
-        "history_shown": HISTORY_SHOWN,
+        **risk_history(risk),
         "may_edit": may_edit(request.user, risk),
     }
     return render(request, "risks/risk_detail.html", context)

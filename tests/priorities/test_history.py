@@ -77,8 +77,10 @@ def test_the_history_read_is_bounded_and_each_change_shown_against_the_one_befor
     for text in ("Renamed once", "Renamed twice"):
         action.text = text
         action.save()
-    entries, earlier = action_history(action, drafts=True, limit=3)
-    assert earlier
+    # Every update's record but the newest four is left unread.
+    shown = action_history(action, drafts=True, limit=3)
+    entries, earlier = shown["history"], shown["earlier_history"]
+    assert earlier and shown["history_shown"] == 3
     assert [entry["title"] for entry in entries] == [
         f"Action {action.code}",
         f"Action {action.code}",
@@ -88,8 +90,8 @@ def test_the_history_read_is_bounded_and_each_change_shown_against_the_one_befor
     assert {"field": "Action", "old": "Renamed once", "new": "Renamed twice"} in entries[0]["changes"]
     assert [change["new"] for change in entries[2]["changes"] if change["field"] == "Progress"] == ["Words 6"]
     assert [change["old"] for change in entries[2]["changes"] if change["field"] == "Progress"] == ["Words 5"]
-    # Every update's record but the newest four is left unread.
-    every, earlier = action_history(action, drafts=True)
+    shown = action_history(action, drafts=True)
+    every, earlier = shown["history"], shown["earlier_history"]
     assert not earlier
     assert len(every) == 3 + 7  # the action created and renamed twice; the update created and saved six times
     assert every[-1]["kind"] == "Created"
