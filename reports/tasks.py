@@ -44,6 +44,10 @@ def _plan_key(plan_id):
     return f"reports:plan-pdfs-waiting:{plan_id}"
 
 
+def _issued_key(issued_id):
+    return f"reports:issued-pdf-waiting:{issued_id}"
+
+
 @task()
 def draft_pdf_draw(*, plan_id, kind, period_number, as_at=None, redraw=False):
     """Draw and keep one report's draft PDF as the report is now (nothing if the kept one is already that).
@@ -127,25 +131,49 @@ def plan_redraw_enqueue(*, plan_id):
     return True
 
 
-def plan_redraw_on_commit(*, plan_id):
-    transaction.on_commit(lambda: plan_redraw_enqueue(plan_id=plan_id))
+# What an issued report's page says when its drawing stopped with an error (the error is kept with the task).
+DRAWING_ERROR = "the drawing stopped with an error, kept with the task in the admin"
 
 
 @task()
 def issued_pdf_draw(*, issued_id):
     """Draw an issued report's PDF from the HTML frozen when it was issued. Nothing if it is drawn already; the
-    PDF is written in one statement, only where none is, so a second run never replaces it."""
-    issued = (
-        IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True, pdf_failure="")
-        .only("pk", "pdf_document", "pdf_page_css")
-        .first()
-    )
-    if issued is None:
-        return "drawn already"
+    PDF is written in one statement, only where none is, so a second run never replaces it.
+
+    When it cannot be drawn, the report keeps why (`pdf_failure`, shown on its pages): over the budget, the task
+    ends there; any other error is kept too and raised, so the task fails with its error in the admin. Either way
+    the board business manager can ask for it to be drawn again (`issued_pdf_redraw_enqueue`), as can a Retry in
+    the admin."""
     try:
-        pdf = draw_pdf_document(issued.pdf_document, issued.pdf_page_css)
-    except PDFBudgetExceeded as exceeded:
-        IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).update(pdf_failure=exceeded.reason[:300])
-        return f"not drawn, {exceeded.reason}"
-    IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).update(pdf=pdf)
-    return "drawn"
+        issued = IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).only("pk", "pdf_document", "pdf_page_css")
+        issued = issued.first()
+        if issued is None:
+            return "drawn already"
+        not_drawn = IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True)
+        try:
+            pdf = draw_pdf_document(issued.pdf_document, issued.pdf_page_css)
+        except PDFBudgetExceeded as exceeded:
+            not_drawn.update(pdf_failure=exceeded.reason[:300])
+            return f"not drawn, {exceeded.reason}"
+        except Exception:
+            not_drawn.update(pdf_failure=DRAWING_ERROR)
+            raise
+        not_drawn.update(pdf=pdf, pdf_failure="")
+        return "drawn"
+    finally:
+        cache.delete(_issued_key(issued_id))
+
+
+def issued_pdf_redraw_enqueue(*, issued_id):
+    """Ask again for an issued report's PDF that is not drawn (it could not be, or its drawing was lost). Its
+    reason for not being drawn is cleared, so its pages say it is being prepared; once the transaction commits the
+    drawing is asked for, unless one asked for this way is waiting already. False if the PDF is drawn."""
+    if not IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).update(pdf_failure=""):
+        return False
+
+    def ask():
+        if cache.add(_issued_key(issued_id), 1, WAITING_SECONDS):
+            issued_pdf_draw.enqueue(issued_id=issued_id)
+
+    transaction.on_commit(ask)
+    return True

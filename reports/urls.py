@@ -33,4 +33,5 @@ urlpatterns = [
     path("reports/<int:pk>/", views.issued_report, {"fmt": "html"}, name="issued"),
     path("reports/<int:pk>.pdf", views.issued_report, {"fmt": "pdf"}, name="issued-pdf"),
     path("reports/<int:pk>.xlsx", views.issued_report, {"fmt": "xlsx"}, name="issued-xlsx"),
+    path("reports/<int:pk>/pdf/draw-again/", views.issued_pdf_redraw, name="issued-pdf-redraw"),
 ]

@@ -1,9 +1,13 @@
+import datetime
+import logging
 import time
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,7 +39,9 @@ from .models import IssuedReport
 from .pdfstore import kept_draft_pdf, last_draft_pdf
 from .render import draft_marking, render_body, report_title
 from .services import report_issue
-from .tasks import draft_pdf_enqueue
+from .tasks import WAITING_SECONDS, draft_pdf_enqueue, issued_pdf_redraw_enqueue
+
+logger = logging.getLogger("dscb.reports")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -376,7 +382,14 @@ def issued_report(request, pk, fmt):
             return _preparing_poll(request, ready=issued.pdf is not None or failed, failed=failed, title=title)
         if issued.pdf is not None:
             return _download(bytes(issued.pdf), "application/pdf", f"{issued.filename}.pdf")
-        context = {"issued": issued, "plan": issued.plan, "refresh_seconds": PREPARING_REFRESH_SECONDS}
+        context = {
+            "issued": issued,
+            "plan": issued.plan,
+            "refresh_seconds": PREPARING_REFRESH_SECONDS,
+            # The manager may ask for it again when it could not be drawn, or has waited longer than a drawing does.
+            "may_redraw": is_board_manager(request.user),
+            "waited_long": issued.issued_at < timezone.now() - datetime.timedelta(seconds=WAITING_SECONDS),
+        }
         if issued.pdf_failure:
             return render(request, "reports/issued_pdf_not_ready.html", context, status=503)
         response = render(request, "reports/issued_pdf_not_ready.html", context, status=202)
@@ -386,3 +399,21 @@ def issued_report(request, pk, fmt):
         return _download(bytes(issued.xlsx), XLSX_TYPE, f"{issued.filename}.xlsx")
     context = {"issued": issued, "plan": issued.plan}
     return render_around(request, "reports/issued_report.html", context, "body", issued.body_html)
+
+
+@require_POST
+def issued_pdf_redraw(request, pk):
+    """The board business manager asks for an issued report's PDF to be drawn again: it could not be (over the
+    budget, or an error), or its drawing was lost. The issued report itself is not changed."""
+    plans = BusinessPlan.objects.visible_to(request.user)
+    issued = get_object_or_404(IssuedReport.objects.filter(plan__in=plans).only("pk", "title", "version"), pk=pk)
+    if not is_board_manager(request.user):
+        raise PermissionDenied("Only the board business manager has an issued report's PDF drawn again.")
+    with transaction.atomic():
+        asked = issued_pdf_redraw_enqueue(issued_id=issued.pk)
+    if asked:
+        logger.info("%s asked for the PDF of issued report %s to be drawn again", request.user.username, issued.pk)
+        messages.success(request, f"The PDF of the {issued.title}, issued version {issued.version}, is being drawn.")
+        return redirect("reports:issued-pdf", issued.pk)
+    messages.info(request, "This issued report's PDF is drawn already.")
+    return redirect(issued)

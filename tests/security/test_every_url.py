@@ -95,6 +95,7 @@ EXPECTED = {
     "reports:issued": signed_in(200),
     "reports:issued-pdf": signed_in(200),
     "reports:issued-xlsx": signed_in(200),
+    "reports:issued-pdf-redraw": signed_in(405),
     "meetings:meeting-list": signed_in(200),
     "meetings:meeting-detail": signed_in(200),
     "meetings:meeting-add": only(MANAGERS),
