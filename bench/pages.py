@@ -22,6 +22,10 @@ runs it, but in this process, so the worker's polling interval is not counted), 
 (200). WeasyPrint draws in a child process (reports.pdfdraw), so the CPU column leaves the drawing out; the query
 count includes the bench's own steps (emptying the store, finding the task).
 
+`issue_report` is the board business manager issuing the Executive report to a meeting: the request that freezes
+the report (its HTML, the PDF's HTML, the workbook and its figures) and returns before the worker draws its PDF,
+inside a transaction rolled back afterwards.
+
 The floor is the Executive report's rows fetched with one SQL query and joined into an HTML string by plain
 Python (no request, no template): what the report could cost at the least; the report's ratio to it is printed.
 
@@ -33,6 +37,7 @@ Python (no request, no template): what the report could cost at the least; the r
 import argparse
 import contextlib
 import cProfile
+import functools
 import html
 import logging
 import os
@@ -168,6 +173,47 @@ def import_scratch(content, filename):
     return result
 
 
+@functools.cache
+def manager_client():
+    """(client, session key): the board business manager signed in with their second factor done, as production
+    asks of them."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.sessions import TWO_FACTOR_STEP
+
+    manager = get_user_model().objects.get(username="manager")
+    device, _ = TOTPDevice.objects.get_or_create(user=manager, name="bench", defaults={"confirmed": True})
+    client = Client()
+    client.force_login(manager)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # the code entered, as the two-factor page does
+    session.pop(TWO_FACTOR_STEP, None)
+    session.save()
+    return client, session.session_key
+
+
+def issue_scratch(plan, period):
+    """The manager issues the Executive report to a meeting (the request, which returns before the worker draws
+    its PDF), inside a transaction that is then rolled back: no version is kept and no drawing is asked for."""
+    from django.conf import settings
+    from django.db import transaction
+
+    client, session_key = manager_client()
+    # The request's changes to the session are rolled back with the rest: the next one signs in with it as it was.
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    with transaction.atomic():
+        response = client.post(
+            f"/plans/{plan.slug}/reports/issue/",
+            {"kind": "executive", "period": period.number, "meeting": "Safeguarding Executive"},
+        )
+        transaction.set_rollback(True)
+    if response.status_code != 302 or not response["Location"].startswith("/reports/"):
+        raise RuntimeError(f"the issue was not made: {response.status_code} {response.get('Location')}")
+
+
 def last_reported_period(plan):
     """The latest period of the plan with reported updates (the report with the most in it)."""
     from django.db.models import Max
@@ -268,6 +314,7 @@ def page_calls(client, plan, period, action, plan_file):
         ("executive_report_xlsx", lambda: client.get(f"{report}.xlsx")),
         ("board_report", lambda: client.get(f"{base}/board-report/?as_at={as_at}")),
         ("import_plan", lambda: import_scratch(plan_file, "bench-import.csv")),
+        ("issue_report", lambda: issue_scratch(plan, period)),
         ("executive_report_floor", lambda: executive_floor(plan, period)),
     ]
 
