@@ -95,11 +95,22 @@ def lost_tasks_requeue(*, now=None):
 
 
 def task_retry(*, result_ids):
-    """Failed tasks go back to the queue, as they were enqueued (the admin's Retry action). Returns how many."""
+    """Failed tasks go back to the queue, as they were enqueued (the admin's Retry action). Returns how many.
+
+    Their error and the workers that ran them are cleared: a task waiting again shows no error, and it has its
+    TASKS_MAX_ATTEMPTS runs again (a task failed because its worker died that often is not failed again at the
+    next death)."""
     return (
         DBTaskResult.objects.failed()
         .filter(pk__in=result_ids)
-        .update(status=TaskResultStatus.READY, started_at=None, finished_at=None)
+        .update(
+            status=TaskResultStatus.READY,
+            started_at=None,
+            finished_at=None,
+            worker_ids=[],
+            exception_class_path="",
+            traceback="",
+        )
     )
 
 

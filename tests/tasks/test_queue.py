@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.tasks import RESET, SET, password_email_send
 from dscb.models import SentEmail, TaskWorker
-from dscb.queue import lost_tasks_requeue, queue_health
+from dscb.queue import lost_tasks_requeue, queue_health, task_retry
 from reports.tasks import plan_draft_pdfs_draw
 from tests.factories import TaskWorkerFactory, UserFactory
 from tests.tasks.jobs import rows_write, run_worker_batch
@@ -117,6 +117,16 @@ def test_tasks_of_a_silent_worker_are_queued_again_and_those_of_a_live_one_are_n
     assert DBTaskResult.objects.get(pk=third_time).exception_class_path == "dscb.queue.WorkerLost"
     assert lost_tasks_requeue() == (0, 0)
 
+    # Retried from the admin, it has its three runs again: its next worker's death queues it again, not fails it.
+    assert task_retry(result_ids=[third_time]) == 1
+    retried = DBTaskResult.objects.get(pk=third_time)
+    # Claimed by a worker, which adds itself to the task's workers, and which dies.
+    DBTaskResult.objects.filter(pk=third_time).update(
+        status="RUNNING", started_at=timezone.now() - timedelta(minutes=5), worker_ids=[*retried.worker_ids, "dead"]
+    )
+    assert lost_tasks_requeue() == (1, 0)
+    assert DBTaskResult.objects.get(pk=third_time).status == "READY"
+
 
 @override_settings(TASKS=DATABASE)
 def test_the_manager_sees_a_failed_task_with_its_error_and_retries_it(client, manager):
@@ -138,7 +148,9 @@ def test_the_manager_sees_a_failed_task_with_its_error_and_retries_it(client, ma
 
     response = client.post(changelist, {"action": "retry", "_selected_action": [failed.id]}, follow=True)
     assert "1 failed task queued again." in response.content.decode()
-    assert DBTaskResult.objects.get(pk=failed.id).status == TaskResultStatus.READY
+    waiting = DBTaskResult.objects.get(pk=failed.id)
+    assert waiting.status == TaskResultStatus.READY
+    assert waiting.exception_class_path == "" and waiting.traceback == "", "waiting again, it shows no old error"
 
     run_worker_batch()
     assert DBTaskResult.objects.get(pk=failed.id).status == TaskResultStatus.SUCCESSFUL
