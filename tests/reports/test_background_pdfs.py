@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from reports.models import DraftPDF, IssuedReport
 from reports.services import report_issue
 from reports.tasks import REDRAW_PRIORITY, draft_pdf_draw, issued_pdf_draw, plan_draft_pdfs_draw
-from tests.factories import ProgressUpdateFactory
+from tests.factories import KPIValueFactory, ProgressUpdateFactory
 from tests.reports.test_reports import executive_url, pdf_pages, squash
 from tests.tasks.jobs import run_worker_batch
 
@@ -92,6 +92,39 @@ def test_many_saves_in_a_minute_ask_for_one_redraw_a_minute_later(
         update.progress = "fourth"
         update.save()
     assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+# A saved change to each thing the reports show, made the way its model is saved (reports.signals.PLAN_OF).
+CHANGES = {
+    "plan": lambda action, period, kpi: action.objective.priority.plan.save(),
+    "period": lambda action, period, kpi: period.save(),
+    "priority": lambda action, period, kpi: action.objective.priority.save(),
+    "objective": lambda action, period, kpi: action.objective.save(),
+    "action": lambda action, period, kpi: action.save(),
+    "update": lambda action, period, kpi: _saved(
+        action.updates.first() or ProgressUpdateFactory(action=action, period=period)
+    ),
+    "kpi": lambda action, period, kpi: kpi.save(),
+    "kpi value": lambda action, period, kpi: _saved(kpi.values.first() or KPIValueFactory(kpi=kpi, period=period)),
+}
+
+
+def _saved(row):
+    row.save()
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_to_anything_a_report_shows_asks_for_its_plans_redraw(
+    action, period, kpi, database_queue, django_capture_on_commit_callbacks, change
+):
+    plan = action.objective.priority.plan
+    assert DBTaskResult.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        CHANGES[change](action, period, kpi)
+        CHANGES[change](action, period, kpi)
+    [redraw] = DBTaskResult.objects.all()
+    assert redraw.task_path == "reports.tasks.plan_draft_pdfs_draw"
+    assert redraw.args_kwargs["kwargs"] == {"plan_id": plan.pk}
 
 
 def test_the_redraw_draws_each_report_in_a_task_of_its_own_after_a_download_asked_for_meanwhile(
