@@ -68,6 +68,48 @@ def test_a_second_drawing_of_the_same_report_draws_nothing(client, viewer, actio
     assert DraftPDF.objects.count() == 1
 
 
+def test_a_chairs_update_then_a_download_gets_the_new_pdf_drawn_by_the_worker_not_the_request(
+    client, chair, action, period, database_queue, tmp_path, django_capture_on_commit_callbacks
+):
+    """Issue 13's journey: the PDF is kept; a chair saves an update; a download a few seconds later says the PDF is
+    being prepared (and draws nothing); the worker draws it; the next download is the new PDF."""
+    plan = action.objective.priority.plan
+    url = executive_url(plan, 1, "pdf")
+    client.force_login(chair)
+    assert client.get(url).status_code == 202
+    run_worker_batch()
+    before = client.get(url)
+    assert before.status_code == 200 and "Audit of case files finished" not in pdf_text(before, tmp_path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(
+            reverse("priorities:update-edit", args=[action.pk, 1]),
+            {
+                "status": "green",
+                "progress": "Audit of case files finished",
+                "impact": "",
+                "next_steps": "",
+                "reason": "",
+                "evidence_links": "",
+                "version": "0",
+            },
+        )
+    assert saved.status_code == 302
+    kept = bytes(DraftPDF.objects.get(plan=plan, period_number=1).pdf)
+    waiting = client.get(url)
+    assert waiting.status_code == 202 and "The PDF is being prepared" in waiting.text
+    assert bytes(DraftPDF.objects.get(plan=plan, period_number=1).pdf) == kept, "the request drew nothing"
+
+    run_worker_batch()  # the drawing the download asked for; the plan's redraw waits its minute
+    assert DBTaskResult.objects.filter(task_path="reports.tasks.plan_draft_pdfs_draw", status="READY").exists()
+    after = client.get(url)
+    assert after.status_code == 200 and "Audit of case files finished" in pdf_text(after, tmp_path)
+
+
+def pdf_text(response, tmp_path):
+    return squash(" ".join(pdf_pages(response.content, tmp_path)))
+
+
 def test_many_saves_in_a_minute_ask_for_one_redraw_a_minute_later(
     action, period, chair, database_queue, django_capture_on_commit_callbacks
 ):
