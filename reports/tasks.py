@@ -79,11 +79,15 @@ def draft_pdf_enqueue(*, plan, kind, period, as_at=None, before_enqueue=None):
 
     `before_enqueue()` is called only when the drawing is asked for (it may raise to refuse it)."""
     key = _draft_key(plan.pk, kind, period.number, as_at.isoformat() if as_at else None)
-    if cache.get(key) is not None:
+    # Added, not read then set: of two downloads at once, one asks for the drawing.
+    if not cache.add(key, 1, WAITING_SECONDS):
         return None
     if before_enqueue is not None:
-        before_enqueue()
-    cache.set(key, 1, WAITING_SECONDS)
+        try:
+            before_enqueue()
+        except BaseException:
+            cache.delete(key)
+            raise
     return draft_pdf_draw.enqueue(
         plan_id=plan.pk, kind=kind, period_number=period.number, as_at=as_at.isoformat() if as_at else None
     )
