@@ -8,7 +8,7 @@ from .data import plan_progress, risks_as_at
 from .excel import board_xlsx, executive_xlsx
 from .models import IssuedReport, report_scope
 from .render import issued_marking, pdf_document, progress_data, render_body, report_title
-from .tasks import issued_pdf_draw
+from .tasks import issued_pdf_enqueue
 
 XLSX = {IssuedReport.Kind.EXECUTIVE: executive_xlsx, IssuedReport.Kind.BOARD: board_xlsx}
 
@@ -18,7 +18,7 @@ def report_issue(*, plan, kind, period, user, meeting, as_at=None):
     """Freeze the report as it is now (HTML, the PDF's HTML, Excel and its figures) as the next numbered version.
 
     `kind` is an IssuedReport.Kind. Returns at once: the PDF is drawn by the worker from the frozen HTML, asked
-    for when this transaction commits (reports.tasks.issued_pdf_draw).
+    for when this transaction commits (reports.tasks.issued_pdf_enqueue).
     """
 
     scope = report_scope(kind, period, as_at)
@@ -50,5 +50,5 @@ def report_issue(*, plan, kind, period, user, meeting, as_at=None):
         data=progress_data(kind, progress, as_at),
         **scope,
     )
-    transaction.on_commit(lambda: issued_pdf_draw.enqueue(issued_id=issued.pk))
+    transaction.on_commit(lambda: issued_pdf_enqueue(issued_id=issued.pk))
     return issued

@@ -168,16 +168,23 @@ def issued_pdf_draw(*, issued_id):
         cache.delete(_issued_key(issued_id))
 
 
+def issued_pdf_enqueue(*, issued_id):
+    """Ask for an issued report's PDF to be drawn, unless a drawing of it is waiting already: a key in the cache
+    says so until the drawing ends, or WAITING_SECONDS pass (a lost drawing)."""
+    if cache.add(_issued_key(issued_id), 1, WAITING_SECONDS):
+        issued_pdf_draw.enqueue(issued_id=issued_id)
+
+
+def issued_pdf_waiting(*, issued_id):
+    """Is a drawing of the issued report's PDF waiting or running?"""
+    return cache.get(_issued_key(issued_id)) is not None
+
+
 def issued_pdf_redraw_enqueue(*, issued_id):
     """Ask again for an issued report's PDF that is not drawn (it could not be, or its drawing was lost). Its
-    reason for not being drawn is cleared, so its pages say it is being prepared; once the transaction commits the
-    drawing is asked for, unless one asked for this way is waiting already. False if the PDF is drawn."""
+    reason for not being drawn is cleared, so its pages say it is being prepared; the drawing is asked for once the
+    transaction commits. False if the PDF is drawn."""
     if not IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).update(pdf_failure=""):
         return False
-
-    def ask():
-        if cache.add(_issued_key(issued_id), 1, WAITING_SECONDS):
-            issued_pdf_draw.enqueue(issued_id=issued_id)
-
-    transaction.on_commit(ask)
+    transaction.on_commit(lambda: issued_pdf_enqueue(issued_id=issued_id))
     return True

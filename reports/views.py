@@ -39,7 +39,7 @@ from .models import IssuedReport
 from .pdfstore import kept_draft_pdf, last_draft_pdf
 from .render import draft_marking, render_body, report_title
 from .services import report_issue
-from .tasks import WAITING_SECONDS, draft_pdf_enqueue, issued_pdf_redraw_enqueue
+from .tasks import WAITING_SECONDS, draft_pdf_enqueue, issued_pdf_redraw_enqueue, issued_pdf_waiting
 
 logger = logging.getLogger("dscb.reports")
 
@@ -386,9 +386,11 @@ def issued_report(request, pk, fmt):
             "issued": issued,
             "plan": issued.plan,
             "refresh_seconds": PREPARING_REFRESH_SECONDS,
-            # The manager may ask for it again when it could not be drawn, or has waited longer than a drawing does.
+            # The manager may ask for it again when it could not be drawn, or when no drawing of it is waiting and it
+            # has waited longer than a drawing does (its drawing was lost).
             "may_redraw": is_board_manager(request.user),
-            "waited_long": issued.issued_at < timezone.now() - datetime.timedelta(seconds=WAITING_SECONDS),
+            "waited_long": issued.issued_at < timezone.now() - datetime.timedelta(seconds=WAITING_SECONDS)
+            and not issued_pdf_waiting(issued_id=issued.pk),
         }
         if issued.pdf_failure:
             return render(request, "reports/issued_pdf_not_ready.html", context, status=503)

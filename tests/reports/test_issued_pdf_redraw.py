@@ -4,6 +4,7 @@ say so, and the board business manager, alone, has it drawn again from the repor
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from dscb.queue import task_retry
 from reports.models import IssuedReport
 from reports.services import report_issue
-from reports.tasks import DRAWING_ERROR
+from reports.tasks import DRAWING_ERROR, _issued_key
 from tests.reports.test_reports import pdf_pages, squash
 from tests.tasks.jobs import run_worker_batch
 
@@ -163,15 +164,28 @@ def test_a_drawing_that_stops_with_an_error_fails_with_it_and_is_retried_from_th
     assert client.get(pdf_url(issued)).status_code == 200
 
 
-def test_a_drawing_waited_for_longer_than_a_drawing_takes_can_be_asked_for_again(client, issued, manager, viewer):
+def test_a_drawing_waited_for_longer_than_a_drawing_takes_can_be_asked_for_again(
+    client, issued, manager, viewer, django_capture_on_commit_callbacks
+):
     client.force_login(manager)
     waiting = client.get(pdf_url(issued))
     assert waiting.status_code == 202 and redraw_url(issued) not in waiting.text
 
-    # Its drawing was lost (say its task failed with its worker, over and over): eleven minutes on, still waiting.
+    # Eleven minutes on, its drawing is still said to be waiting: not offered yet.
     IssuedReport.objects.filter(pk=issued.pk).update(issued_at=timezone.now() - timedelta(minutes=11))
+    assert redraw_url(issued) not in client.get(pdf_url(issued)).text
+
+    # Its drawing was lost (its task failed with its worker, say): what said it was waiting has expired.
+    cache.delete(_issued_key(issued.pk))
     waiting = client.get(pdf_url(issued))
     assert waiting.status_code == 202 and f'action="{redraw_url(issued)}"' in waiting.text
     assert "a PDF is usually drawn within a minute" in waiting.text
     client.force_login(viewer)
+    assert redraw_url(issued) not in client.get(pdf_url(issued)).text
+
+    # Asked for again: waiting again, so not offered again until that drawing too is lost.
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(redraw_url(issued)).status_code == 302
+    assert tasks() == ["READY", "READY"]
     assert redraw_url(issued) not in client.get(pdf_url(issued)).text
