@@ -8,6 +8,7 @@ from plans.models import BusinessPlan
 from plans.services import PeriodClosed, period_writable
 from plans.versioning import UpdateConflict
 from subgroups.access import may_write_for
+from subgroups.roles import is_board_manager
 
 from .charts import TREND_NARROW_WIDTH, trend_svg
 from .evidence import kpi_audit_links
@@ -87,6 +88,7 @@ def kpi_detail(request, pk):
             "may_write": may_write,
             "audit_links": kpi_audit_links(kpi, request.user),
             **kpi_history(kpi, periods={period.pk: period for period in periods}),
+            "is_manager": is_board_manager(request.user),
         },
     )
 

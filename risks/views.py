@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from dscb.querydate import QueryDate
+from subgroups.roles import is_board_manager
 
 from .access import may_add, may_edit
 from .filters import RiskFilter
@@ -134,5 +135,6 @@ def risk_detail(request, reference):
         "is_overdue": risk.is_open and risk.next_review_on < timezone.localdate(),
         **risk_history(risk),
         "may_edit": may_edit(request.user, risk),
+        "is_manager": is_board_manager(request.user),
     }
     return render(request, "risks/risk_detail.html", context)

@@ -140,7 +140,7 @@ def test_query_count_does_not_grow_with_periods_and_values(client, chair, kpi, d
     assert response.content.decode().count('class="govuk-table__row app-kpi-value-row"') == 6
 
 
-def test_the_history_shows_the_most_recent_changes_alone(client, viewer, chair, kpi):
+def test_the_history_shows_the_most_recent_changes_alone(client, viewer, chair, manager, kpi):
     """Each save of a value is a change: at most dscb.history.HISTORY_SHOWN are read and shown, and the page says
     there are earlier ones."""
     first, _ = two_periods(kpi)
@@ -152,3 +152,5 @@ def test_the_history_shows_the_most_recent_changes_alone(client, viewer, chair, 
     assert history.count('class="app-history__entry"') == HISTORY_SHOWN
     assert f"The {HISTORY_SHOWN} most recent changes, newest first. Earlier changes are kept." in page
     assert "Entered" not in history
+    client.force_login(manager)
+    assert "Earlier changes are kept in the admin's history." in client.get(kpi.get_absolute_url()).text

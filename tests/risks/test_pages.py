@@ -24,6 +24,7 @@ from tests.factories import (
     StrategicPriorityFactory,
     SubgroupFactory,
     UserFactory,
+    make_manager,
 )
 from tests.risks.test_services import new_risk_fields
 
@@ -350,5 +351,7 @@ def test_a_risks_page_shows_its_most_recent_changes_alone(reader, body):
     assert history.count('class="app-history__entry"') == HISTORY_SHOWN
     assert f"The {HISTORY_SHOWN} most recent changes, newest first. Earlier changes are kept." in page
     assert f"Title: Title {HISTORY_SHOWN + 4} → Title {HISTORY_SHOWN + 5}" in history
+    reader.force_login(make_manager(username="board-manager"))
+    assert "Earlier changes are kept in the admin's history." in text(reader.get(risk.get_absolute_url()))
     assert "Title: Title 5 → Title 6" in history and "Title 4 → Title 5" not in history
     assert "Added: Risk R31" not in history
