@@ -82,15 +82,15 @@ def draft_pdf_enqueue(*, plan, kind, period, as_at=None, before_enqueue=None):
     # Added, not read then set: of two downloads at once, one asks for the drawing.
     if not cache.add(key, 1, WAITING_SECONDS):
         return None
-    if before_enqueue is not None:
-        try:
+    try:
+        if before_enqueue is not None:
             before_enqueue()
-        except BaseException:
-            cache.delete(key)
-            raise
-    return draft_pdf_draw.enqueue(
-        plan_id=plan.pk, kind=kind, period_number=period.number, as_at=as_at.isoformat() if as_at else None
-    )
+        return draft_pdf_draw.enqueue(
+            plan_id=plan.pk, kind=kind, period_number=period.number, as_at=as_at.isoformat() if as_at else None
+        )
+    except BaseException:
+        cache.delete(key)  # refused, or not enqueued: nothing is waiting
+        raise
 
 
 # Below every other task: the worker takes an email, an issued report's PDF or a PDF someone is waiting for before
@@ -135,8 +135,9 @@ def plan_redraw_enqueue(*, plan_id):
     return True
 
 
-# What an issued report's page says when its drawing stopped with an error (the error is kept with the task).
-DRAWING_ERROR = "the drawing stopped with an error, kept with the task in the admin"
+# Why an issued report's PDF was not drawn, when an error stopped its drawing (the error itself is kept in the
+# admin, with the background work that failed).
+DRAWING_ERROR = "an error stopped the drawing"
 
 
 @task()
@@ -145,9 +146,9 @@ def issued_pdf_draw(*, issued_id):
     PDF is written in one statement, only where none is, so a second run never replaces it.
 
     When it cannot be drawn, the report keeps why (`pdf_failure`, shown on its pages): over the budget, the task
-    ends there; any other error is kept too and raised, so the task fails with its error in the admin. Either way
-    the board business manager can ask for it to be drawn again (`issued_pdf_redraw_enqueue`), as can a Retry in
-    the admin."""
+    ends there; any other error is kept too and raised, so the task fails with its error in the admin (where a Retry
+    runs it again). Either way the board business manager can ask for it to be drawn again
+    (`issued_pdf_redraw_enqueue`)."""
     try:
         issued = IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).only("pk", "pdf_document", "pdf_page_css")
         issued = issued.first()
@@ -171,8 +172,13 @@ def issued_pdf_draw(*, issued_id):
 def issued_pdf_enqueue(*, issued_id):
     """Ask for an issued report's PDF to be drawn, unless a drawing of it is waiting already: a key in the cache
     says so until the drawing ends, or WAITING_SECONDS pass (a lost drawing)."""
-    if cache.add(_issued_key(issued_id), 1, WAITING_SECONDS):
-        issued_pdf_draw.enqueue(issued_id=issued_id)
+    key = _issued_key(issued_id)
+    if cache.add(key, 1, WAITING_SECONDS):
+        try:
+            issued_pdf_draw.enqueue(issued_id=issued_id)
+        except BaseException:
+            cache.delete(key)  # nothing is waiting after all: the manager may ask again at once
+            raise
 
 
 def issued_pdf_waiting(*, issued_id):

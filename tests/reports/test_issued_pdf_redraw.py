@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from dscb.queue import task_retry
 from reports.models import IssuedReport
 from reports.services import report_issue
-from reports.tasks import DRAWING_ERROR, _issued_key
+from reports.tasks import DRAWING_ERROR, _issued_key, issued_pdf_redraw_enqueue, issued_pdf_waiting
 from tests.reports.test_reports import pdf_pages, squash
 from tests.tasks.jobs import run_worker_batch
 
@@ -90,7 +91,9 @@ def test_only_the_board_manager_has_an_issued_pdf_drawn_again(
     else:
         assert after.pdf_failure == "drawing it took longer than 60 seconds" and tasks() == before
     # A visit is not a request to draw.
-    assert client.get(redraw_url(issued)).status_code in {302, 405}
+    tasks_before_visit = tasks()
+    assert client.get(redraw_url(issued)).status_code == (302 if expected == "sign-in" else 405)
+    assert tasks() == tasks_before_visit
 
 
 def test_a_pdf_over_the_budget_is_drawn_again_when_the_manager_asks(
@@ -179,9 +182,10 @@ def test_a_drawing_waited_for_longer_than_a_drawing_takes_can_be_asked_for_again
     cache.delete(_issued_key(issued.pk))
     waiting = client.get(pdf_url(issued))
     assert waiting.status_code == 202 and f'action="{redraw_url(issued)}"' in waiting.text
-    assert "a PDF is usually drawn within a minute" in waiting.text
+    assert "A PDF is usually drawn within a minute, and no drawing of this one is waiting." in waiting.text
     client.force_login(viewer)
-    assert redraw_url(issued) not in client.get(pdf_url(issued)).text
+    waiting = client.get(pdf_url(issued)).text
+    assert redraw_url(issued) not in waiting and "the board business manager can have it drawn again" in waiting
 
     # Asked for again: waiting again, so not offered again until that drawing too is lost.
     client.force_login(manager)
@@ -189,3 +193,23 @@ def test_a_drawing_waited_for_longer_than_a_drawing_takes_can_be_asked_for_again
         assert client.post(redraw_url(issued)).status_code == 302
     assert tasks() == ["READY", "READY"]
     assert redraw_url(issued) not in client.get(pdf_url(issued)).text
+
+
+def test_a_drawing_that_could_not_be_queued_is_not_said_to_be_waiting(
+    issued, monkeypatch, django_capture_on_commit_callbacks
+):
+    run_worker_batch()
+    IssuedReport.objects.filter(pk=issued.pk).update(pdf=None, pdf_failure="drawing it took longer than 60 seconds")
+
+    class QueueDown:
+        def enqueue(self, **kwargs):
+            raise DatabaseError("the queue could not be written to")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("reports.tasks.issued_pdf_draw", QueueDown())
+        with pytest.raises(DatabaseError), django_capture_on_commit_callbacks(execute=True):
+            issued_pdf_redraw_enqueue(issued_id=issued.pk)
+    assert not issued_pdf_waiting(issued_id=issued.pk), "the manager may ask again at once"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert issued_pdf_redraw_enqueue(issued_id=issued.pk)
+    assert tasks() == ["SUCCESSFUL", "READY"]

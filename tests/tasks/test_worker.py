@@ -93,7 +93,11 @@ class PostgreSQLDatabase:
 def database(tmp_path_factory, worker_id):
     suite_url = os.environ.get("DATABASE_URL", "")
     if suite_url.startswith(("postgres://", "postgresql://")):
-        db = PostgreSQLDatabase(suite_url, f"dscb_worker_test_{worker_id}")
+        # Named after the suite's own database, as pytest-django names its test twins, so that two suites on one
+        # server (each on a database of its own) never share it, and CI's clean-up finds it.
+        name = f"test_{urlsplit(suite_url).path.lstrip('/')}_{worker_id}_worker"
+        assert len(name) <= 63, f"{name}: longer than PostgreSQL keeps a name"
+        db = PostgreSQLDatabase(suite_url, name)
     else:
         db = SQLiteFile(tmp_path_factory.mktemp("worker") / "tasks.sqlite3")
     env = {
@@ -196,7 +200,7 @@ def test_a_task_whose_worker_is_killed_runs_again_on_the_next_worker_and_nothing
 def test_a_task_whose_worker_still_beats_is_left_to_it(database):
     """A long task of a live worker is not taken from it by another worker."""
     db, env = database
-    enqueue = "from tests.tasks.jobs import slow_rows_write; print(slow_rows_write.enqueue(key='long', seconds=6).id)"
+    enqueue = "from tests.tasks.jobs import slow_rows_write; print(slow_rows_write.enqueue(key='long', seconds=12).id)"
     task_id = manage(env, "shell", stdin=enqueue).splitlines()[-1]
     first = subprocess.Popen(
         [sys.executable, "manage.py", *worker_command()], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
