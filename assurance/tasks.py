@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from dscb.queue import enqueue_once
 from reports.pdfdraw import PDFBudgetExceeded
 from reports.render import draw_pdf_document
 
@@ -60,6 +61,4 @@ def pack_pdf_draw(*, as_at):
 def pack_pdf_enqueue(*, as_at):
     """Ask for the pack's PDF as at the date to be drawn, unless a drawing is waiting already. The task's result
     (finished already on a backend that runs tasks at once), else None."""
-    if not cache.add(_key(as_at), 1, WAITING_SECONDS):
-        return None
-    return pack_pdf_draw.enqueue(as_at=as_at.isoformat())
+    return enqueue_once(_key(as_at), WAITING_SECONDS, lambda: pack_pdf_draw.enqueue(as_at=as_at.isoformat()))

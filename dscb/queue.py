@@ -15,6 +15,7 @@ import threading
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -92,6 +93,20 @@ def lost_tasks_requeue(*, now=None):
             if changed:
                 logger.warning("Task %s (%s) queued again: its worker stopped during it", result.pk, result.task_path)
     return requeued, failed
+
+
+def enqueue_once(key, seconds, enqueue):
+    """`enqueue()`, unless the same work is waiting already: a key in the cache says so, added here in one step (of
+    two requests at once, one enqueues) and kept for `seconds` or until the task deletes it when it ends. Returns
+    what enqueue() returns, or None if the work was waiting. If enqueue() raises (refused, or the queue could not be
+    written to) the key is taken back, as nothing is waiting."""
+    if not cache.add(key, 1, seconds):
+        return None
+    try:
+        return enqueue()
+    except BaseException:
+        cache.delete(key)
+        raise
 
 
 def task_retry(*, result_ids):

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 
+from dscb.queue import enqueue_once
 from plans.models import BusinessPlan
 
 from .data import plan_progress, risks_as_at
@@ -78,19 +79,14 @@ def draft_pdf_enqueue(*, plan, kind, period, as_at=None, before_enqueue=None):
     asked now (finished already on a backend that runs tasks at once), else None.
 
     `before_enqueue()` is called only when the drawing is asked for (it may raise to refuse it)."""
-    key = _draft_key(plan.pk, kind, period.number, as_at.isoformat() if as_at else None)
-    # Added, not read then set: of two downloads at once, one asks for the drawing.
-    if not cache.add(key, 1, WAITING_SECONDS):
-        return None
-    try:
+    day = as_at.isoformat() if as_at else None
+
+    def ask():
         if before_enqueue is not None:
             before_enqueue()
-        return draft_pdf_draw.enqueue(
-            plan_id=plan.pk, kind=kind, period_number=period.number, as_at=as_at.isoformat() if as_at else None
-        )
-    except BaseException:
-        cache.delete(key)  # refused, or not enqueued: nothing is waiting
-        raise
+        return draft_pdf_draw.enqueue(plan_id=plan.pk, kind=kind, period_number=period.number, as_at=day)
+
+    return enqueue_once(_draft_key(plan.pk, kind, period.number, day), WAITING_SECONDS, ask)
 
 
 # Below every other task: the worker takes an email, an issued report's PDF or a PDF someone is waiting for before
@@ -172,13 +168,7 @@ def issued_pdf_draw(*, issued_id):
 def issued_pdf_enqueue(*, issued_id):
     """Ask for an issued report's PDF to be drawn, unless a drawing of it is waiting already: a key in the cache
     says so until the drawing ends, or WAITING_SECONDS pass (a lost drawing)."""
-    key = _issued_key(issued_id)
-    if cache.add(key, 1, WAITING_SECONDS):
-        try:
-            issued_pdf_draw.enqueue(issued_id=issued_id)
-        except BaseException:
-            cache.delete(key)  # nothing is waiting after all: the manager may ask again at once
-            raise
+    enqueue_once(_issued_key(issued_id), WAITING_SECONDS, lambda: issued_pdf_draw.enqueue(issued_id=issued_id))
 
 
 def issued_pdf_waiting(*, issued_id):
