@@ -146,11 +146,10 @@ def issued_pdf_draw(*, issued_id):
     runs it again). Either way the board business manager can ask for it to be drawn again
     (`issued_pdf_redraw_enqueue`)."""
     try:
-        issued = IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True).only("pk", "pdf_document", "pdf_page_css")
-        issued = issued.first()
+        not_drawn = IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True)
+        issued = not_drawn.only("pk", "pdf_document", "pdf_page_css").first()
         if issued is None:
             return "drawn already"
-        not_drawn = IssuedReport.objects.filter(pk=issued_id, pdf__isnull=True)
         try:
             pdf = draw_pdf_document(issued.pdf_document, issued.pdf_page_css)
         except PDFBudgetExceeded as exceeded:
