@@ -1,6 +1,7 @@
 """Personas and shared fixtures. The demo plan is loaded through the real importer where a test needs it."""
 
 import pytest
+from django.test import override_settings
 
 from planfile.demo import demo_load
 from tests.factories import (
@@ -14,6 +15,7 @@ from tests.factories import (
     make_viewer,
 )
 from tests.migrations import migrate_to_latest
+from tests.tasks.jobs import DATABASE
 
 
 @pytest.fixture
@@ -90,6 +92,13 @@ def demo(db):
     """The DSCB 2015/16 demo plan with its accounts and illustrative progress."""
     plan, users = demo_load(password="demo-password-for-tests")
     return plan, users
+
+
+@pytest.fixture
+def database_queue():
+    """Tasks enqueued in the database, as in production, and run by tests.tasks.jobs.run_worker_batch."""
+    with override_settings(TASKS=DATABASE):
+        yield
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from playwright.sync_api import expect
 
 from reports.models import IssuedReport
 from reports.services import report_issue
-from tests.tasks.jobs import run_worker_batch
+from tests.tasks.jobs import DATABASE, run_worker_batch
 
 from .checks import assert_no_axe_violations, assert_valid_html, sign_in, vnu_command
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+@override_settings(TASKS=DATABASE)
 def test_a_pdf_being_prepared_says_when_the_worker_has_drawn_it(page, demo_site):
     vnu_command()
     sign_in(page, demo_site.url, "viewer")
@@ -39,7 +39,7 @@ def test_a_pdf_being_prepared_says_when_the_worker_has_drawn_it(page, demo_site)
     assert download.value.suggested_filename == "executive-report-2015-16-period-3.pdf"
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+@override_settings(TASKS=DATABASE)
 def test_without_javascript_the_page_reloads_itself_into_the_download(browser, demo_site):
     context = browser.new_context(java_script_enabled=False, locale="en-GB")
     page = context.new_page()
@@ -56,7 +56,7 @@ def test_without_javascript_the_page_reloads_itself_into_the_download(browser, d
         context.close()
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+@override_settings(TASKS=DATABASE)
 def test_the_manager_has_an_issued_pdf_that_could_not_be_drawn_drawn_again(page, demo_site, settings):
     """Over the budget, the issued report's PDF page says why; the manager, from the keyboard, asks for it again,
     and the page says when the worker has drawn it."""

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -17,14 +16,6 @@ from tests.reports.test_reports import executive_url, pdf_pages, squash
 from tests.tasks.jobs import run_worker_batch
 
 pytestmark = pytest.mark.django_db
-
-DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
-def database_queue():
-    with override_settings(TASKS=DATABASE):
-        yield
 
 
 def test_a_pdf_not_ready_is_prepared_by_the_worker_while_the_page_refreshes_itself(

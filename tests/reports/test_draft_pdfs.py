@@ -11,9 +11,8 @@ from django_tasks_db.models import DBTaskResult
 from priorities.models import Action, ProgressUpdate
 from reports.models import DraftPDF, IssuedReport
 from reports.tasks import plan_draft_pdfs_draw
-from tests.reports.test_background_pdfs import DATABASE
 from tests.reports.test_reports import executive_url, pdf_pages, squash
-from tests.tasks.jobs import run_worker_batch
+from tests.tasks.jobs import DATABASE, run_worker_batch
 
 pytestmark = pytest.mark.django_db
 

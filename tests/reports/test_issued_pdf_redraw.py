@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -20,14 +19,7 @@ from tests.tasks.jobs import run_worker_batch
 
 pytestmark = pytest.mark.django_db
 
-DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TASK = "reports.tasks.issued_pdf_draw"
-
-
-@pytest.fixture
-def database_queue():
-    with override_settings(TASKS=DATABASE):
-        yield
 
 
 @pytest.fixture

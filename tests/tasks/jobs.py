@@ -11,6 +11,11 @@ from django_tasks_db.models import DBTaskResult
 
 from dscb.models import SentEmail
 
+# TASKS settings for a test: the database queue (run by run_worker_batch below), and the backend that runs a task as
+# it is enqueued (the suite's default, tests/settings.py).
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 
 @task(takes_context=True)
 def rows_write(context, *, key, pause_on_first_run=0):

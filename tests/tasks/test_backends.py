@@ -37,12 +37,10 @@ from risks.models import Risk
 from risks.tasks import review_suggestions_daily
 from selfassessment.models import Invitation
 from selfassessment.tasks import invitation_send as self_assessment_invitation_send
-from tests.tasks.jobs import run_worker_batch
+from tests.tasks.jobs import DATABASE, IMMEDIATE, run_worker_batch
 
 pytestmark = pytest.mark.django_db
 
-DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SITE = "https://plans.example.org"
 ROOT = Path(settings.BASE_DIR)
 

@@ -17,12 +17,9 @@ from dscb.models import SentEmail, TaskWorker
 from dscb.queue import lost_tasks_requeue, queue_health, task_retry
 from reports.tasks import plan_draft_pdfs_draw
 from tests.factories import TaskWorkerFactory, UserFactory
-from tests.tasks.jobs import rows_write, run_worker_batch
+from tests.tasks.jobs import DATABASE, IMMEDIATE, rows_write, run_worker_batch
 
 pytestmark = pytest.mark.django_db
-
-DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def running_task(*, worker_ids, started_minutes_ago=10):
